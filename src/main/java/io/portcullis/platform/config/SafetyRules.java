@@ -1,0 +1,105 @@
+package io.portcullis.platform.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Settings that must never reach production. A pure function over configuration values, so that
+ * every rule is tested without starting the application.
+ */
+public final class SafetyRules {
+
+  private SafetyRules() {}
+
+  /** One refused setting: the property to change and why. */
+  public record Violation(String property, String message) {
+    @Override
+    public String toString() {
+      return property + ": " + message;
+    }
+  }
+
+  /**
+   * Evaluates every rule.
+   *
+   * @param config looks up a configuration property by name
+   * @return the violations, empty when the settings are safe
+   */
+  public static List<Violation> check(Function<String, Optional<String>> config) {
+    List<Violation> violations = new ArrayList<>();
+    if (isTrue(config, "portcullis.demo.enabled")) {
+      violations.add(
+          new Violation(
+              "portcullis.demo.enabled",
+              "demo sign-in (built-in users with known passwords) is on; set it to false and"
+                  + " configure OIDC through quarkus.oidc.*"));
+    }
+    if (isTrue(config, "portcullis.embedded-db.enabled")) {
+      violations.add(
+          new Violation(
+              "portcullis.embedded-db.enabled",
+              "the embedded PostgreSQL is for demos; set PORTCULLIS_DB_URL, PORTCULLIS_DB_USER and"
+                  + " PORTCULLIS_DB_PASSWORD to a managed PostgreSQL instead"));
+    }
+    for (String property :
+        List.of("quarkus.oidc.tls.verification", "quarkus.oidc.web.tls.verification")) {
+      if (value(config, property).map("none"::equals).orElse(false)) {
+        violations.add(
+            new Violation(
+                property,
+                "TLS verification towards the identity provider is off; remove the setting or set"
+                    + " it to 'required'"));
+      }
+    }
+    if (isTrue(config, "quarkus.tls.trust-all")) {
+      violations.add(
+          new Violation(
+              "quarkus.tls.trust-all",
+              "every TLS certificate is trusted; remove the setting and configure a trust store"));
+    }
+    if (value(config, "portcullis.vault.tls.verify").map("false"::equals).orElse(false)) {
+      violations.add(
+          new Violation(
+              "portcullis.vault.tls.verify",
+              "TLS verification towards Vault is off; set it to true and give the CA in"
+                  + " portcullis.vault.tls.ca-file"));
+    }
+    String storeType = value(config, "quarkus.quartz.store-type").orElse("ram");
+    if (!storeType.startsWith("jdbc")) {
+      violations.add(
+          new Violation(
+              "quarkus.quartz.store-type",
+              "the scheduler keeps its jobs in memory ("
+                  + storeType
+                  + "); use jdbc-cmt so that replicas share one schedule"));
+    }
+    if (!isTrue(config, "quarkus.quartz.clustered")) {
+      violations.add(
+          new Violation(
+              "quarkus.quartz.clustered",
+              "the scheduler is not clustered, so replicas would run every recurring job twice;"
+                  + " set it to true"));
+    }
+    boolean oidcOn =
+        value(config, "quarkus.oidc.tenant-enabled").map(v -> !v.equals("false")).orElse(true);
+    if (!oidcOn && !isTrue(config, "portcullis.demo.enabled")) {
+      violations.add(
+          new Violation(
+              "quarkus.oidc.tenant-enabled",
+              "OIDC is off and so nobody can sign in; set it to true and configure"
+                  + " quarkus.oidc.auth-server-url"));
+    }
+    return violations;
+  }
+
+  private static Optional<String> value(Function<String, Optional<String>> config, String name) {
+    return config.apply(name).map(v -> v.trim().toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean isTrue(Function<String, Optional<String>> config, String name) {
+    return value(config, name).map("true"::equals).orElse(false);
+  }
+}

@@ -1,0 +1,186 @@
+package io.portcullis.audit;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.platform.error.Problems;
+import io.portcullis.platform.json.CanonicalJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * The append-only, hash-chained audit ledger.
+ *
+ * <p>{@link #append} only runs inside the caller's transaction (it refuses to run without one), so
+ * that a state change and its audit event commit together or not at all. It locks the single head
+ * row, so sequence numbers are gapless and the chain is linear; the lock is held until the caller's
+ * transaction ends.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+  private static final Logger LOG = Logger.getLogger(AuditLog.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+
+  private final DataSource dataSource;
+
+  AuditLog(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** The audit ledger could not be written; the caller's change is rolled back with it. */
+  public static final class AuditUnavailable extends Problems.Unavailable {
+    AuditUnavailable() {
+      super(
+          "The audit ledger could not record this action, so the action was not carried out."
+              + " Try again in a moment; if it persists, the operators must check the database.");
+    }
+  }
+
+  /**
+   * Appends an event in the caller's transaction.
+   *
+   * @return the record with its seq, database time and hash
+   * @throws AuditUnavailable when the database refuses the write (the transaction must roll back)
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public AuditRecord append(AuditEvent event) {
+    String targetsJson = CanonicalJson.write(event.targets());
+    String detailsJson = CanonicalJson.write(event.details());
+    try (Connection c = dataSource.getConnection()) {
+      long seq;
+      String prevHash;
+      Instant at;
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "select last_seq, last_hash, clock_timestamp() from audit_head where id = 1"
+                      + " for update")) {
+        if (!rs.next()) {
+          throw new SQLException("audit_head row is missing");
+        }
+        seq = rs.getLong(1) + 1;
+        prevHash = rs.getString(2);
+        at = rs.getObject(3, OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.MICROS);
+      }
+      String hash =
+          AuditHashing.hash(
+              seq,
+              at,
+              event.type(),
+              event.actorSubject(),
+              event.targets(),
+              event.details(),
+              prevHash);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "insert into audit_event (seq, occurred_at, event_type, actor_subject, targets,"
+                  + " details, prev_hash, hash) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
+        ps.setLong(1, seq);
+        ps.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+        ps.setString(3, event.type());
+        ps.setString(4, event.actorSubject());
+        ps.setString(5, targetsJson);
+        ps.setString(6, detailsJson);
+        ps.setString(7, prevHash);
+        ps.setString(8, hash);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("update audit_head set last_seq = ?, last_hash = ? where id = 1")) {
+        ps.setLong(1, seq);
+        ps.setString(2, hash);
+        ps.executeUpdate();
+      }
+      return new AuditRecord(
+          seq,
+          at,
+          event.type(),
+          event.actorSubject(),
+          event.targets(),
+          event.details(),
+          prevHash,
+          hash);
+    } catch (SQLException e) {
+      LOG.errorf(
+          "Audit append of %s failed (SQL state %s): %s",
+          event.type(), e.getSQLState(), e.getMessage());
+      throw new AuditUnavailable();
+    }
+  }
+
+  /** Reads the ledger from {@code fromSeq} on, in seq order, in one repeatable snapshot. */
+  @Transactional(Transactional.TxType.REQUIRED)
+  public void read(long fromSeq, long limit, Consumer<AuditRecord> sink) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select seq, occurred_at, event_type, actor_subject, targets::text,"
+                    + " details::text, prev_hash, hash from audit_event where seq >= ?"
+                    + " order by seq limit ?")) {
+      ps.setFetchSize(1_000);
+      ps.setLong(1, fromSeq);
+      ps.setLong(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(
+              new AuditRecord(
+                  rs.getLong(1),
+                  rs.getObject(2, OffsetDateTime.class).toInstant(),
+                  rs.getString(3),
+                  rs.getString(4),
+                  JSON.readValue(rs.getString(5), STRINGS),
+                  JSON.readValue(rs.getString(6), OBJECT),
+                  rs.getString(7),
+                  rs.getString(8)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the audit ledger failed: " + e.getSQLState(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Verifies the whole chain as stored: gapless seq, links, content hashes, and the head row. The
+   * head is read first and only events up to it are examined, so concurrent appends do not disturb
+   * the check.
+   */
+  @Transactional(Transactional.TxType.REQUIRED)
+  public AuditChainVerifier.Result verify() {
+    long headSeq;
+    String headHash;
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select last_seq, last_hash from audit_head where id = 1")) {
+      if (!rs.next()) {
+        throw new IllegalStateException("audit_head row is missing");
+      }
+      headSeq = rs.getLong(1);
+      headHash = rs.getString(2);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the audit head failed: " + e.getSQLState(), e);
+    }
+    AuditChainVerifier verifier = new AuditChainVerifier();
+    read(1, headSeq, verifier::accept);
+    verifier.acceptHead(headSeq, headHash);
+    return verifier.result();
+  }
+}

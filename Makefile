@@ -1,0 +1,55 @@
+# Portcullis - run `make` or `make help` for the list of targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+MVN      ?= mvn
+MVNFLAGS ?= -B --no-transfer-progress
+JAVA     ?= java
+APP_JAR  := target/quarkus-app/quarkus-run.jar
+SOURCES  := pom.xml $(shell find src/main -type f 2>/dev/null)
+DATA_DIR ?= data
+PORT     ?= 8080
+
+.PHONY: help
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "; printf "Portcullis - make targets:\n\n"} \
+	  /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "Variables: PORT=$(PORT) DATA_DIR=$(DATA_DIR) (e.g. make run PORT=9090)"
+
+$(APP_JAR): $(SOURCES)
+	$(MVN) $(MVNFLAGS) -q -DskipTests -Dspotless.check.skip=true package
+	@touch $(APP_JAR)
+
+.PHONY: run
+run: $(APP_JAR) ## Start Portcullis on the embedded PostgreSQL with demo users at http://localhost:8080
+	$(JAVA) -Dquarkus.profile=demo -Dportcullis.data-dir=$(DATA_DIR) -Dquarkus.http.port=$(PORT) \
+	  -jar $(APP_JAR)
+
+.PHONY: test
+test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL
+	$(MVN) $(MVNFLAGS) verify -DskipITs=false
+
+.PHONY: fmt
+fmt: ## Format the Java sources (google-java-format through Spotless)
+	$(MVN) $(MVNFLAGS) spotless:apply
+
+.PHONY: lint
+lint: ## Check formatting and compile with warnings
+	$(MVN) $(MVNFLAGS) spotless:check compile
+
+.PHONY: package
+package: ## Build the runnable application into target/quarkus-app (no tests)
+	$(MVN) $(MVNFLAGS) -DskipTests package
+
+.PHONY: bench
+bench: ## Run the benchmarks and print their table
+	@echo "no benchmarks yet"
+
+.PHONY: clean
+clean: ## Remove build output (keeps the demo data)
+	$(MVN) $(MVNFLAGS) -q clean
+
+.PHONY: clean-data
+clean-data: ## Delete the demo database (the next make run starts afresh)
+	rm -rf $(DATA_DIR)

@@ -1,0 +1,88 @@
+package io.portcullis.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Boundaries that keep SDKs in their providers and HTTP out of the domain. */
+class ArchitectureTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.portcullis");
+  }
+
+  @Test
+  void onlyTheAwsProviderUsesTheAwsSdk() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideOutsideOfPackage("io.portcullis.provider.aws..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("software.amazon.awssdk..")
+            .because("AWS SDK types stay inside io.portcullis.provider.aws");
+    rule.allowEmptyShould(true).check(classes);
+  }
+
+  @Test
+  void onlyTheVaultProviderUsesTheVaultDriver() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideOutsideOfPackage("io.portcullis.provider.vault..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.github.jopenlibs.vault..", "com.bettercloud.vault..")
+            .because("Vault driver types stay inside io.portcullis.provider.vault");
+    rule.allowEmptyShould(true).check(classes);
+  }
+
+  @Test
+  void domainCodeIsFreeOfJaxRs() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideOutsideOfPackages(
+                "io.portcullis..api..", "io.portcullis.web..", "io.portcullis.platform.http..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("jakarta.ws.rs..", "org.jboss.resteasy..")
+            .because(
+                "HTTP lives in <feature>.api, web and platform.http; the domain throws"
+                    + " io.portcullis.platform.error.Problem instead");
+    rule.check(classes);
+  }
+
+  @Test
+  void domainCodeReadsTimeFromAnInjectedClock() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideInAPackage("io.portcullis..")
+            .and()
+            .resideOutsideOfPackages("io.portcullis.platform.embedded..")
+            .should()
+            .callMethod(System.class, "currentTimeMillis")
+            .orShould()
+            .callMethod(java.time.Instant.class, "now")
+            .orShould()
+            .callMethod(java.time.LocalDateTime.class, "now")
+            .orShould()
+            .callMethod(java.time.OffsetDateTime.class, "now")
+            .orShould()
+            .callMethod(java.time.ZonedDateTime.class, "now")
+            .because("time comes from an injected java.time.Clock so that tests control it");
+    rule.check(classes);
+  }
+}

@@ -1,0 +1,129 @@
+package io.portcullis.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged application ({@code target/quarkus-app}) run as a separate process, as users do. */
+final class PackagedApp implements AutoCloseable {
+
+  static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+  final int port;
+  final Path log;
+  final Process process;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private PackagedApp(int port, Path log, Process process) {
+    this.port = port;
+    this.log = log;
+    this.process = process;
+  }
+
+  static PackagedApp start(List<String> systemProperties, Map<String, String> env, Path log)
+      throws IOException {
+    if (!Files.exists(JAR)) {
+      throw new IllegalStateException(JAR + " is missing: run 'mvn package' first");
+    }
+    int port = freePort();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx384m");
+    cmd.add("-Dquarkus.http.port=" + port);
+    cmd.addAll(systemProperties);
+    cmd.add("-jar");
+    cmd.add(JAR.toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    pb.environment().putAll(env);
+    return new PackagedApp(port, log, pb.start());
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Waits until readiness answers 200, or fails with the log when the process dies. */
+  void awaitReady(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError(
+            "The application exited with " + process.exitValue() + ":\n" + output());
+      }
+      try {
+        if (get("/q/health/ready", null).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Not ready within " + timeout + ":\n" + output());
+  }
+
+  HttpResponse<String> get(String path, String basicUser) throws IOException, InterruptedException {
+    return get(path, basicUser, null);
+  }
+
+  HttpResponse<String> get(String path, String basicUser, String bearer)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .timeout(Duration.ofSeconds(10));
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    if (basicUser != null) {
+      b.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((basicUser + ":" + basicUser).getBytes(StandardCharsets.UTF_8)));
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  String output() throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  /** SIGTERM, as Ctrl-C or Kubernetes would; returns the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(40, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("The application did not stop within 40 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL: a crash. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(20, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+}

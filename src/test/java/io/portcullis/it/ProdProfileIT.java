@@ -1,0 +1,93 @@
+package io.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.platform.embedded.EmbeddedPostgresLauncher;
+import io.portcullis.testing.Tokens;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar in the prod profile: database from the environment, unsafe settings refused. */
+class ProdProfileIT {
+
+  @TempDir static Path work;
+  private static EmbeddedPostgresLauncher.Running postgres;
+  private static OidcWiremockTestResource oidc;
+  private static String issuer;
+
+  @BeforeAll
+  static void databaseAndIdentityProvider() {
+    postgres = EmbeddedPostgresLauncher.start(work.resolve("pg"), true);
+    oidc = new OidcWiremockTestResource();
+    issuer = oidc.start().get("keycloak.url") + "/realms/quarkus";
+  }
+
+  @AfterAll
+  static void stop() {
+    if (postgres != null) {
+      postgres.close();
+    }
+    if (oidc != null) {
+      oidc.stop();
+    }
+  }
+
+  private static Map<String, String> env() {
+    return Map.of(
+        "PORTCULLIS_DB_URL",
+        postgres.jdbcUrl().replaceFirst("\\?.*$", ""),
+        "PORTCULLIS_DB_USER",
+        "postgres",
+        "PORTCULLIS_DB_PASSWORD",
+        "",
+        "PORTCULLIS_OIDC_ISSUER",
+        issuer,
+        "PORTCULLIS_OIDC_AUDIENCE",
+        Tokens.AUDIENCE,
+        "PORTCULLIS_OIDC_CLIENT_SECRET",
+        "secret");
+  }
+
+  @Test
+  void demoSignInIsRefusedNamingTheProperty() throws Exception {
+    try (PackagedApp app =
+        PackagedApp.start(
+            List.of("-Dportcullis.demo.enabled=true"), env(), work.resolve("unsafe.log"))) {
+      assertThat(app.process.waitFor(120, TimeUnit.SECONDS)).as("startup fails").isTrue();
+      assertThat(app.process.exitValue()).isNotZero();
+      assertThat(app.output())
+          .contains("refuses to start in the prod profile")
+          .contains("portcullis.demo.enabled");
+    }
+  }
+
+  @Test
+  void safeSettingsStartWithJsonLogsAndNoDemoUsers() throws Exception {
+    try (PackagedApp app = PackagedApp.start(List.of(), env(), work.resolve("safe.log"))) {
+      app.awaitReady(Duration.ofSeconds(120));
+      assertThat(app.get("/api/v1/me", "alice").statusCode()).isEqualTo(401);
+      var me = app.get("/api/v1/me", null, Tokens.token("prod-subject", Set.of("auditors")));
+      assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+      assertThat(me.body()).contains("\"subject\":\"prod-subject\"");
+      assertThat(app.get("/login", null).statusCode()).isEqualTo(404);
+      assertThat(app.get("/q/swagger-ui", null).statusCode()).isEqualTo(404);
+      ObjectMapper json = new ObjectMapper();
+      List<String> lines = app.output().lines().filter(l -> !l.isBlank()).toList();
+      assertThat(lines).isNotEmpty();
+      for (String line : lines) {
+        assertThat(json.readTree(line).has("message")).as(line).isTrue();
+      }
+      assertThat(app.stop()).isIn(0, 143);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.portcullis.platform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SafetyRulesTest {
+
+  private static Map<String, String> safe() {
+    Map<String, String> c = new HashMap<>();
+    c.put("portcullis.demo.enabled", "false");
+    c.put("quarkus.quartz.store-type", "jdbc-cmt");
+    c.put("quarkus.quartz.clustered", "true");
+    c.put("portcullis.vault.tls.verify", "true");
+    return c;
+  }
+
+  private static List<String> refused(Map<String, String> c) {
+    return SafetyRules.check(k -> Optional.ofNullable(c.get(k))).stream()
+        .map(SafetyRules.Violation::property)
+        .toList();
+  }
+
+  @Test
+  void productionLikeSettingsPass() {
+    assertThat(refused(safe())).isEmpty();
+  }
+
+  @Test
+  void eachUnsafeSettingIsNamed() {
+    record Case(String property, String value) {}
+    for (Case k :
+        List.of(
+            new Case("portcullis.demo.enabled", "true"),
+            new Case("portcullis.demo.enabled", " TRUE "),
+            new Case("portcullis.embedded-db.enabled", "true"),
+            new Case("quarkus.oidc.tls.verification", "none"),
+            new Case("quarkus.oidc.web.tls.verification", "NONE"),
+            new Case("quarkus.tls.trust-all", "true"),
+            new Case("portcullis.vault.tls.verify", "false"),
+            new Case("quarkus.quartz.store-type", "ram"),
+            new Case("quarkus.quartz.clustered", "false"))) {
+      Map<String, String> c = safe();
+      c.put(k.property(), k.value());
+      assertThat(refused(c)).as(k.toString()).containsExactly(k.property());
+    }
+  }
+
+  @Test
+  void missingSchedulerSettingsAreUnsafeByDefault() {
+    Map<String, String> c = safe();
+    c.remove("quarkus.quartz.store-type");
+    c.remove("quarkus.quartz.clustered");
+    assertThat(refused(c)).containsExactly("quarkus.quartz.store-type", "quarkus.quartz.clustered");
+  }
+
+  @Test
+  void noWayToSignInIsRefused() {
+    Map<String, String> c = safe();
+    c.put("quarkus.oidc.tenant-enabled", "false");
+    assertThat(refused(c)).containsExactly("quarkus.oidc.tenant-enabled");
+  }
+
+  @Test
+  void messagesSayHowToFixIt() {
+    Map<String, String> c = safe();
+    c.put("portcullis.demo.enabled", "true");
+    assertThat(SafetyRules.check(k -> Optional.ofNullable(c.get(k))).get(0).toString())
+        .startsWith("portcullis.demo.enabled: ")
+        .contains("set it to false");
+  }
+}

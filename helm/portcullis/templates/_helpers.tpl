@@ -1,0 +1,168 @@
+{{/*
+Chart name, truncated to 63 characters (the limit of a DNS label).
+*/}}
+{{- define "portcullis.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Fully qualified name of the release's resources, truncated to 63 characters. When the release
+name already contains the chart name it is used as is.
+*/}}
+{{- define "portcullis.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, for the helm.sh/chart label.
+*/}}
+{{- define "portcullis.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Labels of every resource of the release, for the resources that the Deployment's selector must
+not match (such as the test pod).
+*/}}
+{{- define "portcullis.commonLabels" -}}
+helm.sh/chart: {{ include "portcullis.chart" . }}
+app.kubernetes.io/version: {{ include "portcullis.imageTag" . | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/part-of: portcullis
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Standard labels: the selector labels plus the common labels.
+*/}}
+{{- define "portcullis.labels" -}}
+{{ include "portcullis.selectorLabels" . }}
+{{ include "portcullis.commonLabels" . }}
+{{- end }}
+
+{{/*
+Selector labels: stable across upgrades (a Deployment's selector cannot change).
+*/}}
+{{- define "portcullis.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "portcullis.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Name of the ServiceAccount the pods run as.
+*/}}
+{{- define "portcullis.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "portcullis.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+Image tag: image.tag, or the chart's appVersion.
+*/}}
+{{- define "portcullis.imageTag" -}}
+{{- default .Chart.AppVersion .Values.image.tag }}
+{{- end }}
+
+{{/*
+Full image reference; a digest, when given, pins the image.
+*/}}
+{{- define "portcullis.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (include "portcullis.imageTag" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of the ConfigMap holding the policy files.
+*/}}
+{{- define "portcullis.policiesConfigMapName" -}}
+{{- if .Values.policies.existingConfigMap }}
+{{- .Values.policies.existingConfigMap }}
+{{- else }}
+{{- printf "%s-policies" (include "portcullis.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Environment variables that the chart sets itself. extraEnv may not set them, nor the ones that
+would switch Portcullis to demo or unsafe settings.
+*/}}
+{{- define "portcullis.reservedEnv" -}}
+{{- list
+  "QUARKUS_PROFILE"
+  "PORTCULLIS_DB_URL" "PORTCULLIS_DB_USER" "PORTCULLIS_DB_PASSWORD"
+  "PORTCULLIS_OIDC_ISSUER" "PORTCULLIS_OIDC_CLIENT_ID" "PORTCULLIS_OIDC_AUDIENCE"
+  "PORTCULLIS_OIDC_CLIENT_SECRET" "PORTCULLIS_IDENTITY_GROUPS_CLAIM"
+  "PORTCULLIS_POLICY_DIR" "JAVA_OPTS_APPEND"
+  "PORTCULLIS_DEMO_ENABLED" "PORTCULLIS_EMBEDDED_DB_ENABLED"
+  "QUARKUS_TLS_TRUST_ALL" "QUARKUS_OIDC_TLS_VERIFICATION" "QUARKUS_OIDC_WEB_TLS_VERIFICATION"
+  "PORTCULLIS_VAULT_TLS_VERIFY"
+  "QUARKUS_QUARTZ_STORE_TYPE" "QUARKUS_QUARTZ_CLUSTERED"
+  "QUARKUS_DATASOURCE_PASSWORD" "QUARKUS_OIDC_CREDENTIALS_SECRET" "QUARKUS_OIDC_WEB_CREDENTIALS_SECRET"
+  | toJson }}
+{{- end }}
+
+{{/*
+Checks the values that the schema cannot express, and fails the render with a clear message.
+*/}}
+{{- define "portcullis.validate" -}}
+{{- if not .Values.database.url }}
+{{- fail "database.url is required: the JDBC URL of the PostgreSQL database, e.g. jdbc:postgresql://db:5432/portcullis" }}
+{{- end }}
+{{- if not (hasPrefix "jdbc:postgresql://" .Values.database.url) }}
+{{- fail "database.url must start with jdbc:postgresql:// (Portcullis runs on PostgreSQL only)" }}
+{{- end }}
+{{- if not .Values.database.existingSecret }}
+{{- fail "database.existingSecret is required: the name of a Secret holding the database password (kubectl create secret generic portcullis-db --from-literal=password=...)" }}
+{{- end }}
+{{- if not .Values.oidc.issuer }}
+{{- fail "oidc.issuer is required: the issuer URL of the OpenID Connect provider" }}
+{{- end }}
+{{- $reserved := include "portcullis.reservedEnv" . | fromJsonArray }}
+{{- range .Values.extraEnv }}
+{{- if has .name $reserved }}
+{{- fail (printf "extraEnv may not set %s: either the chart sets it from its own values, or it controls a setting that the prod profile refuses" .name) }}
+{{- end }}
+{{- end }}
+{{- if not (has .Values.podAntiAffinityPreset (list "soft" "hard" "none" "")) }}
+{{- fail "podAntiAffinityPreset must be one of: soft, hard, none" }}
+{{- end }}
+{{- end }}
+
+{{/*
+Default affinity: pod anti-affinity over node host names, soft or hard.
+*/}}
+{{- define "portcullis.affinity" -}}
+{{- if .Values.affinity }}
+{{- toYaml .Values.affinity }}
+{{- else if eq .Values.podAntiAffinityPreset "soft" }}
+podAntiAffinity:
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- include "portcullis.selectorLabels" . | nindent 12 }}
+{{- else if eq .Values.podAntiAffinityPreset "hard" }}
+podAntiAffinity:
+  requiredDuringSchedulingIgnoredDuringExecution:
+    - topologyKey: kubernetes.io/hostname
+      labelSelector:
+        matchLabels:
+          {{- include "portcullis.selectorLabels" . | nindent 10 }}
+{{- end }}
+{{- end }}

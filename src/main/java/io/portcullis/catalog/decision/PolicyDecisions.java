@@ -1,0 +1,490 @@
+package io.portcullis.catalog.decision;
+
+import io.portcullis.catalog.cel.CelValues;
+import io.portcullis.catalog.cel.CompiledCel;
+import io.portcullis.catalog.model.AutoApproval;
+import io.portcullis.catalog.model.Constraint;
+import io.portcullis.catalog.model.Entitlement;
+import io.portcullis.catalog.model.PolicySet;
+import io.portcullis.catalog.model.PrincipalSet;
+import io.portcullis.catalog.model.Principals;
+import io.portcullis.catalog.model.Stage;
+import io.portcullis.identity.Caller;
+import io.portcullis.identity.Identities;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The policy's decisions as pure functions of a policy set, the people involved, the request and
+ * the time. Nothing here reads a clock, a database or the network, so every rule is table-tested.
+ */
+public final class PolicyDecisions {
+
+  private final PolicySet policy;
+
+  public PolicyDecisions(PolicySet policy) {
+    this.policy = policy;
+  }
+
+  public PolicySet policy() {
+    return policy;
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  /** How {@code caller} is in {@code principals} on {@code now}'s UTC date, if at all. */
+  public Optional<String> membership(Principals principals, Caller caller, Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    if (principals.until() != null && today.isAfter(principals.until())) {
+      return Optional.empty();
+    }
+    for (String user : principals.users()) {
+      if (Identities.names(user, caller)) {
+        return Optional.of("named as user " + user);
+      }
+    }
+    for (String group : new TreeSet<>(principals.groups())) {
+      if (caller.inGroup(group)) {
+        return Optional.of("member of group " + group);
+      }
+    }
+    for (String setName : new TreeSet<>(principals.sets())) {
+      PrincipalSet set = policy.principalSets().get(setName);
+      if (set != null) {
+        Optional<String> inner = membership(set.members(), caller, now);
+        if (inner.isPresent()) {
+          return Optional.of("in set " + setName + " (" + inner.get() + ")");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Why {@code caller} is not in {@code principals}, for messages. */
+  private String whyNot(Principals principals, Caller caller, Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    if (principals.until() != null && today.isAfter(principals.until())) {
+      return "that eligibility ended on " + principals.until();
+    }
+    for (String setName : new TreeSet<>(principals.sets())) {
+      PrincipalSet set = policy.principalSets().get(setName);
+      if (set != null
+          && set.members().until() != null
+          && today.isAfter(set.members().until())
+          && membershipIgnoringDates(set.members(), caller)) {
+        return "membership through set " + setName + " ended on " + set.members().until();
+      }
+    }
+    return "needs " + describe(principals);
+  }
+
+  private static boolean membershipIgnoringDates(Principals p, Caller caller) {
+    return p.users().stream().anyMatch(u -> Identities.names(u, caller))
+        || p.groups().stream().anyMatch(caller::inGroup);
+  }
+
+  /** {@code group a, group b, user x, set s} — the principals in words. */
+  public static List<String> describeEach(Principals p) {
+    List<String> out = new ArrayList<>();
+    new TreeSet<>(p.groups()).forEach(g -> out.add("group " + g));
+    new TreeSet<>(p.users()).forEach(u -> out.add("user " + u));
+    new TreeSet<>(p.sets()).forEach(s -> out.add("set " + s));
+    return out;
+  }
+
+  static String describe(Principals p) {
+    String list = String.join(", ", describeEach(p));
+    return p.until() == null ? list : list + " (until " + p.until() + ")";
+  }
+
+  private static String who(Caller c) {
+    return c.name().equals(c.subject()) ? c.subject() : c.name() + " (" + c.subject() + ")";
+  }
+
+  // ---------------------------------------------------------------- requesting
+
+  /**
+   * Whether {@code requester} may request {@code e} as {@code req} at {@code now}; every reason.
+   */
+  public Decision mayRequest(Entitlement e, Caller requester, RequestSpec req, Instant now) {
+    List<String> no = new ArrayList<>();
+    List<String> yes = new ArrayList<>();
+    if (req.breakGlass()) {
+      if (!e.breakGlassAllowed()) {
+        no.add("break-glass is not allowed for " + e.id());
+      } else {
+        Optional<String> bg = membership(e.breakGlass(), requester, now);
+        if (bg.isEmpty()) {
+          no.add(
+              who(requester)
+                  + " may not use break-glass for "
+                  + e.id()
+                  + ": "
+                  + whyNot(e.breakGlass(), requester, now));
+        } else {
+          yes.add("break-glass allowed: " + bg.get());
+        }
+      }
+    }
+    Optional<String> eligible = membership(e.eligible(), requester, now);
+    if (eligible.isEmpty() && !(req.breakGlass() && !yes.isEmpty())) {
+      no.add(
+          who(requester)
+              + " is not eligible for "
+              + e.id()
+              + ": "
+              + whyNot(e.eligible(), requester, now));
+    } else {
+      eligible.ifPresent(m -> yes.add(who(requester) + " is eligible for " + e.id() + ": " + m));
+    }
+    if (req.duration() == null || req.duration().isNegative() || req.duration().isZero()) {
+      no.add("the duration must be positive");
+    } else if (req.duration().compareTo(e.maxDuration()) > 0) {
+      no.add(
+          "the duration "
+              + req.duration()
+              + " exceeds the maximum "
+              + e.maxDuration()
+              + " for "
+              + e.id());
+    }
+    String ticket = req.ticket() == null ? "" : req.ticket().strip();
+    if (e.ticketRequired() && ticket.isEmpty()) {
+      no.add(
+          "a ticket is required for "
+              + e.id()
+              + (e.ticketPattern() == null
+                  ? ""
+                  : " (matching " + e.ticketPattern().pattern() + ")"));
+    } else if (!ticket.isEmpty()
+        && e.ticketPattern() != null
+        && !e.ticketPattern().matcher(ticket).matches()) {
+      no.add("the ticket '" + ticket + "' does not match " + e.ticketPattern().pattern());
+    }
+    int length =
+        req.justification().strip().codePointCount(0, req.justification().strip().length());
+    if (length < e.minJustification()) {
+      no.add(
+          "the justification has "
+              + length
+              + " characters; "
+              + e.id()
+              + " needs at least "
+              + e.minJustification());
+    }
+    Instant start = req.start() == null ? now : req.start();
+    if (e.activationWindow() != null
+        && !req.breakGlass()
+        && !e.activationWindow().contains(start)) {
+      no.add(
+          e.id()
+              + " can be activated only "
+              + e.activationWindow().describe()
+              + "; the request starts "
+              + start);
+    }
+    Map<String, Object> vars = variables(e, requester, req, now);
+    for (Constraint c : e.constraints()) {
+      try {
+        if (!c.when().compiled().evaluate(vars)) {
+          no.add(c.message());
+        }
+      } catch (CompiledCel.EvaluationFailed ex) {
+        no.add(
+            "the rule at "
+                + c.when().location()
+                + " could not be evaluated ("
+                + ex.getMessage()
+                + "), so the request is refused");
+      }
+    }
+    return no.isEmpty() ? Decision.allow(yes) : Decision.deny(no);
+  }
+
+  /** The variables of request-scoped expressions. */
+  public Map<String, Object> variables(
+      Entitlement e, Caller requester, RequestSpec req, Instant now) {
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("requester", CelValues.person(requester));
+    vars.put(
+        "request",
+        CelValues.request(
+            req.entitlements(),
+            e.id(),
+            req.duration() == null ? java.time.Duration.ZERO : req.duration(),
+            req.start() == null ? now : req.start(),
+            req.justification(),
+            req.ticket(),
+            req.breakGlass()));
+    vars.put("entitlement", CelValues.entitlement(e));
+    vars.put("now", now);
+    return vars;
+  }
+
+  /**
+   * The auto-approval rule that approves this request, if any (break-glass never auto-approves).
+   */
+  public Optional<String> autoApproval(
+      Entitlement e, Caller requester, RequestSpec req, Instant now) {
+    if (req.breakGlass()) {
+      return Optional.empty();
+    }
+    Map<String, Object> vars = variables(e, requester, req, now);
+    for (AutoApproval rule : e.approval().autoApprove()) {
+      try {
+        if (rule.when().compiled().evaluate(vars)) {
+          return Optional.of(rule.name());
+        }
+      } catch (CompiledCel.EvaluationFailed ex) {
+        // a rule that cannot be evaluated does not approve: fail closed
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ---------------------------------------------------------------- approving
+
+  /** The approval plan for a request, in words. */
+  public ApprovalPlan plan(Entitlement e, Caller requester, RequestSpec req, Instant now) {
+    Optional<String> auto = autoApproval(e, requester, req, now);
+    if (auto.isPresent()) {
+      return new ApprovalPlan(auto.get(), List.of());
+    }
+    List<ApprovalPlan.PlanStage> stages = new ArrayList<>();
+    for (Stage s : e.approval().stages()) {
+      List<String> notes = new ArrayList<>();
+      notes.add("never the requester, " + who(requester));
+      notes.add("a reviewer counts once per request");
+      if (!e.approval().excludeSharedGroups().isEmpty()) {
+        notes.add(
+            "not someone who shares "
+                + String.join(", ", new TreeSet<>(e.approval().excludeSharedGroups()))
+                + " with the requester");
+      }
+      if (s.reviewerFilter() != null) {
+        notes.add("only reviewers for whom " + s.reviewerFilter().source().strip() + " holds");
+      }
+      if (!e.approval().stepUpAcr().isEmpty()) {
+        notes.add(
+            "reviewers must sign in with acr "
+                + String.join(" or ", new TreeSet<>(e.approval().stepUpAcr())));
+      }
+      if (!e.approval().stepUpAmr().isEmpty()) {
+        notes.add(
+            "reviewers must sign in with amr "
+                + String.join(" and ", new TreeSet<>(e.approval().stepUpAmr())));
+      }
+      if (e.approvalWindow() != null) {
+        notes.add("reviews count only " + e.approvalWindow().describe());
+      }
+      if (e.approval().commentRequired()) {
+        notes.add("every review needs a comment");
+      }
+      stages.add(
+          new ApprovalPlan.PlanStage(
+              s.name(), s.approvals(), s.denials(), describeEach(s.reviewers()), notes));
+    }
+    return new ApprovalPlan(null, stages);
+  }
+
+  /**
+   * Whether {@code reviewer} may review stage {@code stage} of a request by {@code requester} at
+   * {@code now}. Evaluated at decision time: someone removed from a group can no longer review.
+   */
+  public Decision mayReview(
+      Entitlement e, Stage stage, Caller reviewer, Caller requester, RequestSpec req, Instant now) {
+    List<String> no = new ArrayList<>();
+    if (Identities.samePerson(reviewer, requester)) {
+      return Decision.deny(List.of(who(reviewer) + " may not review: they are the requester"));
+    }
+    Optional<String> member = membership(stage.reviewers(), reviewer, now);
+    if (member.isEmpty()) {
+      no.add(
+          who(reviewer)
+              + " may not review stage "
+              + stage.name()
+              + ": "
+              + whyNot(stage.reviewers(), reviewer, now));
+    }
+    Set<String> shared = new TreeSet<>(e.approval().excludeSharedGroups());
+    shared.retainAll(reviewer.groups());
+    shared.retainAll(requester.groups());
+    if (!shared.isEmpty()) {
+      no.add(
+          who(reviewer)
+              + " may not review: shares "
+              + String.join(", ", shared)
+              + " with the requester (separation of duties)");
+    }
+    if (stage.reviewerFilter() != null && member.isPresent()) {
+      Map<String, Object> vars = variables(e, requester, req, now);
+      vars.put("reviewer", CelValues.person(reviewer));
+      try {
+        if (!stage.reviewerFilter().compiled().evaluate(vars)) {
+          no.add(
+              who(reviewer)
+                  + " may not review stage "
+                  + stage.name()
+                  + ": the reviewer rule "
+                  + stage.reviewerFilter().source().strip()
+                  + " does not hold");
+        }
+      } catch (CompiledCel.EvaluationFailed ex) {
+        no.add(
+            "the reviewer rule at "
+                + stage.reviewerFilter().location()
+                + " could not be evaluated ("
+                + ex.getMessage()
+                + ")");
+      }
+    }
+    String acr = reviewer.authentication().acr();
+    if (!e.approval().stepUpAcr().isEmpty()
+        && (acr == null || !e.approval().stepUpAcr().contains(acr))) {
+      no.add(
+          "reviewing "
+              + e.id()
+              + " needs a stronger sign-in: acr "
+              + String.join(" or ", new TreeSet<>(e.approval().stepUpAcr()))
+              + " (this sign-in has "
+              + (acr == null ? "none" : acr)
+              + ")");
+    }
+    Set<String> missingAmr = new TreeSet<>(e.approval().stepUpAmr());
+    missingAmr.removeAll(reviewer.authentication().amr());
+    if (!missingAmr.isEmpty()) {
+      no.add(
+          "reviewing "
+              + e.id()
+              + " needs sign-in methods (amr) "
+              + String.join(", ", missingAmr)
+              + " that this sign-in lacks");
+    }
+    if (e.approvalWindow() != null && !e.approvalWindow().contains(now)) {
+      no.add("reviews of " + e.id() + " count only " + e.approvalWindow().describe());
+    }
+    if (!no.isEmpty()) {
+      return Decision.deny(no);
+    }
+    return Decision.allow(
+        List.of(who(reviewer) + " may review stage " + stage.name() + ": " + member.get()));
+  }
+
+  /**
+   * Resolves a request's reviews against its stages, in the order they were made. Pure: the same
+   * inputs always give the same outcome.
+   */
+  public Resolution resolve(
+      Entitlement e, Caller requester, RequestSpec req, List<Review> reviews) {
+    List<Stage> stages = e.approval().stages();
+    List<String> reasons = new ArrayList<>();
+    List<Review> ordered = new ArrayList<>(reviews);
+    ordered.sort(Comparator.comparing(Review::at));
+    Set<String> counted = new LinkedHashSet<>();
+    int k = 0;
+    List<String> approvers = new ArrayList<>();
+    int denials = 0;
+    for (Review r : ordered) {
+      if (k >= stages.size()) {
+        break;
+      }
+      Stage stage = stages.get(k);
+      String key = Identities.normalize(r.reviewer().subject());
+      if (counted.contains(key)) {
+        reasons.add(who(r.reviewer()) + " already reviewed this request; a reviewer counts once");
+        continue;
+      }
+      if (e.approval().commentRequired() && (r.comment() == null || r.comment().isBlank())) {
+        reasons.add(who(r.reviewer()) + "'s review does not count: a comment is required");
+        continue;
+      }
+      Decision may = mayReview(e, stage, r.reviewer(), requester, req, r.at());
+      if (!may.allowed()) {
+        reasons.addAll(may.reasons());
+        continue;
+      }
+      counted.add(key);
+      if (r.verdict() == Review.Verdict.DENY) {
+        denials++;
+        if (denials >= stage.denials()) {
+          reasons.add("stage " + stage.name() + " denied by " + who(r.reviewer()));
+          return new Resolution(Resolution.State.DENIED, k, reasons);
+        }
+        reasons.add(
+            who(r.reviewer())
+                + " denied ("
+                + denials
+                + " of "
+                + stage.denials()
+                + " denials end the request)");
+        continue;
+      }
+      approvers.add(who(r.reviewer()));
+      if (approvers.size() >= stage.approvals()) {
+        reasons.add("stage " + stage.name() + " approved by " + String.join(", ", approvers));
+        k++;
+        approvers = new ArrayList<>();
+        denials = 0;
+      }
+    }
+    if (k >= stages.size()) {
+      return new Resolution(
+          stages.isEmpty() ? Resolution.State.PENDING : Resolution.State.APPROVED, k, reasons);
+    }
+    Stage current = stages.get(k);
+    reasons.add(
+        "stage "
+            + current.name()
+            + " needs "
+            + current.approvals()
+            + " of "
+            + describe(current.reviewers())
+            + (approvers.isEmpty()
+                ? "; no approvals yet"
+                : "; approved so far by " + String.join(", ", approvers)));
+    return new Resolution(Resolution.State.PENDING, k, reasons);
+  }
+
+  // ---------------------------------------------------------------- simulation
+
+  /** The whole decision for one entitlement of a request. */
+  public record Outcome(
+      String entitlement,
+      boolean allowed,
+      List<String> reasons,
+      boolean breakGlass,
+      ApprovalPlan plan) {}
+
+  /** Decides every entitlement of a request; unknown entitlements are refused with a reason. */
+  public List<Outcome> decide(Caller requester, RequestSpec req, Instant now) {
+    List<Outcome> out = new ArrayList<>();
+    for (String id : req.entitlements()) {
+      Optional<Entitlement> e = policy.entitlement(id);
+      if (e.isEmpty()) {
+        out.add(
+            new Outcome(
+                id, false, List.of("unknown entitlement '" + id + "'"), req.breakGlass(), null));
+        continue;
+      }
+      Decision d = mayRequest(e.get(), requester, req, now);
+      out.add(
+          new Outcome(
+              id,
+              d.allowed(),
+              d.reasons(),
+              req.breakGlass(),
+              d.allowed() && !req.breakGlass() ? plan(e.get(), requester, req, now) : null));
+    }
+    return out;
+  }
+}

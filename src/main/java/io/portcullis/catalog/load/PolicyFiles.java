@@ -136,9 +136,20 @@ public final class PolicyFiles {
       result = decoder.flush(out);
     }
     if (result.isError()) {
+      int offset = in.position();
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < offset; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
       issues.add(
           new PolicyIssue(
-              where, "not valid UTF-8 at byte offset " + in.position(), "save the file as UTF-8"));
+              new SourceLocation(where.file(), line, offset - lineStart + 1),
+              "not valid UTF-8 at byte offset " + in.position(),
+              "save the file as UTF-8"));
       return null;
     }
     out.flip();

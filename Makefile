@@ -30,6 +30,11 @@ run: $(APP_JAR) ## Start Portcullis on the embedded PostgreSQL with demo users a
 test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL
 	$(MVN) $(MVNFLAGS) verify -DskipITs=false
 
+.PHONY: policy-test
+policy-test: $(APP_JAR) ## Load policies/ and run the policy tests in policies/tests, printing a pass/fail table
+	$(JAVA) -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
+	  io.portcullis.catalog.policytest.PolicyTestMain policies policies/tests
+
 .PHONY: fmt
 fmt: ## Format the Java sources (google-java-format through Spotless)
 	$(MVN) $(MVNFLAGS) spotless:apply

@@ -34,7 +34,16 @@ public final class PolicyLoader {
   }
 
   public Result load(Path directory, Instant now) {
-    PolicyFiles.Read read = PolicyFiles.read(directory);
+    return load(directory, PolicyFiles.read(directory), now);
+  }
+
+  /** The content hash of what {@link PolicyFiles#read} found, to skip reloading unchanged files. */
+  public static String hashOf(PolicyFiles.Read read) {
+    return hash(read.files());
+  }
+
+  /** Parses files already read from {@code directory}. */
+  public Result load(Path directory, PolicyFiles.Read read, Instant now) {
     List<PolicyIssue> issues = new ArrayList<>(read.issues());
     String hash = hash(read.files());
     PolicyParser parser = new PolicyParser(cel, issues);

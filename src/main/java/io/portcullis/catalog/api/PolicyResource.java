@@ -1,0 +1,212 @@
+package io.portcullis.catalog.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.portcullis.catalog.decision.PolicyDecisions;
+import io.portcullis.catalog.decision.RequestSpec;
+import io.portcullis.catalog.load.PolicyIssue;
+import io.portcullis.catalog.model.PolicySet;
+import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.identity.Caller;
+import io.portcullis.identity.CurrentCaller;
+import io.portcullis.identity.Roles;
+import io.portcullis.platform.error.FieldError;
+import io.portcullis.platform.error.Problems;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The policy in force, and "what would happen if…". */
+@Path("/api/v1/policy")
+@Tag(name = "policy")
+@Produces(MediaType.APPLICATION_JSON)
+public class PolicyResource {
+
+  private final PolicyStore store;
+  private final CurrentCaller caller;
+  private final Roles roles;
+  private final Clock clock;
+
+  PolicyResource(PolicyStore store, CurrentCaller caller, Roles roles, Clock clock) {
+    this.store = store;
+    this.caller = caller;
+    this.roles = roles;
+    this.clock = clock;
+  }
+
+  /** Version and load status; problems are shown to admins and auditors. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PolicyStatus(
+      String version,
+      Instant loadedAt,
+      Integer files,
+      Integer entitlements,
+      String status,
+      LastAttempt lastAttempt) {}
+
+  /** The latest load attempt. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LastAttempt(
+      Instant at, String version, boolean accepted, Integer problems, List<String> issues) {}
+
+  @GET
+  @Operation(
+      summary = "The policy in force: version (content hash), when it was loaded, and load status")
+  public PolicyStatus status() {
+    PolicySet current = store.currentOrNull();
+    PolicyStore.Attempt last = store.lastAttempt();
+    boolean privileged = roles.mayReadAll(caller.get());
+    LastAttempt attempt =
+        last == null
+            ? null
+            : new LastAttempt(
+                last.at(),
+                last.hash(),
+                last.accepted(),
+                last.issues().size(),
+                privileged ? last.issues().stream().map(PolicyIssue::toString).toList() : null);
+    String status =
+        current == null ? "none" : last != null && !last.accepted() ? "latest-rejected" : "ok";
+    return new PolicyStatus(
+        current == null ? null : current.hash(),
+        current == null ? null : current.loadedAt(),
+        current == null ? null : current.files(),
+        current == null ? null : current.entitlements().size(),
+        status,
+        attempt);
+  }
+
+  /** A hypothetical requester; admins and auditors may simulate for anyone. */
+  public record SimulatedPerson(
+      @NotNull @Size(min = 1, max = 512) String subject,
+      @Size(max = 512) String email,
+      @Size(max = 500) Set<@Size(max = 256) String> groups,
+      @Size(max = 256) String acr,
+      @Size(max = 20) List<@Size(max = 64) String> amr) {}
+
+  /** A hypothetical request. */
+  public record SimulationRequest(
+      SimulatedPerson requester,
+      @NotEmpty @Size(max = 20) List<@NotNull @Size(max = 64) String> entitlements,
+      @NotNull String duration,
+      String start,
+      @Size(max = 4000) String justification,
+      @Size(max = 200) String ticket,
+      Boolean breakGlass,
+      String at) {}
+
+  /** The decision: allowed only if every entitlement is. */
+  public record Simulation(
+      String policyVersion,
+      Instant at,
+      String requester,
+      boolean allowed,
+      List<PolicyDecisions.Outcome> outcomes) {}
+
+  @POST
+  @Path("simulate")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Decide a hypothetical request",
+      description =
+          "Returns, per entitlement, whether it would be allowed and every reason, the auto-approval"
+              + " rule that would apply or the approval stages. Changes nothing. 'requester' other"
+              + " than the caller needs the admin or auditor role.")
+  public Simulation simulate(@Valid @NotNull SimulationRequest body) {
+    Caller me = caller.get();
+    Caller requester = me;
+    if (body.requester() != null) {
+      if (!roles.mayReadAll(me) && !body.requester().subject().equals(me.subject())) {
+        throw new Problems.Forbidden(
+            "Only admins and auditors may simulate requests for someone else; leave 'requester' out"
+                + " to simulate for yourself.");
+      }
+      SimulatedPerson p = body.requester();
+      requester =
+          new Caller(
+              p.subject(),
+              p.subject(),
+              p.email(),
+              p.groups() == null ? Set.of() : p.groups(),
+              new Caller.Authentication("simulated", p.acr(), p.amr()));
+    }
+    List<FieldError> errors = new ArrayList<>();
+    Duration duration = parseDuration(body.duration(), errors);
+    Instant start = parseTime("start", body.start(), errors);
+    Instant at = body.at() == null ? clock.instant() : parseTime("at", body.at(), errors);
+    if (!errors.isEmpty()) {
+      throw new Problems.Invalid(
+          errors.stream()
+              .map(e -> e.field() + ": " + e.message())
+              .reduce((a, b) -> a + "; " + b)
+              .orElse(""),
+          errors);
+    }
+    PolicyDecisions decisions = store.decisions();
+    RequestSpec req =
+        new RequestSpec(
+            body.entitlements(),
+            duration,
+            start,
+            body.justification(),
+            body.ticket(),
+            Boolean.TRUE.equals(body.breakGlass()));
+    List<PolicyDecisions.Outcome> outcomes = decisions.decide(requester, req, at);
+    return new Simulation(
+        decisions.policy().hash(),
+        at,
+        requester.subject(),
+        outcomes.stream().allMatch(PolicyDecisions.Outcome::allowed),
+        outcomes);
+  }
+
+  private static Duration parseDuration(String text, List<FieldError> errors) {
+    try {
+      Duration d = Duration.parse(text);
+      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(366)) > 0) {
+        errors.add(
+            new FieldError("duration", "must be positive and at most a year", "for example PT1H"));
+        return null;
+      }
+      return d;
+    } catch (RuntimeException e) {
+      errors.add(
+          new FieldError(
+              "duration",
+              "is not an ISO-8601 duration: '" + text + "'",
+              "for example PT30M or PT4H"));
+      return null;
+    }
+  }
+
+  private static Instant parseTime(String field, String text, List<FieldError> errors) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (RuntimeException e) {
+      errors.add(
+          new FieldError(
+              field,
+              "is not a date-time with offset: '" + text + "'",
+              "for example 2026-11-24T10:00:00+05:30"));
+      return null;
+    }
+  }
+}

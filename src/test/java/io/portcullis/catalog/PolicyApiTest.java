@@ -1,0 +1,164 @@
+package io.portcullis.catalog;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class PolicyApiTest {
+
+  static RequestSpecification as(String user) {
+    return given().auth().preemptive().basic(user, user);
+  }
+
+  @Test
+  void theCatalogListsWhatTheCallerMayRequest() {
+    as("alice")
+        .get("/api/v1/catalog")
+        .then()
+        .statusCode(200)
+        .body("id", hasItems("demo-db-readonly", "demo-db-admin", "demo-ssh-ops"))
+        .body("id", not(hasItem("prod-payments-db-admin")))
+        .body("find { it.id == 'demo-db-readonly' }.maxDuration", equalTo("PT1H"))
+        .body("find { it.id == 'demo-db-readonly' }.minJustificationLength", equalTo(10))
+        .body(
+            "find { it.id == 'demo-db-readonly' }.autoApprovalRules",
+            hasItem("engineers-read-up-to-1h"))
+        .body(
+            "find { it.id == 'demo-db-readonly' }.eligibleAs",
+            equalTo("member of group engineers"));
+    as("dana").get("/api/v1/catalog").then().statusCode(200).body("$", hasSize(0));
+  }
+
+  @Test
+  void simulateAnswersWithDecisionPlanAndReasons() {
+    as("alice")
+        .contentType("application/json")
+        .body(
+            """
+            {"entitlements":["demo-db-readonly","demo-db-admin"],"duration":"PT30M",
+             "justification":"checking the refunds report"}
+            """)
+        .post("/api/v1/policy/simulate")
+        .then()
+        .statusCode(200)
+        .body("requester", equalTo("demo:alice"))
+        .body("allowed", equalTo(true))
+        .body("policyVersion.length()", equalTo(64))
+        .body("outcomes[0].plan.autoApprovedBy", equalTo("engineers-read-up-to-1h"))
+        .body("outcomes[1].plan.stages[0].name", equalTo("owners"))
+        .body("outcomes[1].plan.stages[0].approvals", equalTo(2))
+        .body(
+            "outcomes[1].plan.stages[0].reviewers",
+            containsInAnyOrder("user demo:bob", "user demo:carol"));
+  }
+
+  @Test
+  void simulateRefusalsListEveryReason() {
+    as("alice")
+        .contentType("application/json")
+        .body(
+            "{\"entitlements\":[\"demo-db-readonly\",\"nope\"],\"duration\":\"PT3H\",\"justification\":\"x\"}")
+        .post("/api/v1/policy/simulate")
+        .then()
+        .statusCode(200)
+        .body("allowed", equalTo(false))
+        .body("outcomes[0].reasons", hasItem(containsString("exceeds the maximum PT1H")))
+        .body("outcomes[0].reasons", hasItem(containsString("needs at least 10")))
+        .body("outcomes[1].reasons", hasItem("unknown entitlement 'nope'"));
+  }
+
+  @Test
+  void simulateForSomeoneElseIsForAuditorsAndAdmins() {
+    String body =
+        """
+        {"requester":{"subject":"joe","groups":["vendor-acme"]},
+         "entitlements":["prod-payments-read"],"duration":"PT1H","ticket":"CHG-1",
+         "justification":"verifying the vendor's reconciliation job output",
+         "at":"2027-04-01T12:00:00+05:30"}
+        """;
+    as("alice")
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/policy/simulate")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json");
+    as("dana")
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/policy/simulate")
+        .then()
+        .statusCode(200)
+        .body("allowed", equalTo(false))
+        .body("outcomes[0].reasons[0]", containsString("ended on 2027-03-31"));
+  }
+
+  @Test
+  void simulateRefusesBadInputByField() {
+    as("alice")
+        .contentType("application/json")
+        .body(
+            "{\"entitlements\":[\"demo-db-readonly\"],\"duration\":\"an hour\",\"at\":\"tomorrow\"}")
+        .post("/api/v1/policy/simulate")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors.field", containsInAnyOrder("duration", "at"));
+    as("alice")
+        .contentType("application/json")
+        .body("{\"entitlements\":[],\"duration\":\"PT1H\"}")
+        .post("/api/v1/policy/simulate")
+        .then()
+        .statusCode(400)
+        .body("errors.field", hasItem("entitlements"));
+  }
+
+  @Test
+  void reviewersSaysWhoMayApproveAndWhy() {
+    as("alice")
+        .get("/api/v1/entitlements/demo-db-admin/reviewers")
+        .then()
+        .statusCode(200)
+        .body("stages[0].name", equalTo("owners"))
+        .body("stages[0].approvals", equalTo(2))
+        .body("stages[0].reviewers", containsInAnyOrder("user demo:bob", "user demo:carol"))
+        .body("stages[0].notes", hasItem(containsString("never the requester")))
+        .body("stages[0].notes", hasItem("every review needs a comment"));
+    as("alice")
+        .get("/api/v1/entitlements/demo-db-readonly/reviewers")
+        .then()
+        .statusCode(200)
+        .body("stages[0].reviewers", containsInAnyOrder("group approvers"));
+    as("alice")
+        .get("/api/v1/entitlements/no-such-thing/reviewers")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void policyStatusAndReadiness() {
+    as("alice")
+        .get("/api/v1/policy")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("ok"))
+        .body("version.length()", equalTo(64))
+        .body("entitlements", equalTo(7));
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.find { it.name == 'policy' }.status", equalTo("UP"));
+  }
+}

@@ -1,0 +1,148 @@
+package io.portcullis.catalog;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.portcullis.audit.AuditLog;
+import io.portcullis.audit.AuditRecord;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Hot reload: a valid change is taken up, an invalid one never replaces the last good version. */
+@QuarkusTest
+@TestProfile(PolicyHotReloadTest.Profile.class)
+class PolicyHotReloadTest {
+
+  static final Path DIR;
+
+  static {
+    try {
+      DIR = Files.createTempDirectory("hot-policies");
+      Files.writeString(DIR.resolve("p.yaml"), policy("e1", "PT1H"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static class Profile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "portcullis.policy.dir", DIR.toString(), "portcullis.policy.reload-interval", "PT0.2S");
+    }
+  }
+
+  static String policy(String id, String maxDuration) {
+    return PolicyValidationTest.doc(
+        PolicyValidationTest.OK_ENTITLEMENT.replace("e1:", id + ":")
+            + "  maxDuration: "
+            + maxDuration
+            + "\n");
+  }
+
+  @Inject AuditLog auditLog;
+
+  private List<AuditRecord> policyEvents() {
+    List<AuditRecord> out = new ArrayList<>();
+    auditLog.read(
+        1,
+        100_000,
+        r -> {
+          if (r.type().startsWith("policy.")) {
+            out.add(r);
+          }
+        });
+    return out;
+  }
+
+  private static String version() {
+    return given().auth().preemptive().basic("dana", "dana").get("/api/v1/policy").path("version");
+  }
+
+  @Test
+  void changesAreTakenUpAndBrokenVersionsNeverReplaceTheLastGoodOne() throws Exception {
+    String first = version();
+    assertThat(first).hasSize(64);
+    assertThat(policyEvents())
+        .last()
+        .satisfies(r -> assertThat(r.type()).isEqualTo("policy.accepted"));
+
+    // a valid change is taken up
+    Files.writeString(DIR.resolve("p.yaml"), policy("e2", "PT2H"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !version().equals(first));
+    String second = version();
+    given()
+        .auth()
+        .preemptive()
+        .basic("dana", "dana")
+        .contentType("application/json")
+        .body(
+            "{\"requester\":{\"subject\":\"x\",\"groups\":[\"eng\"]},\"entitlements\":[\"e2\"],\"duration\":\"PT2H\"}")
+        .post("/api/v1/policy/simulate")
+        .then()
+        .statusCode(200)
+        .body("allowed", equalTo(true));
+
+    // a broken change is refused; the last good version stays in force
+    Files.writeString(
+        DIR.resolve("broken.yaml"), "schemaVersion: 1\nenvironments: {dev: {systemz: {}}}\n");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> policyEvents().get(policyEvents().size() - 1).type().equals("policy.rejected"));
+    assertThat(version()).isEqualTo(second);
+    given()
+        .auth()
+        .preemptive()
+        .basic("dana", "dana")
+        .get("/api/v1/policy")
+        .then()
+        .body("status", equalTo("latest-rejected"))
+        .body("lastAttempt.accepted", equalTo(false))
+        .body(
+            "lastAttempt.issues",
+            hasItem(containsString("broken.yaml:2:22: unknown key 'systemz'")));
+    given()
+        .auth()
+        .preemptive()
+        .basic("alice", "alice")
+        .get("/api/v1/policy")
+        .then()
+        .body("lastAttempt.problems", equalTo(1))
+        .body("lastAttempt.issues", equalTo(null));
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.find { it.name == 'policy' }.status", equalTo("UP"))
+        .body("checks.find { it.name == 'policy' }.data.problems", equalTo(1))
+        .body("checks.find { it.name == 'policy' }.data.'problem.1'", containsString("systemz"));
+    given().get("/q/metrics").then().body(containsString("portcullis_policy_errors 1.0"));
+    AuditRecord rejected = policyEvents().get(policyEvents().size() - 1);
+    assertThat(rejected.details().get("inForce")).isEqualTo(second);
+
+    // fixing it is taken up again
+    Files.delete(DIR.resolve("broken.yaml"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> policyEvents().get(policyEvents().size() - 1).type().equals("policy.accepted"));
+    given().get("/q/metrics").then().body(containsString("portcullis_policy_errors 0.0"));
+    assertThat(auditLog.verify().intact()).isTrue();
+  }
+}

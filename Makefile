@@ -48,8 +48,11 @@ package: ## Build the runnable application into target/quarkus-app (no tests)
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
 .PHONY: bench
-bench: ## Run the benchmarks and print their table
-	@echo "no benchmarks yet"
+bench: ## Run the benchmarks (policy load, decisions, …) and print their table
+	$(MVN) $(MVNFLAGS) -q -Dspotless.check.skip=true test-compile dependency:build-classpath \
+	  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+	$(JAVA) -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "target/test-classes:target/classes:$$(cat target/bench.classpath)" \
+	  io.portcullis.bench.BenchMain
 
 .PHONY: clean
 clean: ## Remove build output (keeps the demo data)

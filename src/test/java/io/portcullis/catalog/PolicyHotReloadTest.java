@@ -136,7 +136,34 @@ class PolicyHotReloadTest {
     AuditRecord rejected = policyEvents().get(policyEvents().size() - 1);
     assertThat(rejected.details().get("inForce")).isEqualTo(second);
 
+    // hostile files are refused the same way, and the service keeps serving the last good version
+    StringBuilder bomb = new StringBuilder("schemaVersion: 1\na: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (char c = 'b'; c <= 'h'; c++) {
+      bomb.append(c).append(": &").append(c).append(" [");
+      for (int i = 0; i < 9; i++) {
+        bomb.append(i == 0 ? "" : ", ").append('*').append((char) (c - 1));
+      }
+      bomb.append("]\n");
+    }
+    Files.writeString(DIR.resolve("broken.yaml"), bomb);
+    Files.write(DIR.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xE9, '\n'});
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                given()
+                    .auth()
+                    .preemptive()
+                    .basic("dana", "dana")
+                    .get("/api/v1/policy")
+                    .path("lastAttempt.issues")
+                    .toString()
+                    .contains("not valid UTF-8"));
+    assertThat(version()).isEqualTo(second);
+    given().get("/q/health/ready").then().statusCode(200);
+
     // fixing it is taken up again
+    Files.delete(DIR.resolve("latin1.yaml"));
     Files.delete(DIR.resolve("broken.yaml"));
     await()
         .atMost(Duration.ofSeconds(10))

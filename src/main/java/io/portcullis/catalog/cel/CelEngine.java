@@ -135,7 +135,31 @@ public final class CelEngine {
    */
   public record Compiled(CompiledCel cel, String error, String hint) {}
 
+  /** Most compiled expressions kept for reuse across policy reloads. */
+  static final int CACHE_LIMIT = 50_000;
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Compiled> cache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Compiles {@code source} for {@code scope}. Results are cached by scope and text, so a reload
+   * compiles only the expressions that changed.
+   */
   public Compiled compile(String source, CelScope scope) {
+    String key = scope.name() + '\u0000' + source;
+    Compiled hit = cache.get(key);
+    if (hit != null) {
+      return hit;
+    }
+    Compiled compiled = compileUncached(source, scope);
+    if (cache.size() >= CACHE_LIMIT) {
+      cache.clear();
+    }
+    cache.put(key, compiled);
+    return compiled;
+  }
+
+  private Compiled compileUncached(String source, CelScope scope) {
     CelCompiler compiler = scope == CelScope.REVIEWER ? reviewerCompiler : requestCompiler;
     CelValidationResult result = compiler.compile(source);
     if (result.hasError()) {

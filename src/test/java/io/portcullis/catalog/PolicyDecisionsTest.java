@@ -30,8 +30,17 @@ class PolicyDecisionsTest {
   static final Caller RAVI = person("ravi", "platform-eng-blr");
   static final Caller VENDOR = person("v-joe", "vendor-acme");
   static final Caller SRE = person("sre-sam", "oncall-sre");
-  static final Caller OWNER_P = person("priya", "payments-owners");
-  static final Caller OWNER_Q = person("quinn", "platform-owners");
+  static final Caller OWNER_P = withOtp(person("priya", "payments-owners"));
+  static final Caller OWNER_Q = withOtp(person("quinn", "platform-owners"));
+
+  static Caller withOtp(Caller c) {
+    return new Caller(
+        c.subject(),
+        c.name(),
+        c.email(),
+        c.groups(),
+        new Caller.Authentication("oidc", null, List.of("pwd", "otp")));
+  }
 
   static Entitlement e(String id) {
     return POLICY.policy().entitlement(id).orElseThrow();
@@ -216,7 +225,7 @@ class PolicyDecisionsTest {
   void separationOfDutiesAndApprovalWindow() {
     Entitlement prod = e("prod-payments-db-admin");
     RequestSpec r = req("prod-payments-db-admin", "PT1H", "x".repeat(40), "INC-1");
-    Caller colleague = person("kiran", "payments-owners", "platform-eng-blr");
+    Caller colleague = withOtp(person("kiran", "payments-owners", "platform-eng-blr"));
     Decision shared =
         POLICY.mayReview(prod, prod.approval().stages().get(0), colleague, RAVI, r, TUESDAY_IST_11);
     assertThat(shared.allowed()).isFalse();

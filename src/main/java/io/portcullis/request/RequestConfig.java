@@ -1,0 +1,31 @@
+package io.portcullis.request;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** Limits of access requests that policy does not set. */
+@ConfigMapping(prefix = "portcullis.requests")
+public interface RequestConfig {
+
+  /** How far ahead a request may ask its access to start. */
+  @WithDefault("P30D")
+  Duration maxStartHorizon();
+
+  /** Longest justification accepted, in characters. */
+  @WithDefault("4000")
+  int maxJustification();
+
+  /** Most entitlements in one request. */
+  @WithDefault("10")
+  int maxEntitlements();
+
+  /** Deadline of the after-the-fact review of a break-glass activation. */
+  @WithDefault("P1D")
+  Duration breakGlassReviewWithin();
+
+  /** Who hears about every break-glass activation besides the approvers. */
+  @WithDefault("security@example.com")
+  List<String> securityContacts();
+}

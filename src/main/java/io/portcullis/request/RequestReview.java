@@ -1,0 +1,105 @@
+package io.portcullis.request;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A review as recorded, bound to the request digest the reviewer saw. Never changes. */
+@Entity
+@Table(name = "request_review")
+public class RequestReview {
+
+  /** Approve or deny. */
+  public enum Decision {
+    APPROVE,
+    DENY
+  }
+
+  @Id private UUID id;
+
+  @Column(name = "request_id", nullable = false, updatable = false)
+  private UUID requestId;
+
+  @Column(name = "reviewer_key", nullable = false, updatable = false)
+  private String reviewerKey;
+
+  @JdbcTypeCode(SqlTypes.JSON)
+  @Column(nullable = false, updatable = false)
+  private Map<String, Object> reviewer;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false, updatable = false)
+  private Decision decision;
+
+  @Column(updatable = false)
+  private String comment;
+
+  @Column(nullable = false, updatable = false)
+  private String digest;
+
+  @Column(name = "created_at", nullable = false, updatable = false)
+  private Instant createdAt;
+
+  protected RequestReview() {}
+
+  static RequestReview of(
+      UUID id,
+      UUID requestId,
+      String reviewerKey,
+      Map<String, Object> reviewer,
+      Decision decision,
+      String comment,
+      String digest,
+      Instant at) {
+    RequestReview r = new RequestReview();
+    r.id = id;
+    r.requestId = requestId;
+    r.reviewerKey = reviewerKey;
+    r.reviewer = Map.copyOf(reviewer);
+    r.decision = decision;
+    r.comment = comment;
+    r.digest = digest;
+    r.createdAt = at;
+    return r;
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  public UUID requestId() {
+    return requestId;
+  }
+
+  public String reviewerKey() {
+    return reviewerKey;
+  }
+
+  public Map<String, Object> reviewer() {
+    return reviewer;
+  }
+
+  public Decision decision() {
+    return decision;
+  }
+
+  public String comment() {
+    return comment;
+  }
+
+  public String digest() {
+    return digest;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+}

@@ -1,0 +1,993 @@
+package io.portcullis.request;
+
+import io.portcullis.audit.AuditEvent;
+import io.portcullis.audit.AuditLog;
+import io.portcullis.catalog.decision.ApprovalPlan;
+import io.portcullis.catalog.decision.PolicyDecisions;
+import io.portcullis.catalog.decision.RequestSpec;
+import io.portcullis.catalog.decision.Resolution;
+import io.portcullis.catalog.decision.Review;
+import io.portcullis.catalog.model.Entitlement;
+import io.portcullis.catalog.model.Stage;
+import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.grant.AccessGrant;
+import io.portcullis.identity.Caller;
+import io.portcullis.identity.Identities;
+import io.portcullis.identity.Roles;
+import io.portcullis.platform.error.FieldError;
+import io.portcullis.platform.error.Problems;
+import io.portcullis.platform.json.CanonicalJson;
+import io.portcullis.platform.json.Sha256;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The access request lifecycle: submit, review, cancel, expire. Every transition locks the request
+ * row, and commits with its audit event in one transaction.
+ */
+@ApplicationScoped
+public class RequestService {
+
+  static final String SYSTEM_POLICY = "system:policy";
+
+  private final EntityManager em;
+  private final PolicyStore policies;
+  private final AuditLog audit;
+  private final Roles roles;
+  private final RequestConfig config;
+  private final Clock clock;
+
+  RequestService(
+      EntityManager em,
+      PolicyStore policies,
+      AuditLog audit,
+      Roles roles,
+      RequestConfig config,
+      Clock clock) {
+    this.em = em;
+    this.policies = policies;
+    this.audit = audit;
+    this.roles = roles;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /**
+   * What a requester asks for, as received.
+   *
+   * @param duration ISO-8601 text
+   * @param start ISO-8601 date-time with offset, or null for "as soon as approved"
+   */
+  public record Submission(
+      List<String> entitlements,
+      String duration,
+      String start,
+      String justification,
+      String ticket,
+      boolean breakGlass,
+      UUID extendsGrantId) {}
+
+  /** The outcome of a submission: the request, and whether an equal open one was returned. */
+  public record Submitted(AccessRequest request, boolean existing) {}
+
+  // ------------------------------------------------------------------ submit
+
+  @Transactional
+  public Submitted submit(Caller caller, Submission s) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    RequestSpec spec = validate(s, now);
+    PolicyDecisions decisions = policies.decisions();
+    List<PolicyDecisions.Outcome> outcomes = decisions.decide(caller, spec, now);
+    List<FieldError> refusals = new ArrayList<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      PolicyDecisions.Outcome o = outcomes.get(i);
+      if (!o.allowed()) {
+        for (String reason : o.reasons()) {
+          refusals.add(new FieldError(fieldOf(reason, i), reason));
+        }
+      }
+    }
+    if (!refusals.isEmpty()) {
+      throw new Problems.Unprocessable(
+          "Policy refuses this request",
+          refusals.size()
+              + " reason(s): "
+              + String.join("; ", refusals.stream().map(FieldError::message).toList()),
+          refusals);
+    }
+    String requesterKey = Identities.normalize(caller.subject());
+    String askKey =
+        Sha256.hex(CanonicalJson.write(List.of(requesterKey, new TreeSet<>(spec.entitlements()))));
+    em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:k, 0))")
+        .setParameter("k", askKey)
+        .getSingleResult();
+    Optional<AccessRequest> open = openEqual(askKey, requesterKey, spec.entitlements());
+    if (open.isPresent()) {
+      return new Submitted(open.get(), true);
+    }
+    Instant expiresAt = now.plus(minPendingTtl(decisions, spec.entitlements()));
+    List<Map<String, Object>> plan = new ArrayList<>();
+    boolean allAuto = !spec.breakGlass();
+    List<String> autoRules = new ArrayList<>();
+    for (PolicyDecisions.Outcome o : outcomes) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("entitlement", o.entitlement());
+      ApprovalPlan ap = o.plan();
+      if (ap != null && ap.autoApprovedBy() != null) {
+        p.put("autoApprovedBy", ap.autoApprovedBy());
+        autoRules.add(o.entitlement() + ": " + ap.autoApprovedBy());
+      } else {
+        allAuto = false;
+      }
+      p.put(
+          "stages",
+          ap == null ? List.of() : ap.stages().stream().map(RequestService::stageMap).toList());
+      p.put("reasons", o.reasons());
+      plan.add(p);
+    }
+    String policyVersion = decisions.policy().hash();
+    UUID id = UUID.randomUUID();
+    AccessRequest r =
+        AccessRequest.submitted(
+            id,
+            requesterKey,
+            Snapshots.of(caller),
+            spec.entitlements(),
+            spec.duration(),
+            spec.start(),
+            spec.justification(),
+            spec.ticket(),
+            spec.breakGlass(),
+            policyVersion,
+            digestOf(requesterKey, spec, policyVersion, s.extendsGrantId()),
+            askKey,
+            plan,
+            now,
+            expiresAt,
+            s.extendsGrantId());
+    em.persist(r);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("entitlements", spec.entitlements());
+    details.put("duration", spec.duration().toString());
+    details.put("start", spec.start() == null ? null : spec.start().toString());
+    details.put("ticket", spec.ticket());
+    details.put("justification", spec.justification());
+    details.put("breakGlass", spec.breakGlass());
+    details.put("policyVersion", policyVersion);
+    details.put("digest", r.digest());
+    details.put("reasons", outcomes.stream().flatMap(o -> o.reasons().stream()).toList());
+    if (s.extendsGrantId() != null) {
+      details.put("extendsGrant", s.extendsGrantId().toString());
+    }
+    audit.append(
+        new AuditEvent(
+            "request.submitted", caller.subject(), Map.of("request", id.toString()), details));
+
+    if (spec.breakGlass()) {
+      breakGlass(r, caller, decisions, now);
+    } else if (allAuto) {
+      RequestReview review =
+          RequestReview.of(
+              UUID.randomUUID(),
+              id,
+              SYSTEM_POLICY,
+              Map.of(
+                  "subject",
+                  SYSTEM_POLICY,
+                  "name",
+                  "Policy",
+                  "groups",
+                  List.of(),
+                  "amr",
+                  List.of()),
+              RequestReview.Decision.APPROVE,
+              "auto-approved by " + String.join(", ", autoRules),
+              r.digest(),
+              now);
+      em.persist(review);
+      audit.append(
+          new AuditEvent(
+              "request.review_recorded",
+              SYSTEM_POLICY,
+              Map.of("request", id.toString()),
+              Map.of("decision", "APPROVE", "rules", autoRules, "policyVersion", policyVersion)));
+      approve(r, SYSTEM_POLICY, List.of("auto-approved: " + String.join("; ", autoRules)), now);
+    } else {
+      notifyReviewers(r, "request.review_requested", firstStageRecipients(plan), now);
+    }
+    return new Submitted(r, false);
+  }
+
+  private static Map<String, Object> stageMap(ApprovalPlan.PlanStage s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", s.name());
+    m.put("approvals", s.approvals());
+    m.put("denials", s.denials());
+    m.put("reviewers", s.reviewers());
+    m.put("notes", s.notes());
+    return m;
+  }
+
+  private static String fieldOf(String reason, int index) {
+    String r = reason.toLowerCase(Locale.ROOT);
+    if (r.contains("unknown entitlement")) {
+      return "entitlements[" + index + "]";
+    }
+    if (r.contains("duration")) {
+      return "duration";
+    }
+    if (r.contains("ticket")) {
+      return "ticket";
+    }
+    if (r.contains("justification")) {
+      return "justification";
+    }
+    if (r.contains("break-glass")) {
+      return "breakGlass";
+    }
+    if (r.contains("can be activated only")) {
+      return "start";
+    }
+    return "entitlements[" + index + "]";
+  }
+
+  private RequestSpec validate(Submission s, Instant now) {
+    List<FieldError> errors = new ArrayList<>();
+    List<String> ids = s.entitlements() == null ? List.of() : s.entitlements();
+    if (ids.isEmpty()) {
+      errors.add(
+          new FieldError(
+              "entitlements", "at least one entitlement is required", "see GET /api/v1/catalog"));
+    } else if (ids.size() > config.maxEntitlements()) {
+      errors.add(
+          new FieldError(
+              "entitlements",
+              "at most " + config.maxEntitlements() + " entitlements per request",
+              null));
+    } else {
+      Set<String> seen = new LinkedHashSet<>();
+      for (int i = 0; i < ids.size(); i++) {
+        String e = ids.get(i);
+        if (e == null || !e.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+          errors.add(
+              new FieldError(
+                  "entitlements[" + i + "]",
+                  "not an entitlement id",
+                  "ids look like demo-db-readonly"));
+        } else if (!seen.add(e)) {
+          errors.add(
+              new FieldError("entitlements[" + i + "]", "'" + e + "' is listed twice", null));
+        }
+      }
+    }
+    Duration duration = null;
+    if (s.duration() == null || s.duration().isBlank()) {
+      errors.add(
+          new FieldError("duration", "is required", "an ISO-8601 duration such as PT30M or PT4H"));
+    } else {
+      try {
+        duration = Duration.parse(s.duration().strip());
+        if (duration.isZero() || duration.isNegative()) {
+          errors.add(
+              new FieldError(
+                  "duration", "must be positive, got " + s.duration(), "for example PT1H"));
+          duration = null;
+        } else if (duration.compareTo(Duration.ofDays(366)) > 0) {
+          errors.add(
+              new FieldError(
+                  "duration",
+                  "is absurdly long: " + s.duration(),
+                  "just-in-time access lasts hours, see maxDuration in the catalog"));
+          duration = null;
+        }
+      } catch (RuntimeException e) {
+        errors.add(
+            new FieldError(
+                "duration",
+                "is not an ISO-8601 duration: '" + abbreviate(s.duration()) + "'",
+                "for example PT30M or PT4H"));
+      }
+    }
+    Instant start = null;
+    if (s.start() != null) {
+      try {
+        start =
+            java.time.OffsetDateTime.parse(s.start().strip())
+                .toInstant()
+                .truncatedTo(ChronoUnit.MICROS);
+        if (start.isBefore(now.minusSeconds(60))) {
+          errors.add(
+              new FieldError(
+                  "start",
+                  "is in the past: " + s.start(),
+                  "leave it out to start as soon as approved"));
+        } else if (start.isAfter(now.plus(config.maxStartHorizon()))) {
+          errors.add(
+              new FieldError(
+                  "start",
+                  "is more than " + config.maxStartHorizon().toDays() + " days ahead",
+                  "request closer to the time you need it"));
+        }
+      } catch (RuntimeException e) {
+        errors.add(
+            new FieldError(
+                "start",
+                "is not a date-time with offset: '" + abbreviate(s.start()) + "'",
+                "for example 2026-11-24T14:00:00+05:30"));
+      }
+    }
+    String justification = s.justification() == null ? "" : s.justification().strip();
+    if (justification.length() > config.maxJustification()) {
+      errors.add(
+          new FieldError(
+              "justification",
+              "is longer than " + config.maxJustification() + " characters",
+              "summarise and link the ticket"));
+    }
+    if (justification.indexOf('\u0000') >= 0) {
+      errors.add(new FieldError("justification", "contains a NUL character", null));
+    }
+    String ticket = s.ticket() == null || s.ticket().isBlank() ? null : s.ticket().strip();
+    if (ticket != null && (ticket.length() > 200 || ticket.indexOf('\u0000') >= 0)) {
+      errors.add(
+          new FieldError(
+              "ticket", "is longer than 200 characters or contains control characters", null));
+    }
+    if (!errors.isEmpty()) {
+      throw new Problems.Invalid(
+          String.join("; ", errors.stream().map(e -> e.field() + " " + e.message()).toList()),
+          errors);
+    }
+    return new RequestSpec(ids, duration, start, justification, ticket, s.breakGlass());
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+
+  private Duration minPendingTtl(PolicyDecisions d, List<String> ids) {
+    return ids.stream()
+        .map(
+            id ->
+                d.policy()
+                    .entitlement(id)
+                    .map(Entitlement::pendingTtl)
+                    .orElse(Duration.ofHours(24)))
+        .min(Duration::compareTo)
+        .orElse(Duration.ofHours(24));
+  }
+
+  /** SHA-256 over the canonical request content; reviews are bound to it. */
+  static String digestOf(
+      String requesterKey, RequestSpec spec, String policyVersion, UUID extendsGrant) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("requester", requesterKey);
+    m.put("entitlements", spec.entitlements());
+    m.put("durationSeconds", spec.duration().getSeconds());
+    m.put("start", spec.start() == null ? null : spec.start().toString());
+    m.put("justification", spec.justification());
+    m.put("ticket", spec.ticket());
+    m.put("breakGlass", spec.breakGlass());
+    m.put("policyVersion", policyVersion);
+    m.put("extendsGrant", extendsGrant == null ? null : extendsGrant.toString());
+    return Sha256.hex(CanonicalJson.write(m));
+  }
+
+  static String digestOf(AccessRequest r) {
+    return digestOf(r.requesterKey(), spec(r), r.policyVersion(), r.extendsGrantId());
+  }
+
+  static RequestSpec spec(AccessRequest r) {
+    return new RequestSpec(
+        r.entitlements(), r.duration(), r.startAt(), r.justification(), r.ticket(), r.breakGlass());
+  }
+
+  private Optional<AccessRequest> openEqual(
+      String askKey, String requesterKey, List<String> entitlements) {
+    List<AccessRequest> pending =
+        em.createQuery(
+                "from AccessRequest r where r.askKey = :k and r.state = :s", AccessRequest.class)
+            .setParameter("k", askKey)
+            .setParameter("s", RequestState.PENDING)
+            .getResultList();
+    if (!pending.isEmpty()) {
+      return Optional.of(pending.get(0));
+    }
+    List<AccessRequest> active =
+        em.createQuery(
+                "select distinct r from AccessRequest r, AccessGrant g where g.requestId = r.id"
+                    + " and r.askKey = :k and r.state = :s and g.state not in ('REVOKED',"
+                    + " 'ACTIVATION_FAILED', 'CANCELLED') order by r.createdAt desc",
+                AccessRequest.class)
+            .setParameter("k", askKey)
+            .setParameter("s", RequestState.APPROVED)
+            .setMaxResults(1)
+            .getResultList();
+    return active.stream().findFirst();
+  }
+
+  private void breakGlass(AccessRequest r, Caller caller, PolicyDecisions d, Instant now) {
+    List<String> recipients = new ArrayList<>(firstStageRecipients(r.plan()));
+    for (String id : r.entitlements()) {
+      d.policy()
+          .entitlement(id)
+          .ifPresent(
+              e ->
+                  e.approval().stages().stream()
+                      .findFirst()
+                      .ifPresent(
+                          s ->
+                              PolicyDecisions.describeEach(s.reviewers())
+                                  .forEach(
+                                      x -> {
+                                        if (!recipients.contains(x)) recipients.add(x);
+                                      })));
+    }
+    config.securityContacts().forEach(c -> recipients.add("security " + c));
+    Instant due = now.plus(config.breakGlassReviewWithin());
+    em.createNativeQuery("insert into break_glass_review (request_id, due_at) values (:id, :due)")
+        .setParameter("id", r.id())
+        .setParameter("due", due)
+        .executeUpdate();
+    audit.append(
+        new AuditEvent(
+            "request.break_glass_activated",
+            caller.subject(),
+            Map.of("request", r.id().toString()),
+            Map.of(
+                "entitlements", r.entitlements(),
+                "justification", r.justification(),
+                "reviewDue", due.toString(),
+                "notified", recipients,
+                "policyVersion", r.policyVersion())));
+    approve(
+        r,
+        caller.subject(),
+        List.of("break-glass by " + caller.subject() + "; review due by " + due),
+        now);
+    notifyReviewers(r, "request.break_glass_activated", recipients, now);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> firstStageRecipients(List<Map<String, Object>> plan) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Map<String, Object> p : plan) {
+      List<Map<String, Object>> stages =
+          (List<Map<String, Object>>) p.getOrDefault("stages", List.of());
+      if (!stages.isEmpty()) {
+        out.addAll((List<String>) stages.get(0).getOrDefault("reviewers", List.of()));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private void notifyReviewers(AccessRequest r, String kind, List<String> recipients, Instant now) {
+    em.createNativeQuery(
+            "insert into notification_event (id, request_id, kind, recipients, payload, created_at)"
+                + " values (:id, :r, :k, cast(:rec as jsonb), cast(:p as jsonb), :t)")
+        .setParameter("id", UUID.randomUUID())
+        .setParameter("r", r.id())
+        .setParameter("k", kind)
+        .setParameter("rec", CanonicalJson.write(recipients))
+        .setParameter(
+            "p",
+            CanonicalJson.write(
+                Map.of(
+                    "request", r.id().toString(),
+                    "requester", String.valueOf(r.requester().get("subject")),
+                    "entitlements", r.entitlements(),
+                    "breakGlass", r.breakGlass())))
+        .setParameter("t", now)
+        .executeUpdate();
+  }
+
+  /** APPROVED, and the hand-off to the grant engine: one grant per entitlement. */
+  private void approve(AccessRequest r, String actor, List<String> reasons, Instant now) {
+    r.approve(now, reasons);
+    List<String> grantIds = new ArrayList<>();
+    for (String entitlement : r.entitlements()) {
+      AccessGrant g =
+          AccessGrant.scheduled(
+              UUID.randomUUID(),
+              r.id(),
+              entitlement,
+              r.requesterKey(),
+              r.startAt(),
+              r.duration(),
+              now);
+      em.persist(g);
+      grantIds.add(g.id().toString());
+    }
+    audit.append(
+        new AuditEvent(
+            "request.approved",
+            actor,
+            Map.of("request", r.id().toString()),
+            Map.of("reasons", reasons, "grants", grantIds, "policyVersion", r.policyVersion())));
+  }
+
+  // ------------------------------------------------------------------ read
+
+  /** Who may see a request: its requester, its eligible reviewers, auditors and admins. */
+  public boolean maySee(Caller caller, AccessRequest r) {
+    if (Identities.normalize(caller.subject()).equals(r.requesterKey())
+        || roles.mayReadAll(caller)) {
+      return true;
+    }
+    PolicyDecisions d = policies.decisions();
+    Instant now = clock.instant();
+    for (String id : r.entitlements()) {
+      Optional<Entitlement> e = d.policy().entitlement(id);
+      if (e.isPresent()) {
+        for (Stage s : e.get().approval().stages()) {
+          if (d.membership(s.reviewers(), caller, now).isPresent()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The request if the caller may see it; otherwise 404, the same as for a missing id. */
+  @Transactional
+  public AccessRequest get(Caller caller, UUID id) {
+    AccessRequest r = em.find(AccessRequest.class, id);
+    if (r == null || !maySee(caller, r)) {
+      throw new Problems.NotFound("Request", id.toString());
+    }
+    return r;
+  }
+
+  @Transactional
+  public List<RequestReview> reviews(UUID requestId) {
+    return em.createQuery(
+            "from RequestReview v where v.requestId = :id order by v.createdAt, v.id",
+            RequestReview.class)
+        .setParameter("id", requestId)
+        .getResultList();
+  }
+
+  @Transactional
+  public List<AccessGrant> grants(UUID requestId) {
+    return em.createQuery(
+            "from AccessGrant g where g.requestId = :id order by g.entitlement", AccessGrant.class)
+        .setParameter("id", requestId)
+        .getResultList();
+  }
+
+  // ------------------------------------------------------------------ review
+
+  private AccessRequest lockVisible(Caller caller, UUID id) {
+    AccessRequest r = em.find(AccessRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (r == null || !maySee(caller, r)) {
+      throw new Problems.NotFound("Request", id.toString());
+    }
+    return r;
+  }
+
+  /**
+   * Records a review and resolves the request. The caller's eligibility is evaluated now; a review
+   * bound to another digest than the request's does not count.
+   *
+   * @param seenDigest the digest the reviewer saw, or null for the request as stored
+   */
+  @Transactional
+  public AccessRequest review(
+      Caller caller, UUID id, RequestReview.Decision decision, String comment, String seenDigest) {
+    AccessRequest r = lockVisible(caller, id);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    if (r.state() != RequestState.PENDING) {
+      throw new Problems.Conflict(
+          "Request " + id + " is " + r.state() + ", not PENDING: it can no longer be reviewed.");
+    }
+    if (!digestOf(r).equals(r.digest())) {
+      throw new Problems.Conflict(
+          "Request "
+              + id
+              + " does not match its digest: it was modified after submission, so no review can count.");
+    }
+    if (seenDigest != null && !seenDigest.equals(r.digest())) {
+      throw new Problems.Conflict(
+          "You reviewed a different version of request "
+              + id
+              + " (digest "
+              + abbreviate(seenDigest)
+              + "); reload it and review again.");
+    }
+    String reviewerKey = Identities.normalize(caller.subject());
+    List<RequestReview> previous = reviews(id);
+    if (previous.stream().anyMatch(v -> v.reviewerKey().equals(reviewerKey))) {
+      throw new Problems.Conflict(
+          "You already reviewed request " + id + "; a reviewer counts once.");
+    }
+    PolicyDecisions d = policies.decisions();
+    Caller requester = Snapshots.toCaller(r.requester());
+    RequestSpec spec = spec(r);
+    List<String> refusals = new ArrayList<>();
+    boolean mayReviewSome = false;
+    boolean commentRequired = false;
+    for (String entitlementId : r.entitlements()) {
+      Optional<Entitlement> e = d.policy().entitlement(entitlementId);
+      if (e.isEmpty()) {
+        refusals.add(
+            entitlementId
+                + " is no longer in the policy; the request can only be cancelled or expire");
+        continue;
+      }
+      Resolution now0 = d.resolve(e.get(), requester, spec, counted(previous, r.digest()));
+      if (now0.state() != Resolution.State.PENDING
+          || now0.stage() >= e.get().approval().stages().size()) {
+        continue;
+      }
+      Stage stage = e.get().approval().stages().get(now0.stage());
+      var may = d.mayReview(e.get(), stage, caller, requester, spec, now);
+      if (may.allowed()) {
+        mayReviewSome = true;
+        commentRequired |= e.get().approval().commentRequired();
+      } else {
+        refusals.addAll(may.reasons());
+      }
+    }
+    if (!mayReviewSome) {
+      throw new Problems.Forbidden(
+          "You may not review request " + id + " now: " + String.join("; ", refusals));
+    }
+    if (commentRequired && (comment == null || comment.isBlank())) {
+      throw new Problems.Invalid(
+          new FieldError(
+              "comment",
+              "policy requires a comment with every review of this request",
+              "say why you approve or deny"));
+    }
+    RequestReview review =
+        RequestReview.of(
+            UUID.randomUUID(),
+            id,
+            reviewerKey,
+            Snapshots.of(caller),
+            decision,
+            comment,
+            r.digest(),
+            now);
+    em.persist(review);
+    audit.append(
+        new AuditEvent(
+            "request.review_recorded",
+            caller.subject(),
+            Map.of("request", id.toString()),
+            mapOf(
+                "decision",
+                decision.name(),
+                "comment",
+                comment,
+                "digest",
+                r.digest(),
+                "policyVersion",
+                d.policy().hash())));
+    List<RequestReview> all = new ArrayList<>(previous);
+    all.add(review);
+    resolve(r, d, all, caller.subject(), now);
+    return r;
+  }
+
+  private static Map<String, Object> mapOf(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  private static List<Review> counted(List<RequestReview> reviews, String digest) {
+    List<Review> out = new ArrayList<>();
+    for (RequestReview v : reviews) {
+      if (v.digest().equals(digest) && !v.reviewerKey().equals(SYSTEM_POLICY)) {
+        out.add(
+            new Review(
+                Snapshots.toCaller(v.reviewer()),
+                v.decision() == RequestReview.Decision.APPROVE
+                    ? Review.Verdict.APPROVE
+                    : Review.Verdict.DENY,
+                v.createdAt(),
+                v.comment()));
+      }
+    }
+    return out;
+  }
+
+  private void resolve(
+      AccessRequest r, PolicyDecisions d, List<RequestReview> reviews, String actor, Instant now) {
+    Caller requester = Snapshots.toCaller(r.requester());
+    RequestSpec spec = spec(r);
+    List<Review> counted = counted(reviews, r.digest());
+    List<String> reasons = new ArrayList<>();
+    boolean allApproved = true;
+    boolean anyDenied = false;
+    for (Map<String, Object> p : r.plan()) {
+      String entitlementId = (String) p.get("entitlement");
+      if (p.get("autoApprovedBy") != null) {
+        reasons.add(entitlementId + ": auto-approved by " + p.get("autoApprovedBy"));
+        continue;
+      }
+      Optional<Entitlement> e = d.policy().entitlement(entitlementId);
+      if (e.isEmpty()) {
+        allApproved = false;
+        reasons.add(entitlementId + ": no longer in the policy");
+        continue;
+      }
+      Resolution res = d.resolve(e.get(), requester, spec, counted);
+      res.reasons().forEach(x -> reasons.add(entitlementId + ": " + x));
+      anyDenied |= res.state() == Resolution.State.DENIED;
+      allApproved &= res.state() == Resolution.State.APPROVED;
+    }
+    if (anyDenied) {
+      r.deny(now, reasons);
+      audit.append(
+          new AuditEvent(
+              "request.denied",
+              actor,
+              Map.of("request", r.id().toString()),
+              Map.of("reasons", reasons, "policyVersion", d.policy().hash())));
+    } else if (allApproved) {
+      approve(r, actor, reasons, now);
+    } else {
+      r.progress(reasons);
+    }
+  }
+
+  // ------------------------------------------------------------------ list
+
+  /** Which requests a listing shows. */
+  public enum View {
+    MINE,
+    TO_REVIEW,
+    ALL
+  }
+
+  /** One page of a listing and the cursor of the next, or null at the end. */
+  public record Page(List<AccessRequest> items, String next) {}
+
+  /**
+   * Lists requests newest first, keyset-paged by (created_at, id): no OFFSET, stable under inserts.
+   * {@code TO_REVIEW} lists pending requests the caller may review now.
+   */
+  @Transactional
+  public Page list(Caller caller, View view, RequestState state, String cursor, int limit) {
+    if (view == View.ALL && !roles.mayReadAll(caller)) {
+      throw new Problems.Forbidden(
+          "Only auditors and admins may list every request; use view=mine or view=to-review.");
+    }
+    Cursor after = Cursor.decode(cursor);
+    List<AccessRequest> out = new ArrayList<>();
+    String me = Identities.normalize(caller.subject());
+    int scanned = 0;
+    while (out.size() < limit && scanned < 5_000) {
+      StringBuilder q = new StringBuilder("from AccessRequest r where 1 = 1");
+      if (view == View.MINE) {
+        q.append(" and r.requesterKey = :me");
+      } else if (view == View.TO_REVIEW) {
+        q.append(" and r.requesterKey <> :me and r.state = :pending");
+      }
+      if (state != null) {
+        q.append(" and r.state = :state");
+      }
+      if (after != null) {
+        q.append(" and (r.createdAt < :t or (r.createdAt = :t and r.id < :id))");
+      }
+      q.append(" order by r.createdAt desc, r.id desc");
+      var query = em.createQuery(q.toString(), AccessRequest.class);
+      if (view != View.ALL) {
+        query.setParameter("me", me);
+      }
+      if (view == View.TO_REVIEW) {
+        query.setParameter("pending", RequestState.PENDING);
+      }
+      if (state != null) {
+        query.setParameter("state", state);
+      }
+      if (after != null) {
+        query.setParameter("t", after.createdAt()).setParameter("id", after.id());
+      }
+      int batch = view == View.TO_REVIEW ? 200 : limit + 1;
+      List<AccessRequest> rows = query.setMaxResults(batch).getResultList();
+      scanned += rows.size();
+      for (AccessRequest r : rows) {
+        after = new Cursor(r.createdAt(), r.id());
+        if (view != View.TO_REVIEW || mayReviewNow(caller, r)) {
+          out.add(r);
+          if (out.size() == limit + 1) {
+            break;
+          }
+        }
+      }
+      if (out.size() > limit) {
+        AccessRequest last = out.get(limit - 1);
+        return new Page(
+            List.copyOf(out.subList(0, limit)), new Cursor(last.createdAt(), last.id()).encode());
+      }
+      if (rows.size() < batch) {
+        return new Page(List.copyOf(out), null);
+      }
+    }
+    AccessRequest last = out.isEmpty() ? null : out.get(out.size() - 1);
+    return new Page(
+        List.copyOf(out), last == null ? null : new Cursor(last.createdAt(), last.id()).encode());
+  }
+
+  private boolean mayReviewNow(Caller caller, AccessRequest r) {
+    PolicyDecisions d = policies.decisions();
+    Caller requester = Snapshots.toCaller(r.requester());
+    RequestSpec spec = spec(r);
+    List<Review> counted = counted(reviews(r.id()), r.digest());
+    if (counted.stream().anyMatch(v -> Identities.samePerson(v.reviewer(), caller))) {
+      return false;
+    }
+    for (String id : r.entitlements()) {
+      Optional<Entitlement> e = d.policy().entitlement(id);
+      if (e.isEmpty()) {
+        continue;
+      }
+      Resolution res = d.resolve(e.get(), requester, spec, counted);
+      if (res.state() == Resolution.State.PENDING
+          && res.stage() < e.get().approval().stages().size()
+          && d.mayReview(
+                  e.get(),
+                  e.get().approval().stages().get(res.stage()),
+                  caller,
+                  requester,
+                  spec,
+                  clock.instant())
+              .allowed()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A position in a listing: the last row's creation time and id. */
+  record Cursor(Instant createdAt, UUID id) {
+    String encode() {
+      long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt);
+      return java.util.Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString((micros + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String text) {
+      if (text == null || text.isBlank()) {
+        return null;
+      }
+      try {
+        String s =
+            new String(
+                java.util.Base64.getUrlDecoder().decode(text),
+                java.nio.charset.StandardCharsets.UTF_8);
+        int bar = s.indexOf('|');
+        long micros = Long.parseLong(s.substring(0, bar));
+        return new Cursor(
+            Instant.EPOCH.plus(micros, ChronoUnit.MICROS), UUID.fromString(s.substring(bar + 1)));
+      } catch (RuntimeException e) {
+        throw new Problems.Invalid(
+            new FieldError(
+                "cursor",
+                "is not a cursor returned by this API",
+                "use the 'next' value of the previous page"));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ extend
+
+  /**
+   * Asks to extend a grant: a new request for the grant's entitlement, linked to it, that goes
+   * through policy again; at most {@code maxExtensions} per policy.
+   */
+  @Transactional
+  public Submitted extend(
+      Caller caller, UUID grantId, String duration, String justification, String ticket) {
+    AccessGrant g = em.find(AccessGrant.class, grantId, LockModeType.PESSIMISTIC_WRITE);
+    if (g == null || !g.requesterKey().equals(Identities.normalize(caller.subject()))) {
+      throw new Problems.NotFound("Grant", grantId.toString());
+    }
+    if (Set.of("REVOKED", "REVOKING", "IRREVOCABLE", "ACTIVATION_FAILED", "CANCELLED")
+        .contains(g.state())) {
+      throw new Problems.Conflict(
+          "Grant " + grantId + " is " + g.state() + " and cannot be extended.");
+    }
+    Entitlement e =
+        policies
+            .decisions()
+            .policy()
+            .entitlement(g.entitlement())
+            .orElseThrow(
+                () -> new Problems.Conflict(g.entitlement() + " is no longer in the policy."));
+    long used =
+        em.createQuery(
+                "select count(r) from AccessRequest r where r.extendsGrantId = :g and r.state in (:p, :a)",
+                Long.class)
+            .setParameter("g", grantId)
+            .setParameter("p", RequestState.PENDING)
+            .setParameter("a", RequestState.APPROVED)
+            .getSingleResult();
+    if (used >= e.maxExtensions()) {
+      throw new Problems.Unprocessable(
+          "Policy refuses this extension",
+          g.entitlement()
+              + " allows "
+              + e.maxExtensions()
+              + " extension(s) per grant; "
+              + used
+              + " already requested.",
+          List.of(new FieldError("grant", "no extensions left")));
+    }
+    return submit(
+        caller,
+        new Submission(
+            List.of(g.entitlement()), duration, null, justification, ticket, false, grantId));
+  }
+
+  // ------------------------------------------------------------------ cancel, expire
+
+  @Transactional
+  public AccessRequest cancel(Caller caller, UUID id) {
+    AccessRequest r = lockVisible(caller, id);
+    if (!Identities.normalize(caller.subject()).equals(r.requesterKey())) {
+      throw new Problems.Forbidden("Only the requester may cancel request " + id + ".");
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    r.cancel(now);
+    audit.append(
+        new AuditEvent(
+            "request.cancelled",
+            caller.subject(),
+            Map.of("request", id.toString()),
+            Map.of("policyVersion", r.policyVersion())));
+    return r;
+  }
+
+  /**
+   * Expires pending requests whose time-to-live has passed (by the database clock), in batches
+   * claimed with SKIP LOCKED so that replicas never expire the same request twice.
+   *
+   * @return how many were expired
+   */
+  @Transactional
+  public int expireDue(int limit) {
+    @SuppressWarnings("unchecked")
+    List<UUID> due =
+        em.createNativeQuery(
+                "select id from access_request where state = 'PENDING' and expires_at <= now()"
+                    + " order by expires_at limit :n for update skip locked")
+            .setParameter("n", limit)
+            .getResultList();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    for (UUID id : due) {
+      AccessRequest r = em.find(AccessRequest.class, id);
+      r.expire(now);
+      audit.append(
+          new AuditEvent(
+              "request.expired",
+              "system:request-expiry",
+              Map.of("request", id.toString()),
+              Map.of("expiresAt", r.expiresAt().toString())));
+    }
+    return due.size();
+  }
+}

@@ -1,0 +1,189 @@
+package io.portcullis.request.api;
+
+import io.portcullis.identity.CurrentCaller;
+import io.portcullis.platform.error.FieldError;
+import io.portcullis.platform.error.Problems;
+import io.portcullis.request.AccessRequest;
+import io.portcullis.request.RequestReview;
+import io.portcullis.request.RequestService;
+import io.portcullis.request.RequestState;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Access requests: ask, list, look, review, cancel. */
+@Path("/api/v1/requests")
+@Tag(name = "requests")
+@Produces(MediaType.APPLICATION_JSON)
+public class RequestResource {
+
+  private final RequestService requests;
+  private final CurrentCaller caller;
+
+  RequestResource(RequestService requests, CurrentCaller caller) {
+    this.requests = requests;
+    this.caller = caller;
+  }
+
+  /** The body of {@code POST /requests}. */
+  public record SubmitBody(
+      @NotNull @Size(min = 1, max = 10) List<@NotNull String> entitlements,
+      @NotNull String duration,
+      String start,
+      String justification,
+      String ticket,
+      Boolean breakGlass) {}
+
+  /** The body of {@code POST /requests/{id}/reviews}. */
+  public record ReviewBody(
+      @NotNull String decision, @Size(max = 4000) String comment, String digest) {}
+
+  /** A page of requests. */
+  public record RequestPage(List<RequestView> items, String next) {}
+
+  RequestView view(AccessRequest r) {
+    return RequestView.of(r, requests.reviews(r.id()), requests.grants(r.id()));
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Ask for access",
+      description =
+          "One or several entitlements for a duration (ISO-8601; the clock starts at activation),"
+              + " optionally starting later. Answers 201 with the request and its approval plan,"
+              + " 200 with the existing request when an equal one is already pending or active,"
+              + " 422 listing every reason when policy refuses.")
+  @RequestBody(
+      content =
+          @Content(
+              examples =
+                  @ExampleObject(
+                      name = "demo-db-admin",
+                      value =
+                          "{\"entitlements\":[\"demo-db-admin\"],\"duration\":\"PT30M\",\"start\":null,"
+                              + "\"justification\":\"fixing a broken migration\",\"ticket\":\"INC-123\"}")))
+  @APIResponse(responseCode = "201", description = "Submitted")
+  @APIResponse(responseCode = "422", description = "Policy refuses, every reason listed")
+  public Response submit(@Valid @NotNull SubmitBody body) {
+    RequestService.Submitted s =
+        requests.submit(
+            caller.get(),
+            new RequestService.Submission(
+                body.entitlements(),
+                body.duration(),
+                body.start(),
+                body.justification(),
+                body.ticket(),
+                Boolean.TRUE.equals(body.breakGlass()),
+                null));
+    RequestView v = view(s.request());
+    return (s.existing()
+            ? Response.ok(v)
+            : Response.created(URI.create("/api/v1/requests/" + v.id())).entity(v))
+        .build();
+  }
+
+  @GET
+  @Operation(
+      summary = "List requests",
+      description =
+          "view=mine (default), to-review (pending requests you may review now) or all (auditors and"
+              + " admins); optional state; newest first; pass 'next' back as cursor for the next page.")
+  public RequestPage list(
+      @QueryParam("view") @DefaultValue("mine") String view,
+      @QueryParam("state") String state,
+      @QueryParam("cursor") String cursor,
+      @QueryParam("limit") @DefaultValue("50") int limit) {
+    RequestService.View v;
+    try {
+      v = RequestService.View.valueOf(view.toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new Problems.Invalid(new FieldError("view", "must be mine, to-review or all", null));
+    }
+    RequestState s = null;
+    if (state != null) {
+      try {
+        s = RequestState.valueOf(state.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new Problems.Invalid(
+            new FieldError(
+                "state", "must be one of PENDING, APPROVED, DENIED, CANCELLED, EXPIRED", null));
+      }
+    }
+    if (limit < 1 || limit > 200) {
+      throw new Problems.Invalid(new FieldError("limit", "must be between 1 and 200", null));
+    }
+    RequestService.Page page = requests.list(caller.get(), v, s, cursor, limit);
+    return new RequestPage(page.items().stream().map(this::view).toList(), page.next());
+  }
+
+  @GET
+  @Path("{id}")
+  @Operation(
+      summary =
+          "One request, for its requester, its eligible reviewers, auditors and admins (others get 404)")
+  public RequestView get(@PathParam("id") String id) {
+    return view(requests.get(caller.get(), parse(id)));
+  }
+
+  @POST
+  @Path("{id}/reviews")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Approve or deny",
+      description =
+          "decision APPROVE or DENY, with a comment (required when policy says so). 'digest'"
+              + " optionally names the version you reviewed; a different one is refused.")
+  @RequestBody(
+      content =
+          @Content(
+              examples =
+                  @ExampleObject(
+                      name = "approve",
+                      value = "{\"decision\":\"APPROVE\",\"comment\":\"ok for INC-123\"}")))
+  public RequestView review(@PathParam("id") String id, @Valid @NotNull ReviewBody body) {
+    RequestReview.Decision d;
+    try {
+      d = RequestReview.Decision.valueOf(body.decision().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Problems.Invalid(new FieldError("decision", "must be APPROVE or DENY", null));
+    }
+    return view(requests.review(caller.get(), parse(id), d, body.comment(), body.digest()));
+  }
+
+  @POST
+  @Path("{id}/cancel")
+  @Operation(summary = "Cancel your own pending request")
+  public RequestView cancel(@PathParam("id") String id) {
+    return view(requests.cancel(caller.get(), parse(id)));
+  }
+
+  static UUID parse(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new Problems.NotFound("Request", id.length() > 40 ? id.substring(0, 40) : id);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.portcullis.request.api;
+
+import io.portcullis.grant.AccessGrant;
+import io.portcullis.request.AccessRequest;
+import io.portcullis.request.RequestReview;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** An access request as the API shows it. */
+public record RequestView(
+    UUID id,
+    String state,
+    Person requester,
+    List<String> entitlements,
+    String duration,
+    Instant start,
+    String justification,
+    String ticket,
+    boolean breakGlass,
+    String policyVersion,
+    String digest,
+    Instant createdAt,
+    Instant expiresAt,
+    Instant decidedAt,
+    UUID extendsGrant,
+    List<Map<String, Object>> plan,
+    List<String> resolution,
+    List<ReviewView> reviews,
+    List<UUID> grants) {
+
+  /** Who, as the identity provider described them at the time. */
+  public record Person(String subject, String name, String email) {
+    static Person of(Map<String, Object> snapshot) {
+      return new Person(
+          (String) snapshot.get("subject"),
+          (String) snapshot.get("name"),
+          (String) snapshot.get("email"));
+    }
+  }
+
+  /** A recorded review. */
+  public record ReviewView(
+      Person reviewer, String decision, String comment, Instant at, String digest) {}
+
+  static RequestView of(AccessRequest r, List<RequestReview> reviews, List<AccessGrant> grants) {
+    return new RequestView(
+        r.id(),
+        r.state().name(),
+        Person.of(r.requester()),
+        r.entitlements(),
+        r.duration().toString(),
+        r.startAt(),
+        r.justification(),
+        r.ticket(),
+        r.breakGlass(),
+        r.policyVersion(),
+        r.digest(),
+        r.createdAt(),
+        r.expiresAt(),
+        r.decidedAt(),
+        r.extendsGrantId(),
+        r.plan(),
+        r.resolution(),
+        reviews.stream()
+            .map(
+                v ->
+                    new ReviewView(
+                        Person.of(v.reviewer()),
+                        v.decision().name(),
+                        v.comment(),
+                        v.createdAt(),
+                        v.digest()))
+            .toList(),
+        grants.stream().map(AccessGrant::id).toList());
+  }
+}

@@ -1,0 +1,54 @@
+package io.portcullis.request;
+
+import static io.restassured.RestAssured.given;
+
+import io.portcullis.testing.Tokens;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+import java.util.List;
+import java.util.Set;
+
+/** Small helpers for request tests. */
+final class Api {
+  private Api() {}
+
+  static RequestSpecification as(String demoUser) {
+    return given().auth().preemptive().basic(demoUser, demoUser).contentType("application/json");
+  }
+
+  static RequestSpecification bearer(
+      String subject, String email, Set<String> groups, List<String> amr) {
+    JwtClaimsBuilder claims = Tokens.claims(subject, groups);
+    if (email != null) {
+      claims.claim("email", email);
+    }
+    if (amr != null) {
+      claims.claim("amr", amr);
+    }
+    return given().auth().oauth2(Tokens.sign(claims)).contentType("application/json");
+  }
+
+  static Response submit(
+      RequestSpecification who, String entitlement, String duration, String justification) {
+    return who.body(
+            "{\"entitlements\":[\""
+                + entitlement
+                + "\"],\"duration\":\""
+                + duration
+                + "\",\"justification\":\""
+                + justification
+                + "\"}")
+        .post("/api/v1/requests");
+  }
+
+  static Response review(RequestSpecification who, String id, String decision, String comment) {
+    return who.body(
+            "{\"decision\":\""
+                + decision
+                + "\",\"comment\":"
+                + (comment == null ? "null" : "\"" + comment + "\"")
+                + "}")
+        .post("/api/v1/requests/" + id + "/reviews");
+  }
+}

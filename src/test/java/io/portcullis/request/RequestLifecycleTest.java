@@ -1,0 +1,380 @@
+package io.portcullis.request;
+
+import static io.portcullis.request.Api.as;
+import static io.portcullis.request.Api.bearer;
+import static io.portcullis.request.Api.review;
+import static io.portcullis.request.Api.submit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.portcullis.audit.AuditLog;
+import io.portcullis.testing.TestClock;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class RequestLifecycleTest {
+
+  @Inject AuditLog auditLog;
+  @Inject DataSource dataSource;
+  @Inject RequestService service;
+
+  @AfterEach
+  void resetClock() {
+    TestClock.reset();
+  }
+
+  List<String> auditTypes(String requestId) {
+    List<String> types = new ArrayList<>();
+    auditLog.read(
+        1,
+        Long.MAX_VALUE,
+        r -> {
+          if (requestId.equals(r.targets().get("request"))) {
+            types.add(r.type());
+          }
+        });
+    return types;
+  }
+
+  long count(String sql) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Cancels alice's open demo requests so that tests do not see each other's duplicates. */
+  void cancelOpen(String user) {
+    List<String> ids =
+        as(user).get("/api/v1/requests?view=mine&state=PENDING&limit=200").path("items.id");
+    ids.forEach(id -> as(user).post("/api/v1/requests/" + id + "/cancel"));
+  }
+
+  @Test
+  void autoApprovedRequestIsApprovedAtOnceWithAGrantAndAPolicyReview() {
+    var r = submit(as("alice"), "demo-db-readonly", "PT30M", "checking the refunds report");
+    r.then()
+        .statusCode(201)
+        .header("Location", containsString("/api/v1/requests/"))
+        .body("state", equalTo("APPROVED"))
+        .body("requester.subject", equalTo("demo:alice"))
+        .body("entitlements", containsInAnyOrder("demo-db-readonly"))
+        .body("plan[0].autoApprovedBy", equalTo("engineers-read-up-to-1h"))
+        .body("reviews[0].reviewer.subject", equalTo("system:policy"))
+        .body("reviews[0].comment", containsString("engineers-read-up-to-1h"))
+        .body("grants", hasSize(1))
+        .body("digest.length()", equalTo(64));
+    String id = r.path("id");
+    assertThat(auditTypes(id))
+        .containsExactly("request.submitted", "request.review_recorded", "request.approved");
+  }
+
+  @Test
+  void twoApproversThenApprovedNeverTheRequester() {
+    cancelOpen("alice");
+    var r = submit(as("alice"), "demo-db-admin", "PT30M", "fixing a broken migration");
+    r.then()
+        .statusCode(201)
+        .body("state", equalTo("PENDING"))
+        .body("plan[0].stages[0].name", equalTo("owners"))
+        .body("plan[0].stages[0].approvals", equalTo(2))
+        .body("grants", hasSize(0));
+    String id = r.path("id");
+    // comment required by policy
+    review(as("bob"), id, "APPROVE", null)
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("comment"));
+    review(as("bob"), id, "APPROVE", "ok, INC-1")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("PENDING"))
+        .body("resolution", hasItem(containsString("approved so far by Bob")));
+    review(as("bob"), id, "APPROVE", "again")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("counts once"));
+    review(as("carol"), id, "APPROVE", "ok")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("APPROVED"))
+        .body("grants", hasSize(1));
+    review(as("carol"), id, "DENY", "too late")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("APPROVED, not PENDING"));
+    assertThat(auditTypes(id))
+        .containsExactly(
+            "request.submitted",
+            "request.review_recorded",
+            "request.review_recorded",
+            "request.approved");
+  }
+
+  @Test
+  void theRequesterCannotApproveThroughCaseEmailAliasOrGroup() {
+    cancelOpen("bob");
+    var r = submit(as("bob"), "demo-ssh-ops", "PT1H", "rotating the ops keys");
+    r.then().statusCode(201).body("state", equalTo("PENDING"));
+    String id = r.path("id");
+    review(as("bob"), id, "APPROVE", "me")
+        .then()
+        .statusCode(403)
+        .body("detail", containsString("they are the requester"));
+    review(bearer("DEMO:Bob", null, Set.of("approvers"), null), id, "APPROVE", "me")
+        .then()
+        .statusCode(403)
+        .body("detail", containsString("they are the requester"));
+    review(
+            bearer("bob-second-account", "BOB@example.com", Set.of("approvers"), null),
+            id,
+            "APPROVE",
+            "me")
+        .then()
+        .statusCode(403)
+        .body("detail", containsString("they are the requester"));
+    review(bearer("\uFF44emo:bob", null, Set.of("approvers"), null), id, "APPROVE", "fullwidth d")
+        .then()
+        .statusCode(403);
+    as("bob")
+        .get("/api/v1/requests/" + id)
+        .then()
+        .body("state", equalTo("PENDING"))
+        .body("reviews", hasSize(0));
+    review(as("carol"), id, "APPROVE", null)
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("APPROVED"));
+  }
+
+  @Test
+  void denyEndsTheRequest() {
+    cancelOpen("alice");
+    String id = submit(as("alice"), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
+    review(as("carol"), id, "DENY", "not today")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("DENIED"))
+        .body("grants", hasSize(0));
+    as("alice")
+        .post("/api/v1/requests/" + id + "/cancel")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("DENIED"));
+    assertThat(auditTypes(id))
+        .containsExactly("request.submitted", "request.review_recorded", "request.denied");
+  }
+
+  @Test
+  void onlyTheRequesterCancelsAndOthersSee404() {
+    cancelOpen("alice");
+    String id = submit(as("alice"), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
+    as("bob").post("/api/v1/requests/" + id + "/cancel").then().statusCode(403);
+    as("dana").post("/api/v1/requests/" + id + "/cancel").then().statusCode(403);
+    bearer("outsider", null, Set.of("sales"), null)
+        .post("/api/v1/requests/" + id + "/cancel")
+        .then()
+        .statusCode(404);
+    bearer("outsider", null, Set.of("sales"), null)
+        .get("/api/v1/requests/" + id)
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    bearer("outsider", null, Set.of("sales"), null)
+        .get("/api/v1/requests/" + java.util.UUID.randomUUID())
+        .then()
+        .statusCode(404);
+    as("alice").get("/api/v1/requests/not-a-uuid").then().statusCode(404);
+    as("dana").get("/api/v1/requests/" + id).then().statusCode(200);
+    as("alice")
+        .post("/api/v1/requests/" + id + "/cancel")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("CANCELLED"));
+    assertThat(auditTypes(id)).containsExactly("request.submitted", "request.cancelled");
+  }
+
+  /** A new engineer, so that tests do not meet each other's open requests. */
+  static io.restassured.specification.RequestSpecification engineer(String subject) {
+    return bearer(subject, subject + "@example.com", Set.of("engineers"), null);
+  }
+
+  @Test
+  void anEqualOpenRequestIsReturnedInsteadOfADuplicate() {
+    String me = "eng-" + java.util.UUID.randomUUID();
+    String first =
+        submit(engineer(me), "demo-db-admin", "PT30M", "fixing a broken migration").path("id");
+    submit(engineer(me), "demo-db-admin", "PT1H", "fixing a broken migration, again")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo(first));
+    engineer(me).post("/api/v1/requests/" + first + "/cancel").then().statusCode(200);
+    String second =
+        submit(engineer(me), "demo-db-admin", "PT30M", "fixing a broken migration").path("id");
+    assertThat(second).isNotEqualTo(first);
+    // an approved request with a live grant is also returned instead of a duplicate
+    String approved =
+        submit(engineer(me), "demo-db-readonly", "PT30M", "checking the refunds report").path("id");
+    submit(engineer(me), "demo-db-readonly", "PT10M", "checking the refunds report")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo(approved))
+        .body("state", equalTo("APPROVED"));
+  }
+
+  @Test
+  void pendingRequestsExpire() throws Exception {
+    cancelOpen("alice");
+    String id = submit(as("alice"), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "update access_request set expires_at = now() - interval '1 minute' where id = '"
+              + id
+              + "'");
+    }
+    assertThat(service.expireDue(500)).isGreaterThanOrEqualTo(1);
+    as("alice").get("/api/v1/requests/" + id).then().body("state", equalTo("EXPIRED"));
+    review(as("carol"), id, "APPROVE", null)
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("EXPIRED"));
+    assertThat(auditTypes(id)).containsExactly("request.submitted", "request.expired");
+  }
+
+  @Test
+  void prodNeedsStepUpAndBothStagesInBusinessHours() {
+    TestClock.pin(Instant.parse("2026-11-24T05:30:00Z")); // Tuesday 11:00 in Asia/Kolkata
+    var ravi = bearer("ravi", "ravi@example.com", Set.of("platform-eng-blr"), List.of("pwd"));
+    var r =
+        ravi.body(
+                "{\"entitlements\":[\"prod-payments-db-admin\"],\"duration\":\"PT1H\",\"ticket\":\"INC-4711\","
+                    + "\"justification\":\"repairing the settlement ledger after INC-4711\"}")
+            .post("/api/v1/requests");
+    r.then().statusCode(201).body("state", equalTo("PENDING"));
+    String id = r.path("id");
+    review(bearer("priya", null, Set.of("payments-owners"), List.of("pwd")), id, "APPROVE", "ok")
+        .then()
+        .statusCode(403)
+        .body("detail", containsString("needs sign-in methods (amr) otp"));
+    review(
+            bearer("quinn", null, Set.of("platform-owners"), List.of("pwd", "otp")),
+            id,
+            "APPROVE",
+            "ok")
+        .then()
+        .statusCode(403)
+        .body("detail", containsString("may not review stage payments-owner"));
+    review(
+            bearer("priya", null, Set.of("payments-owners"), List.of("pwd", "otp")),
+            id,
+            "APPROVE",
+            "ok")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("PENDING"));
+    TestClock.pin(Instant.parse("2026-11-24T15:30:00Z")); // 21:00 IST: outside the approval window
+    review(
+            bearer("quinn", null, Set.of("platform-owners"), List.of("pwd", "otp")),
+            id,
+            "APPROVE",
+            "ok")
+        .then()
+        .statusCode(403)
+        .body("detail", containsString("count only"));
+    TestClock.pin(Instant.parse("2026-11-25T04:30:00Z")); // Wednesday 10:00 IST
+    review(
+            bearer("quinn", null, Set.of("platform-owners"), List.of("pwd", "otp")),
+            id,
+            "APPROVE",
+            "ok")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("APPROVED"))
+        .body("grants", hasSize(1));
+  }
+
+  @Test
+  void breakGlassActivatesAtOnceAndIsFollowedUp() throws Exception {
+    TestClock.pin(Instant.parse("2026-11-28T21:30:00Z")); // Sunday 03:00 IST
+    var sam = bearer("sam", "sam@example.com", Set.of("oncall-sre"), List.of("pwd", "otp"));
+    var r =
+        sam.body(
+                "{\"entitlements\":[\"prod-payments-db-admin\"],\"duration\":\"PT30M\",\"ticket\":\"INC-9001\","
+                    + "\"breakGlass\":true,\"justification\":\"payments are down, restoring the primary database\"}")
+            .post("/api/v1/requests");
+    r.then()
+        .statusCode(201)
+        .body("state", equalTo("APPROVED"))
+        .body("breakGlass", equalTo(true))
+        .body("grants", hasSize(1));
+    String id = r.path("id");
+    assertThat(auditTypes(id))
+        .containsExactly("request.submitted", "request.break_glass_activated", "request.approved");
+    assertThat(
+            count(
+                "select count(*) from break_glass_review where request_id = '"
+                    + id
+                    + "' and due_at = '2026-11-29T21:30:00Z'"))
+        .isEqualTo(1);
+    assertThat(
+            count(
+                "select count(*) from notification_event where request_id = '"
+                    + id
+                    + "' and kind = 'request.break_glass_activated' and recipients @> '[\"group payments-owners\", \"security security@example.com\"]'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void listingsArePagedByCursorAndScopedByView() {
+    String me = "eng-" + java.util.UUID.randomUUID();
+    List<String> mine = new ArrayList<>();
+    for (String e : List.of("demo-db-readonly", "demo-ssh-ops", "demo-db-admin")) {
+      mine.add(0, submit(engineer(me), e, "PT30M", "checking the refunds report").path("id"));
+    }
+    var page1 = engineer(me).get("/api/v1/requests?view=mine&limit=2");
+    page1.then().statusCode(200).body("items", hasSize(2));
+    List<String> ids1 = page1.path("items.id");
+    assertThat(ids1).containsExactly(mine.get(0), mine.get(1));
+    String next = page1.path("next");
+    List<String> ids2 =
+        engineer(me).get("/api/v1/requests?view=mine&limit=2&cursor=" + next).path("items.id");
+    assertThat(ids2).containsExactly(mine.get(2));
+    List<String> toReview =
+        as("carol").get("/api/v1/requests?view=to-review&limit=200").path("items.id");
+    assertThat(toReview).contains(mine.get(0), mine.get(1)).doesNotContain(mine.get(2));
+    as("alice").get("/api/v1/requests?view=all").then().statusCode(403);
+    as("dana")
+        .get("/api/v1/requests?view=all&limit=1")
+        .then()
+        .statusCode(200)
+        .body("items", hasSize(1));
+    as("alice")
+        .get("/api/v1/requests?cursor=garbage")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("cursor"));
+    as("alice")
+        .get("/api/v1/requests?view=nope")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("view"));
+  }
+}

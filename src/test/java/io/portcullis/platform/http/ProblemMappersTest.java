@@ -177,6 +177,8 @@ class ProblemMappersTest {
         .body(big)
         .post("/api/test/problems/echo")
         .then()
-        .statusCode(413);
+        .statusCode(413)
+        .contentType("application/problem+json")
+        .body("detail", containsString("at most 262144"));
   }
 }

@@ -48,7 +48,7 @@ package: ## Build the runnable application into target/quarkus-app (no tests)
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
 .PHONY: bench
-bench: ## Run the benchmarks (policy load, decisions, …) and print their table
+bench: $(APP_JAR) ## Run the benchmarks (policy load, decisions, request→approve over HTTP) and print their table
 	$(MVN) $(MVNFLAGS) -q -Dspotless.check.skip=true test-compile dependency:build-classpath \
 	  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	$(JAVA) -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "target/test-classes:target/classes:$$(cat target/bench.classpath)" \

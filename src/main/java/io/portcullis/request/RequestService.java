@@ -112,8 +112,12 @@ public class RequestService {
           refusals);
     }
     String requesterKey = Identities.normalize(caller.subject());
-    String askKey =
-        Sha256.hex(CanonicalJson.write(List.of(requesterKey, new TreeSet<>(spec.entitlements()))));
+    List<Object> ask = new ArrayList<>(List.of(requesterKey, new TreeSet<>(spec.entitlements())));
+    if (s.extendsGrantId() != null) {
+      ask.add(
+          s.extendsGrantId().toString()); // an extension is its own ask, never the grant's request
+    }
+    String askKey = Sha256.hex(CanonicalJson.write(ask));
     em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:k, 0))")
         .setParameter("k", askKey)
         .getSingleResult();

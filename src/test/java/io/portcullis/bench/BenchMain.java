@@ -22,6 +22,7 @@ public final class BenchMain {
         System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() / (1024 * 1024));
     rows.addAll(PolicyBench.run());
+    rows.addAll(RequestBench.run());
     print(rows);
   }
 

@@ -377,4 +377,46 @@ class RequestLifecycleTest {
         .statusCode(400)
         .body("errors[0].field", equalTo("view"));
   }
+
+  @Test
+  void aGrantCanBeExtendedOnceThroughPolicyAgain() {
+    String me = "eng-" + java.util.UUID.randomUUID();
+    var r = submit(engineer(me), "demo-db-readonly", "PT30M", "checking the refunds report");
+    r.then().statusCode(201).body("state", equalTo("APPROVED"));
+    String grant = r.path("grants[0]");
+    engineer(me)
+        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
+        .post("/api/v1/grants/" + grant + "/extend")
+        .then()
+        .statusCode(201)
+        .body("state", equalTo("APPROVED"));
+    engineer(me)
+        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
+        .post("/api/v1/grants/" + grant + "/extend")
+        .then()
+        .statusCode(422)
+        .contentType("application/problem+json")
+        .body("detail", containsString("1 extension(s) per grant"));
+    engineer("someone-else")
+        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
+        .post("/api/v1/grants/" + grant + "/extend")
+        .then()
+        .statusCode(404);
+  }
+
+  @Test
+  void reviewerEligibilityIsEvaluatedWhenTheReviewIsMade() {
+    String me = "eng-" + java.util.UUID.randomUUID();
+    String id = submit(engineer(me), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
+    String reviewer = "rev-" + java.util.UUID.randomUUID();
+    bearer(reviewer, null, Set.of("approvers"), null)
+        .get("/api/v1/requests/" + id)
+        .then()
+        .statusCode(200);
+    // removed from the approvers group since: the request is no longer theirs to see or review
+    review(bearer(reviewer, null, Set.of("engineers"), null), id, "APPROVE", "ok")
+        .then()
+        .statusCode(404);
+    as("dana").get("/api/v1/requests/" + id).then().body("state", equalTo("PENDING"));
+  }
 }

@@ -112,16 +112,29 @@ public class RequestService {
           refusals);
     }
     String requesterKey = Identities.normalize(caller.subject());
+    boolean parallel =
+        spec.entitlements().stream()
+            .allMatch(
+                id ->
+                    decisions
+                        .policy()
+                        .entitlement(id)
+                        .map(Entitlement::parallelGrants)
+                        .orElse(false));
     List<Object> ask = new ArrayList<>(List.of(requesterKey, new TreeSet<>(spec.entitlements())));
     if (s.extendsGrantId() != null) {
       ask.add(
           s.extendsGrantId().toString()); // an extension is its own ask, never the grant's request
     }
+    if (parallel) {
+      ask.add(UUID.randomUUID().toString()); // policy allows parallel grants: every ask is new
+    }
     String askKey = Sha256.hex(CanonicalJson.write(ask));
     em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:k, 0))")
         .setParameter("k", askKey)
         .getSingleResult();
-    Optional<AccessRequest> open = openEqual(askKey, requesterKey, spec.entitlements());
+    Optional<AccessRequest> open =
+        parallel ? Optional.empty() : openEqual(askKey, requesterKey, spec.entitlements());
     if (open.isPresent()) {
       return new Submitted(open.get(), true);
     }

@@ -225,6 +225,12 @@ class RequestLifecycleTest {
         .then()
         .statusCode(200)
         .body("id", equalTo(first));
+    // an entitlement whose policy allows parallel grants takes every ask as new
+    String ssh1 = submit(engineer(me), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
+    submit(engineer(me), "demo-ssh-ops", "PT1H", "rotating the ops keys")
+        .then()
+        .statusCode(201)
+        .body("id", org.hamcrest.Matchers.not(equalTo(ssh1)));
     engineer(me).post("/api/v1/requests/" + first + "/cancel").then().statusCode(200);
     String second =
         submit(engineer(me), "demo-db-admin", "PT30M", "fixing a broken migration").path("id");

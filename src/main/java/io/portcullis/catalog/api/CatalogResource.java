@@ -161,6 +161,7 @@ public class CatalogResource {
         e.notifyTargets(),
         e.pendingTtl(),
         e.maxExtensions(),
+        e.parallelGrants(),
         e.location());
   }
 }

@@ -55,6 +55,7 @@ final class PolicyParser {
           "notify",
           "pendingTtl",
           "maxExtensions",
+          "parallelGrants",
           "loosen");
   static final Set<String> ENVIRONMENT_KEYS = Set.of("description", "defaults", "systems");
   static final Set<String> SYSTEM_KEYS = Set.of("description", "defaults", "entitlements");
@@ -105,7 +106,8 @@ final class PolicyParser {
       List<Constraint> constraints,
       List<String> notifyTargets,
       Duration pendingTtl,
-      Integer maxExtensions) {
+      Integer maxExtensions,
+      boolean parallelGrants) {
 
     static final Settings BUILT_IN =
         new Settings(
@@ -123,7 +125,8 @@ final class PolicyParser {
             List.of(),
             List.of(),
             Duration.ofHours(24),
-            null);
+            null,
+            false);
   }
 
   /** Parses one file's root node into the shared collections. */
@@ -291,6 +294,7 @@ final class PolicyParser {
             s.notifyTargets(),
             s.pendingTtl(),
             s.maxExtensions() == null ? 0 : s.maxExtensions(),
+            s.parallelGrants(),
             n.at(node)));
   }
 
@@ -493,6 +497,10 @@ final class PolicyParser {
       }
       maxExtensions = me;
     }
+    boolean parallelGrants =
+        m.containsKey("parallelGrants")
+            ? n.bool(m.get("parallelGrants"), "parallelGrants").orElse(parent.parallelGrants())
+            : parent.parallelGrants();
     return new Settings(
         maxDuration,
         defaultDuration,
@@ -508,7 +516,8 @@ final class PolicyParser {
         constraints,
         notify,
         pendingTtl,
-        maxExtensions);
+        maxExtensions,
+        parallelGrants);
   }
 
   private void checkApprovalNotLooser(

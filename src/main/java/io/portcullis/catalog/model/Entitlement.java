@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * @param activationWindow null when activation is allowed at any time
  * @param approvalWindow null when reviews are allowed at any time
  * @param breakGlass who may activate at once without approval (null when break-glass is off)
+ * @param parallelGrants whether a person may hold several grants of it at once (otherwise an equal
+ *     open request is returned instead of a new one)
  */
 public record Entitlement(
     String id,
@@ -36,6 +38,7 @@ public record Entitlement(
     List<String> notifyTargets,
     Duration pendingTtl,
     int maxExtensions,
+    boolean parallelGrants,
     SourceLocation location) {
 
   public Entitlement {

@@ -59,38 +59,20 @@ public class ProblemMappers {
     return unexpected(e, uri);
   }
 
-  @ServerExceptionMapper
-  public Response unrecognizedField(UnrecognizedPropertyException e, UriInfo uri) {
-    return json(e, uri);
-  }
-
-  @ServerExceptionMapper
-  public Response invalidFormat(InvalidFormatException e, UriInfo uri) {
-    return json(e, uri);
-  }
-
-  @ServerExceptionMapper
-  public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
-    return json(e, uri);
-  }
-
-  @ServerExceptionMapper
-  public Response valueInstantiation(ValueInstantiationException e, UriInfo uri) {
-    return json(e, uri);
-  }
-
-  @ServerExceptionMapper
-  public Response jsonMapping(JsonMappingException e, UriInfo uri) {
-    return json(e, uri);
-  }
-
-  @ServerExceptionMapper
-  public Response jsonParse(JsonParseException e, UriInfo uri) {
-    return json(e, uri);
-  }
-
-  @ServerExceptionMapper
-  public Response jsonProcessing(JsonProcessingException e, UriInfo uri) {
+  /**
+   * JSON that cannot be read. Registered for each Jackson type that Quarkus REST has a built-in
+   * mapper for, so that this one (problem+json, field path) wins over the built-ins.
+   */
+  @ServerExceptionMapper({
+    UnrecognizedPropertyException.class,
+    InvalidFormatException.class,
+    MismatchedInputException.class,
+    ValueInstantiationException.class,
+    JsonMappingException.class,
+    JsonParseException.class,
+    JsonProcessingException.class
+  })
+  public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
     return json(e, uri);
   }
 

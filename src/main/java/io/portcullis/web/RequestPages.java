@@ -1,0 +1,222 @@
+package io.portcullis.web;
+
+import io.portcullis.catalog.api.CatalogResource;
+import io.portcullis.identity.Caller;
+import io.portcullis.identity.CurrentCaller;
+import io.portcullis.identity.Identities;
+import io.portcullis.platform.error.FieldError;
+import io.portcullis.platform.error.Problem;
+import io.portcullis.request.AccessRequest;
+import io.portcullis.request.RequestReview;
+import io.portcullis.request.RequestService;
+import io.portcullis.request.RequestState;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Pages for requesters and approvers: ask for access, follow your requests, review others'. They
+ * call the same services as the API, so every rule applies here too.
+ */
+@Path("/ui")
+@Produces(MediaType.TEXT_HTML)
+public class RequestPages {
+
+  private final RequestService requests;
+  private final CatalogResource catalog;
+  private final CurrentCaller caller;
+
+  RequestPages(RequestService requests, CatalogResource catalog, CurrentCaller caller) {
+    this.requests = requests;
+    this.catalog = catalog;
+    this.caller = caller;
+  }
+
+  /** A request with what the current person may do with it. */
+  public record Row(AccessRequest request, List<RequestReview> reviews, boolean mine) {
+    public String shortId() {
+      return request.id().toString().substring(0, 8);
+    }
+
+    /** The approval plan in words, one line per entitlement. */
+    @SuppressWarnings("unchecked")
+    public List<String> planLines() {
+      return request.plan().stream()
+          .map(
+              p -> {
+                String head = p.get("entitlement") + ": ";
+                if (p.get("autoApprovedBy") != null) {
+                  return head + "auto-approved by rule " + p.get("autoApprovedBy");
+                }
+                List<java.util.Map<String, Object>> stages =
+                    (List<java.util.Map<String, Object>>) p.getOrDefault("stages", List.of());
+                return head
+                    + String.join(
+                        "; then ",
+                        stages.stream()
+                            .map(
+                                st ->
+                                    "stage "
+                                        + st.get("name")
+                                        + " needs "
+                                        + st.get("approvals")
+                                        + " of "
+                                        + String.join(", ", (List<String>) st.get("reviewers")))
+                            .toList());
+              })
+          .toList();
+    }
+  }
+
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance catalog(
+        Caller me,
+        List<CatalogResource.CatalogEntry> entries,
+        String entitlement,
+        List<FieldError> errors,
+        String problem);
+
+    static native TemplateInstance list(Caller me, String title, List<Row> rows, String empty);
+
+    static native TemplateInstance detail(
+        Caller me, Row row, boolean canCancel, boolean canReview, String problem);
+  }
+
+  @GET
+  @Path("catalog")
+  public TemplateInstance catalogPage() {
+    return Templates.catalog(caller.get(), catalog.catalog(), null, List.of(), null);
+  }
+
+  @POST
+  @Path("requests")
+  public Response submit(
+      @FormParam("entitlement") String entitlement,
+      @FormParam("duration") String duration,
+      @FormParam("justification") String justification,
+      @FormParam("ticket") String ticket,
+      @FormParam("breakGlass") String breakGlass) {
+    try {
+      RequestService.Submitted s =
+          requests.submit(
+              caller.get(),
+              new RequestService.Submission(
+                  entitlement == null ? List.of() : List.of(entitlement),
+                  duration,
+                  null,
+                  justification,
+                  ticket,
+                  "on".equals(breakGlass),
+                  null));
+      return Response.seeOther(URI.create("/ui/requests/" + s.request().id())).build();
+    } catch (Problem p) {
+      return Response.status(p.status())
+          .entity(
+              Templates.catalog(
+                  caller.get(), catalog.catalog(), entitlement, p.errors(), p.detail()))
+          .build();
+    }
+  }
+
+  private Row row(AccessRequest r) {
+    return new Row(
+        r,
+        requests.reviews(r.id()),
+        Identities.normalize(caller.get().subject()).equals(r.requesterKey()));
+  }
+
+  @GET
+  @Path("requests")
+  public TemplateInstance mine() {
+    List<Row> rows =
+        requests.list(caller.get(), RequestService.View.MINE, null, null, 100).items().stream()
+            .map(this::row)
+            .toList();
+    return Templates.list(caller.get(), "My requests", rows, "You have not asked for access yet.");
+  }
+
+  @GET
+  @Path("reviews")
+  public TemplateInstance toReview() {
+    List<Row> rows =
+        requests.list(caller.get(), RequestService.View.TO_REVIEW, null, null, 100).items().stream()
+            .map(this::row)
+            .toList();
+    return Templates.list(caller.get(), "Waiting for your review", rows, "Nothing waits for you.");
+  }
+
+  @GET
+  @Path("requests/{id}")
+  public TemplateInstance detail(@PathParam("id") String id) {
+    return detailPage(parse(id), null);
+  }
+
+  private TemplateInstance detailPage(UUID id, String problem) {
+    AccessRequest r = requests.get(caller.get(), id);
+    Row row = row(r);
+    boolean pending = r.state() == RequestState.PENDING;
+    boolean reviewed =
+        row.reviews().stream()
+            .anyMatch(v -> v.reviewerKey().equals(Identities.normalize(caller.get().subject())));
+    return Templates.detail(
+        caller.get(), row, pending && row.mine(), pending && !row.mine() && !reviewed, problem);
+  }
+
+  @POST
+  @Path("requests/{id}/review")
+  public Response review(
+      @PathParam("id") String id,
+      @FormParam("decision") String decision,
+      @FormParam("comment") String comment) {
+    UUID uuid = parse(id);
+    try {
+      requests.review(
+          caller.get(),
+          uuid,
+          "DENY".equals(decision) ? RequestReview.Decision.DENY : RequestReview.Decision.APPROVE,
+          comment == null || comment.isBlank() ? null : comment,
+          null);
+      return Response.seeOther(URI.create("/ui/requests/" + uuid)).build();
+    } catch (Problem p) {
+      if (p.status() == 404) {
+        throw p;
+      }
+      return Response.status(p.status()).entity(detailPage(uuid, p.detail())).build();
+    }
+  }
+
+  @POST
+  @Path("requests/{id}/cancel")
+  public Response cancel(@PathParam("id") String id) {
+    UUID uuid = parse(id);
+    try {
+      requests.cancel(caller.get(), uuid);
+      return Response.seeOther(URI.create("/ui/requests/" + uuid)).build();
+    } catch (Problem p) {
+      if (p.status() == 404) {
+        throw p;
+      }
+      return Response.status(p.status()).entity(detailPage(uuid, p.detail())).build();
+    }
+  }
+
+  private static UUID parse(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new io.portcullis.platform.error.Problems.NotFound(
+          "Request", id.length() > 40 ? id.substring(0, 40) : id);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.portcullis.web;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+
+import io.portcullis.identity.demo.DemoSessions;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+/** A requester and an approver using the browser pages, as a person would. */
+@QuarkusTest
+class RequestPagesTest {
+
+  /** A signed-in browser: the demo session cookie and the CSRF double-submit cookie. */
+  record Browser(String session, String csrf) {
+    RequestSpecification get() {
+      return given()
+          .redirects()
+          .follow(false)
+          .cookie(DemoSessions.COOKIE, session)
+          .cookie("csrf-token", csrf);
+    }
+
+    RequestSpecification form() {
+      return get().contentType("application/x-www-form-urlencoded").formParam("csrf-token", csrf);
+    }
+  }
+
+  static Browser signIn(String user) {
+    Response page = given().get("/login");
+    String csrf = page.getCookie("csrf-token");
+    Response r =
+        given()
+            .redirects()
+            .follow(false)
+            .cookie("csrf-token", csrf)
+            .formParam("csrf-token", csrf)
+            .formParam("username", user)
+            .formParam("password", user)
+            .post("/login");
+    assertThat(r.statusCode()).isEqualTo(303);
+    return new Browser(r.getCookie(DemoSessions.COOKIE), csrf);
+  }
+
+  @Test
+  void requestInTheBrowserThenApproveInTheBrowser() {
+    Browser alice = signIn("alice");
+    alice
+        .get()
+        .get("/ui/catalog")
+        .then()
+        .statusCode(200)
+        .body(containsString("demo-ssh-ops"))
+        .body(containsString("name=\"csrf-token\""));
+
+    // a refusal shows the reasons on the page and stores nothing
+    alice
+        .form()
+        .formParam("entitlement", "demo-ssh-ops")
+        .formParam("duration", "PT1H")
+        .formParam("justification", "pls")
+        .post("/ui/requests")
+        .then()
+        .statusCode(422)
+        .body(containsString("needs at least 10"));
+
+    Response submitted =
+        alice
+            .form()
+            .formParam("entitlement", "demo-ssh-ops")
+            .formParam("duration", "PT1H")
+            .formParam("justification", "rotating the ops keys")
+            .post("/ui/requests");
+    assertThat(submitted.statusCode()).isEqualTo(303);
+    String location = submitted.getHeader("Location");
+    assertThat(location).contains("/ui/requests/");
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    alice
+        .get()
+        .get("/ui/requests/" + id)
+        .then()
+        .statusCode(200)
+        .body(containsString("PENDING"))
+        .body(containsString("stage approvers needs 1 of group approvers"))
+        .body(containsString("Cancel this request"))
+        .body(not(containsString("Your review")));
+    alice.get().get("/ui/requests").then().body(containsString(id.substring(0, 8)));
+
+    // the requester cannot sneak a review in
+    alice
+        .form()
+        .formParam("decision", "APPROVE")
+        .post("/ui/requests/" + id + "/review")
+        .then()
+        .statusCode(403)
+        .body(containsString("they are the requester"));
+
+    Browser carol = signIn("carol");
+    carol.get().get("/ui/reviews").then().statusCode(200).body(containsString(id.substring(0, 8)));
+    carol.get().get("/ui/requests/" + id).then().body(containsString("Your review"));
+    Response approved =
+        carol
+            .form()
+            .formParam("decision", "APPROVE")
+            .formParam("comment", "ok")
+            .post("/ui/requests/" + id + "/review");
+    assertThat(approved.statusCode()).isEqualTo(303);
+    carol
+        .get()
+        .get("/ui/requests/" + id)
+        .then()
+        .body(containsString("APPROVED"))
+        .body(containsString("by Carol"));
+  }
+
+  @Test
+  void formsWithoutTheCsrfTokenAreRefused() {
+    Browser alice = signIn("alice");
+    given()
+        .redirects()
+        .follow(false)
+        .cookie(DemoSessions.COOKIE, alice.session())
+        .contentType("application/x-www-form-urlencoded")
+        .formParam("entitlement", "demo-ssh-ops")
+        .formParam("duration", "PT1H")
+        .formParam("justification", "rotating the ops keys")
+        .post("/ui/requests")
+        .then()
+        .statusCode(400);
+  }
+
+  @Test
+  void someoneElsesRequestPageIs404() {
+    Browser bob = signIn("bob");
+    Response submitted =
+        bob.form()
+            .formParam("entitlement", "demo-db-admin")
+            .formParam("duration", "PT1H")
+            .formParam("justification", "fixing a broken migration")
+            .post("/ui/requests");
+    String location = submitted.getHeader("Location");
+    assertThat(location).contains("/ui/requests/");
+    signIn("dana").get().get(location).then().statusCode(200);
+    signIn("alice").get().get(location).then().statusCode(404);
+  }
+}

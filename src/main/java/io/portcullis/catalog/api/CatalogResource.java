@@ -2,7 +2,6 @@ package io.portcullis.catalog.api;
 
 import io.portcullis.catalog.decision.ApprovalPlan;
 import io.portcullis.catalog.decision.PolicyDecisions;
-import io.portcullis.catalog.decision.RequestSpec;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.identity.Caller;
@@ -123,45 +122,7 @@ public class CatalogResource {
             .policy()
             .entitlement(id)
             .orElseThrow(() -> new Problems.NotFound("Entitlement", id));
-    Caller me = caller.get();
-    RequestSpec probe = new RequestSpec(List.of(id), e.defaultDuration(), null, "", null, false);
-    ApprovalPlan full =
-        new ApprovalPlan(null, decisions.plan(withoutAuto(e), me, probe, clock.instant()).stages());
-    return new Reviewers(id, decisions.policy().hash(), full.stages());
-  }
-
-  /** The plan as if no auto-approval applied, so that the human stages are always shown. */
-  private static Entitlement withoutAuto(Entitlement e) {
-    var a = e.approval();
-    return new Entitlement(
-        e.id(),
-        e.environment(),
-        e.system(),
-        e.description(),
-        e.labels(),
-        e.provider(),
-        e.eligible(),
-        e.defaultDuration(),
-        e.maxDuration(),
-        e.ticketRequired(),
-        e.ticketPattern(),
-        e.minJustification(),
-        e.risk(),
-        e.activationWindow(),
-        e.approvalWindow(),
-        e.breakGlass(),
-        new io.portcullis.catalog.model.Approval(
-            List.of(),
-            a.stages(),
-            a.excludeSharedGroups(),
-            a.commentRequired(),
-            a.stepUpAcr(),
-            a.stepUpAmr()),
-        e.constraints(),
-        e.notifyTargets(),
-        e.pendingTtl(),
-        e.maxExtensions(),
-        e.parallelGrants(),
-        e.location());
+    List<ApprovalPlan.PlanStage> stages = decisions.stages(e, caller.get());
+    return new Reviewers(id, decisions.policy().hash(), stages);
   }
 }

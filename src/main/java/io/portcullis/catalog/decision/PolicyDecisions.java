@@ -260,6 +260,11 @@ public final class PolicyDecisions {
     if (auto.isPresent()) {
       return new ApprovalPlan(auto.get(), List.of());
     }
+    return new ApprovalPlan(null, stages(e, requester));
+  }
+
+  /** The human approval stages of {@code e} for a request by {@code requester}, in words. */
+  public List<ApprovalPlan.PlanStage> stages(Entitlement e, Caller requester) {
     List<ApprovalPlan.PlanStage> stages = new ArrayList<>();
     for (Stage s : e.approval().stages()) {
       List<String> notes = new ArrayList<>();
@@ -294,7 +299,7 @@ public final class PolicyDecisions {
           new ApprovalPlan.PlanStage(
               s.name(), s.approvals(), s.denials(), describeEach(s.reviewers()), notes));
     }
-    return new ApprovalPlan(null, stages);
+    return stages;
   }
 
   /**

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -61,8 +63,21 @@ public class AuditLog {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public AuditRecord append(AuditEvent event) {
-    String targetsJson = CanonicalJson.write(event.targets());
-    String detailsJson = CanonicalJson.write(event.details());
+    return appendAll(List.of(event)).get(0);
+  }
+
+  /**
+   * Appends events in the caller's transaction, in order, under one lock of the head: one JDBC
+   * batch insert and one move of the head, however many events. All get the same database time.
+   *
+   * @return the records with their seqs and hashes, in the order given
+   * @throws AuditUnavailable when the database refuses the write (the transaction must roll back)
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public List<AuditRecord> appendAll(List<AuditEvent> events) {
+    if (events.isEmpty()) {
+      return List.of();
+    }
     try (Connection c = dataSource.getConnection()) {
       long seq;
       String prevHash;
@@ -75,52 +90,62 @@ public class AuditLog {
         if (!rs.next()) {
           throw new SQLException("audit_head row is missing");
         }
-        seq = rs.getLong(1) + 1;
+        seq = rs.getLong(1);
         prevHash = rs.getString(2);
         at = rs.getObject(3, OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.MICROS);
       }
-      String hash =
-          AuditHashing.hash(
-              seq,
-              at,
-              event.type(),
-              event.actorSubject(),
-              event.targets(),
-              event.details(),
-              prevHash);
+      List<AuditRecord> records = new ArrayList<>(events.size());
       try (PreparedStatement ps =
           c.prepareStatement(
               "insert into audit_event (seq, occurred_at, event_type, actor_subject, targets,"
                   + " details, prev_hash, hash) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
-        ps.setLong(1, seq);
-        ps.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-        ps.setString(3, event.type());
-        ps.setString(4, event.actorSubject());
-        ps.setString(5, targetsJson);
-        ps.setString(6, detailsJson);
-        ps.setString(7, prevHash);
-        ps.setString(8, hash);
-        ps.executeUpdate();
+        OffsetDateTime time = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+        for (AuditEvent event : events) {
+          seq++;
+          String hash =
+              AuditHashing.hash(
+                  seq,
+                  at,
+                  event.type(),
+                  event.actorSubject(),
+                  event.targets(),
+                  event.details(),
+                  prevHash);
+          ps.setLong(1, seq);
+          ps.setObject(2, time);
+          ps.setString(3, event.type());
+          ps.setString(4, event.actorSubject());
+          ps.setString(5, CanonicalJson.write(event.targets()));
+          ps.setString(6, CanonicalJson.write(event.details()));
+          ps.setString(7, prevHash);
+          ps.setString(8, hash);
+          ps.addBatch();
+          records.add(
+              new AuditRecord(
+                  seq,
+                  at,
+                  event.type(),
+                  event.actorSubject(),
+                  event.targets(),
+                  event.details(),
+                  prevHash,
+                  hash));
+          prevHash = hash;
+        }
+        ps.executeBatch();
       }
       try (PreparedStatement ps =
           c.prepareStatement("update audit_head set last_seq = ?, last_hash = ? where id = 1")) {
         ps.setLong(1, seq);
-        ps.setString(2, hash);
+        ps.setString(2, prevHash);
         ps.executeUpdate();
       }
-      return new AuditRecord(
-          seq,
-          at,
-          event.type(),
-          event.actorSubject(),
-          event.targets(),
-          event.details(),
-          prevHash,
-          hash);
+      return records;
     } catch (SQLException e) {
+      SQLException cause = e.getNextException() != null ? e.getNextException() : e;
       LOG.errorf(
-          "Audit append of %s failed (SQL state %s): %s",
-          event.type(), e.getSQLState(), e.getMessage());
+          "Audit append of %d event(s) starting with %s failed (SQL state %s): %s",
+          events.size(), events.get(0).type(), cause.getSQLState(), cause.getMessage());
       throw new AuditUnavailable();
     }
   }

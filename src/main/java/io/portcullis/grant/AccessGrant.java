@@ -1,25 +1,35 @@
 package io.portcullis.grant;
 
+import io.portcullis.platform.error.Problems;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /**
- * The hand-off from an approved request to the grant engine: one grant per (request, entitlement),
- * written in the approving transaction. The engine that activates and revokes it is the next piece
- * of work; until then a grant stays SCHEDULED.
+ * Access granted to one person for one entitlement, from an approved request: activated through its
+ * provider, revoked at {@code notAfter} or earlier. Its state only moves through the named
+ * transitions below, each refusing an illegal move with a 409 naming the current state. Callers
+ * hold the row lock (the engine claims with {@code FOR UPDATE SKIP LOCKED}, the API locks with
+ * {@code PESSIMISTIC_WRITE}) and {@code version} guards against lost updates besides.
+ *
+ * <p>{@code nextAttemptAt} is the due-queue: it is set exactly while work is pending (activation at
+ * the start, revocation at {@code notAfter}, a retry after a failure) and compared with the
+ * database clock. Times passed to transitions are database times.
  */
 @Entity
 @Table(name = "access_grant")
 public class AccessGrant {
-
-  /** Grant states; the engine moves them forward. */
-  public static final String SCHEDULED = "SCHEDULED";
 
   @Id private UUID id;
 
@@ -32,8 +42,19 @@ public class AccessGrant {
   @Column(name = "requester_key", nullable = false, updatable = false)
   private String requesterKey;
 
+  @Enumerated(EnumType.STRING)
   @Column(nullable = false)
-  private String state;
+  private GrantState state;
+
+  @Column(nullable = false, updatable = false)
+  private String provider;
+
+  @JdbcTypeCode(SqlTypes.JSON)
+  @Column(name = "provider_params", nullable = false, updatable = false)
+  private Map<String, Object> providerParams;
+
+  @Column(name = "policy_version", updatable = false)
+  private String policyVersion;
 
   @Column(name = "not_before", updatable = false)
   private Instant notBefore;
@@ -44,30 +65,215 @@ public class AccessGrant {
   @Column(name = "created_at", nullable = false, updatable = false)
   private Instant createdAt;
 
+  @Column(name = "ready_at", updatable = false)
+  private Instant readyAt;
+
+  @Column(name = "activated_at")
+  private Instant activatedAt;
+
+  @Column(name = "not_after")
+  private Instant notAfter;
+
+  @Column(name = "effective_until")
+  private Instant effectiveUntil;
+
+  @JdbcTypeCode(SqlTypes.JSON)
+  @Column(name = "handle")
+  private Map<String, Object> handle;
+
+  @Column(nullable = false)
+  private int attempts;
+
+  @Column(name = "next_attempt_at")
+  private Instant nextAttemptAt;
+
+  @Column(name = "last_error")
+  private String lastError;
+
+  @Column(name = "revoke_cause")
+  private String revokeCause;
+
+  @Column(name = "revoke_requested_by")
+  private String revokeRequestedBy;
+
+  @Column(name = "revoke_requested_at")
+  private Instant revokeRequestedAt;
+
+  @Column(name = "revoke_reason")
+  private String revokeReason;
+
+  @Column(name = "revoked_at")
+  private Instant revokedAt;
+
+  @Column(name = "credential_retrieved_at")
+  private Instant credentialRetrievedAt;
+
+  @Column(name = "updated_at")
+  private Instant updatedAt;
+
   @Version private long version;
 
   protected AccessGrant() {}
 
-  /** A grant handed to the engine for an approved request. */
-  public static AccessGrant scheduled(
-      UUID id,
-      UUID requestId,
-      String entitlement,
-      String requesterKey,
-      Instant notBefore,
-      Duration duration,
-      Instant at) {
-    AccessGrant g = new AccessGrant();
-    g.id = id;
-    g.requestId = requestId;
-    g.entitlement = entitlement;
-    g.requesterKey = requesterKey;
-    g.state = SCHEDULED;
-    g.notBefore = notBefore;
-    g.durationSeconds = duration.getSeconds();
-    g.createdAt = at;
-    return g;
+  // ------------------------------------------------------------------ transitions
+
+  /** SCHEDULED/ACTIVATING → ACTIVE: the provider issued access; the clock starts now. */
+  public void activate(Instant now, Map<String, Object> handle, Instant effectiveUntil) {
+    require("activate", GrantState.SCHEDULED, GrantState.ACTIVATING);
+    this.state = GrantState.ACTIVE;
+    this.activatedAt = now;
+    this.notAfter = now.plusSeconds(durationSeconds);
+    this.effectiveUntil = effectiveUntil;
+    this.handle = handle;
+    this.attempts = 0;
+    this.lastError = null;
+    this.nextAttemptAt = notAfter;
+    this.updatedAt = now;
   }
+
+  /** SCHEDULED/ACTIVATING → ACTIVATING: an attempt failed; try again at {@code retryAt}. */
+  public void activationAttemptFailed(Instant now, String error, Instant retryAt) {
+    require("retry activation of", GrantState.SCHEDULED, GrantState.ACTIVATING);
+    this.state = GrantState.ACTIVATING;
+    this.attempts++;
+    this.lastError = error;
+    this.nextAttemptAt = retryAt;
+    this.updatedAt = now;
+  }
+
+  /** SCHEDULED/ACTIVATING → ACTIVATION_FAILED: no more attempts. */
+  public void activationFailed(Instant now, String error) {
+    require("fail activation of", GrantState.SCHEDULED, GrantState.ACTIVATING);
+    this.state = GrantState.ACTIVATION_FAILED;
+    this.attempts++;
+    this.lastError = error;
+    this.nextAttemptAt = null;
+    this.updatedAt = now;
+  }
+
+  /**
+   * Asks for revocation before expiry. A grant that never reached its provider (SCHEDULED) ends at
+   * once; ACTIVATING and ACTIVE move to REVOKING, due now; REVOKING and IRREVOCABLE are already on
+   * their way and stay as they are.
+   *
+   * @return whether anything changed
+   */
+  public boolean requestRevocation(Instant now, RevokeCause cause, String by, String reason) {
+    switch (state) {
+      case SCHEDULED -> {
+        markRevokeRequest(now, cause, by, reason);
+        this.state = GrantState.REVOKED;
+        this.revokedAt = now;
+        this.nextAttemptAt = null;
+        return true;
+      }
+      case ACTIVATING, ACTIVE -> {
+        markRevokeRequest(now, cause, by, reason);
+        this.state = GrantState.REVOKING;
+        this.attempts = 0;
+        this.nextAttemptAt = now;
+        return true;
+      }
+      case REVOKING, IRREVOCABLE -> {
+        return false;
+      }
+      default ->
+          throw new Problems.Conflict(
+              "Grant " + id + " is " + state + " and has nothing left to revoke.");
+    }
+  }
+
+  /** A grant already being revoked is retried now rather than at its next backoff. */
+  public void expediteRevocation(Instant now) {
+    require("expedite revocation of", GrantState.REVOKING, GrantState.IRREVOCABLE);
+    this.nextAttemptAt = now;
+    this.updatedAt = now;
+  }
+
+  private void markRevokeRequest(Instant now, RevokeCause cause, String by, String reason) {
+    this.revokeCause = cause.code();
+    this.revokeRequestedBy = by;
+    this.revokeRequestedAt = now;
+    this.revokeReason = reason;
+    this.updatedAt = now;
+  }
+
+  /**
+   * ACTIVE (at expiry)/REVOKING/IRREVOCABLE → REVOKED: the provider confirmed, or had nothing.
+   *
+   * @param residualUntil until when already handed-out access keeps working, or null
+   */
+  public void revoked(Instant now, Instant residualUntil) {
+    require(
+        "confirm revocation of", GrantState.ACTIVE, GrantState.REVOKING, GrantState.IRREVOCABLE);
+    if (state == GrantState.ACTIVE) {
+      this.revokeCause = RevokeCause.EXPIRY.code();
+    }
+    this.state = GrantState.REVOKED;
+    this.attempts++;
+    this.revokedAt = now;
+    this.nextAttemptAt = null;
+    this.lastError = null;
+    if (residualUntil != null) {
+      this.effectiveUntil = residualUntil;
+    } else if (effectiveUntil != null && effectiveUntil.isAfter(now)) {
+      this.effectiveUntil = now;
+    }
+    this.updatedAt = now;
+  }
+
+  /** ACTIVE/REVOKING → REVOKING, IRREVOCABLE stays: an attempt failed; again at {@code retryAt}. */
+  public void revocationAttemptFailed(Instant now, String error, Instant retryAt) {
+    require("retry revocation of", GrantState.ACTIVE, GrantState.REVOKING, GrantState.IRREVOCABLE);
+    if (state == GrantState.ACTIVE) {
+      this.revokeCause = RevokeCause.EXPIRY.code();
+      this.state = GrantState.REVOKING;
+    }
+    this.attempts++;
+    this.lastError = error;
+    this.nextAttemptAt = retryAt;
+    this.updatedAt = now;
+  }
+
+  /** ACTIVE/REVOKING → IRREVOCABLE: every regular retry failed; keep trying at {@code retryAt}. */
+  public void irrevocable(Instant now, String error, Instant retryAt) {
+    require("give up regular revocation of", GrantState.ACTIVE, GrantState.REVOKING);
+    if (state == GrantState.ACTIVE) {
+      this.revokeCause = RevokeCause.EXPIRY.code();
+    }
+    this.state = GrantState.IRREVOCABLE;
+    this.attempts++;
+    this.lastError = error;
+    this.nextAttemptAt = retryAt;
+    this.updatedAt = now;
+  }
+
+  /** Records that the requester took the credential (it is handed out once). */
+  public void credentialRetrieved(Instant now) {
+    require("hand out the credential of", GrantState.ACTIVE);
+    if (credentialRetrievedAt != null) {
+      throw new Problems.Conflict("The credential of grant " + id + " was already handed out.");
+    }
+    this.credentialRetrievedAt = now;
+    this.updatedAt = now;
+  }
+
+  private void require(String action, GrantState... allowed) {
+    if (Arrays.stream(allowed).noneMatch(s -> s == state)) {
+      throw new Problems.Conflict(
+          "Cannot "
+              + action
+              + " grant "
+              + id
+              + ": it is "
+              + state
+              + " (allowed from "
+              + Arrays.toString(allowed)
+              + ").");
+    }
+  }
+
+  // ------------------------------------------------------------------ reading
 
   public UUID id() {
     return id;
@@ -85,8 +291,20 @@ public class AccessGrant {
     return requesterKey;
   }
 
-  public String state() {
+  public GrantState state() {
     return state;
+  }
+
+  public String provider() {
+    return provider;
+  }
+
+  public Map<String, Object> providerParams() {
+    return providerParams == null ? Map.of() : providerParams;
+  }
+
+  public String policyVersion() {
+    return policyVersion;
   }
 
   public Instant notBefore() {
@@ -99,5 +317,89 @@ public class AccessGrant {
 
   public Instant createdAt() {
     return createdAt;
+  }
+
+  public Instant readyAt() {
+    return readyAt;
+  }
+
+  public Instant activatedAt() {
+    return activatedAt;
+  }
+
+  public Instant notAfter() {
+    return notAfter;
+  }
+
+  public Instant effectiveUntil() {
+    return effectiveUntil;
+  }
+
+  /** The provider's handle, or null before activation. */
+  public Map<String, Object> handle() {
+    return handle;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  public Instant nextAttemptAt() {
+    return nextAttemptAt;
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  public RevokeCause revokeCause() {
+    return RevokeCause.of(revokeCause);
+  }
+
+  public String revokeRequestedBy() {
+    return revokeRequestedBy;
+  }
+
+  public Instant revokeRequestedAt() {
+    return revokeRequestedAt;
+  }
+
+  public String revokeReason() {
+    return revokeReason;
+  }
+
+  public Instant revokedAt() {
+    return revokedAt;
+  }
+
+  public Instant credentialRetrievedAt() {
+    return credentialRetrievedAt;
+  }
+
+  public Instant updatedAt() {
+    return updatedAt;
+  }
+
+  /** For tests of the transitions: a grant in a given state, as the database would hold it. */
+  static AccessGrant restore(
+      UUID id,
+      GrantState state,
+      String provider,
+      Duration duration,
+      Instant notAfter,
+      Map<String, Object> handle) {
+    AccessGrant g = new AccessGrant();
+    g.id = id;
+    g.requestId = UUID.randomUUID();
+    g.entitlement = "test";
+    g.requesterKey = "test";
+    g.state = state;
+    g.provider = provider;
+    g.providerParams = Map.of();
+    g.durationSeconds = duration.getSeconds();
+    g.notAfter = notAfter;
+    g.handle = handle;
+    g.nextAttemptAt = state.isFinal() ? null : notAfter;
+    return g;
   }
 }

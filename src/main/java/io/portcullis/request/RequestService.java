@@ -11,6 +11,8 @@ import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.Stage;
 import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.grant.AccessGrant;
+import io.portcullis.grant.GrantHandOff;
+import io.portcullis.grant.GrantState;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Identities;
 import io.portcullis.identity.Roles;
@@ -18,6 +20,7 @@ import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.platform.json.CanonicalJson;
 import io.portcullis.platform.json.Sha256;
+import io.portcullis.platform.paging.Cursor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -52,6 +55,7 @@ public class RequestService {
   private final Roles roles;
   private final RequestConfig config;
   private final Clock clock;
+  private final GrantHandOff handOff;
 
   RequestService(
       EntityManager em,
@@ -59,8 +63,10 @@ public class RequestService {
       AuditLog audit,
       Roles roles,
       RequestConfig config,
-      Clock clock) {
+      Clock clock,
+      GrantHandOff handOff) {
     this.em = em;
+    this.handOff = handOff;
     this.policies = policies;
     this.audit = audit;
     this.roles = roles;
@@ -429,11 +435,12 @@ public class RequestService {
     List<AccessRequest> active =
         em.createQuery(
                 "select distinct r from AccessRequest r, AccessGrant g where g.requestId = r.id"
-                    + " and r.askKey = :k and r.state = :s and g.state not in ('REVOKED',"
-                    + " 'ACTIVATION_FAILED', 'CANCELLED') order by r.createdAt desc",
+                    + " and r.askKey = :k and r.state = :s and g.state not in (:ended)"
+                    + " order by r.createdAt desc",
                 AccessRequest.class)
             .setParameter("k", askKey)
             .setParameter("s", RequestState.APPROVED)
+            .setParameter("ended", List.of(GrantState.REVOKED, GrantState.ACTIVATION_FAILED))
             .setMaxResults(1)
             .getResultList();
     return active.stream().findFirst();
@@ -517,19 +524,27 @@ public class RequestService {
   /** APPROVED, and the hand-off to the grant engine: one grant per entitlement. */
   private void approve(AccessRequest r, String actor, List<String> reasons, Instant now) {
     r.approve(now, reasons);
+    PolicyDecisions d = policies.decisions();
     List<String> grantIds = new ArrayList<>();
     for (String entitlement : r.entitlements()) {
-      AccessGrant g =
-          AccessGrant.scheduled(
-              UUID.randomUUID(),
+      Entitlement e =
+          d.policy()
+              .entitlement(entitlement)
+              .orElseThrow(
+                  () ->
+                      new Problems.Conflict(
+                          entitlement + " is no longer in the policy; nothing can be granted."));
+      UUID g =
+          handOff.handOff(
               r.id(),
               entitlement,
               r.requesterKey(),
+              e.provider(),
+              d.policy().hash(),
               r.startAt(),
               r.duration(),
               now);
-      em.persist(g);
-      grantIds.add(g.id().toString());
+      grantIds.add(g.toString());
     }
     audit.append(
         new AuditEvent(
@@ -878,38 +893,6 @@ public class RequestService {
     return false;
   }
 
-  /** A position in a listing: the last row's creation time and id. */
-  record Cursor(Instant createdAt, UUID id) {
-    String encode() {
-      long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt);
-      return java.util.Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString((micros + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    static Cursor decode(String text) {
-      if (text == null || text.isBlank()) {
-        return null;
-      }
-      try {
-        String s =
-            new String(
-                java.util.Base64.getUrlDecoder().decode(text),
-                java.nio.charset.StandardCharsets.UTF_8);
-        int bar = s.indexOf('|');
-        long micros = Long.parseLong(s.substring(0, bar));
-        return new Cursor(
-            Instant.EPOCH.plus(micros, ChronoUnit.MICROS), UUID.fromString(s.substring(bar + 1)));
-      } catch (RuntimeException e) {
-        throw new Problems.Invalid(
-            new FieldError(
-                "cursor",
-                "is not a cursor returned by this API",
-                "use the 'next' value of the previous page"));
-      }
-    }
-  }
-
   // ------------------------------------------------------------------ extend
 
   /**
@@ -923,8 +906,9 @@ public class RequestService {
     if (g == null || !g.requesterKey().equals(Identities.normalize(caller.subject()))) {
       throw new Problems.NotFound("Grant", grantId.toString());
     }
-    if (Set.of("REVOKED", "REVOKING", "IRREVOCABLE", "ACTIVATION_FAILED", "CANCELLED")
-        .contains(g.state())) {
+    if (g.state().isFinal()
+        || g.state() == GrantState.REVOKING
+        || g.state() == GrantState.IRREVOCABLE) {
       throw new Problems.Conflict(
           "Grant " + grantId + " is " + g.state() + " and cannot be extended.");
     }

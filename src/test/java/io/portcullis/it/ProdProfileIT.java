@@ -55,7 +55,9 @@ class ProdProfileIT {
         "PORTCULLIS_OIDC_AUDIENCE",
         Tokens.AUDIENCE,
         "PORTCULLIS_OIDC_CLIENT_SECRET",
-        "secret");
+        "secret",
+        "PORTCULLIS_GRANTS_CREDENTIAL_KEY",
+        "cHJvZC1wcm9maWxlLWl0LWtleS0zMi1ieXRlcy0hISE=");
   }
 
   @Test

@@ -44,7 +44,8 @@ class RequestLifecycleTest {
         1,
         Long.MAX_VALUE,
         r -> {
-          if (requestId.equals(r.targets().get("request"))) {
+          // the request's own events (the grant engine's events name the request too)
+          if (requestId.equals(r.targets().get("request")) && r.type().startsWith("request.")) {
             types.add(r.type());
           }
         });
@@ -235,14 +236,7 @@ class RequestLifecycleTest {
     String second =
         submit(engineer(me), "demo-db-admin", "PT30M", "fixing a broken migration").path("id");
     assertThat(second).isNotEqualTo(first);
-    // an approved request with a live grant is also returned instead of a duplicate
-    String approved =
-        submit(engineer(me), "demo-db-readonly", "PT30M", "checking the refunds report").path("id");
-    submit(engineer(me), "demo-db-readonly", "PT10M", "checking the refunds report")
-        .then()
-        .statusCode(200)
-        .body("id", equalTo(approved))
-        .body("state", equalTo("APPROVED"));
+    // an approved request with a live grant is also returned: see GrantEngineTest
   }
 
   @Test
@@ -382,32 +376,6 @@ class RequestLifecycleTest {
         .then()
         .statusCode(400)
         .body("errors[0].field", equalTo("view"));
-  }
-
-  @Test
-  void aGrantCanBeExtendedOnceThroughPolicyAgain() {
-    String me = "eng-" + java.util.UUID.randomUUID();
-    var r = submit(engineer(me), "demo-db-readonly", "PT30M", "checking the refunds report");
-    r.then().statusCode(201).body("state", equalTo("APPROVED"));
-    String grant = r.path("grants[0]");
-    engineer(me)
-        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
-        .post("/api/v1/grants/" + grant + "/extend")
-        .then()
-        .statusCode(201)
-        .body("state", equalTo("APPROVED"));
-    engineer(me)
-        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
-        .post("/api/v1/grants/" + grant + "/extend")
-        .then()
-        .statusCode(422)
-        .contentType("application/problem+json")
-        .body("detail", containsString("1 extension(s) per grant"));
-    engineer("someone-else")
-        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
-        .post("/api/v1/grants/" + grant + "/extend")
-        .then()
-        .statusCode(404);
   }
 
   @Test

@@ -83,6 +83,33 @@ public final class SafetyRules {
               "the scheduler is not clustered, so replicas would run every recurring job twice;"
                   + " set it to true"));
     }
+    boolean keySet =
+        value(config, "portcullis.grants.credential.key").filter(v -> !v.isEmpty()).isPresent()
+            || value(config, "portcullis.grants.credential.key-file")
+                .filter(v -> !v.isEmpty())
+                .isPresent();
+    if (!keySet) {
+      violations.add(
+          new Violation(
+              "portcullis.grants.credential.key",
+              "no key seals credentials while they wait for their requester; set"
+                  + " PORTCULLIS_GRANTS_CREDENTIAL_KEY to 32 random bytes in base64 (head -c 32"
+                  + " /dev/urandom | base64), the same on every replica"));
+    }
+    if (isTrue(config, "portcullis.grants.credential.generate-key")) {
+      violations.add(
+          new Violation(
+              "portcullis.grants.credential.generate-key",
+              "a key generated on one replica cannot open credentials sealed on another; remove"
+                  + " the setting and give every replica the same key"));
+    }
+    if (value(config, "portcullis.grants.fault.point").filter(v -> !v.isEmpty()).isPresent()) {
+      violations.add(
+          new Violation(
+              "portcullis.grants.fault.point",
+              "fault injection stops the grant engine dead and is for crash tests only; remove"
+                  + " the setting"));
+    }
     boolean oidcOn =
         value(config, "quarkus.oidc.tenant-enabled").map(v -> !v.equals("false")).orElse(true);
     if (!oidcOn && !isTrue(config, "portcullis.demo.enabled")) {

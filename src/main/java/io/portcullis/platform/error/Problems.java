@@ -42,6 +42,13 @@ public final class Problems {
     }
   }
 
+  /** The thing existed but is gone for good (a credential handed out once, then discarded). */
+  public static final class Gone extends Problem {
+    public Gone(String detail) {
+      super(410, "gone", "No longer available", detail, List.of());
+    }
+  }
+
   /** The caller is known but may not do this. */
   public static final class Forbidden extends Problem {
     public Forbidden(String detail) {

@@ -16,6 +16,7 @@ class SafetyRulesTest {
     c.put("quarkus.quartz.store-type", "jdbc-cmt");
     c.put("quarkus.quartz.clustered", "true");
     c.put("portcullis.vault.tls.verify", "true");
+    c.put("portcullis.grants.credential.key", "cHJvZC1wcm9maWxlLWl0LWtleS0zMi1ieXRlcy0hISE=");
     return c;
   }
 
@@ -43,11 +44,22 @@ class SafetyRulesTest {
             new Case("quarkus.tls.trust-all", "true"),
             new Case("portcullis.vault.tls.verify", "false"),
             new Case("quarkus.quartz.store-type", "ram"),
-            new Case("quarkus.quartz.clustered", "false"))) {
+            new Case("quarkus.quartz.clustered", "false"),
+            new Case("portcullis.grants.credential.generate-key", "true"),
+            new Case("portcullis.grants.fault.point", "after-claim"))) {
       Map<String, String> c = safe();
       c.put(k.property(), k.value());
       assertThat(refused(c)).as(k.toString()).containsExactly(k.property());
     }
+  }
+
+  @Test
+  void aCredentialSealingKeyIsRequired() {
+    Map<String, String> c = safe();
+    c.remove("portcullis.grants.credential.key");
+    assertThat(refused(c)).containsExactly("portcullis.grants.credential.key");
+    c.put("portcullis.grants.credential.key-file", "/run/secrets/portcullis-credential-key");
+    assertThat(refused(c)).isEmpty();
   }
 
   @Test

@@ -1,0 +1,183 @@
+package io.portcullis.grant.api;
+
+import io.portcullis.grant.GrantService;
+import io.portcullis.grant.GrantState;
+import io.portcullis.identity.CurrentCaller;
+import io.portcullis.platform.error.FieldError;
+import io.portcullis.platform.error.Problems;
+import io.portcullis.request.RequestService;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Grants: list, look, take the credential once, revoke early, ask for an extension. */
+@Path("/api/v1/grants")
+@Tag(name = "grants")
+@Produces(MediaType.APPLICATION_JSON)
+public class GrantResource {
+
+  private final GrantService grants;
+  private final RequestService requests;
+  private final CurrentCaller caller;
+
+  GrantResource(GrantService grants, RequestService requests, CurrentCaller caller) {
+    this.grants = grants;
+    this.requests = requests;
+    this.caller = caller;
+  }
+
+  /** A page of grants. */
+  public record GrantPage(List<GrantView> items, String next) {}
+
+  /** Why a grant is revoked early. */
+  public record RevokeBody(String reason) {}
+
+  /** How much longer, and why. */
+  public record ExtendBody(@NotNull String duration, String justification, String ticket) {}
+
+  /** The credential, handed out once. */
+  public record CredentialBody(
+      UUID grant,
+      String entitlement,
+      String provider,
+      Instant notAfter,
+      Instant effectiveUntil,
+      Map<String, String> credential) {}
+
+  GrantView view(io.portcullis.grant.AccessGrant g) {
+    return GrantView.of(g, grants.credentialInfo(g));
+  }
+
+  @GET
+  @Operation(
+      summary = "List grants",
+      description =
+          "view=mine (default) or all (auditors and admins); optional state (e.g. IRREVOCABLE);"
+              + " newest first; pass 'next' back as cursor for the next page.")
+  public GrantPage list(
+      @QueryParam("view") @DefaultValue("mine") String view,
+      @QueryParam("state") String state,
+      @QueryParam("cursor") String cursor,
+      @QueryParam("limit") @DefaultValue("50") int limit) {
+    GrantService.View v;
+    try {
+      v = GrantService.View.valueOf(view.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Problems.Invalid(new FieldError("view", "must be mine or all", null));
+    }
+    GrantState s = null;
+    if (state != null) {
+      try {
+        s = GrantState.valueOf(state.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new Problems.Invalid(
+            new FieldError(
+                "state", "must be one of " + Arrays.toString(GrantState.values()), null));
+      }
+    }
+    if (limit < 1 || limit > 200) {
+      throw new Problems.Invalid(new FieldError("limit", "must be between 1 and 200", null));
+    }
+    GrantService.Page page = grants.list(caller.get(), v, s, cursor, limit);
+    return new GrantPage(page.items().stream().map(this::view).toList(), page.next());
+  }
+
+  @GET
+  @Path("{id}")
+  @Operation(
+      summary =
+          "One grant, for its requester, the entitlement's approvers, auditors and admins (others"
+              + " get 404)")
+  public GrantView get(@PathParam("id") String id) {
+    return view(grants.get(caller.get(), parse(id)));
+  }
+
+  @GET
+  @Path("{id}/credential")
+  @Operation(
+      summary = "Take the credential of your active grant, once",
+      description =
+          "The requester only. Answers the credential once, within portcullis.grants.credential"
+              + ".window of activation (10 minutes by default), with Cache-Control: no-store;"
+              + " afterwards 410. 409 while the grant is not active yet.")
+  @APIResponse(responseCode = "200", description = "The credential; it is not kept anywhere")
+  @APIResponse(responseCode = "409", description = "Not active yet, or activation failed")
+  @APIResponse(responseCode = "410", description = "Already handed out, discarded or revoked")
+  public Response credential(@PathParam("id") String id) {
+    GrantService.Handout h = grants.takeCredential(caller.get(), parse(id));
+    return Response.ok(
+            new CredentialBody(
+                h.grant().id(),
+                h.grant().entitlement(),
+                h.grant().provider(),
+                h.grant().notAfter(),
+                h.grant().effectiveUntil(),
+                h.credential().fields()))
+        .header("Cache-Control", "no-store")
+        .header("Pragma", "no-cache")
+        .build();
+  }
+
+  @POST
+  @Path("{id}/revoke")
+  @Operation(
+      summary = "Revoke a grant now",
+      description =
+          "The requester, an approver of the entitlement or an admin. A grant that has not started"
+              + " ends at once (REVOKED); an active one moves to REVOKING and the engine revokes it"
+              + " at the provider within moments. Repeating the call changes nothing.")
+  @RequestBody(
+      content =
+          @Content(
+              examples =
+                  @ExampleObject(name = "revoke", value = "{\"reason\":\"work finished early\"}")))
+  @APIResponse(responseCode = "202", description = "Revocation under way or done")
+  public Response revoke(@PathParam("id") String id, RevokeBody body) {
+    var g = grants.revoke(caller.get(), parse(id), body == null ? null : body.reason());
+    return Response.accepted(view(g)).build();
+  }
+
+  @POST
+  @Path("{id}/extend")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Ask to extend one of your grants (a new request, linked to the grant)")
+  public Response extend(@PathParam("id") String id, @Valid @NotNull ExtendBody body) {
+    RequestService.Submitted s =
+        requests.extend(
+            caller.get(), parse(id), body.duration(), body.justification(), body.ticket());
+    URI location = URI.create("/api/v1/requests/" + s.request().id());
+    return (s.existing() ? Response.ok() : Response.created(location))
+        .entity(Map.of("request", s.request().id(), "state", s.request().state().name()))
+        .build();
+  }
+
+  static UUID parse(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new Problems.NotFound("Grant", id.length() > 40 ? id.substring(0, 40) : id);
+    }
+  }
+}

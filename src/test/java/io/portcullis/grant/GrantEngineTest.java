@@ -1,0 +1,616 @@
+package io.portcullis.grant;
+
+import static io.portcullis.grant.GrantApi.as;
+import static io.portcullis.grant.GrantApi.awaitState;
+import static io.portcullis.grant.GrantApi.engineer;
+import static io.portcullis.grant.GrantApi.grant;
+import static io.portcullis.grant.GrantApi.grantOf;
+import static io.portcullis.grant.GrantApi.newEngineer;
+import static io.portcullis.grant.GrantApi.person;
+import static io.portcullis.grant.GrantApi.submit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.portcullis.audit.AuditLog;
+import io.portcullis.audit.AuditRecord;
+import io.portcullis.testing.StubProviderResource;
+import io.portcullis.testing.StubProviderServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The grant engine end to end, through the API, against the http-stub provider speaking HTTP to a
+ * stub server: activation, the one-time credential, revocation at expiry and early, retries,
+ * IRREVOCABLE, the kill switch, and fail-closed auditing.
+ */
+@QuarkusTest
+@TestProfile(GrantTestProfile.class)
+class GrantEngineTest {
+
+  static final Duration SOON = Duration.ofSeconds(15);
+
+  @Inject AuditLog auditLog;
+  @Inject DataSource dataSource;
+
+  StubProviderServer stub() {
+    return StubProviderResource.stub();
+  }
+
+  @AfterEach
+  void resetStub() {
+    stub().reset();
+  }
+
+  List<AuditRecord> audit(String grantId) {
+    List<AuditRecord> out = new ArrayList<>();
+    auditLog.read(
+        1,
+        Long.MAX_VALUE,
+        r -> {
+          if (grantId.equals(r.targets().get("grant"))) {
+            out.add(r);
+          }
+        });
+    return out;
+  }
+
+  List<String> auditTypes(String grantId) {
+    return audit(grantId).stream().map(AuditRecord::type).toList();
+  }
+
+  long count(String sql) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  void execute(String sql) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  // ------------------------------------------------------------------ the happy path
+
+  @Test
+  void aGrantActivatesHandsOutItsCredentialOnceAndIsRevokedAtExpiry() {
+    String me = newEngineer();
+    RequestSpecification alice = engineer(me);
+    String id = grantOf(alice, "lab-stub", "PT3S");
+
+    JsonPath active = awaitState(alice, id, "ACTIVE", SOON);
+    assertThat(active.getString("provider")).isEqualTo("http-stub");
+    assertThat(active.getString("entitlement")).isEqualTo("lab-stub");
+    Instant activatedAt = Instant.parse(active.getString("activatedAt"));
+    Instant notAfter = Instant.parse(active.getString("notAfter"));
+    assertThat(Duration.between(activatedAt, notAfter)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(active.getString("credential.status")).isEqualTo("AVAILABLE");
+    assertThat(active.getString("credential.url"))
+        .isEqualTo("/api/v1/grants/" + id + "/credential");
+
+    // the provider got the grant, keyed by its id, with the requester and the bearer token
+    StubProviderServer.Call issue = stub().callsFor(UUID.fromString(id)).get(0);
+    assertThat(issue.method()).isEqualTo("PUT");
+    assertThat(issue.path()).isEqualTo("/grants/" + id);
+    assertThat(issue.authorization()).startsWith("Bearer stub-token-");
+    assertThat(issue.body()).contains("\"subject\":\"" + me + "\"").contains("\"target\":\"lab\"");
+
+    // others: 404 unless they may see it; an approver sees it but gets no credential
+    person("stranger-" + UUID.randomUUID(), "engineers")
+        .get("/api/v1/grants/" + id + "/credential")
+        .then()
+        .statusCode(404);
+    as("bob").get("/api/v1/grants/" + id + "/credential").then().statusCode(403);
+
+    Response first = alice.get("/api/v1/grants/" + id + "/credential");
+    first
+        .then()
+        .statusCode(200)
+        .header("Cache-Control", "no-store")
+        .body("grant", equalTo(id))
+        .body("credential.secret", startsWith(StubProviderServer.CANARY))
+        .body("credential.secret", equalTo(stub().entry(UUID.fromString(id)).secret));
+    alice
+        .get("/api/v1/grants/" + id + "/credential")
+        .then()
+        .statusCode(410)
+        .contentType("application/problem+json")
+        .body("detail", containsString("shown once"));
+    assertThat(grant(alice, id).getString("credential.status")).isEqualTo("RETRIEVED");
+
+    JsonPath revoked = awaitState(alice, id, "REVOKED", SOON);
+    assertThat(revoked.getString("revocation.cause")).isEqualTo("expiry");
+    Instant revokedAt = Instant.parse(revoked.getString("revokedAt"));
+    assertThat(revokedAt).isAfterOrEqualTo(notAfter);
+    assertThat(stub().entry(UUID.fromString(id)).live).isFalse();
+    assertThat(stub().entry(UUID.fromString(id)).revokeCalls.get()).isEqualTo(1);
+    assertThat(auditTypes(id))
+        .containsExactly("grant.activated", "grant.credential_retrieved", "grant.revoked");
+    AuditRecord rev = audit(id).get(2);
+    assertThat(rev.details())
+        .containsEntry("cause", "expiry")
+        .containsEntry("providerSaid", "revoked");
+    assertThat(stub().violations()).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ activation failures
+
+  @Test
+  void activationRetriesWithBackoffThenFailsWithTheReasonShownToTheRequester() throws Exception {
+    stub().failIssues(503).failWith("backend down; password=" + StubProviderServer.CANARY + "-x1");
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-stub", "PT1H");
+    JsonPath failed = awaitState(alice, id, "ACTIVATION_FAILED", SOON);
+    assertThat(failed.getInt("attempts")).isEqualTo(3);
+    assertThat(failed.getString("lastError"))
+        .contains("503")
+        .contains("backend down")
+        .doesNotContain(StubProviderServer.CANARY);
+    assertThat(failed.getString("nextAttemptAt")).isNull();
+    assertThat(auditTypes(id))
+        .containsExactly(
+            "grant.activation_retry", "grant.activation_retry", "grant.activation_failed");
+    alice
+        .get("/api/v1/grants/" + id + "/credential")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("could not be activated"))
+        .body("detail", containsString("503"));
+    // the last attempt's outcome was unknown (5xx): whatever it may have left is taken back
+    assertThat(audit(id).get(2).details()).containsEntry("cleanup", "nothing was issued");
+  }
+
+  @Test
+  void aPermanentRefusalFailsActivationAtOnce() {
+    stub().failIssues(403).failWith("role lab is not allowed for this account");
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-stub", "PT1H");
+    JsonPath failed = awaitState(alice, id, "ACTIVATION_FAILED", SOON);
+    assertThat(failed.getInt("attempts")).isEqualTo(1);
+    assertThat(failed.getString("lastError")).contains("403").contains("role lab is not allowed");
+  }
+
+  @Test
+  void aProviderKindMissingFromThisBuildFailsActivationNamingIt() {
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-vault", "PT1H");
+    JsonPath failed = awaitState(alice, id, "ACTIVATION_FAILED", SOON);
+    assertThat(failed.getString("lastError")).contains("vault-secret").contains("not part of");
+  }
+
+  @Test
+  void aTransientFailureIsRetriedAndThenActivates() {
+    stub().failNextIssues(1);
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-stub", "PT1H");
+    JsonPath active = awaitState(alice, id, "ACTIVE", SOON);
+    assertThat(active.getString("lastError")).isNull();
+    assertThat(auditTypes(id)).containsExactly("grant.activation_retry", "grant.activated");
+    assertThat(stub().entry(UUID.fromString(id)).issueCalls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aGrantWithALaterStartWaitsScheduledAndActivatesAtItsStart() {
+    RequestSpecification alice = engineer(newEngineer());
+    Instant start = Instant.now().plusSeconds(3);
+    Response r =
+        alice
+            .body(
+                "{\"entitlements\":[\"lab-stub\"],\"duration\":\"PT1H\",\"start\":\""
+                    + OffsetDateTime.ofInstant(start, ZoneOffset.UTC)
+                    + "\",\"justification\":\"later on\"}")
+            .post("/api/v1/requests");
+    r.then().statusCode(201);
+    String id = r.path("grants[0]");
+    assertThat(grant(alice, id).getString("state")).isEqualTo("SCHEDULED");
+    JsonPath active = awaitState(alice, id, "ACTIVE", SOON);
+    assertThat(Instant.parse(active.getString("activatedAt")))
+        .isAfterOrEqualTo(start.minusMillis(5));
+  }
+
+  // ------------------------------------------------------------------ revocation failures
+
+  @Test
+  void revocationRetriesThenTurnsIrrevocableWithAnAlertAndKeepsTrying() throws Exception {
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-stub", "PT2S");
+    awaitState(alice, id, "ACTIVE", SOON);
+    UUID grant = UUID.fromString(id);
+    stub().failRevokesOf(grant, true).failWith("permission denied for token=abc123def456");
+    JsonPath irrevocable = awaitState(alice, id, "IRREVOCABLE", Duration.ofSeconds(30));
+    assertThat(irrevocable.getInt("attempts")).isEqualTo(4);
+    assertThat(irrevocable.getString("lastError")).contains("503").doesNotContain("abc123def456");
+    assertThat(irrevocable.getString("nextAttemptAt")).isNotNull();
+    assertThat(auditTypes(id))
+        .containsSubsequence(
+            "grant.activated",
+            "grant.revocation_retry",
+            "grant.revocation_retry",
+            "grant.revocation_retry",
+            "grant.irrevocable");
+    assertThat(
+            count(
+                "select count(*) from notification_event where kind = 'grant.irrevocable' and"
+                    + " payload ->> 'grant' = '"
+                    + id
+                    + "'"))
+        .isEqualTo(1);
+    List<String> listed =
+        as("admin").get("/api/v1/grants?view=all&state=IRREVOCABLE&limit=200").path("items.id");
+    assertThat(listed).contains(id);
+    await()
+        .atMost(SOON)
+        .untilAsserted(
+            () ->
+                assertThat(RestAssured.get("/q/metrics").asString())
+                    .contains(
+                        "portcullis_grants_irrevocable_transitions_total{provider=\"http-stub\"}")
+                    .containsPattern(
+                        "portcullis_grants_irrevocable\\{provider=\"http-stub\"\\} [1-9]"));
+    // the slow retries go on; once the provider answers, the grant is revoked
+    stub().failRevokesOf(grant, false);
+    JsonPath revoked = awaitState(alice, id, "REVOKED", Duration.ofSeconds(20));
+    assertThat(revoked.getString("revocation.cause")).isEqualTo("expiry");
+    assertThat(stub().entry(grant).live).isFalse();
+  }
+
+  @Test
+  void notFoundAtTheProviderCountsAsRevoked() {
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-stub", "PT2S");
+    awaitState(alice, id, "ACTIVE", SOON);
+    stub().entry(UUID.fromString(id)).live = false; // someone removed it at the provider already
+    awaitState(alice, id, "REVOKED", SOON);
+    AuditRecord revoked = audit(id).get(audit(id).size() - 1);
+    assertThat(revoked.type()).isEqualTo("grant.revoked");
+    assertThat(revoked.details()).containsEntry("providerSaid", "not found");
+  }
+
+  // ------------------------------------------------------------------ early revocation
+
+  @Test
+  void theRequesterAnApproverAndAnAdminMayRevokeEarlyOthersMayNot() {
+    String me = newEngineer();
+    RequestSpecification alice = engineer(me);
+    String a = grantOf(alice, "lab-stub", "PT1H");
+    String b = grantOf(alice, "lab-stub", "PT1H");
+    String c = grantOf(alice, "lab-stub", "PT1H");
+    for (String id : List.of(a, b, c)) {
+      awaitState(alice, id, "ACTIVE", SOON);
+    }
+    person("stranger-" + UUID.randomUUID(), "engineers")
+        .body("{\"reason\":\"mine now\"}")
+        .post("/api/v1/grants/" + a + "/revoke")
+        .then()
+        .statusCode(404);
+    as("dana").post("/api/v1/grants/" + a + "/revoke").then().statusCode(403);
+    as("dana").get("/api/v1/grants/" + a).then().statusCode(200);
+
+    alice
+        .body("{\"reason\":\"done early\"}")
+        .post("/api/v1/grants/" + a + "/revoke")
+        .then()
+        .statusCode(202)
+        .body("revocation.cause", equalTo("early"))
+        .body("revocation.requestedBy", equalTo(me))
+        .body("revocation.reason", equalTo("done early"));
+    as("bob").post("/api/v1/grants/" + b + "/revoke").then().statusCode(202);
+    as("admin").post("/api/v1/grants/" + c + "/revoke").then().statusCode(202);
+    for (String id : List.of(a, b, c)) {
+      JsonPath g = awaitState(alice, id, "REVOKED", SOON);
+      assertThat(g.getString("revocation.cause")).isEqualTo("early");
+      assertThat(stub().entry(UUID.fromString(id)).live).isFalse();
+      assertThat(auditTypes(id))
+          .containsExactly("grant.activated", "grant.revocation_requested", "grant.revoked");
+    }
+    assertThat(grant(alice, b).getString("revocation.requestedBy")).isEqualTo("demo:bob");
+    // the credential went with the grant
+    alice.get("/api/v1/grants/" + a + "/credential").then().statusCode(410);
+    // revoking what is revoked says so and changes nothing
+    alice
+        .post("/api/v1/grants/" + a + "/revoke")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("nothing left to revoke"));
+    as("alice").post("/api/v1/grants/not-a-uuid/revoke").then().statusCode(404);
+  }
+
+  @Test
+  void aGrantRevokedBeforeItsStartNeverReachesTheProvider() {
+    String me = newEngineer();
+    RequestSpecification alice = engineer(me);
+    Instant start = Instant.now().plus(Duration.ofHours(1));
+    Response r =
+        alice
+            .body(
+                "{\"entitlements\":[\"lab-stub\"],\"duration\":\"PT1H\",\"start\":\""
+                    + OffsetDateTime.ofInstant(start, ZoneOffset.UTC)
+                    + "\",\"justification\":\"later on\"}")
+            .post("/api/v1/requests");
+    String id = r.path("grants[0]");
+    engineer(me) // a fresh specification: RestAssured keeps the body of the last call
+        .post("/api/v1/grants/" + id + "/revoke")
+        .then()
+        .statusCode(202)
+        .body("state", equalTo("REVOKED"));
+    assertThat(stub().entry(UUID.fromString(id))).isNull();
+    assertThat(stub().callsFor(UUID.fromString(id))).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ kill switch
+
+  @Test
+  void theKillSwitchRevokesEverythingOfAGroupAtOnce() {
+    String vendor = "vendor-" + UUID.randomUUID().toString().substring(0, 8);
+    RequestSpecification v1 = person("v1-" + UUID.randomUUID(), "engineers", vendor);
+    RequestSpecification v2 = person("v2-" + UUID.randomUUID(), "engineers", vendor);
+    RequestSpecification staff = engineer(newEngineer());
+    String g1 = grantOf(v1, "lab-stub", "PT1H");
+    String g2 = grantOf(v2, "lab-stub", "PT1H");
+    String other = grantOf(staff, "lab-stub", "PT1H");
+    Response later =
+        v1.body(
+                "{\"entitlements\":[\"lab-stub\"],\"duration\":\"PT1H\",\"start\":\""
+                    + OffsetDateTime.ofInstant(
+                        Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC)
+                    + "\",\"justification\":\"tomorrow\"}")
+            .post("/api/v1/requests");
+    String g3 = later.path("grants[0]");
+    for (var p : List.of(List.of(v1, g1), List.of(v2, g2), List.of(staff, other))) {
+      awaitState((RequestSpecification) p.get(0), (String) p.get(1), "ACTIVE", SOON);
+    }
+
+    as("alice")
+        .body("{\"group\":\"" + vendor + "\",\"reason\":\"contract ended\"}")
+        .post("/api/v1/admin/revocations")
+        .then()
+        .statusCode(403);
+    as("admin")
+        .body("{\"reason\":\"contract ended\"}")
+        .post("/api/v1/admin/revocations")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors[0].field", equalTo("user"));
+    as("admin")
+        .body("{\"group\":\"" + vendor + "\"}")
+        .post("/api/v1/admin/revocations")
+        .then()
+        .statusCode(400)
+        .body("errors.field", org.hamcrest.Matchers.hasItem("reason"));
+
+    Response kill =
+        as("admin")
+            .body("{\"group\":\"" + vendor + "\",\"reason\":\"contract ended\"}")
+            .post("/api/v1/admin/revocations");
+    kill.then()
+        .statusCode(202)
+        .body("matched", equalTo(3))
+        .body("endedAtOnce", equalTo(1))
+        .body("revoking", equalTo(2));
+    assertThat(kill.jsonPath().getList("grants", String.class))
+        .containsExactlyInAnyOrder(g1, g2, g3);
+    awaitState(v1, g1, "REVOKED", SOON);
+    awaitState(v2, g2, "REVOKED", SOON);
+    assertThat(grant(v1, g3).getString("state")).isEqualTo("REVOKED");
+    assertThat(grant(v1, g1).getString("revocation.cause")).isEqualTo("kill_switch");
+    assertThat(grant(staff, other).getString("state")).isEqualTo("ACTIVE");
+    String operation = kill.path("operation");
+    List<AuditRecord> all = new ArrayList<>();
+    auditLog.read(1, Long.MAX_VALUE, all::add);
+    assertThat(all)
+        .filteredOn(x -> operation.equals(x.targets().get("operation")))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.type()).isEqualTo("grant.kill_switch");
+              assertThat(x.actorSubject()).isEqualTo("demo:admin");
+              assertThat(x.details()).containsEntry("reason", "contract ended");
+            });
+  }
+
+  // ------------------------------------------------------------------ listing
+
+  @Test
+  void listingShowsMyGrantsAndEveryGrantOnlyToAuditorsAndAdmins() {
+    String me = newEngineer();
+    RequestSpecification alice = engineer(me);
+    String a = grantOf(alice, "lab-noop", "PT1H");
+    String b = grantOf(alice, "lab-stub", "PT1H");
+    // fresh specifications throughout: RestAssured keeps the query of the last call
+    List<String> mine = engineer(me).get("/api/v1/grants").path("items.id");
+    assertThat(mine).containsExactly(b, a);
+    Response page = engineer(me).get("/api/v1/grants?limit=1");
+    assertThat(page.jsonPath().getList("items.id", String.class)).containsExactly(b);
+    String next = page.path("next");
+    assertThat(
+            engineer(me)
+                .get("/api/v1/grants?limit=1&cursor=" + next)
+                .jsonPath()
+                .getList("items.id", String.class))
+        .containsExactly(a);
+    engineer(me).get("/api/v1/grants?view=all").then().statusCode(403);
+    engineer(me).get("/api/v1/grants?view=everything").then().statusCode(400);
+    engineer(me).get("/api/v1/grants?state=BOGUS").then().statusCode(400);
+    engineer(me).get("/api/v1/grants?cursor=zzz").then().statusCode(400);
+    as("dana").get("/api/v1/grants?view=all&limit=200").then().statusCode(200);
+    as("admin").get("/api/v1/grants?view=all&limit=200").then().statusCode(200);
+    as("bob").get("/api/v1/grants/" + a).then().statusCode(200); // an approver of lab-noop
+    person("stranger-" + UUID.randomUUID(), "engineers")
+        .get("/api/v1/grants/" + a)
+        .then()
+        .statusCode(404);
+  }
+
+  @Test
+  void anApprovedRequestWithALiveGrantIsReturnedInsteadOfADuplicate() {
+    String me = newEngineer();
+    Response first = submit(engineer(me), "lab-noop", "PT30M");
+    first.then().statusCode(201);
+    String id = first.path("id");
+    awaitState(engineer(me), first.path("grants[0]"), "ACTIVE", SOON);
+    submit(engineer(me), "lab-noop", "PT10M")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo(id))
+        .body("state", equalTo("APPROVED"));
+    engineer(me).post("/api/v1/grants/" + first.path("grants[0]") + "/revoke");
+    awaitState(engineer(me), first.path("grants[0]"), "REVOKED", SOON);
+    submit(engineer(me), "lab-noop", "PT10M").then().statusCode(201);
+  }
+
+  @Test
+  void aNoopGrantRunsTheWholeLifecycleWithoutAnySystem() {
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-noop", "PT2S");
+    awaitState(alice, id, "ACTIVE", SOON);
+    alice
+        .get("/api/v1/grants/" + id + "/credential")
+        .then()
+        .statusCode(200)
+        .body("credential.note", containsString("Dry run"));
+    awaitState(alice, id, "REVOKED", SOON);
+  }
+
+  @Test
+  void aGrantCanBeExtendedOnceThroughPolicyAgain() {
+    String me = newEngineer();
+    RequestSpecification alice = engineer(me);
+    String grant = grantOf(alice, "lab-noop", "PT30M");
+    awaitState(alice, grant, "ACTIVE", SOON);
+    alice
+        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
+        .post("/api/v1/grants/" + grant + "/extend")
+        .then()
+        .statusCode(201)
+        .body("state", equalTo("APPROVED"));
+    alice
+        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
+        .post("/api/v1/grants/" + grant + "/extend")
+        .then()
+        .statusCode(422)
+        .contentType("application/problem+json")
+        .body("detail", containsString("1 extension(s) per grant"));
+    engineer("someone-else-" + UUID.randomUUID())
+        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
+        .post("/api/v1/grants/" + grant + "/extend")
+        .then()
+        .statusCode(404);
+  }
+
+  // ------------------------------------------------------------------ the credential window
+
+  @Test
+  void aCredentialNotCollectedInTimeIsDiscarded() throws Exception {
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-stub", "PT1H");
+    awaitState(alice, id, "ACTIVE", SOON);
+    execute(
+        "update grant_credential set expires_at = now() - interval '1 second' where grant_id = '"
+            + id
+            + "'");
+    alice
+        .get("/api/v1/grants/" + id + "/credential")
+        .then()
+        .statusCode(410)
+        .body("detail", containsString("not collected within 10 minutes"));
+    await().atMost(SOON).until(() -> auditTypes(id).contains("grant.credential_discarded"));
+    assertThat(count("select count(*) from grant_credential where grant_id = '" + id + "'"))
+        .isZero();
+    assertThat(grant(alice, id).getString("credential.status")).isEqualTo("DISCARDED");
+  }
+
+  @Test
+  void credentialsAreSealedAtRestAndBoundToTheirGrant() throws Exception {
+    RequestSpecification alice = engineer(newEngineer());
+    String a = grantOf(alice, "lab-stub", "PT1H");
+    String b = grantOf(alice, "lab-stub", "PT1H");
+    awaitState(alice, a, "ACTIVE", SOON);
+    awaitState(alice, b, "ACTIVE", SOON);
+    assertThat(
+            count(
+                "select count(*) from grant_credential where position(convert_to('"
+                    + StubProviderServer.CANARY
+                    + "', 'UTF8') in sealed) > 0"))
+        .isZero();
+    // a sealed credential moved to another grant does not open there
+    execute(
+        "update grant_credential set sealed = (select sealed from grant_credential where grant_id"
+            + " = '"
+            + a
+            + "') where grant_id = '"
+            + b
+            + "'");
+    alice
+        .get("/api/v1/grants/" + b + "/credential")
+        .then()
+        .statusCode(410)
+        .body("detail", containsString("cannot be opened"));
+    alice.get("/api/v1/grants/" + a + "/credential").then().statusCode(200);
+  }
+
+  // ------------------------------------------------------------------ fail closed
+
+  @Test
+  void whenTheAuditWriteFailsTheTransitionDoesNotHappen() throws Exception {
+    execute(
+        "create or replace function fail_grant_activation() returns trigger language plpgsql as $$"
+            + " begin if new.event_type = 'grant.activated' then raise exception 'audit down'; end"
+            + " if; return new; end; $$");
+    execute(
+        "create trigger fail_grant_activation before insert on audit_event for each row execute"
+            + " function fail_grant_activation()");
+    String id;
+    RequestSpecification alice = engineer(newEngineer());
+    try {
+      id = grantOf(alice, "lab-stub", "PT1H");
+      await().atMost(SOON).until(() -> stub().entry(UUID.fromString(id)) != null);
+      Thread.sleep(1_000); // several batches fail in the meantime
+      JsonPath g = grant(alice, id);
+      assertThat(g.getString("state")).isEqualTo("SCHEDULED");
+      assertThat(g.getString("activatedAt")).isNull();
+      assertThat(auditTypes(id)).isEmpty();
+      assertThat(count("select count(*) from grant_credential where grant_id = '" + id + "'"))
+          .isZero();
+    } finally {
+      execute("drop trigger fail_grant_activation on audit_event");
+      execute("drop function fail_grant_activation()");
+    }
+    // the provider call is repeated (idempotent by grant id) and this time it sticks
+    awaitState(alice, id, "ACTIVE", SOON);
+    assertThat(auditTypes(id)).containsExactly("grant.activated");
+    StubProviderServer.Entry e = stub().entry(UUID.fromString(id));
+    assertThat(e.issueCalls.get()).isGreaterThan(1);
+    assertThat(
+            alice
+                .get("/api/v1/grants/" + id + "/credential")
+                .jsonPath()
+                .getString("credential.secret"))
+        .isEqualTo(e.secret);
+  }
+}

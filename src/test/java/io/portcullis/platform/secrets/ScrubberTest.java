@@ -1,0 +1,50 @@
+package io.portcullis.platform.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScrubberTest {
+
+  @Test
+  void knownSecretsAreRemovedWherever_theyStand() {
+    assertThat(Scrubber.scrub("login failed for s3cr3t-value in x", List.of("s3cr3t-value")))
+        .isEqualTo("login failed for <redacted> in x");
+  }
+
+  @Test
+  void assignmentsToSecretSoundingKeysAreRemoved() {
+    assertThat(Scrubber.scrub("password=hunter2 user=bob"))
+        .isEqualTo("password=<redacted> user=bob");
+    assertThat(Scrubber.scrub("{\"client_secret\": \"abc\", \"id\": 1}"))
+        .isEqualTo("{\"client_secret\": <redacted>, \"id\": 1}");
+    assertThat(Scrubber.scrub("X-Vault-Token: hvs.CAESIJ0abcdefghijklmnop"))
+        .doesNotContain("CAESIJ0");
+    assertThat(Scrubber.scrub("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG"))
+        .doesNotContain("wJalrXUtnFEMI");
+  }
+
+  @Test
+  void shapesOfSecretsAreRemoved() {
+    assertThat(Scrubber.scrub("Authorization: Bearer eyJhbGciOi.eyJzdWIi.sig-nature"))
+        .doesNotContain("eyJhbGciOi");
+    assertThat(Scrubber.scrub("key AKIAIOSFODNN7EXAMPLE was refused"))
+        .isEqualTo("key <redacted> was refused");
+    assertThat(Scrubber.scrub("jdbc:postgresql://admin:pa55@db:5432/x"))
+        .isEqualTo("jdbc:postgresql://<redacted>@db:5432/x");
+    assertThat(
+            Scrubber.scrub(
+                "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----"))
+        .isEqualTo("<redacted>");
+  }
+
+  @Test
+  void ordinaryTextIsKeptAndLongTextCut() {
+    assertThat(Scrubber.scrub("http-stub issue answered 503: backend down"))
+        .isEqualTo("http-stub issue answered 503: backend down");
+    assertThat(Scrubber.scrub("x".repeat(2_000))).hasSize(Scrubber.MAX_LENGTH + 1);
+    assertThat(Scrubber.scrub(null)).isNull();
+    assertThat(Scrubber.scrub("a\u0000b")).isEqualTo("a?b");
+  }
+}

@@ -9,6 +9,7 @@ APP_JAR  := target/quarkus-app/quarkus-run.jar
 SOURCES  := pom.xml $(shell find src/main -type f 2>/dev/null)
 DATA_DIR ?= data
 PORT     ?= 8080
+FAULT_ITERATIONS ?= 200
 
 .PHONY: help
 help: ## Show this list of targets
@@ -29,6 +30,11 @@ run: $(APP_JAR) ## Start Portcullis on the embedded PostgreSQL with demo users a
 .PHONY: test
 test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL
 	$(MVN) $(MVNFLAGS) verify -DskipITs=false
+
+.PHONY: fault-test
+fault-test: ## Kill -9 the grant engine at its fault points FAULT_ITERATIONS times (200) and check nothing is lost or doubled
+	$(MVN) $(MVNFLAGS) verify -DskipITs=false -DskipUTs=true -Dspotless.check.skip=true \
+	  -Dit.test=GrantCrashIT -Dfault.iterations=$(FAULT_ITERATIONS)
 
 .PHONY: policy-test
 policy-test: $(APP_JAR) ## Load policies/ and run the policy tests in policies/tests, printing a pass/fail table

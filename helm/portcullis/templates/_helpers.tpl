@@ -112,6 +112,8 @@ would switch Portcullis to demo or unsafe settings.
   "PORTCULLIS_VAULT_TLS_VERIFY"
   "QUARKUS_QUARTZ_STORE_TYPE" "QUARKUS_QUARTZ_CLUSTERED"
   "QUARKUS_DATASOURCE_PASSWORD" "QUARKUS_OIDC_CREDENTIALS_SECRET" "QUARKUS_OIDC_WEB_CREDENTIALS_SECRET"
+  "PORTCULLIS_GRANTS_CREDENTIAL_KEY" "PORTCULLIS_GRANTS_CREDENTIAL_KEY_FILE"
+  "PORTCULLIS_GRANTS_CREDENTIAL_GENERATE_KEY" "PORTCULLIS_GRANTS_FAULT_POINT"
   | toJson }}
 {{- end }}
 
@@ -127,6 +129,9 @@ Checks the values that the schema cannot express, and fails the render with a cl
 {{- end }}
 {{- if not .Values.database.existingSecret }}
 {{- fail "database.existingSecret is required: the name of a Secret holding the database password (kubectl create secret generic portcullis-db --from-literal=password=...)" }}
+{{- end }}
+{{- if not .Values.grants.credentialKey.existingSecret }}
+{{- fail "grants.credentialKey.existingSecret is required: the name of a Secret holding the key that seals credentials until their requester takes them, the same for every replica (kubectl create secret generic portcullis-credential-key --from-literal=key=$(head -c 32 /dev/urandom | base64))" }}
 {{- end }}
 {{- if not .Values.oidc.issuer }}
 {{- fail "oidc.issuer is required: the issuer URL of the OpenID Connect provider" }}

@@ -613,4 +613,97 @@ class GrantEngineTest {
                 .getString("credential.secret"))
         .isEqualTo(e.secret);
   }
+
+  // ------------------------------------------------------------------ metrics and secrets
+
+  @Test
+  void metricsShowLiveGrantsLagRetriesAndActivationLatency() {
+    stub().failNextIssues(1);
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-stub", "PT1S");
+    awaitState(alice, id, "REVOKED", SOON);
+    String live = grantOf(engineer(newEngineer()), "lab-stub", "PT1H");
+    awaitState(as("admin"), live, "ACTIVE", SOON);
+    await()
+        .atMost(SOON)
+        .untilAsserted(
+            () -> {
+              String m = RestAssured.get("/q/metrics").asString();
+              assertThat(m)
+                  .containsPattern("portcullis_grants_active\\{provider=\"http-stub\"\\} [1-9]")
+                  .contains("portcullis_grants_active{provider=\"noop\"}")
+                  .contains(
+                      "portcullis_grants_revocation_lag_seconds_count{cause=\"expiry\",provider=\"http-stub\"}")
+                  .contains("portcullis_grants_revocation_lag_seconds_bucket{cause=\"expiry\"")
+                  .contains(
+                      "portcullis_grants_activation_latency_seconds_count{provider=\"http-stub\"}")
+                  .contains(
+                      "portcullis_grants_retries_total{operation=\"activate\",provider=\"http-stub\"}")
+                  .contains("portcullis_grants_revocation_overdue ")
+                  .contains("portcullis_grants_revocation_oldest_overdue_seconds ");
+            });
+  }
+
+  @Test
+  void theCanarySecretNeverReachesLogsTheLedgerMetricsOrErrors() throws Exception {
+    String canary = StubProviderServer.CANARY;
+    // a credential carrying the canary is issued, handed out and revoked
+    RequestSpecification alice = engineer(newEngineer());
+    String ok = grantOf(alice, "lab-stub", "PT2S");
+    awaitState(alice, ok, "ACTIVE", SOON);
+    assertThat(alice.get("/api/v1/grants/" + ok + "/credential").asString()).contains(canary);
+    awaitState(alice, ok, "REVOKED", SOON);
+    // providers failing with the canary in their error bodies, shaped as secrets usually are
+    stub().failIssues(503).failWith("backend said password=" + canary + "-issue");
+    RequestSpecification bob = engineer(newEngineer());
+    String failed = grantOf(bob, "lab-stub", "PT1H");
+    awaitState(bob, failed, "ACTIVATION_FAILED", SOON);
+    assertThat(
+            engineer(newEngineer())
+                .auth()
+                .basic("admin", "admin")
+                .get("/api/v1/grants/" + failed)
+                .asString())
+        .doesNotContain(canary);
+    stub().reset();
+    RequestSpecification carol = engineer(newEngineer());
+    String stuck = grantOf(carol, "lab-stub", "PT1S");
+    awaitState(carol, stuck, "ACTIVE", SOON);
+    stub()
+        .failRevokesOf(UUID.fromString(stuck), true)
+        .failWith("{\"token\": \"" + canary + "-revoke\"}");
+    awaitState(carol, stuck, "IRREVOCABLE", Duration.ofSeconds(30));
+    stub().reset();
+    awaitState(carol, stuck, "REVOKED", Duration.ofSeconds(20));
+
+    assertThat(
+            count(
+                "select count(*) from audit_event where details::text like '%"
+                    + canary
+                    + "%' or targets::text like '%"
+                    + canary
+                    + "%'"))
+        .as("ledger")
+        .isZero();
+    assertThat(
+            count(
+                "select count(*) from access_grant where coalesce(last_error, '') like '%"
+                    + canary
+                    + "%' or coalesce(handle::text, '') like '%"
+                    + canary
+                    + "%'"))
+        .as("grant rows")
+        .isZero();
+    assertThat(
+            count(
+                "select count(*) from notification_event where payload::text like '%"
+                    + canary
+                    + "%'"))
+        .as("notifications")
+        .isZero();
+    assertThat(RestAssured.get("/q/metrics").asString()).as("metrics").doesNotContain(canary);
+    String log =
+        java.nio.file.Files.readString(java.nio.file.Path.of("target/grant-engine-test.log"));
+    assertThat(log).as("log").contains("failed to activate").doesNotContain(canary);
+  }
 }

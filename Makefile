@@ -10,6 +10,7 @@ SOURCES  := pom.xml $(shell find src/main -type f 2>/dev/null)
 DATA_DIR ?= data
 PORT     ?= 8080
 FAULT_ITERATIONS ?= 200
+BENCH    ?=
 
 .PHONY: help
 help: ## Show this list of targets
@@ -54,11 +55,11 @@ package: ## Build the runnable application into target/quarkus-app (no tests)
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
 .PHONY: bench
-bench: $(APP_JAR) ## Run the benchmarks (policy load, decisions, request→approve over HTTP) and print their table
+bench: $(APP_JAR) ## Run the benchmarks (policy, requests, grants; BENCH=grants for one group) and print their table
 	$(MVN) $(MVNFLAGS) -q -Dspotless.check.skip=true test-compile dependency:build-classpath \
 	  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-	$(JAVA) -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "target/test-classes:target/classes:$$(cat target/bench.classpath)" \
-	  io.portcullis.bench.BenchMain
+	$(JAVA) -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager $(if $(BENCH),-Dbench=$(BENCH)) \
+	  -cp "target/test-classes:target/classes:$$(cat target/bench.classpath)" io.portcullis.bench.BenchMain
 
 .PHONY: clean
 clean: ## Remove build output (keeps the demo data)

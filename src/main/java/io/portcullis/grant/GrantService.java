@@ -204,6 +204,9 @@ public class GrantService {
       return new CredentialInfo(
           g.state().isFinal() ? CredentialStatus.DISCARDED : CredentialStatus.PENDING, null);
     }
+    if (g.state() != GrantState.ACTIVE) {
+      return new CredentialInfo(CredentialStatus.DISCARDED, null); // it goes with the grant
+    }
     @SuppressWarnings("unchecked")
     List<Object> rows =
         em.createNativeQuery(

@@ -1,6 +1,7 @@
 package io.portcullis.web;
 
 import io.portcullis.catalog.api.CatalogResource;
+import io.portcullis.grant.AccessGrant;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Identities;
@@ -48,6 +49,10 @@ public class RequestPages {
       return request.id().toString().substring(0, 8);
     }
 
+    public boolean pending() {
+      return request.state() == RequestState.PENDING;
+    }
+
     /** The approval plan in words, one line per entitlement. */
     @SuppressWarnings("unchecked")
     public List<String> planLines() {
@@ -78,6 +83,13 @@ public class RequestPages {
     }
   }
 
+  /** A grant made from the request, as its detail page lists it. */
+  public record GrantLine(AccessGrant grant) {
+    public String shortId() {
+      return grant.id().toString().substring(0, 8);
+    }
+  }
+
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance catalog(
@@ -90,7 +102,12 @@ public class RequestPages {
     static native TemplateInstance list(Caller me, String title, List<Row> rows, String empty);
 
     static native TemplateInstance detail(
-        Caller me, Row row, boolean canCancel, boolean canReview, String problem);
+        Caller me,
+        Row row,
+        List<GrantLine> grants,
+        boolean canCancel,
+        boolean canReview,
+        String problem);
   }
 
   @GET
@@ -170,7 +187,12 @@ public class RequestPages {
         row.reviews().stream()
             .anyMatch(v -> v.reviewerKey().equals(Identities.normalize(caller.get().subject())));
     return Templates.detail(
-        caller.get(), row, pending && row.mine(), pending && !row.mine() && !reviewed, problem);
+        caller.get(),
+        row,
+        requests.grants(r.id()).stream().map(GrantLine::new).toList(),
+        pending && row.mine(),
+        pending && !row.mine() && !reviewed,
+        problem);
   }
 
   @POST

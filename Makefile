@@ -11,6 +11,7 @@ DATA_DIR ?= data
 PORT     ?= 8080
 FAULT_ITERATIONS ?= 200
 BENCH    ?=
+BENCH_OPTS ?=
 
 .PHONY: help
 help: ## Show this list of targets
@@ -55,10 +56,10 @@ package: ## Build the runnable application into target/quarkus-app (no tests)
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
 .PHONY: bench
-bench: $(APP_JAR) ## Run the benchmarks (policy, requests, grants; BENCH=grants for one group) and print their table
+bench: $(APP_JAR) ## Run the benchmarks (policy, requests, grants; BENCH=grants for one group, BENCH_OPTS=-D...) and print their table
 	$(MVN) $(MVNFLAGS) -q -Dspotless.check.skip=true test-compile dependency:build-classpath \
 	  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-	$(JAVA) -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager $(if $(BENCH),-Dbench=$(BENCH)) \
+	$(JAVA) -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager $(if $(BENCH),-Dbench=$(BENCH)) $(BENCH_OPTS) \
 	  -cp "target/test-classes:target/classes:$$(cat target/bench.classpath)" io.portcullis.bench.BenchMain
 
 .PHONY: clean

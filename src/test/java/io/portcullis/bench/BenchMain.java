@@ -1,11 +1,15 @@
 package io.portcullis.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code make bench}: runs every benchmark and prints one table. Benchmarks measure; they never
- * assert timings.
+ * assert timings. System property {@code bench} (a comma list among {@code policy}, {@code
+ * requests}, {@code grants}; default all) selects a subset.
  */
 public final class BenchMain {
 
@@ -14,6 +18,8 @@ public final class BenchMain {
   /** One line of the results table. */
   public record Row(String benchmark, String metric, String value, String notes) {}
 
+  static final List<String> BENCHES = List.of("policy", "requests", "grants");
+
   public static void main(String[] args) throws Exception {
     List<Row> rows = new ArrayList<>();
     System.out.printf(
@@ -21,9 +27,36 @@ public final class BenchMain {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() / (1024 * 1024));
-    rows.addAll(PolicyBench.run());
-    rows.addAll(RequestBench.run());
+    Set<String> selected = selected(System.getProperty("bench", String.join(",", BENCHES)));
+    if (selected.contains("policy")) {
+      rows.addAll(PolicyBench.run());
+    }
+    if (selected.contains("requests")) {
+      rows.addAll(RequestBench.run());
+    }
+    if (selected.contains("grants")) {
+      rows.addAll(GrantBench.run());
+    }
     print(rows);
+  }
+
+  static Set<String> selected(String list) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String s : list.split(",")) {
+      String name = s.trim().toLowerCase(Locale.ROOT);
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (!BENCHES.contains(name)) {
+        throw new IllegalArgumentException(
+            "-Dbench=" + list + ": unknown benchmark '" + name + "'; choose among " + BENCHES);
+      }
+      out.add(name);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("-Dbench is empty; choose among " + BENCHES);
+    }
+    return out;
   }
 
   static void print(List<Row> rows) {

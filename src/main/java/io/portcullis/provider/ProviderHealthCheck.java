@@ -1,6 +1,8 @@
 package io.portcullis.provider;
 
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,8 @@ import org.eclipse.microprofile.health.Readiness;
 public class ProviderHealthCheck implements HealthCheck {
 
   static final Duration CACHE = Duration.ofSeconds(30);
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(ProviderHealthCheck.class);
 
   private final ProviderRegistry registry;
   private final Clock clock;
@@ -34,6 +38,48 @@ public class ProviderHealthCheck implements HealthCheck {
   }
 
   private record Checked(Instant at, String status, boolean misconfigured) {}
+
+  /** At startup, each configured provider checks its configuration and reachability once. */
+  void onStart(@Observes StartupEvent event) {
+    for (CredentialProvider p : registry.all()) {
+      if (!p.configured()) {
+        LOG.infof("Provider %s is not configured: %s", p.kind(), p.configurationHint());
+        continue;
+      }
+      if (!p.capabilities().contains(Capability.CONFIG_CHECK)) {
+        LOG.infof("Provider %s is configured", p.kind());
+        continue;
+      }
+      Checked c = check(p, clock.instant());
+      if (c.misconfigured()) {
+        LOG.errorf("Provider %s is %s", p.kind(), c.status());
+      } else if (!c.status().equals("up")) {
+        LOG.warnf("Provider %s is %s; grants of it retry until it answers", p.kind(), c.status());
+      } else {
+        LOG.infof("Provider %s is configured and reachable", p.kind());
+      }
+    }
+  }
+
+  private Checked check(CredentialProvider p, Instant now) {
+    Checked c;
+    try {
+      p.check();
+      c = new Checked(now, "up", false);
+    } catch (ProviderException e) {
+      boolean misconfigured = e.kind() == ProviderException.Kind.PERMANENT;
+      c =
+          new Checked(
+              now,
+              (misconfigured ? "misconfigured: " : "unreachable: ")
+                  + io.portcullis.platform.secrets.Scrubber.scrub(e.getMessage()),
+              misconfigured);
+    } catch (RuntimeException e) {
+      c = new Checked(now, "unreachable: " + e.getClass().getSimpleName(), false);
+    }
+    cache.put(p.kind(), c);
+    return c;
+  }
 
   @Override
   public HealthCheckResponse call() {
@@ -50,19 +96,7 @@ public class ProviderHealthCheck implements HealthCheck {
       Instant now = clock.instant();
       Checked c = cache.get(p.kind());
       if (c == null || c.at().plus(CACHE).isBefore(now)) {
-        try {
-          p.check();
-          c = new Checked(now, "up", false);
-        } catch (ProviderException e) {
-          boolean misconfigured = e.kind() == ProviderException.Kind.PERMANENT;
-          c =
-              new Checked(
-                  now,
-                  (misconfigured ? "misconfigured: " : "unreachable: ")
-                      + io.portcullis.platform.secrets.Scrubber.scrub(e.getMessage()),
-                  misconfigured);
-        }
-        cache.put(p.kind(), c);
+        c = check(p, now);
       }
       b.withData(p.kind(), c.status());
       if (c.misconfigured()) {

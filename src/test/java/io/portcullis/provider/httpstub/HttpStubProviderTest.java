@@ -3,8 +3,10 @@ package io.portcullis.provider.httpstub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.provider.CredentialProvider;
 import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
+import io.portcullis.provider.ProviderContract;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.RevokeRequest;
@@ -17,12 +19,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The http-stub provider against a server speaking its protocol, over real HTTP. */
-class HttpStubProviderTest {
+/**
+ * The http-stub provider against a server speaking its protocol, over real HTTP: the provider
+ * contract, and what it sends.
+ */
+class HttpStubProviderTest extends ProviderContract {
 
   static StubProviderServer stub;
 
@@ -34,11 +38,6 @@ class HttpStubProviderTest {
   @AfterAll
   static void stop() {
     stub.close();
-  }
-
-  @AfterEach
-  void reset() {
-    stub.reset();
   }
 
   static HttpStubProvider provider(String url, Duration timeout) {
@@ -80,6 +79,57 @@ class HttpStubProviderTest {
   }
 
   final HttpStubProvider p = provider(stub.url(), Duration.ofSeconds(2));
+  final HttpStubProvider impatientProvider = provider(stub.url(), Duration.ofMillis(400));
+
+  // ------------------------------------------------------------------ the contract's hooks
+
+  @Override
+  protected CredentialProvider provider() {
+    return impatientProvider;
+  }
+
+  @Override
+  protected IssueRequest issueRequest(UUID grant, Duration duration) {
+    return issue(grant);
+  }
+
+  @Override
+  protected boolean live(UUID grant, Issued issued) {
+    StubProviderServer.Entry e = stub.entry(grant);
+    return e != null && e.live;
+  }
+
+  @Override
+  protected Map<String, Object> unknownHandle(Issued real) {
+    return Map.of("id", UUID.randomUUID().toString(), "serial", -1);
+  }
+
+  @Override
+  protected void down() {
+    stub.failIssues(503);
+  }
+
+  @Override
+  protected void throttled() {
+    stub.failIssues(429);
+  }
+
+  @Override
+  protected void slow() {
+    stub.latency((int) slowerThanTheTimeout().toMillis());
+  }
+
+  @Override
+  protected Duration slowerThanTheTimeout() {
+    return Duration.ofMillis(1_500);
+  }
+
+  @Override
+  protected void healthy() {
+    stub.reset();
+  }
+
+  // ------------------------------------------------------------------ specific to http-stub
 
   @Test
   void issuesIdempotentlyAndRevokesByGrantId() throws Exception {

@@ -101,6 +101,7 @@ public final class EmbeddedPostgresLauncher {
               .setServerConfig("listen_addresses", "localhost")
               .setLocaleConfig("locale", "C.UTF-8")
               .start();
+      requirePasswords(postgres.getPostgresDatabase(), pgData);
       ensureDatabase(postgres.getPostgresDatabase(), DATABASE);
       String url = postgres.getJdbcUrl(SUPERUSER, DATABASE);
       LOG.infof(
@@ -108,6 +109,38 @@ public final class EmbeddedPostgresLauncher {
       return new Running(postgres, url, pgData);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + pgData, e);
+    }
+  }
+
+  /** Client authentication: the superuser (Portcullis itself) from this host, passwords for all. */
+  static final String PG_HBA =
+      """
+      # Written by Portcullis (EmbeddedPostgresLauncher). The superuser, which Portcullis itself
+      # uses, is trusted on this host only; every other role (such as the temporary roles the
+      # postgres provider creates) must give its password, so that passwords and VALID UNTIL hold.
+      local all postgres                trust
+      host  all postgres  127.0.0.1/32  trust
+      host  all postgres  ::1/128       trust
+      local all all                     scram-sha-256
+      host  all all       127.0.0.1/32  scram-sha-256
+      host  all all       ::1/128       scram-sha-256
+      """;
+
+  /**
+   * initdb (as run by the embedded server) trusts every local connection; replace that with
+   * {@link #PG_HBA} and reload, once per data directory.
+   */
+  private static void requirePasswords(DataSource admin, Path pgData) throws IOException {
+    Path hba = pgData.resolve("pg_hba.conf");
+    if (Files.exists(hba) && Files.readString(hba).equals(PG_HBA)) {
+      return;
+    }
+    Files.writeString(hba, PG_HBA);
+    try (Connection c = admin.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("select pg_reload_conf()");
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not reload pg_hba.conf of the embedded PostgreSQL", e);
     }
   }
 

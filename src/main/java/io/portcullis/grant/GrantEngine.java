@@ -307,7 +307,8 @@ public class GrantEngine {
 
   // ------------------------------------------------------------------ provider calls
 
-  private record RequestInfo(IssueRequest.Requester requester, String ticket) {}
+  private record RequestInfo(
+      IssueRequest.Requester requester, String ticket, Map<String, String> inputs) {}
 
   private Map<UUID, RequestInfo> requestInfo(List<Work> work) {
     List<UUID> requestIds =
@@ -319,7 +320,8 @@ public class GrantEngine {
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(
-                "select id, cast(requester as text), ticket from access_request where id in (:ids)")
+                "select id, cast(requester as text), ticket, cast(inputs as text) from"
+                    + " access_request where id in (:ids)")
             .setParameter("ids", requestIds)
             .getResultList();
     for (Object[] row : rows) {
@@ -331,6 +333,12 @@ public class GrantEngine {
       }
       @SuppressWarnings("unchecked")
       List<String> groups = (List<String>) r.getOrDefault("groups", List.of());
+      Map<String, String> inputs = new LinkedHashMap<>();
+      try {
+        JSON.readValue((String) row[3], OBJECT).forEach((k, v) -> inputs.put(k, String.valueOf(v)));
+      } catch (IOException | RuntimeException e) {
+        // no inputs
+      }
       out.put(
           (UUID) row[0],
           new RequestInfo(
@@ -339,7 +347,8 @@ public class GrantEngine {
                   (String) r.get("name"),
                   (String) r.get("email"),
                   groups),
-              (String) row[2]));
+              (String) row[2],
+              inputs));
     }
     return out;
   }
@@ -364,7 +373,7 @@ public class GrantEngine {
                 started.plus(g.duration()),
                 g.duration(),
                 info == null ? null : info.ticket(),
-                Map.of(),
+                info == null ? Map.of() : info.inputs(),
                 g.attempts() + 1);
         try {
           return new Outcome(w.provider().issue(req), null, null, null, false);

@@ -1,5 +1,6 @@
 package io.portcullis.provider;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,6 +45,25 @@ public interface CredentialProvider {
   /** Optional abilities beyond issue and revoke. */
   default Set<Capability> capabilities() {
     return Set.of();
+  }
+
+  /**
+   * Values the requester must supply when asking for an entitlement of this provider, by name, with
+   * what to enter (e.g. {@code publicKey} → "your OpenSSH public key"). They are stored with the
+   * request, shown to approvers and passed to {@link #issue} as {@link IssueRequest#inputs()}:
+   * never ask for a secret.
+   */
+  default Map<String, String> requiredInputs(Map<String, Object> params) {
+    return Map.of();
+  }
+
+  /**
+   * What is wrong with supplied inputs, by input name (empty when they are fine). Called when a
+   * request is submitted, so that a bad value is refused before anyone approves it.
+   */
+  default Map<String, String> inputProblems(
+      Map<String, Object> params, Map<String, String> inputs) {
+    return Map.of();
   }
 
   /**

@@ -88,6 +88,10 @@ public class AccessRequest {
   @Column(name = "extends_grant_id", updatable = false)
   private UUID extendsGrantId;
 
+  @JdbcTypeCode(SqlTypes.JSON)
+  @Column(nullable = false, updatable = false)
+  private Map<String, String> inputs;
+
   @Version private long version;
 
   protected AccessRequest() {}
@@ -109,7 +113,8 @@ public class AccessRequest {
       List<Map<String, Object>> plan,
       Instant createdAt,
       Instant expiresAt,
-      UUID extendsGrantId) {
+      UUID extendsGrantId,
+      Map<String, String> inputs) {
     AccessRequest r = new AccessRequest();
     r.id = id;
     r.requesterKey = requesterKey;
@@ -129,6 +134,7 @@ public class AccessRequest {
     r.createdAt = createdAt;
     r.expiresAt = expiresAt;
     r.extendsGrantId = extendsGrantId;
+    r.inputs = Map.copyOf(inputs);
     return r;
   }
 
@@ -253,5 +259,10 @@ public class AccessRequest {
 
   public UUID extendsGrantId() {
     return extendsGrantId;
+  }
+
+  /** Values the requester supplied for the providers (e.g. an SSH public key); never secret. */
+  public Map<String, String> inputs() {
+    return inputs == null ? Map.of() : inputs;
   }
 }

@@ -21,6 +21,7 @@ import io.portcullis.platform.error.Problems;
 import io.portcullis.platform.json.CanonicalJson;
 import io.portcullis.platform.json.Sha256;
 import io.portcullis.platform.paging.Cursor;
+import io.portcullis.provider.ProviderRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -56,6 +57,7 @@ public class RequestService {
   private final RequestConfig config;
   private final Clock clock;
   private final GrantHandOff handOff;
+  private final ProviderRegistry providers;
 
   RequestService(
       EntityManager em,
@@ -64,9 +66,11 @@ public class RequestService {
       Roles roles,
       RequestConfig config,
       Clock clock,
-      GrantHandOff handOff) {
+      GrantHandOff handOff,
+      ProviderRegistry providers) {
     this.em = em;
     this.handOff = handOff;
+    this.providers = providers;
     this.policies = policies;
     this.audit = audit;
     this.roles = roles;
@@ -87,7 +91,21 @@ public class RequestService {
       String justification,
       String ticket,
       boolean breakGlass,
-      UUID extendsGrantId) {}
+      UUID extendsGrantId,
+      Map<String, String> inputs) {
+
+    /** A submission without provider inputs. */
+    public Submission(
+        List<String> entitlements,
+        String duration,
+        String start,
+        String justification,
+        String ticket,
+        boolean breakGlass,
+        UUID extendsGrantId) {
+      this(entitlements, duration, start, justification, ticket, breakGlass, extendsGrantId, null);
+    }
+  }
 
   /** The outcome of a submission: the request, and whether an equal open one was returned. */
   public record Submitted(AccessRequest request, boolean existing) {}
@@ -117,6 +135,7 @@ public class RequestService {
               + String.join("; ", refusals.stream().map(FieldError::message).toList()),
           refusals);
     }
+    Map<String, String> inputs = checkInputs(decisions, spec.entitlements(), s.inputs());
     String requesterKey = Identities.normalize(caller.subject());
     boolean parallel =
         spec.entitlements().stream()
@@ -178,12 +197,13 @@ public class RequestService {
             spec.ticket(),
             spec.breakGlass(),
             policyVersion,
-            digestOf(requesterKey, spec, policyVersion, s.extendsGrantId()),
+            digestOf(requesterKey, spec, policyVersion, s.extendsGrantId(), inputs),
             askKey,
             plan,
             now,
             expiresAt,
-            s.extendsGrantId());
+            s.extendsGrantId(),
+            inputs);
     em.persist(r);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("entitlements", spec.entitlements());
@@ -235,6 +255,82 @@ public class RequestService {
       notifyReviewers(r, "request.review_requested", firstStageRecipients(plan), now);
     }
     return new Submitted(r, false);
+  }
+
+  static final java.util.regex.Pattern INPUT_NAME =
+      java.util.regex.Pattern.compile("[a-zA-Z][a-zA-Z0-9]{0,39}");
+  static final int MAX_INPUT_CHARS = 16 * 1024;
+
+  /**
+   * The inputs the entitlements' providers need, checked: each required one present and valid, none
+   * that no requested entitlement uses.
+   */
+  private Map<String, String> checkInputs(
+      PolicyDecisions decisions, List<String> entitlements, Map<String, String> given) {
+    Map<String, String> in = given == null ? Map.of() : given;
+    List<FieldError> errors = new ArrayList<>();
+    Map<String, String> wanted = new java.util.TreeMap<>();
+    for (String id : entitlements) {
+      Entitlement e = decisions.policy().entitlement(id).orElseThrow();
+      providers
+          .find(e.provider().kind())
+          .ifPresent(
+              p -> {
+                Map<String, String> required = p.requiredInputs(e.provider().params());
+                required.forEach(wanted::putIfAbsent);
+                Map<String, String> mine = new LinkedHashMap<>();
+                for (String name : required.keySet()) {
+                  String v = in.get(name);
+                  if (v == null || v.isBlank()) {
+                    errors.add(
+                        new FieldError(
+                            "inputs." + name,
+                            "is required for " + id + ": " + required.get(name),
+                            null));
+                  } else {
+                    mine.put(name, v.strip());
+                  }
+                }
+                if (errors.isEmpty()) {
+                  p.inputProblems(e.provider().params(), mine)
+                      .forEach(
+                          (name, problem) ->
+                              errors.add(new FieldError("inputs." + name, problem, null)));
+                }
+              });
+    }
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Map.Entry<String, String> x : in.entrySet()) {
+      String name = x.getKey();
+      String value = x.getValue() == null ? "" : x.getValue().strip();
+      if (name == null || !INPUT_NAME.matcher(name).matches()) {
+        errors.add(
+            new FieldError(
+                "inputs", "'" + abbreviate(String.valueOf(name)) + "' is not an input name", null));
+      } else if (!wanted.containsKey(name)) {
+        errors.add(
+            new FieldError(
+                "inputs." + name,
+                "is not used by any of the requested entitlements",
+                wanted.isEmpty()
+                    ? "leave inputs out"
+                    : "expected: " + String.join(", ", wanted.keySet())));
+      } else if (value.length() > MAX_INPUT_CHARS || value.indexOf('\u0000') >= 0) {
+        errors.add(
+            new FieldError(
+                "inputs." + name,
+                "must be at most " + MAX_INPUT_CHARS + " characters without NUL",
+                null));
+      } else {
+        out.put(name, value);
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new Problems.Invalid(
+          String.join("; ", errors.stream().map(e -> e.field() + " " + e.message()).toList()),
+          errors);
+    }
+    return out;
   }
 
   private static Map<String, Object> stageMap(ApprovalPlan.PlanStage s) {
@@ -398,7 +494,11 @@ public class RequestService {
 
   /** SHA-256 over the canonical request content; reviews are bound to it. */
   static String digestOf(
-      String requesterKey, RequestSpec spec, String policyVersion, UUID extendsGrant) {
+      String requesterKey,
+      RequestSpec spec,
+      String policyVersion,
+      UUID extendsGrant,
+      Map<String, String> inputs) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("requester", requesterKey);
     m.put("entitlements", spec.entitlements());
@@ -409,11 +509,15 @@ public class RequestService {
     m.put("breakGlass", spec.breakGlass());
     m.put("policyVersion", policyVersion);
     m.put("extendsGrant", extendsGrant == null ? null : extendsGrant.toString());
+    if (!inputs.isEmpty()) {
+      m.put(
+          "inputs", inputs); // only when present: digests of requests without inputs are unchanged
+    }
     return Sha256.hex(CanonicalJson.write(m));
   }
 
   static String digestOf(AccessRequest r) {
-    return digestOf(r.requesterKey(), spec(r), r.policyVersion(), r.extendsGrantId());
+    return digestOf(r.requesterKey(), spec(r), r.policyVersion(), r.extendsGrantId(), r.inputs());
   }
 
   static RequestSpec spec(AccessRequest r) {
@@ -938,10 +1042,18 @@ public class RequestService {
               + " already requested.",
           List.of(new FieldError("grant", "no extensions left")));
     }
+    AccessRequest original = em.find(AccessRequest.class, g.requestId());
     return submit(
         caller,
         new Submission(
-            List.of(g.entitlement()), duration, null, justification, ticket, false, grantId));
+            List.of(g.entitlement()),
+            duration,
+            null,
+            justification,
+            ticket,
+            false,
+            grantId,
+            original == null ? Map.of() : original.inputs()));
   }
 
   // ------------------------------------------------------------------ cancel, expire

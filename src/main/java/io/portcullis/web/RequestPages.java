@@ -13,6 +13,7 @@ import io.portcullis.request.RequestService;
 import io.portcullis.request.RequestState;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -20,9 +21,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -118,24 +122,29 @@ public class RequestPages {
 
   @POST
   @Path("requests")
-  public Response submit(
-      @FormParam("entitlement") String entitlement,
-      @FormParam("duration") String duration,
-      @FormParam("justification") String justification,
-      @FormParam("ticket") String ticket,
-      @FormParam("breakGlass") String breakGlass) {
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  public Response submit(MultivaluedMap<String, String> form) {
+    String entitlement = form.getFirst("entitlement");
+    Map<String, String> inputs = new TreeMap<>();
+    form.forEach(
+        (name, values) -> {
+          if (name.startsWith("input.") && !values.isEmpty()) {
+            inputs.put(name.substring("input.".length()), values.get(0));
+          }
+        });
     try {
       RequestService.Submitted s =
           requests.submit(
               caller.get(),
               new RequestService.Submission(
                   entitlement == null ? List.of() : List.of(entitlement),
-                  duration,
+                  form.getFirst("duration"),
                   null,
-                  justification,
-                  ticket,
-                  "on".equals(breakGlass),
-                  null));
+                  form.getFirst("justification"),
+                  form.getFirst("ticket"),
+                  "on".equals(form.getFirst("breakGlass")),
+                  null,
+                  inputs));
       return Response.seeOther(URI.create("/ui/requests/" + s.request().id())).build();
     } catch (Problem p) {
       return Response.status(p.status())

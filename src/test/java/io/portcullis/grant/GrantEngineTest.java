@@ -706,4 +706,79 @@ class GrantEngineTest {
         java.nio.file.Files.readString(java.nio.file.Path.of("target/grant-engine-test.log"));
     assertThat(log).as("log").contains("failed to activate").doesNotContain(canary);
   }
+
+  // ------------------------------------------------------------------ requester inputs
+
+  @Test
+  void inputsTheProviderNeedsAreCheckedStoredBoundToTheDigestAndPassedOn() {
+    String me = newEngineer();
+    String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGrantEngineTestKey me@laptop";
+    engineer(me)
+        .body(
+            "{\"entitlements\":[\"lab-stub-key\"],\"duration\":\"PT1H\",\"justification\":\"needs a key\"}")
+        .post("/api/v1/requests")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors[0].field", equalTo("inputs.publicKey"))
+        .body("errors[0].message", containsString("Your OpenSSH public key"));
+    engineer(me)
+        .body(
+            "{\"entitlements\":[\"lab-stub\"],\"duration\":\"PT1H\",\"justification\":\"needs a key\","
+                + "\"inputs\":{\"publicKey\":\"x\"}}")
+        .post("/api/v1/requests")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("inputs.publicKey"))
+        .body("errors[0].message", containsString("not used"));
+    Response r =
+        engineer(me)
+            .body(
+                "{\"entitlements\":[\"lab-stub-key\"],\"duration\":\"PT1H\",\"justification\":\"needs a key\","
+                    + "\"inputs\":{\"publicKey\":\""
+                    + key
+                    + "\"}}")
+            .post("/api/v1/requests");
+    r.then().statusCode(201).body("inputs.publicKey", equalTo(key));
+    String grant = r.path("grants[0]");
+    awaitState(engineer(me), grant, "ACTIVE", SOON);
+    assertThat(stub().callsFor(UUID.fromString(grant)).get(0).body())
+        .contains("\"inputs\":{\"publicKey\":\"" + key + "\"}");
+    // an extension asks for the same entitlement with the same inputs
+    Response ext =
+        engineer(me)
+            .body("{\"duration\":\"PT30M\",\"justification\":\"a little longer\"}")
+            .post("/api/v1/grants/" + grant + "/extend");
+    ext.then().statusCode(201);
+    engineer(me)
+        .get("/api/v1/requests/" + ext.path("request"))
+        .then()
+        .body("inputs.publicKey", equalTo(key));
+  }
+
+  @Test
+  void inputsAreBoundToTheRequestDigest() throws Exception {
+    String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDigestBound bob@laptop";
+    Response r =
+        as("bob")
+            .body(
+                "{\"entitlements\":[\"lab-stub-key\"],\"duration\":\"PT1H\",\"justification\":\"needs a key\","
+                    + "\"inputs\":{\"publicKey\":\""
+                    + key
+                    + "\"}}")
+            .post("/api/v1/requests");
+    r.then().statusCode(201).body("state", equalTo("PENDING"));
+    String id = r.path("id");
+    execute(
+        "update access_request set inputs = jsonb_build_object('publicKey', 'ssh-ed25519 AAAA"
+            + " attacker') where id = '"
+            + id
+            + "'");
+    as("carol")
+        .body("{\"decision\":\"APPROVE\",\"comment\":\"ok\"}")
+        .post("/api/v1/requests/" + id + "/reviews")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("does not match its digest"));
+  }
 }

@@ -7,6 +7,7 @@ import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.platform.error.Problems;
+import io.portcullis.provider.ProviderRegistry;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -30,11 +31,14 @@ public class CatalogResource {
   private final PolicyStore store;
   private final CurrentCaller caller;
   private final Clock clock;
+  private final ProviderRegistry providers;
 
-  CatalogResource(PolicyStore store, CurrentCaller caller, Clock clock) {
+  CatalogResource(
+      PolicyStore store, CurrentCaller caller, Clock clock, ProviderRegistry providers) {
     this.store = store;
     this.caller = caller;
     this.clock = clock;
+    this.providers = providers;
   }
 
   /** One requestable entitlement with its limits and the fields a request needs. */
@@ -55,7 +59,8 @@ public class CatalogResource {
       boolean breakGlass,
       String eligibleAs,
       List<String> autoApprovalRules,
-      List<String> approvalStages) {}
+      List<String> approvalStages,
+      Map<String, String> inputs) {}
 
   @GET
   @Path("catalog")
@@ -70,12 +75,13 @@ public class CatalogResource {
     Instant now = clock.instant();
     return decisions.policy().entitlements().values().stream()
         .sorted(Comparator.comparing(Entitlement::id))
-        .map(e -> entry(decisions, e, me, now))
+        .map(e -> entry(decisions, e, me, now, providers))
         .filter(e -> e != null)
         .toList();
   }
 
-  private static CatalogEntry entry(PolicyDecisions d, Entitlement e, Caller me, Instant now) {
+  private static CatalogEntry entry(
+      PolicyDecisions d, Entitlement e, Caller me, Instant now, ProviderRegistry providers) {
     var eligible = d.membership(e.eligible(), me, now);
     var breakGlass =
         e.breakGlassAllowed()
@@ -101,7 +107,11 @@ public class CatalogResource {
         breakGlass.isPresent(),
         eligible.orElse(breakGlass.map(b -> "break-glass only: " + b).orElse(null)),
         e.approval().autoApprove().stream().map(a -> a.name()).toList(),
-        e.approval().stages().stream().map(s -> s.name() + " (" + s.approvals() + ")").toList());
+        e.approval().stages().stream().map(s -> s.name() + " (" + s.approvals() + ")").toList(),
+        providers
+            .find(e.provider().kind())
+            .map(p -> p.requiredInputs(e.provider().params()))
+            .orElse(Map.of()));
   }
 
   /** Who may approve an entitlement, stage by stage, and the rules that narrow it. */

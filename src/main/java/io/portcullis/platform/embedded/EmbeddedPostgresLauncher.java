@@ -127,8 +127,8 @@ public final class EmbeddedPostgresLauncher {
       """;
 
   /**
-   * initdb (as run by the embedded server) trusts every local connection; replace that with
-   * {@link #PG_HBA} and reload, once per data directory.
+   * initdb (as run by the embedded server) trusts every local connection; replace that with {@link
+   * #PG_HBA} and reload, once per data directory.
    */
   private static void requirePasswords(DataSource admin, Path pgData) throws IOException {
     Path hba = pgData.resolve("pg_hba.conf");

@@ -87,6 +87,19 @@ public class HttpStubProvider implements CredentialProvider {
         Capability.RESIDUAL_WINDOW);
   }
 
+  /**
+   * The service may need values from the requester: policy lists them as {@code inputs: {name:
+   * description}} and they are sent as {@code inputs} with the issue call.
+   */
+  @Override
+  public Map<String, String> requiredInputs(Map<String, Object> params) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (params.get("inputs") instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+    }
+    return out;
+  }
+
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
     Map<String, Object> body = new LinkedHashMap<>();

@@ -52,7 +52,8 @@ public class RequestResource {
       String start,
       String justification,
       String ticket,
-      Boolean breakGlass) {}
+      Boolean breakGlass,
+      java.util.Map<String, String> inputs) {}
 
   /** The body of {@code POST /requests/{id}/reviews}. */
   public record ReviewBody(
@@ -96,7 +97,8 @@ public class RequestResource {
                 body.justification(),
                 body.ticket(),
                 Boolean.TRUE.equals(body.breakGlass()),
-                null));
+                null,
+                body.inputs()));
     RequestView v = view(s.request());
     return (s.existing()
             ? Response.ok(v)

@@ -25,6 +25,7 @@ public record RequestView(
     Instant expiresAt,
     Instant decidedAt,
     UUID extendsGrant,
+    Map<String, String> inputs,
     List<Map<String, Object>> plan,
     List<String> resolution,
     List<ReviewView> reviews,
@@ -61,6 +62,7 @@ public record RequestView(
         r.expiresAt(),
         r.decidedAt(),
         r.extendsGrantId(),
+        r.inputs(),
         r.plan(),
         r.resolution(),
         reviews.stream()

@@ -28,7 +28,7 @@ class PolicyApiTest {
         .statusCode(200)
         .body("id", hasItems("demo-db-readonly", "demo-db-admin", "demo-ssh-ops"))
         .body("id", not(hasItem("prod-payments-db-admin")))
-        .body("find { it.id == 'demo-db-readonly' }.maxDuration", equalTo("PT1H"))
+        .body("find { it.id == 'demo-db-readonly' }.maxDuration", equalTo("PT4H"))
         .body("find { it.id == 'demo-db-readonly' }.minJustificationLength", equalTo(10))
         .body(
             "find { it.id == 'demo-db-readonly' }.autoApprovalRules",
@@ -67,12 +67,12 @@ class PolicyApiTest {
     as("alice")
         .contentType("application/json")
         .body(
-            "{\"entitlements\":[\"demo-db-readonly\",\"nope\"],\"duration\":\"PT3H\",\"justification\":\"x\"}")
+            "{\"entitlements\":[\"demo-db-readonly\",\"nope\"],\"duration\":\"PT5H\",\"justification\":\"x\"}")
         .post("/api/v1/policy/simulate")
         .then()
         .statusCode(200)
         .body("allowed", equalTo(false))
-        .body("outcomes[0].reasons", hasItem(containsString("exceeds the maximum PT1H")))
+        .body("outcomes[0].reasons", hasItem(containsString("exceeds the maximum PT4H")))
         .body("outcomes[0].reasons", hasItem(containsString("needs at least 10")))
         .body("outcomes[1].reasons", hasItem("unknown entitlement 'nope'"));
   }

@@ -74,10 +74,10 @@ class PolicyDecisionsTest {
             new EligibilityCase(
                 "over the maximum",
                 ALICE,
-                req("demo-db-readonly", "PT2H", "checking a report", null),
+                req("demo-db-readonly", "PT5H", "checking a report", null),
                 TUESDAY_IST_11,
                 false,
-                "exceeds the maximum PT1H"),
+                "exceeds the maximum PT4H"),
             new EligibilityCase(
                 "justification too short",
                 ALICE,

@@ -29,7 +29,7 @@ class ShippedPolicyTestsTest {
           - name: deliberately wrong
             given:
               requester: {subject: "demo:alice", groups: [engineers]}
-              request: {entitlements: [demo-db-readonly], duration: PT2H, justification: "checking a refund report"}
+              request: {entitlements: [demo-db-readonly], duration: PT5H, justification: "checking a refund report"}
               at: 2026-11-24T10:00:00Z
             expect:
               allowed: true
@@ -44,7 +44,7 @@ class ShippedPolicyTestsTest {
         .contains("deliberately wrong")
         .contains("expected allowed true but was false")
         .contains("expected auto-approval by rule 'engineers-read-up-to-1h' but no rule applied")
-        .contains("exceeds the maximum PT1H")
+        .contains("exceeds the maximum PT4H")
         .contains("0 passed, 1 failed");
   }
 }

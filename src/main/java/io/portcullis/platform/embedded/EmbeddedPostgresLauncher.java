@@ -73,11 +73,32 @@ public final class EmbeddedPostgresLauncher {
             .toAbsolutePath()
             .normalize();
     Running running = start(dataDir.resolve("pg"), false);
+    if (List.of(profile.split(",")).contains("demo")) {
+      demoTarget(running, systemProperties);
+    }
     systemProperties.setProperty("quarkus.datasource.jdbc.url", running.jdbcUrl());
     systemProperties.setProperty("quarkus.datasource.username", SUPERUSER);
     systemProperties.setProperty("quarkus.datasource.password", "");
     systemProperties.setProperty("portcullis.embedded-db.enabled", "true");
     return running;
+  }
+
+  /**
+   * The demo's target system: the {@code demo_payments} database on the same server, and the {@code
+   * postgres} provider pointed at it (unless configured otherwise).
+   */
+  static void demoTarget(Running running, Properties systemProperties) {
+    EmbeddedPostgres pg = running.postgres();
+    ensureDatabase(pg.getPostgresDatabase(), DemoTargetDatabase.NAME);
+    DemoTargetDatabase.ensure(
+        pg.getPostgresDatabase(), pg.getDatabase(SUPERUSER, DemoTargetDatabase.NAME));
+    String prefix = "portcullis.providers.postgres.databases." + DemoTargetDatabase.NAME + ".";
+    systemProperties.putIfAbsent(
+        prefix + "jdbc-url", pg.getJdbcUrl(SUPERUSER, DemoTargetDatabase.NAME));
+    systemProperties.putIfAbsent(prefix + "username", SUPERUSER);
+    systemProperties.putIfAbsent(prefix + "password", "");
+    systemProperties.putIfAbsent(prefix + "client-host", "localhost");
+    systemProperties.putIfAbsent(prefix + "client-port", String.valueOf(pg.getPort()));
   }
 
   /**

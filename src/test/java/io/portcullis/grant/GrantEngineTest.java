@@ -196,11 +196,15 @@ class GrantEngineTest {
   }
 
   @Test
-  void aProviderKindMissingFromThisBuildFailsActivationNamingIt() {
+  void aProviderThisDeploymentDoesNotConfigureFailsActivationNamingWhatToSet() {
     RequestSpecification alice = engineer(newEngineer());
     String id = grantOf(alice, "lab-vault", "PT1H");
     JsonPath failed = awaitState(alice, id, "ACTIVATION_FAILED", SOON);
-    assertThat(failed.getString("lastError")).contains("vault-secret").contains("not part of");
+    assertThat(failed.getInt("attempts")).isEqualTo(1);
+    assertThat(failed.getString("lastError"))
+        .contains("vault-secret")
+        .contains("not configured")
+        .contains("portcullis.vault.address");
   }
 
   @Test

@@ -1,0 +1,287 @@
+package io.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's walkthrough, automated: {@code make run}'s packaged application on a fresh data
+ * directory, driven through its web pages as the demo users would. Alice asks for read access to
+ * the demo database for two hours, Bob approves, Alice takes the credential once and reads the
+ * payments table with it (but cannot write), revokes early and the login stops working (an open
+ * session is cut); a one-minute self-service grant then lapses by itself at its end.
+ */
+class DemoWalkthroughIT {
+
+  static Path data;
+  static PackagedApp app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    data = Files.createTempDirectory("demo-walkthrough");
+    app =
+        PackagedApp.start(
+            List.of(
+                "-Dquarkus.profile=demo",
+                "-Dportcullis.data-dir=" + data,
+                "-Dportcullis.grants.poll-interval=PT0.5S"),
+            Map.of(),
+            data.resolve("app.log"));
+    app.awaitReady(Duration.ofSeconds(180));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (app != null) {
+      app.stop();
+    }
+  }
+
+  /** A browser: its own cookies (session, CSRF), following no redirects. */
+  static final class Browser {
+    final HttpClient http;
+    final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+
+    Browser() {
+      http =
+          HttpClient.newBuilder()
+              .cookieHandler(cookies)
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + app.port + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    String csrf() {
+      return cookies.getCookieStore().getCookies().stream()
+          .filter(c -> c.getName().equals("csrf-token"))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no CSRF cookie"))
+          .getValue();
+    }
+
+    HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
+      Map<String, String> f = new LinkedHashMap<>(form);
+      f.put("csrf-token", csrf());
+      String body =
+          f.entrySet().stream()
+              .map(
+                  e ->
+                      URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                          + "="
+                          + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+              .collect(Collectors.joining("&"));
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + app.port + path))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  static Browser signIn(String user) throws Exception {
+    Browser b = new Browser();
+    assertThat(b.get("/login").statusCode()).isEqualTo(200);
+    HttpResponse<String> r = b.post("/login", Map.of("username", user, "password", user));
+    assertThat(r.statusCode()).as("sign-in of " + user).isEqualTo(303);
+    return b;
+  }
+
+  static String location(HttpResponse<String> r) {
+    return r.headers().firstValue("Location").orElseThrow(() -> new AssertionError(r.body()));
+  }
+
+  static String path(String location) {
+    return URI.create(location).getPath();
+  }
+
+  static String first(Pattern p, String text) {
+    Matcher m = p.matcher(text);
+    if (!m.find()) {
+      throw new AssertionError("no match for " + p + " in:\n" + text);
+    }
+    return m.group(1);
+  }
+
+  static final Pattern GRANT_LINK = Pattern.compile("href=\"/ui/grants/([0-9a-f-]{36})\"");
+
+  /** The request page lists its grant once approved. */
+  static String grantOf(Browser who, String requestPath) throws Exception {
+    return first(GRANT_LINK, who.get(requestPath).body());
+  }
+
+  static void awaitState(Browser who, String grant, String state) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String page = "";
+    while (System.nanoTime() < deadline) {
+      page = who.get("/ui/grants/" + grant).body();
+      if (page.contains("state-" + state)) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("grant " + grant + " never reached " + state + ":\n" + page);
+  }
+
+  /** The fields of the credential page, by name. */
+  static Map<String, String> fields(String page) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Matcher m =
+        Pattern.compile(
+                "<h2>([^<]+)</h2>\\s*<pre class=\"secret[^\"]*\"><code>(.*?)</code></pre>",
+                Pattern.DOTALL)
+            .matcher(page);
+    while (m.find()) {
+      out.put(unescape(m.group(1)), unescape(m.group(2)));
+    }
+    return out;
+  }
+
+  static String unescape(String html) {
+    return html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+  }
+
+  static Connection connect(Map<String, String> credential) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", credential.get("username"));
+    p.setProperty("password", credential.get("password"));
+    p.setProperty("connectTimeout", "5");
+    return DriverManager.getConnection(credential.get("jdbc_url"), p);
+  }
+
+  @Test
+  void requestApproveConnectRevoke() throws Exception {
+    // alice asks for two hours of read access: more than the 1-hour self-service, so bob decides
+    Browser alice = signIn("alice");
+    assertThat(alice.get("/ui/catalog").body()).contains("demo-db-readonly");
+    HttpResponse<String> asked =
+        alice.post(
+            "/ui/requests",
+            Map.of(
+                "entitlement",
+                "demo-db-readonly",
+                "duration",
+                "PT2H",
+                "justification",
+                "checking the refunds report",
+                "ticket",
+                ""));
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(303);
+    String request = path(location(asked));
+    assertThat(alice.get(request).body()).contains("PENDING");
+
+    Browser bob = signIn("bob");
+    assertThat(bob.get("/ui/reviews").body())
+        .contains(request.substring(request.lastIndexOf('/') + 1, request.lastIndexOf('/') + 9));
+    HttpResponse<String> approved =
+        bob.post(request + "/review", Map.of("decision", "APPROVE", "comment", "go ahead"));
+    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(303);
+
+    // alice finds her grant active and takes the credential, once
+    String grant = grantOf(alice, request);
+    awaitState(alice, grant, "ACTIVE");
+    HttpResponse<String> shown = alice.post("/ui/grants/" + grant + "/credential", Map.of());
+    assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
+    assertThat(shown.headers().firstValue("Cache-Control")).contains("no-store");
+    Map<String, String> credential = fields(shown.body());
+    assertThat(credential).containsKeys("username", "password", "jdbc_url", "psql");
+    assertThat(alice.post("/ui/grants/" + grant + "/credential", Map.of()).statusCode())
+        .isEqualTo(410);
+
+    // "psql works": the credential reads the demo database, and only reads
+    Connection session = connect(credential);
+    try (Statement s = session.createStatement();
+        ResultSet rs = s.executeQuery("select count(*) from payments")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isPositive();
+    }
+    assertThatThrownBy(
+            () -> {
+              try (Statement s = session.createStatement()) {
+                s.executeUpdate("delete from refunds");
+              }
+            })
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("permission denied");
+
+    // alice is done early: revoking stops the login and cuts the open session
+    HttpResponse<String> revoked =
+        alice.post("/ui/grants/" + grant + "/revoke", Map.of("reason", "report done"));
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(303);
+    awaitState(alice, grant, "REVOKED");
+    assertThatThrownBy(() -> connect(credential)).isInstanceOf(SQLException.class);
+    assertThatThrownBy(
+            () -> {
+              try (Statement s = session.createStatement()) {
+                s.executeQuery("select 1");
+              }
+            })
+        .isInstanceOf(SQLException.class);
+    session.close();
+
+    // a one-minute self-service grant ends by itself
+    HttpResponse<String> quick =
+        alice.post(
+            "/ui/requests",
+            Map.of(
+                "entitlement",
+                "demo-db-readonly",
+                "duration",
+                "PT1M",
+                "justification",
+                "a quick look at the refunds",
+                "ticket",
+                ""));
+    assertThat(quick.statusCode()).as(quick.body()).isEqualTo(303);
+    String quickGrant = grantOf(alice, path(location(quick)));
+    awaitState(alice, quickGrant, "ACTIVE");
+    Map<String, String> short1 =
+        fields(alice.post("/ui/grants/" + quickGrant + "/credential", Map.of()).body());
+    try (Connection c = connect(short1)) {
+      assertThat(c.isValid(5)).isTrue();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline
+        && !alice.get("/ui/grants/" + quickGrant).body().contains("state-REVOKED")) {
+      Thread.sleep(500);
+    }
+    assertThat(alice.get("/ui/grants/" + quickGrant).body()).contains("state-REVOKED");
+    assertThatThrownBy(() -> connect(short1)).isInstanceOf(SQLException.class);
+  }
+}

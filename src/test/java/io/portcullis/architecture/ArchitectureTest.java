@@ -49,6 +49,19 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheSshProviderUsesApacheSshdAndBouncyCastle() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideOutsideOfPackage("io.portcullis.provider.ssh..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.apache.sshd..", "org.bouncycastle..")
+            .because("SSH library types stay inside io.portcullis.provider.ssh");
+    rule.allowEmptyShould(true).check(classes);
+  }
+
+  @Test
   void domainCodeIsFreeOfJaxRs() {
     ArchRule rule =
         noClasses()

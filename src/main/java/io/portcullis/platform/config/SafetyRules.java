@@ -103,6 +103,14 @@ public final class SafetyRules {
               "a key generated on one replica cannot open credentials sealed on another; remove"
                   + " the setting and give every replica the same key"));
     }
+    if (isTrue(config, "portcullis.providers.ssh.generate-ca")) {
+      violations.add(
+          new Violation(
+              "portcullis.providers.ssh.generate-ca",
+              "each replica would generate its own SSH certificate authority, which the hosts do"
+                  + " not trust; remove the setting and give every replica the same Ed25519 key in"
+                  + " portcullis.providers.ssh.ca-key-file"));
+    }
     if (value(config, "portcullis.grants.fault.point").filter(v -> !v.isEmpty()).isPresent()) {
       violations.add(
           new Violation(

@@ -46,6 +46,7 @@ class SafetyRulesTest {
             new Case("quarkus.quartz.store-type", "ram"),
             new Case("quarkus.quartz.clustered", "false"),
             new Case("portcullis.grants.credential.generate-key", "true"),
+            new Case("portcullis.providers.ssh.generate-ca", "true"),
             new Case("portcullis.grants.fault.point", "after-claim"))) {
       Map<String, String> c = safe();
       c.put(k.property(), k.value());

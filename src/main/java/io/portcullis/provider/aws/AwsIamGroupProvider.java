@@ -1,0 +1,201 @@
+package io.portcullis.provider.aws;
+
+import io.portcullis.provider.Capability;
+import io.portcullis.provider.Credential;
+import io.portcullis.provider.CredentialProvider;
+import io.portcullis.provider.IssueRequest;
+import io.portcullis.provider.Issued;
+import io.portcullis.provider.ProviderException;
+import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.RevokeRequest;
+import io.portcullis.provider.Revoked;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AddUserToGroupRequest;
+import software.amazon.awssdk.services.iam.model.RemoveUserFromGroupRequest;
+
+/**
+ * {@code aws-iam-group}: puts the requester's IAM user into an IAM group for the grant and takes it
+ * out at the end. Both calls are idempotent at AWS. The requester keeps using their own IAM
+ * credentials; the group's permissions apply while they are a member (IAM propagates membership
+ * changes within seconds).
+ */
+@ApplicationScoped
+public class AwsIamGroupProvider implements CredentialProvider {
+
+  static final String KIND = "aws-iam-group";
+  private static final Pattern NAME = Pattern.compile("[\\w+=,.@-]{1,128}");
+  private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+
+  private final AwsClients clients;
+  private final Clock clock;
+
+  AwsIamGroupProvider(AwsClients clients, Clock clock) {
+    this.clients = clients;
+    this.clock = clock;
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public boolean configured() {
+    return clients.regionSet();
+  }
+
+  @Override
+  public String configurationHint() {
+    return "set portcullis.aws.region (PORTCULLIS_AWS_REGION); credentials come from the AWS SDK"
+        + " default chain (environment, web identity, profile, container or instance role)";
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.CONFIG_CHECK);
+  }
+
+  @Override
+  public void check() throws ProviderException {
+    requireConfigured();
+    clients.validate();
+    clients.callerIdentity();
+  }
+
+  @Override
+  public Issued issue(IssueRequest r) throws ProviderException {
+    requireConfigured();
+    Params p = new Params(KIND, r.params());
+    String group = p.matching("groupName", NAME, "portcullis-db-admins");
+    String attribute = p.choice("userName", "email", "email", "email-local-part", "subject");
+    String user = userName(r.requester(), attribute, p);
+    IamClient iam = clients.iam();
+    Deadline d = clients.deadline();
+    try {
+      iam.addUserToGroup(
+          AddUserToGroupRequest.builder()
+              .groupName(group)
+              .userName(user)
+              .overrideConfiguration(d.override())
+              .build());
+    } catch (SdkException e) {
+      if ("NoSuchEntity".equals(AwsClients.code(e))) {
+        String said = clients.awsMessage(e);
+        throw new ProviderException(
+            Kind.PERMANENT,
+            KIND
+                + ": IAM user "
+                + user
+                + " (the requester's "
+                + attribute
+                + ") or IAM group "
+                + group
+                + " does not exist"
+                + (said.isEmpty() ? "" : " (AWS said: " + said + ")"));
+      }
+      throw clients.failure(
+          "iam:AddUserToGroup",
+          "group " + group + ", user " + user,
+          e,
+          "allow iam:AddUserToGroup and iam:RemoveUserFromGroup on the group to Portcullis's AWS"
+              + " principal");
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put(
+        "message",
+        user
+            + " is in IAM group "
+            + group
+            + " until "
+            + Params.grantEnd(r, clock.instant())
+            + "; use your own IAM credentials (the group's permissions may take a few seconds to"
+            + " apply).");
+    Map<String, Object> handle = new LinkedHashMap<>();
+    handle.put("groupName", group);
+    handle.put("userName", user);
+    return new Issued(Credential.of(fields), handle, null);
+  }
+
+  /** The IAM user name taken from the requester attribute the entitlement names. */
+  static String userName(IssueRequest.Requester who, String attribute, Params p)
+      throws ProviderException {
+    String v = null;
+    if (who != null) {
+      v =
+          switch (attribute) {
+            case "subject" -> who.subject();
+            case "email-local-part" ->
+                who.email() == null || who.email().indexOf('@') < 1
+                    ? null
+                    : who.email().substring(0, who.email().indexOf('@'));
+            default -> who.email();
+          };
+    }
+    if (v == null || v.isBlank()) {
+      throw p.wrong(
+          "userName",
+          "is "
+              + attribute
+              + ", but the requester has no "
+              + (attribute.equals("subject") ? "subject" : "email address"));
+    }
+    v = v.trim();
+    if (!USER_NAME.matcher(v).matches()) {
+      throw p.wrong(
+          "userName",
+          "is "
+              + attribute
+              + ", and the requester's value '"
+              + v
+              + "' is not a valid IAM user name (letters, digits and +=,.@_-, at most 64)");
+    }
+    return v;
+  }
+
+  @Override
+  public Revoked revoke(RevokeRequest r) throws ProviderException {
+    Map<String, Object> h = r.handle();
+    if (h == null || h.get("groupName") == null || h.get("userName") == null) {
+      throw new ProviderException(Kind.NOT_FOUND, KIND + ": no membership was recorded");
+    }
+    requireConfigured();
+    String group = String.valueOf(h.get("groupName"));
+    String user = String.valueOf(h.get("userName"));
+    IamClient iam = clients.iam();
+    Deadline d = clients.deadline();
+    try {
+      iam.removeUserFromGroup(
+          RemoveUserFromGroupRequest.builder()
+              .groupName(group)
+              .userName(user)
+              .overrideConfiguration(d.override())
+              .build());
+    } catch (SdkException e) {
+      if ("NoSuchEntity".equals(AwsClients.code(e))) {
+        throw new ProviderException(
+            Kind.NOT_FOUND,
+            KIND + ": IAM user " + user + " or group " + group + " no longer exists");
+      }
+      throw clients.failure(
+          "iam:RemoveUserFromGroup",
+          "group " + group + ", user " + user,
+          e,
+          "allow iam:RemoveUserFromGroup on the group to Portcullis's AWS principal");
+    }
+    return Revoked.NOW;
+  }
+
+  private void requireConfigured() throws ProviderException {
+    if (!configured()) {
+      throw new ProviderException(
+          Kind.PERMANENT, "provider '" + KIND + "' is not configured: " + configurationHint());
+    }
+  }
+}

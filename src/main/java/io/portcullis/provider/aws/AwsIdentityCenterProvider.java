@@ -1,0 +1,645 @@
+package io.portcullis.provider.aws;
+
+import io.portcullis.provider.Capability;
+import io.portcullis.provider.Credential;
+import io.portcullis.provider.CredentialProvider;
+import io.portcullis.provider.IssueRequest;
+import io.portcullis.provider.Issued;
+import io.portcullis.provider.ProviderException;
+import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.RevokeRequest;
+import io.portcullis.provider.Revoked;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.document.Document;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.identitystore.IdentitystoreClient;
+import software.amazon.awssdk.services.identitystore.model.AlternateIdentifier;
+import software.amazon.awssdk.services.identitystore.model.GetUserIdRequest;
+import software.amazon.awssdk.services.identitystore.model.UniqueAttribute;
+import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
+import software.amazon.awssdk.services.ssoadmin.model.AccountAssignmentOperationStatus;
+import software.amazon.awssdk.services.ssoadmin.model.CreateAccountAssignmentRequest;
+import software.amazon.awssdk.services.ssoadmin.model.DeleteAccountAssignmentRequest;
+import software.amazon.awssdk.services.ssoadmin.model.DescribeAccountAssignmentCreationStatusRequest;
+import software.amazon.awssdk.services.ssoadmin.model.DescribeAccountAssignmentDeletionStatusRequest;
+import software.amazon.awssdk.services.ssoadmin.model.DescribePermissionSetRequest;
+import software.amazon.awssdk.services.ssoadmin.model.PermissionSet;
+import software.amazon.awssdk.services.ssoadmin.model.PrincipalType;
+import software.amazon.awssdk.services.ssoadmin.model.StatusValues;
+import software.amazon.awssdk.services.ssoadmin.model.TargetType;
+
+/**
+ * {@code aws-identity-center}: assigns a permission set in an AWS account to the requester's IAM
+ * Identity Center user for the grant, and deletes the assignment at its end. Both operations are
+ * asynchronous at AWS: Portcullis polls their status within its time budget, and retries AWS's
+ * ConflictException (another operation on the same assignment in flight) and throttling with
+ * backoff.
+ *
+ * <p>Deleting the assignment does not end portal sessions the user already started: those last
+ * until the permission set's session duration has passed (the residual window).
+ */
+@ApplicationScoped
+public class AwsIdentityCenterProvider implements CredentialProvider {
+
+  static final String KIND = "aws-identity-center";
+
+  static final Pattern INSTANCE_ARN =
+      Pattern.compile("arn:aws[a-z-]*:sso:::instance/(?:sso)?(ins-[a-zA-Z0-9.-]{16})");
+  static final Pattern PERMISSION_SET_ARN =
+      Pattern.compile(
+          "arn:aws[a-z-]*:sso:::permissionSet/(?:sso)?(ins-[a-zA-Z0-9.-]{16})/ps-[a-zA-Z0-9./-]{16}");
+  static final Pattern IDENTITY_STORE_ID =
+      Pattern.compile(
+          "d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+  private static final Pattern NOT_FOUND_REASON =
+      Pattern.compile("(?i)not (be )?found|does not exist|doesn't exist|no such|no assignment");
+  private static final Duration DEFAULT_SESSION = Duration.ofHours(1);
+  private static final Duration LONGEST_SESSION = Duration.ofHours(12);
+  private static final Duration CACHE = Duration.ofHours(1);
+  private static final Duration FIRST_PAUSE = Duration.ofMillis(250);
+  private static final Duration LONGEST_PAUSE = Duration.ofSeconds(2);
+
+  private final AwsClients clients;
+  private final Clock clock;
+  private final Map<String, PermissionSetInfo> permissionSets = new ConcurrentHashMap<>();
+
+  record PermissionSetInfo(String name, Duration sessionDuration, Instant readAt) {}
+
+  AwsIdentityCenterProvider(AwsClients clients, Clock clock) {
+    this.clients = clients;
+    this.clock = clock;
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  private AwsConfig.IdentityCenter ic() {
+    return clients.config().identityCenter();
+  }
+
+  @Override
+  public boolean configured() {
+    return clients.regionSet() && present(ic().instanceArn()) && present(ic().identityStoreId());
+  }
+
+  private static boolean present(java.util.Optional<String> v) {
+    return v.filter(s -> !s.isBlank()).isPresent();
+  }
+
+  @Override
+  public String configurationHint() {
+    List<String> missing = new ArrayList<>();
+    if (!clients.regionSet()) {
+      missing.add("portcullis.aws.region (PORTCULLIS_AWS_REGION)");
+    }
+    if (!present(ic().instanceArn())) {
+      missing.add(
+          "portcullis.aws.identity-center.instance-arn"
+              + " (PORTCULLIS_AWS_IDENTITY_CENTER_INSTANCE_ARN)");
+    }
+    if (!present(ic().identityStoreId())) {
+      missing.add(
+          "portcullis.aws.identity-center.identity-store-id"
+              + " (PORTCULLIS_AWS_IDENTITY_CENTER_IDENTITY_STORE_ID)");
+    }
+    if (missing.isEmpty()) {
+      return "";
+    }
+    String list =
+        missing.size() == 1
+            ? missing.get(0)
+            : String.join(", ", missing.subList(0, missing.size() - 1))
+                + " and "
+                + missing.get(missing.size() - 1);
+    return "set " + list + "; credentials come from the AWS SDK default chain";
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.RESIDUAL_WINDOW, Capability.CONFIG_CHECK);
+  }
+
+  @Override
+  public void check() throws ProviderException {
+    requireConfigured();
+    clients.validate();
+    instanceArn();
+    identityStoreId();
+    clients.callerIdentity();
+  }
+
+  private String instanceArn() throws ProviderException {
+    String v = ic().instanceArn().orElse("").trim();
+    if (!INSTANCE_ARN.matcher(v).matches()) {
+      throw AwsClients.permanent(
+          "portcullis.aws.identity-center.instance-arn '"
+              + v
+              + "' is not an Identity Center instance ARN such as"
+              + " arn:aws:sso:::instance/ssoins-1111222233334444");
+    }
+    return v;
+  }
+
+  private String identityStoreId() throws ProviderException {
+    String v = ic().identityStoreId().orElse("").trim();
+    if (!IDENTITY_STORE_ID.matcher(v).matches()) {
+      throw AwsClients.permanent(
+          "portcullis.aws.identity-center.identity-store-id '"
+              + v
+              + "' is not an identity store id such as d-1234567890");
+    }
+    return v;
+  }
+
+  // ------------------------------------------------------------------ issue
+
+  @Override
+  public Issued issue(IssueRequest r) throws ProviderException {
+    requireConfigured();
+    String instanceArn = instanceArn();
+    String storeId = identityStoreId();
+    Params p = new Params(KIND, r.params());
+    String accountId = accountId(p);
+    String permissionSetArn =
+        p.matching(
+            "permissionSetArn",
+            PERMISSION_SET_ARN,
+            "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-5555666677778888");
+    Matcher ins = INSTANCE_ARN.matcher(instanceArn);
+    Matcher psIns = PERMISSION_SET_ARN.matcher(permissionSetArn);
+    if (ins.matches() && psIns.matches() && !ins.group(1).equals(psIns.group(1))) {
+      throw p.wrong(
+          "permissionSetArn",
+          "belongs to instance "
+              + psIns.group(1)
+              + ", not to portcullis.aws.identity-center.instance-arn "
+              + instanceArn);
+    }
+    String principal = p.choice("principal", "email", "email", "userName");
+    String attributePath = principal.equals("email") ? "emails.value" : "userName";
+    String email = r.requester() == null ? null : r.requester().email();
+    if (email == null || email.isBlank()) {
+      throw new ProviderException(
+          Kind.PERMANENT,
+          KIND
+              + ": the requester has no email address, which is looked up as "
+              + attributePath
+              + " in identity store "
+              + storeId);
+    }
+    email = email.trim();
+    SsoAdminClient sso = clients.ssoAdmin();
+    IdentitystoreClient ids = clients.identityStore();
+    Deadline d = clients.deadline();
+
+    PermissionSetInfo ps = permissionSet(sso, instanceArn, permissionSetArn, d);
+    String principalId = userId(ids, storeId, attributePath, email, d);
+    String target = "account " + accountId + ", permission set " + permissionSetArn;
+    AccountAssignmentOperationStatus status =
+        retrying(
+            d,
+            "sso:CreateAccountAssignment",
+            target,
+            null,
+            () ->
+                sso.createAccountAssignment(
+                        CreateAccountAssignmentRequest.builder()
+                            .instanceArn(instanceArn)
+                            .targetId(accountId)
+                            .targetType(TargetType.AWS_ACCOUNT)
+                            .permissionSetArn(permissionSetArn)
+                            .principalType(PrincipalType.USER)
+                            .principalId(principalId)
+                            .overrideConfiguration(d.override())
+                            .build())
+                    .accountAssignmentCreationStatus());
+    status = await(sso, instanceArn, status, true, target, d, null);
+    if (status.status() == StatusValues.FAILED) {
+      throw new ProviderException(
+          Kind.PERMANENT,
+          "IAM Identity Center could not assign "
+              + target
+              + " to "
+              + email
+              + ": "
+              + reason(status));
+    }
+
+    Instant notAfter = Params.grantEnd(r, clock.instant());
+    String portal = ic().portalUrl().filter(s -> !s.isBlank()).map(String::trim).orElse(null);
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put(
+        "message",
+        "Permission set "
+            + ps.name()
+            + " in AWS account "
+            + accountId
+            + " is assigned to "
+            + email
+            + " until "
+            + notAfter
+            + ". Sign in through "
+            + (portal == null ? "your AWS access portal" : "the AWS access portal " + portal)
+            + " and choose account "
+            + accountId
+            + ", role "
+            + ps.name()
+            + " (it may take a minute to appear). A session started there lasts up to "
+            + human(ps.sessionDuration())
+            + ", also past the end of the grant.");
+    fields.put("permission_set", ps.name());
+    if (portal != null) {
+      fields.put("portal", portal);
+      fields.put("aws_config", awsConfig(r.grantId().toString(), portal, accountId, ps.name()));
+    }
+    Map<String, Object> handle = new LinkedHashMap<>();
+    handle.put("instanceArn", instanceArn);
+    handle.put("accountId", accountId);
+    handle.put("permissionSetArn", permissionSetArn);
+    handle.put("principalId", principalId);
+    handle.put("sessionDuration", ps.sessionDuration().toString());
+    return new Issued(Credential.of(fields), handle, notAfter.plus(ps.sessionDuration()));
+  }
+
+  /**
+   * A {@code ~/.aws/config} profile for the AWS CLI's IAM Identity Center sign-in ({@code aws sso
+   * login --profile …}).
+   */
+  private String awsConfig(String grantId, String portal, String accountId, String role)
+      throws ProviderException {
+    String name = "portcullis-" + grantId.substring(0, Math.min(8, grantId.length()));
+    String region = clients.region().id();
+    return "[profile "
+        + name
+        + "]\nsso_session = portcullis\nsso_account_id = "
+        + accountId
+        + "\nsso_role_name = "
+        + role
+        + "\nregion = "
+        + region
+        + "\n\n[sso-session portcullis]\nsso_start_url = "
+        + portal
+        + "\nsso_region = "
+        + region
+        + "\nsso_registration_scopes = sso:account:access\n";
+  }
+
+  private static String accountId(Params p) throws ProviderException {
+    Object raw = p.raw("accountId");
+    if (raw instanceof Number n) {
+      // A YAML number is only safe with 12 digits: a leading zero is lost, or read as octal.
+      try {
+        long v = new BigDecimal(n.toString()).longValueExact();
+        if (v >= 100_000_000_000L && v <= 999_999_999_999L) {
+          return Long.toString(v);
+        }
+      } catch (ArithmeticException | NumberFormatException e) {
+        // not a whole number: say how to write it
+      }
+      throw p.wrong(
+          "accountId", "must be the 12-digit AWS account id in quotes, e.g. '012345678901'");
+    }
+    return p.matching("accountId", ACCOUNT, "'123456789012'");
+  }
+
+  private String userId(
+      IdentitystoreClient ids, String storeId, String attributePath, String value, Deadline d)
+      throws ProviderException {
+    String target = "identity store " + storeId;
+    ProviderException noUser =
+        new ProviderException(
+            Kind.PERMANENT,
+            "IAM Identity Center has no user whose "
+                + attributePath
+                + " is "
+                + value
+                + " in identity store "
+                + storeId
+                + (attributePath.equals("userName")
+                    ? " (or set principal: email on the entitlement)"
+                    : " (or set principal: userName on the entitlement)"));
+    return retrying(
+        d,
+        "identitystore:GetUserId",
+        target,
+        noUser,
+        () ->
+            ids.getUserId(
+                    GetUserIdRequest.builder()
+                        .identityStoreId(storeId)
+                        .alternateIdentifier(
+                            AlternateIdentifier.fromUniqueAttribute(
+                                UniqueAttribute.builder()
+                                    .attributePath(attributePath)
+                                    .attributeValue(Document.fromString(value))
+                                    .build()))
+                        .overrideConfiguration(d.override())
+                        .build())
+                .userId());
+  }
+
+  private PermissionSetInfo permissionSet(
+      SsoAdminClient sso, String instanceArn, String permissionSetArn, Deadline d)
+      throws ProviderException {
+    Instant now = clock.instant();
+    PermissionSetInfo cached = permissionSets.get(permissionSetArn);
+    if (cached != null && cached.readAt().plus(CACHE).isAfter(now)) {
+      return cached;
+    }
+    ProviderException noSuchSet =
+        new ProviderException(
+            Kind.PERMANENT,
+            KIND
+                + ": permission set "
+                + permissionSetArn
+                + " does not exist in instance "
+                + instanceArn
+                + "; check the entitlement's permissionSetArn");
+    PermissionSet ps =
+        retrying(
+            d,
+            "sso:DescribePermissionSet",
+            permissionSetArn,
+            noSuchSet,
+            () ->
+                sso.describePermissionSet(
+                        DescribePermissionSetRequest.builder()
+                            .instanceArn(instanceArn)
+                            .permissionSetArn(permissionSetArn)
+                            .overrideConfiguration(d.override())
+                            .build())
+                    .permissionSet());
+    Duration session = DEFAULT_SESSION;
+    String name = permissionSetArn.substring(permissionSetArn.lastIndexOf('/') + 1);
+    if (ps != null) {
+      if (ps.name() != null && !ps.name().isBlank()) {
+        name = ps.name();
+      }
+      if (ps.sessionDuration() != null) {
+        try {
+          session = Duration.parse(ps.sessionDuration());
+        } catch (DateTimeParseException e) {
+          session = LONGEST_SESSION; // unreadable: assume the longest AWS allows
+        }
+      }
+    }
+    PermissionSetInfo info = new PermissionSetInfo(name, session, now);
+    permissionSets.put(permissionSetArn, info);
+    return info;
+  }
+
+  // ------------------------------------------------------------------ revoke
+
+  @Override
+  public Revoked revoke(RevokeRequest r) throws ProviderException {
+    Map<String, Object> h = r.handle();
+    if (h == null
+        || h.get("instanceArn") == null
+        || h.get("accountId") == null
+        || h.get("permissionSetArn") == null
+        || h.get("principalId") == null) {
+      throw new ProviderException(
+          Kind.NOT_FOUND, KIND + ": no assignment was recorded for the grant");
+    }
+    if (!clients.regionSet()) {
+      requireConfigured();
+    }
+    String instanceArn = String.valueOf(h.get("instanceArn"));
+    String accountId = String.valueOf(h.get("accountId"));
+    String permissionSetArn = String.valueOf(h.get("permissionSetArn"));
+    String principalId = String.valueOf(h.get("principalId"));
+    SsoAdminClient sso = clients.ssoAdmin();
+    Deadline d = clients.deadline();
+    String target =
+        "account " + accountId + ", permission set " + permissionSetArn + ", user " + principalId;
+    String gone = KIND + ": the assignment of " + target + " does not exist (any more)";
+    ProviderException notFound = new ProviderException(Kind.NOT_FOUND, gone);
+    AccountAssignmentOperationStatus status =
+        retrying(
+            d,
+            "sso:DeleteAccountAssignment",
+            target,
+            notFound,
+            () ->
+                sso.deleteAccountAssignment(
+                        DeleteAccountAssignmentRequest.builder()
+                            .instanceArn(instanceArn)
+                            .targetId(accountId)
+                            .targetType(TargetType.AWS_ACCOUNT)
+                            .permissionSetArn(permissionSetArn)
+                            .principalType(PrincipalType.USER)
+                            .principalId(principalId)
+                            .overrideConfiguration(d.override())
+                            .build())
+                    .accountAssignmentDeletionStatus());
+    status = await(sso, instanceArn, status, false, target, d, notFound);
+    if (status.status() == StatusValues.FAILED) {
+      String why = reason(status);
+      if (NOT_FOUND_REASON.matcher(why).find()) {
+        throw new ProviderException(Kind.NOT_FOUND, gone + ": " + why);
+      }
+      throw new ProviderException(
+          Kind.TRANSIENT,
+          "IAM Identity Center could not delete the assignment of " + target + ": " + why);
+    }
+    return new Revoked(clock.instant().plus(sessionDuration(h)));
+  }
+
+  /** How long a portal session started before the deletion may last. */
+  private Duration sessionDuration(Map<String, Object> handle) {
+    Object v = handle.get("sessionDuration");
+    if (v != null) {
+      try {
+        return Duration.parse(String.valueOf(v));
+      } catch (DateTimeParseException e) {
+        // fall through
+      }
+    }
+    PermissionSetInfo cached = permissionSets.get(String.valueOf(handle.get("permissionSetArn")));
+    return cached != null ? cached.sessionDuration() : LONGEST_SESSION;
+  }
+
+  // ------------------------------------------------------------------ asynchronous operations
+
+  /** Polls an assignment operation until it is no longer IN_PROGRESS, within the budget. */
+  private AccountAssignmentOperationStatus await(
+      SsoAdminClient sso,
+      String instanceArn,
+      AccountAssignmentOperationStatus status,
+      boolean creation,
+      String target,
+      Deadline d,
+      ProviderException notFound)
+      throws ProviderException {
+    String operation = creation ? "creation" : "deletion";
+    if (status == null) {
+      throw new ProviderException(
+          Kind.TRANSIENT,
+          "IAM Identity Center answered the assignment " + operation + " without a status");
+    }
+    Duration pause = FIRST_PAUSE;
+    while (status.status() != StatusValues.SUCCEEDED && status.status() != StatusValues.FAILED) {
+      String requestId = status.requestId();
+      if (requestId == null) {
+        throw new ProviderException(
+            Kind.TRANSIENT,
+            "IAM Identity Center answered the assignment " + operation + " without a request id");
+      }
+      if (d.remaining().compareTo(pause.plusMillis(100)) < 0) {
+        throw new ProviderException(
+            Kind.TIMEOUT,
+            "the assignment "
+                + operation
+                + " of "
+                + target
+                + " was still "
+                + status.statusAsString()
+                + " after "
+                + d.total()
+                + " (request "
+                + requestId
+                + "); the next attempt repeats it");
+      }
+      d.sleep(pause, "waiting for the assignment " + operation);
+      pause =
+          pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0
+              ? LONGEST_PAUSE
+              : pause.multipliedBy(2);
+      status =
+          creation
+              ? retrying(
+                  d,
+                  "sso:DescribeAccountAssignmentCreationStatus",
+                  target,
+                  notFound,
+                  () ->
+                      sso.describeAccountAssignmentCreationStatus(
+                              DescribeAccountAssignmentCreationStatusRequest.builder()
+                                  .instanceArn(instanceArn)
+                                  .accountAssignmentCreationRequestId(requestId)
+                                  .overrideConfiguration(d.override())
+                                  .build())
+                          .accountAssignmentCreationStatus())
+              : retrying(
+                  d,
+                  "sso:DescribeAccountAssignmentDeletionStatus",
+                  target,
+                  notFound,
+                  () ->
+                      sso.describeAccountAssignmentDeletionStatus(
+                              DescribeAccountAssignmentDeletionStatusRequest.builder()
+                                  .instanceArn(instanceArn)
+                                  .accountAssignmentDeletionRequestId(requestId)
+                                  .overrideConfiguration(d.override())
+                                  .build())
+                          .accountAssignmentDeletionStatus());
+      if (status == null) {
+        throw new ProviderException(
+            Kind.TRANSIENT,
+            "IAM Identity Center answered the " + operation + " status without a status");
+      }
+    }
+    return status;
+  }
+
+  private String reason(AccountAssignmentOperationStatus status) {
+    String why = status.failureReason();
+    return why == null || why.isBlank() ? "no reason given" : clients.scrub(why);
+  }
+
+  /** An AWS call. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T run();
+  }
+
+  /**
+   * Runs a call, retrying ConflictException and throttling with backoff while the budget lasts.
+   *
+   * @param notFound thrown instead when AWS says ResourceNotFoundException, or null to report AWS's
+   *     own words
+   */
+  private <T> T retrying(
+      Deadline d, String call, String target, ProviderException notFound, Call<T> op)
+      throws ProviderException {
+    Duration pause = Duration.ofMillis(200);
+    ProviderException last = null;
+    while (true) {
+      try {
+        return op.run();
+      } catch (SdkException e) {
+        String code = AwsClients.code(e);
+        if (notFound != null && "ResourceNotFoundException".equals(code)) {
+          throw notFound;
+        }
+        ProviderException failure = clients.failure(call, target, e, deniedHint(call));
+        if (failure.kind() == Kind.TIMEOUT && last != null) {
+          throw last; // ran out of time while AWS kept us waiting: report why
+        }
+        boolean again = failure.kind() == Kind.THROTTLED || "ConflictException".equals(code);
+        if (!again || d.remaining().compareTo(pause.plusMillis(100)) < 0) {
+          throw failure;
+        }
+        last = failure;
+        long jittered =
+            pause.toMillis() / 2 + ThreadLocalRandom.current().nextLong(pause.toMillis() / 2 + 1);
+        d.sleep(Duration.ofMillis(jittered), call);
+        pause =
+            pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0
+                ? LONGEST_PAUSE
+                : pause.multipliedBy(2);
+      }
+    }
+  }
+
+  private static String deniedHint(String call) {
+    if (call.startsWith("identitystore:")) {
+      return "allow identitystore:GetUserId on the identity store to Portcullis's AWS principal";
+    }
+    if (call.contains("Creation") || call.contains("CreateAccountAssignment")) {
+      return "allow sso:CreateAccountAssignment and sso:DescribeAccountAssignmentCreationStatus on"
+          + " the instance, the permission set and the account to Portcullis's AWS principal (the"
+          + " first assignment of a permission set in an account also provisions its role there,"
+          + " which needs the IAM permissions listed in the documentation)";
+    }
+    if (call.contains("Deletion") || call.contains("DeleteAccountAssignment")) {
+      return "allow sso:DeleteAccountAssignment and sso:DescribeAccountAssignmentDeletionStatus on"
+          + " the instance, the permission set and the account to Portcullis's AWS principal";
+    }
+    return "allow "
+        + call
+        + " on the instance and the permission set to Portcullis's AWS principal";
+  }
+
+  private static String human(Duration d) {
+    long minutes = d.toMinutes();
+    if (minutes % 60 == 0) {
+      return (minutes / 60) + " h";
+    }
+    return minutes >= 60 ? (minutes / 60) + " h " + (minutes % 60) + " min" : minutes + " min";
+  }
+
+  private void requireConfigured() throws ProviderException {
+    if (!configured()) {
+      throw new ProviderException(
+          Kind.PERMANENT, "provider '" + KIND + "' is not configured: " + configurationHint());
+    }
+  }
+}

@@ -38,6 +38,10 @@ fault-test: ## Kill -9 the grant engine at its fault points FAULT_ITERATIONS tim
 	$(MVN) $(MVNFLAGS) verify -DskipITs=false -DskipUTs=true -Dspotless.check.skip=true \
 	  -Dit.test=GrantCrashIT -Dfault.iterations=$(FAULT_ITERATIONS)
 
+.PHONY: test-live
+test-live: ## Run the provider contract suites against real Vault / AWS / PostgreSQL when configured (see src/docs/providers.md); skips each with a message otherwise
+	$(MVN) $(MVNFLAGS) verify -DskipITs=false -DskipUTs=true -Dspotless.check.skip=true -Dit.test='*LiveIT'
+
 .PHONY: policy-test
 policy-test: $(APP_JAR) ## Load policies/ and run the policy tests in policies/tests, printing a pass/fail table
 	$(JAVA) -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \

@@ -1,0 +1,186 @@
+package io.portcullis.provider;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.portcullis.provider.aws.FakeAwsResource;
+import io.portcullis.provider.vault.FakeVaultResource;
+import io.portcullis.testing.StubProviderServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The canary test of the Vault and AWS providers, through the whole application: every provider
+ * kind activates a grant, hands out its credential, and revokes it at expiry against a stub that
+ * speaks the service's real wire protocol and whose secrets (and Portcullis's own Vault token and
+ * AWS keys) all carry a canary; some calls fail with the canary in the error bodies. Then the logs,
+ * the audit ledger, the grant rows, the notifications, the metrics and every API answer except the
+ * one-time credential are searched for it.
+ */
+@QuarkusTest
+@TestProfile(AllProvidersSecretHygieneTest.Profile.class)
+class AllProvidersSecretHygieneTest {
+
+  static final String CANARY = StubProviderServer.CANARY;
+  static final Path LOG = Path.of("target/provider-hygiene-test.log");
+
+  /** The providers against their fakes, with the policies that name every kind. */
+  public static class Profile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.ofEntries(
+          Map.entry("portcullis.policy.dir", "src/test/resources/policies-providers"),
+          Map.entry("portcullis.grants.poll-interval", "PT0.2S"),
+          Map.entry("portcullis.grants.activation.initial-backoff", "PT0.2S"),
+          Map.entry("portcullis.grants.activation.max-attempts", "2"),
+          Map.entry("portcullis.grants.metrics-refresh", "PT0.2S"),
+          Map.entry("quarkus.log.file.enabled", "true"),
+          Map.entry("quarkus.log.file.path", LOG.toString()),
+          Map.entry("quarkus.log.file.level", "ALL"),
+          Map.entry("quarkus.log.category.\"io.portcullis\".level", "DEBUG"));
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+      return List.of(
+          new TestResourceEntry(FakeVaultResource.class),
+          new TestResourceEntry(FakeAwsResource.class));
+    }
+  }
+
+  @Inject DataSource dataSource;
+
+  final List<String> answers = new ArrayList<>();
+
+  RequestSpecification alice() {
+    return given().auth().preemptive().basic("alice", "alice").contentType("application/json");
+  }
+
+  Response keep(Response r) {
+    answers.add(r.asString());
+    return r;
+  }
+
+  String grant(String entitlement, String duration) {
+    Response r =
+        keep(
+            alice()
+                .body(
+                    "{\"entitlements\":[\""
+                        + entitlement
+                        + "\"],\"duration\":\""
+                        + duration
+                        + "\",\"justification\":\"hygiene test\"}")
+                .post("/api/v1/requests"));
+    assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+    return r.path("grants[0]");
+  }
+
+  String awaitState(String grant, String... states) {
+    String[] state = new String[1];
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Response g = keep(alice().get("/api/v1/grants/" + grant));
+              state[0] = g.path("state");
+              return List.of(states).contains(state[0]);
+            });
+    return state[0];
+  }
+
+  String text(String sql) throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.append(rs.getString(1)).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  @Test
+  void noCanaryLeavesTheCredentialItBelongsTo() throws Exception {
+    // every kind: issue, hand out once, revoke at expiry
+    for (String entitlement :
+        List.of(
+            "h-vault-db",
+            "h-vault-db-wrapped",
+            "h-vault-token",
+            "h-aws-sts",
+            "h-aws-identity-center",
+            "h-aws-iam-group")) {
+      String g = grant(entitlement, "PT3S");
+      assertThat(awaitState(g, "ACTIVE", "ACTIVATION_FAILED")).as(entitlement).isEqualTo("ACTIVE");
+      Response credential = alice().get("/api/v1/grants/" + g + "/credential");
+      assertThat(credential.statusCode())
+          .as(entitlement + ": " + credential.asString())
+          .isEqualTo(200);
+      if (entitlement.startsWith("h-vault") || entitlement.equals("h-aws-sts")) {
+        assertThat(credential.asString())
+            .as(entitlement + " hands out its secret")
+            .contains(CANARY);
+      }
+      assertThat(awaitState(g, "REVOKED", "IRREVOCABLE")).as(entitlement).isEqualTo("REVOKED");
+    }
+    // failures whose error bodies carry the canary (and Portcullis's own token or keys)
+    FakeVaultResource.echoSecretsInErrors(true);
+    try {
+      String g = grant("h-vault-missing", "PT1H");
+      assertThat(awaitState(g, "ACTIVATION_FAILED")).isEqualTo("ACTIVATION_FAILED");
+    } finally {
+      FakeVaultResource.echoSecretsInErrors(false);
+    }
+    FakeAwsResource.denyStsWithCanary();
+    try {
+      String g = grant("h-aws-sts", "PT1H");
+      assertThat(awaitState(g, "ACTIVATION_FAILED")).isEqualTo("ACTIVATION_FAILED");
+      keep(alice().get("/api/v1/grants/" + g + "/credential"));
+    } finally {
+      FakeAwsResource.healthy();
+    }
+    keep(alice().get("/api/v1/grants?limit=200"));
+    keep(
+        given()
+            .auth()
+            .preemptive()
+            .basic("admin", "admin")
+            .get("/api/v1/grants?view=all&limit=200"));
+    keep(RestAssured.get("/q/health/ready"));
+
+    assertThat(text("select targets::text || details::text || actor_subject from audit_event"))
+        .as("audit ledger")
+        .doesNotContain(CANARY);
+    assertThat(
+            text(
+                "select coalesce(handle::text, '') || coalesce(last_error, '') ||"
+                    + " provider_params::text from access_grant"))
+        .as("grant rows")
+        .doesNotContain(CANARY);
+    assertThat(text("select payload::text from notification_event")).doesNotContain(CANARY);
+    assertThat(RestAssured.get("/q/metrics").asString()).as("metrics").doesNotContain(CANARY);
+    assertThat(String.join("\n", answers)).as("API answers").doesNotContain(CANARY);
+    String log = Files.readString(LOG);
+    assertThat(log).as("log").contains("io.portcullis.grant.GrantEngine").doesNotContain(CANARY);
+  }
+}

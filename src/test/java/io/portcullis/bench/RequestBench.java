@@ -208,7 +208,7 @@ final class RequestBench {
               .header("Content-Type", "application/json")
               .POST(
                   HttpRequest.BodyPublishers.ofString(
-                      "{\"entitlements\":[\"demo-ssh-ops\"],\"duration\":\"PT1H\",\"justification\":\"benchmarking the broker\"}"))
+                      "{\"entitlements\":[\"demo-ssh-ops\"],\"duration\":\"PT1H\",\"justification\":\"benchmarking the broker\",\"inputs\":{\"publicKey\":\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMj8V9NjcTNjy1bm+UNKpDMto5yKda/6xf5zNtskFXI+ alice@laptop\"}}"))
               .build();
       inflight.add(
           http.sendAsync(submit, HttpResponse.BodyHandlers.ofString())

@@ -86,8 +86,10 @@ class CredentialSealerTest {
     byte[] generated =
         CredentialSealer.loadKey(new Keys(Optional.empty(), Optional.of("k.key"), true), dir);
     assertThat(generated).hasSize(32);
-    assertThat(Files.getPosixFilePermissions(dir.resolve("k.key")).toString())
-        .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("k.key")))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     assertThat(
             CredentialSealer.loadKey(new Keys(Optional.empty(), Optional.of("k.key"), false), dir))
         .isEqualTo(generated);

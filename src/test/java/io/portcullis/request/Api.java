@@ -29,6 +29,10 @@ final class Api {
     return given().auth().oauth2(Tokens.sign(claims)).contentType("application/json");
   }
 
+  /** A real OpenSSH public key (test only), for entitlements of the ssh provider. */
+  static final String PUBLIC_KEY =
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMj8V9NjcTNjy1bm+UNKpDMto5yKda/6xf5zNtskFXI+ alice@laptop";
+
   static Response submit(
       RequestSpecification who, String entitlement, String duration, String justification) {
     return who.body(
@@ -38,7 +42,11 @@ final class Api {
                 + duration
                 + "\",\"justification\":\""
                 + justification
-                + "\"}")
+                + "\""
+                + (entitlement.contains("ssh")
+                    ? ",\"inputs\":{\"publicKey\":\"" + PUBLIC_KEY + "\"}"
+                    : "")
+                + "}")
         .post("/api/v1/requests");
   }
 

@@ -74,6 +74,9 @@ class RequestPagesTest {
             .formParam("entitlement", "demo-ssh-ops")
             .formParam("duration", "PT1H")
             .formParam("justification", "rotating the ops keys")
+            .formParam(
+                "input.publicKey",
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMj8V9NjcTNjy1bm+UNKpDMto5yKda/6xf5zNtskFXI+ alice@laptop")
             .post("/ui/requests");
     assertThat(submitted.statusCode()).isEqualTo(303);
     String location = submitted.getHeader("Location");

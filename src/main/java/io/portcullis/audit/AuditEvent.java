@@ -16,9 +16,21 @@ import java.util.regex.Pattern;
  * @param targets ids of the objects concerned by kind, e.g. {@code request -> 4f…}
  * @param details anything else worth keeping, as JSON values (strings, integers, booleans, null,
  *     lists and maps of those); never a secret
+ * @param context who, how and from where, when the caller knows better than the ledger (null: the
+ *     ledger takes it from the HTTP request being served, or records a system event)
  */
 public record AuditEvent(
-    String type, String actorSubject, Map<String, String> targets, Map<String, Object> details) {
+    String type,
+    String actorSubject,
+    Map<String, String> targets,
+    Map<String, Object> details,
+    AuditContext context) {
+
+  /** An event whose context the ledger works out itself. */
+  public AuditEvent(
+      String type, String actorSubject, Map<String, String> targets, Map<String, Object> details) {
+    this(type, actorSubject, targets, details, null);
+  }
 
   static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
   static final Pattern TARGET_KIND = Pattern.compile("[a-z][a-zA-Z0-9_]{0,63}");

@@ -13,21 +13,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How an event is hashed into the chain (format version 1):
+ * How an event is hashed into the chain.
+ *
+ * <p>Format 2 (every event written since the context was added):
  *
  * <pre>
  * hash = lowercase hex of SHA-256( UTF-8(prevHash) || UTF-8(canonical JSON of
- *   {"actor":…, "details":{…}, "occurredAt":"yyyy-MM-ddTHH:mm:ss.SSSSSSZ", "prevHash":…,
- *    "seq":n, "targets":{…}, "type":…, "v":1}) )
+ *   {"actor":{"auth":{"acr":…,"amr":[…],"method":…},"name":…,"subject":…}, "details":{…},
+ *    "occurredAt":"yyyy-MM-ddTHH:mm:ss.SSSSSSZ", "policyVersion":…, "prevHash":…, "requestId":…,
+ *    "seq":n, "source":{"address":"hmac-sha256:…","userAgent":…}, "targets":{…}, "type":…,
+ *    "v":2}) )
  * </pre>
  *
- * The genesis {@code prevHash} is 64 zeros. Canonical JSON is described in {@link CanonicalJson}.
- * Anyone can recompute a hash from an exported event with this description alone.
+ * Format 1 (the first releases): the same without {@code policyVersion}, {@code requestId} and
+ * {@code source}, with {@code "actor"} the subject string and {@code "v":1}. An absent value is
+ * JSON {@code null}; {@code auth} and {@code source} are {@code {}} for system events. The genesis
+ * {@code prevHash} is 64 zeros. Canonical JSON is described in {@link CanonicalJson}. Anyone can
+ * recompute a hash from an exported event with this description alone.
  */
 public final class AuditHashing {
 
   public static final String GENESIS = "0".repeat(64);
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -43,7 +50,7 @@ public final class AuditHashing {
       Map<String, Object> details,
       String prevHash) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("v", FORMAT_VERSION);
+    body.put("v", 1);
     body.put("seq", seq);
     body.put("occurredAt", formatTime(occurredAt));
     body.put("type", type);
@@ -54,7 +61,55 @@ public final class AuditHashing {
     return CanonicalJson.write(body);
   }
 
-  /** The hash of a record's content chained to {@code prevHash}. */
+  /** The canonical JSON of a format 2 record (without the previous hash prefix). */
+  public static String canonicalBody(
+      long seq,
+      Instant occurredAt,
+      String type,
+      String actorSubject,
+      Map<String, String> targets,
+      Map<String, Object> details,
+      AuditContext context,
+      String prevHash) {
+    if (context == null) {
+      return canonicalBody(seq, occurredAt, type, actorSubject, targets, details, prevHash);
+    }
+    Map<String, Object> actor = new LinkedHashMap<>();
+    actor.put("subject", actorSubject);
+    actor.put("name", context.actorName());
+    actor.put("auth", context.auth());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("v", 2);
+    body.put("seq", seq);
+    body.put("occurredAt", formatTime(occurredAt));
+    body.put("type", type);
+    body.put("actor", actor);
+    body.put("targets", targets);
+    body.put("details", details);
+    body.put("policyVersion", context.policyVersion());
+    body.put("requestId", context.requestId());
+    body.put("source", context.source());
+    body.put("prevHash", prevHash);
+    return CanonicalJson.write(body);
+  }
+
+  /** The hash of a format 2 record chained to {@code prevHash} (format 1 without a context). */
+  public static String hash(
+      long seq,
+      Instant occurredAt,
+      String type,
+      String actorSubject,
+      Map<String, String> targets,
+      Map<String, Object> details,
+      AuditContext context,
+      String prevHash) {
+    return sha256Hex(
+        prevHash
+            + canonicalBody(
+                seq, occurredAt, type, actorSubject, targets, details, context, prevHash));
+  }
+
+  /** The hash of a format 1 record's content chained to {@code prevHash}. */
   public static String hash(
       long seq,
       Instant occurredAt,
@@ -67,7 +122,7 @@ public final class AuditHashing {
     return sha256Hex(prevHash + body);
   }
 
-  /** Recomputes the hash a record should carry. */
+  /** Recomputes the hash a record should carry, in its format. */
   public static String expectedHash(AuditRecord r) {
     return hash(
         r.seq(),
@@ -76,6 +131,7 @@ public final class AuditHashing {
         r.actorSubject(),
         r.targets(),
         r.details(),
+        r.context(),
         r.prevHash());
   }
 

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.platform.json.CanonicalJson;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,10 +44,44 @@ public class AuditLog {
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
 
-  private final DataSource dataSource;
+  private static final Logger SIEM = Logger.getLogger("portcullis.audit");
+  private static final Object SIEM_KEY = new Object();
 
-  AuditLog(DataSource dataSource) {
+  private final DataSource dataSource;
+  private final Instance<AuditContextSource> contexts;
+  private final TransactionSynchronizationRegistry transactions;
+  private final AuditConfig config;
+
+  AuditLog(
+      DataSource dataSource,
+      Instance<AuditContextSource> contexts,
+      TransactionSynchronizationRegistry transactions,
+      AuditConfig config) {
     this.dataSource = dataSource;
+    this.contexts = contexts;
+    this.transactions = transactions;
+    this.config = config;
+  }
+
+  /**
+   * The context an event is recorded with: its own, else the HTTP request's, else a system context;
+   * the policy version named in its details wins over the one in force.
+   */
+  private AuditContext contextOf(AuditEvent event) {
+    AuditContext c = event.context();
+    AuditContextSource source = contexts.isResolvable() ? contexts.get() : null;
+    if (c == null) {
+      c =
+          source == null
+              ? AuditContext.system(null)
+              : source.current().orElseGet(() -> AuditContext.system(source.policyVersion()));
+    }
+    if (event.details().get("policyVersion") instanceof String v && !v.isBlank()) {
+      c = c.withPolicyVersion(v);
+    } else if (c.policyVersion() == null && source != null) {
+      c = c.withPolicyVersion(source.policyVersion());
+    }
+    return c;
   }
 
   /** The audit ledger could not be written; the caller's change is rolled back with it. */
@@ -98,10 +136,13 @@ public class AuditLog {
       try (PreparedStatement ps =
           c.prepareStatement(
               "insert into audit_event (seq, occurred_at, event_type, actor_subject, targets,"
-                  + " details, prev_hash, hash) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)")) {
+                  + " details, prev_hash, hash, format, actor_name, actor_auth, policy_version,"
+                  + " request_id, source) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, 2, ?,"
+                  + " ?::jsonb, ?, ?, ?::jsonb)")) {
         OffsetDateTime time = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
         for (AuditEvent event : events) {
           seq++;
+          AuditContext context = contextOf(event);
           String hash =
               AuditHashing.hash(
                   seq,
@@ -110,6 +151,7 @@ public class AuditLog {
                   event.actorSubject(),
                   event.targets(),
                   event.details(),
+                  context,
                   prevHash);
           ps.setLong(1, seq);
           ps.setObject(2, time);
@@ -119,6 +161,11 @@ public class AuditLog {
           ps.setString(6, CanonicalJson.write(event.details()));
           ps.setString(7, prevHash);
           ps.setString(8, hash);
+          ps.setString(9, context.actorName());
+          ps.setString(10, CanonicalJson.write(context.auth()));
+          ps.setString(11, context.policyVersion());
+          ps.setString(12, context.requestId());
+          ps.setString(13, CanonicalJson.write(context.source()));
           ps.addBatch();
           records.add(
               new AuditRecord(
@@ -129,7 +176,8 @@ public class AuditLog {
                   event.targets(),
                   event.details(),
                   prevHash,
-                  hash));
+                  hash,
+                  context));
           prevHash = hash;
         }
         ps.executeBatch();
@@ -140,6 +188,7 @@ public class AuditLog {
         ps.setString(2, prevHash);
         ps.executeUpdate();
       }
+      streamAfterCommit(records);
       return records;
     } catch (SQLException e) {
       SQLException cause = e.getNextException() != null ? e.getNextException() : e;
@@ -150,36 +199,89 @@ public class AuditLog {
     }
   }
 
+  /** The columns {@link #record(ResultSet)} reads, in its order. */
+  public static final String COLUMNS =
+      "seq, occurred_at, event_type, actor_subject, targets::text, details::text, prev_hash,"
+          + " hash, format, actor_name, actor_auth::text, policy_version, request_id,"
+          + " source::text";
+
+  /** A record from a row of {@link #COLUMNS}. */
+  public static AuditRecord record(ResultSet rs) throws SQLException {
+    try {
+      AuditContext context =
+          rs.getInt(9) == 1
+              ? null
+              : new AuditContext(
+                  rs.getString(10),
+                  rs.getString(11) == null ? Map.of() : JSON.readValue(rs.getString(11), OBJECT),
+                  rs.getString(12),
+                  rs.getString(13),
+                  rs.getString(14) == null ? Map.of() : JSON.readValue(rs.getString(14), STRINGS));
+      return new AuditRecord(
+          rs.getLong(1),
+          rs.getObject(2, OffsetDateTime.class).toInstant(),
+          rs.getString(3),
+          rs.getString(4),
+          JSON.readValue(rs.getString(5), STRINGS),
+          JSON.readValue(rs.getString(6), OBJECT),
+          rs.getString(7),
+          rs.getString(8),
+          context);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The SIEM stream: once the transaction has committed, each of its events becomes one JSON log
+   * line on the category {@code portcullis.audit} (route it to your SIEM). Nothing is written for a
+   * transaction that rolls back.
+   */
+  private void streamAfterCommit(List<AuditRecord> records) {
+    if (!config.siemLog() || !SIEM.isInfoEnabled()) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    List<AuditRecord> pending = (List<AuditRecord>) transactions.getResource(SIEM_KEY);
+    if (pending == null) {
+      List<AuditRecord> fresh = new ArrayList<>();
+      transactions.putResource(SIEM_KEY, fresh);
+      transactions.registerInterposedSynchronization(
+          new Synchronization() {
+            @Override
+            public void beforeCompletion() {}
+
+            @Override
+            public void afterCompletion(int status) {
+              if (status == Status.STATUS_COMMITTED) {
+                for (AuditRecord r : fresh) {
+                  SIEM.info(AuditJson.line(r));
+                }
+              }
+            }
+          });
+      pending = fresh;
+    }
+    pending.addAll(records);
+  }
+
   /** Reads the ledger from {@code fromSeq} on, in seq order, in one repeatable snapshot. */
   @Transactional(Transactional.TxType.REQUIRED)
   public void read(long fromSeq, long limit, Consumer<AuditRecord> sink) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "select seq, occurred_at, event_type, actor_subject, targets::text,"
-                    + " details::text, prev_hash, hash from audit_event where seq >= ?"
-                    + " order by seq limit ?")) {
+                "select " + COLUMNS + " from audit_event where seq >= ? order by seq limit ?")) {
       ps.setFetchSize(1_000);
       ps.setLong(1, fromSeq);
       ps.setLong(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          sink.accept(
-              new AuditRecord(
-                  rs.getLong(1),
-                  rs.getObject(2, OffsetDateTime.class).toInstant(),
-                  rs.getString(3),
-                  rs.getString(4),
-                  JSON.readValue(rs.getString(5), STRINGS),
-                  JSON.readValue(rs.getString(6), OBJECT),
-                  rs.getString(7),
-                  rs.getString(8)));
+          sink.accept(record(rs));
         }
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Reading the audit ledger failed: " + e.getSQLState(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

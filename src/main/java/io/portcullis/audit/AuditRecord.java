@@ -11,6 +11,7 @@ import java.util.Map;
  * @param prevHash hash of the event before (64 zeros for the first)
  * @param hash SHA-256 over {@code prevHash} and the canonical JSON of this record; see {@link
  *     AuditHashing}
+ * @param context who, how and where (format 2); null for events written in format 1
  */
 public record AuditRecord(
     long seq,
@@ -20,4 +21,24 @@ public record AuditRecord(
     Map<String, String> targets,
     Map<String, Object> details,
     String prevHash,
-    String hash) {}
+    String hash,
+    AuditContext context) {
+
+  /** A record in format 1 (no context), as the first releases wrote them. */
+  public AuditRecord(
+      long seq,
+      Instant occurredAt,
+      String type,
+      String actorSubject,
+      Map<String, String> targets,
+      Map<String, Object> details,
+      String prevHash,
+      String hash) {
+    this(seq, occurredAt, type, actorSubject, targets, details, prevHash, hash, null);
+  }
+
+  /** The hash format: 1 without a context, 2 with one. */
+  public int format() {
+    return context == null ? 1 : 2;
+  }
+}

@@ -57,7 +57,9 @@ class ProdProfileIT {
         "PORTCULLIS_OIDC_CLIENT_SECRET",
         "secret",
         "PORTCULLIS_GRANTS_CREDENTIAL_KEY",
-        "cHJvZC1wcm9maWxlLWl0LWtleS0zMi1ieXRlcy0hISE=");
+        "cHJvZC1wcm9maWxlLWl0LWtleS0zMi1ieXRlcy0hISE=",
+        "PORTCULLIS_AUDIT_HMAC_KEY",
+        "cHJvZC1wcm9maWxlLWl0LWF1ZGl0LWhtYWMta2V5ISE=");
   }
 
   @Test

@@ -96,6 +96,26 @@ public final class SafetyRules {
                   + " PORTCULLIS_GRANTS_CREDENTIAL_KEY to 32 random bytes in base64 (head -c 32"
                   + " /dev/urandom | base64), the same on every replica"));
     }
+    boolean hmacKeySet =
+        value(config, "portcullis.audit.hmac-key").filter(v -> !v.isEmpty()).isPresent()
+            || value(config, "portcullis.audit.hmac-key-file")
+                .filter(v -> !v.isEmpty())
+                .isPresent();
+    if (!hmacKeySet) {
+      violations.add(
+          new Violation(
+              "portcullis.audit.hmac-key",
+              "no key for the HMACs that keep personal values (source addresses) out of the audit"
+                  + " ledger; set PORTCULLIS_AUDIT_HMAC_KEY to 32 random bytes in base64, the same"
+                  + " on every replica and kept as long as the ledger"));
+    }
+    if (isTrue(config, "portcullis.audit.generate-hmac-key")) {
+      violations.add(
+          new Violation(
+              "portcullis.audit.generate-hmac-key",
+              "a key generated on one replica would make its HMACs differ from the others'; remove"
+                  + " the setting and give every replica the same key"));
+    }
     if (isTrue(config, "portcullis.grants.credential.generate-key")) {
       violations.add(
           new Violation(

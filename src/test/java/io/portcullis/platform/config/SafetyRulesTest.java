@@ -17,6 +17,7 @@ class SafetyRulesTest {
     c.put("quarkus.quartz.clustered", "true");
     c.put("portcullis.vault.tls.verify", "true");
     c.put("portcullis.grants.credential.key", "cHJvZC1wcm9maWxlLWl0LWtleS0zMi1ieXRlcy0hISE=");
+    c.put("portcullis.audit.hmac-key", "cHJvZC1wcm9maWxlLWl0LWF1ZGl0LWhtYWMta2V5ISE=");
     return c;
   }
 
@@ -47,6 +48,7 @@ class SafetyRulesTest {
             new Case("quarkus.quartz.clustered", "false"),
             new Case("portcullis.grants.credential.generate-key", "true"),
             new Case("portcullis.providers.ssh.generate-ca", "true"),
+            new Case("portcullis.audit.generate-hmac-key", "true"),
             new Case("portcullis.grants.fault.point", "after-claim"))) {
       Map<String, String> c = safe();
       c.put(k.property(), k.value());

@@ -1,0 +1,109 @@
+package io.portcullis.audit;
+
+import io.portcullis.platform.json.Sha256;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Personal values that must stay matchable (the source address of an API call) are written to the
+ * ledger as {@code hmac-sha256:<key id>:<hex>}: the same input always gives the same value under
+ * one key, so an auditor can still search for an address (the search computes the HMAC), but the
+ * ledger, its exports and the SIEM stream never hold the address itself.
+ */
+@ApplicationScoped
+public class AuditHmac {
+
+  static final String PREFIX = "hmac-sha256:";
+
+  private final byte[] key;
+  private final String keyId;
+
+  AuditHmac(AuditConfig config, @ConfigProperty(name = "portcullis.data-dir") String dataDir) {
+    this.key = loadKey(config, Path.of(dataDir));
+    this.keyId =
+        Sha256.hex("portcullis-audit-hmac-key:" + Base64.getEncoder().encodeToString(key))
+            .substring(0, 8);
+  }
+
+  /** The HMAC of {@code value} as stored, or null for null. */
+  public String of(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return PREFIX
+          + keyId
+          + ":"
+          + HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+    }
+  }
+
+  static byte[] loadKey(AuditConfig c, Path dataDir) {
+    if (c.hmacKey().filter(k -> !k.isBlank()).isPresent()) {
+      return decode(c.hmacKey().get(), "portcullis.audit.hmac-key");
+    }
+    if (c.hmacKeyFile().filter(k -> !k.isBlank()).isPresent()) {
+      Path file = dataDir.resolve(c.hmacKeyFile().get());
+      try {
+        if (!Files.exists(file)) {
+          if (!c.generateHmacKey()) {
+            throw new IllegalStateException(
+                "portcullis.audit.hmac-key-file names "
+                    + file
+                    + ", which does not exist; create it with 'head -c 32 /dev/urandom | base64 > "
+                    + file
+                    + "'");
+          }
+          byte[] fresh = new byte[32];
+          new SecureRandom().nextBytes(fresh);
+          Files.createDirectories(file.toAbsolutePath().getParent());
+          Files.writeString(
+              file,
+              Base64.getEncoder().encodeToString(fresh) + "\n",
+              StandardOpenOption.CREATE_NEW);
+          try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+          } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+          }
+        }
+        return decode(Files.readString(file).strip(), "the key file " + file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read the audit HMAC key file " + file, e);
+      }
+    }
+    throw new IllegalStateException(
+        "No audit HMAC key: set portcullis.audit.hmac-key (PORTCULLIS_AUDIT_HMAC_KEY, 32 random"
+            + " bytes in base64) or portcullis.audit.hmac-key-file");
+  }
+
+  private static byte[] decode(String base64, String where) {
+    byte[] raw;
+    try {
+      raw = Base64.getDecoder().decode(base64.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(where + " is not base64");
+    }
+    if (raw.length < 32) {
+      throw new IllegalStateException(where + " must hold at least 32 bytes in base64");
+    }
+    return raw;
+  }
+}

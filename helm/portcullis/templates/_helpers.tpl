@@ -115,6 +115,7 @@ would switch Portcullis to demo or unsafe settings.
   "PORTCULLIS_GRANTS_CREDENTIAL_KEY" "PORTCULLIS_GRANTS_CREDENTIAL_KEY_FILE"
   "PORTCULLIS_GRANTS_CREDENTIAL_GENERATE_KEY" "PORTCULLIS_GRANTS_FAULT_POINT"
   "PORTCULLIS_PROVIDERS_SSH_GENERATE_CA"
+  "PORTCULLIS_AUDIT_HMAC_KEY" "PORTCULLIS_AUDIT_HMAC_KEY_FILE" "PORTCULLIS_AUDIT_GENERATE_HMAC_KEY"
   | toJson }}
 {{- end }}
 
@@ -133,6 +134,9 @@ Checks the values that the schema cannot express, and fails the render with a cl
 {{- end }}
 {{- if not .Values.grants.credentialKey.existingSecret }}
 {{- fail "grants.credentialKey.existingSecret is required: the name of a Secret holding the key that seals credentials until their requester takes them, the same for every replica (kubectl create secret generic portcullis-credential-key --from-literal=key=$(head -c 32 /dev/urandom | base64))" }}
+{{- end }}
+{{- if not .Values.audit.hmacKey.existingSecret }}
+{{- fail "audit.hmacKey.existingSecret is required: the name of a Secret holding the key of the HMACs that keep client addresses out of the audit ledger, the same for every replica and kept as long as the ledger (kubectl create secret generic portcullis-audit-hmac --from-literal=key=$(head -c 32 /dev/urandom | base64))" }}
 {{- end }}
 {{- if not .Values.oidc.issuer }}
 {{- fail "oidc.issuer is required: the issuer URL of the OpenID Connect provider" }}

@@ -158,7 +158,7 @@ class AuditSearchTest {
     try {
       long requests = rows("select count(*) from access_request");
       long events = rows("select count(*) from audit_event");
-      as("alice")
+      engineer()
           .body(
               "{\"entitlements\":[\"demo-db-admin\"],\"duration\":\"PT1H\","
                   + "\"justification\":\"fixing a broken migration\"}")

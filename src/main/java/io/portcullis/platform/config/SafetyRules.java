@@ -109,6 +109,28 @@ public final class SafetyRules {
                   + " ledger; set PORTCULLIS_AUDIT_HMAC_KEY to 32 random bytes in base64, the same"
                   + " on every replica and kept as long as the ledger"));
     }
+    boolean signingKeySet =
+        value(config, "portcullis.audit.signing-key").filter(v -> !v.isEmpty()).isPresent()
+            || value(config, "portcullis.audit.signing-key-file")
+                .filter(v -> !v.isEmpty())
+                .isPresent();
+    if (!signingKeySet) {
+      violations.add(
+          new Violation(
+              "portcullis.audit.signing-key",
+              "no Ed25519 key signs the audit ledger's checkpoints, so nothing vouches for the"
+                  + " record; set PORTCULLIS_AUDIT_SIGNING_KEY to a PKCS#8 key (openssl genpkey"
+                  + " -algorithm ed25519) or portcullis.audit.signing-key-file, the same on every"
+                  + " replica"));
+    }
+    if (isTrue(config, "portcullis.audit.generate-signing-key")) {
+      violations.add(
+          new Violation(
+              "portcullis.audit.generate-signing-key",
+              "each replica would generate and sign with a key of its own, and auditors would not"
+                  + " know which public key to trust; remove the setting and give every replica the"
+                  + " same key"));
+    }
     if (isTrue(config, "portcullis.audit.generate-hmac-key")) {
       violations.add(
           new Violation(

@@ -37,6 +37,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.identitystore.IdentitystoreClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityRequest;
@@ -108,7 +109,8 @@ public class AwsClients {
     STS("sts", "endpoints.sts"),
     IAM("iam", "endpoints.iam"),
     SSO_ADMIN("sso-admin", "endpoints.sso-admin"),
-    IDENTITY_STORE("identity-store", "endpoints.identity-store");
+    IDENTITY_STORE("identity-store", "endpoints.identity-store"),
+    S3("s3", "endpoints.s3");
 
     final String label;
     final String property;
@@ -129,6 +131,7 @@ public class AwsClients {
   private volatile IamClient iam;
   private volatile SsoAdminClient ssoAdmin;
   private volatile IdentitystoreClient identityStore;
+  private volatile S3Client s3;
 
   @Inject
   AwsClients(AwsConfig config) {
@@ -194,6 +197,7 @@ public class AwsClients {
           case IAM -> config.endpoints().iam();
           case SSO_ADMIN -> config.endpoints().ssoAdmin();
           case IDENTITY_STORE -> config.endpoints().identityStore();
+          case S3 -> config.endpoints().s3();
         };
     String v = value.map(String::trim).filter(x -> !x.isEmpty()).orElse(null);
     if (v == null) {
@@ -276,6 +280,22 @@ public class AwsClients {
           identityStore = build(IdentitystoreClient.builder(), Service.IDENTITY_STORE).build();
         }
         c = identityStore;
+      }
+    }
+    return c;
+  }
+
+  S3Client s3() throws ProviderException {
+    S3Client c = s3;
+    if (c == null) {
+      synchronized (this) {
+        if (s3 == null) {
+          s3 =
+              build(S3Client.builder(), Service.S3)
+                  .forcePathStyle(config.s3().forcePathStyle())
+                  .build();
+        }
+        c = s3;
       }
     }
     return c;
@@ -505,10 +525,12 @@ public class AwsClients {
     closeQuietly(iam, IamClient::close);
     closeQuietly(ssoAdmin, SsoAdminClient::close);
     closeQuietly(identityStore, IdentitystoreClient::close);
+    closeQuietly(s3, S3Client::close);
     sts = null;
     iam = null;
     ssoAdmin = null;
     identityStore = null;
+    s3 = null;
     if (http != null) {
       closeQuietly(http, SdkHttpClient::close);
       http = null;

@@ -7,9 +7,10 @@ import java.util.Optional;
 
 /**
  * Deployment configuration of the AWS providers ({@code aws-sts}, {@code aws-identity-center},
- * {@code aws-iam-group}); environment variables {@code PORTCULLIS_AWS_*}. Credentials are never
- * configured here: they come from the AWS SDK's default chain (environment, system properties, web
- * identity / IRSA, profile, container, instance metadata).
+ * {@code aws-iam-group}) and of the S3 audit archive; environment variables {@code
+ * PORTCULLIS_AWS_*}. Credentials are never configured here: they come from the AWS SDK's default
+ * chain (environment, system properties, web identity / IRSA, profile, container, instance
+ * metadata).
  */
 @ConfigMapping(prefix = "portcullis.aws")
 public interface AwsConfig {
@@ -53,6 +54,22 @@ public interface AwsConfig {
     Optional<String> ssoAdmin();
 
     Optional<String> identityStore();
+
+    /** S3, for the audit archive ({@code portcullis.audit.archive.s3.*}). */
+    Optional<String> s3();
+  }
+
+  /** S3 client settings (the audit archive). */
+  S3 s3();
+
+  /** S3 client settings. */
+  interface S3 {
+    /**
+     * Address buckets as {@code https://endpoint/bucket/key} instead of {@code
+     * https://bucket.endpoint/key}: for S3-compatible stores and some endpoint overrides.
+     */
+    @WithDefault("false")
+    boolean forcePathStyle();
   }
 
   /** Which Identity Center instance grants are made in. */

@@ -18,6 +18,7 @@ class SafetyRulesTest {
     c.put("portcullis.vault.tls.verify", "true");
     c.put("portcullis.grants.credential.key", "cHJvZC1wcm9maWxlLWl0LWtleS0zMi1ieXRlcy0hISE=");
     c.put("portcullis.audit.hmac-key", "cHJvZC1wcm9maWxlLWl0LWF1ZGl0LWhtYWMta2V5ISE=");
+    c.put("portcullis.audit.signing-key-file", "/etc/portcullis/audit-signing.pem");
     return c;
   }
 
@@ -49,11 +50,21 @@ class SafetyRulesTest {
             new Case("portcullis.grants.credential.generate-key", "true"),
             new Case("portcullis.providers.ssh.generate-ca", "true"),
             new Case("portcullis.audit.generate-hmac-key", "true"),
+            new Case("portcullis.audit.generate-signing-key", "true"),
             new Case("portcullis.grants.fault.point", "after-claim"))) {
       Map<String, String> c = safe();
       c.put(k.property(), k.value());
       assertThat(refused(c)).as(k.toString()).containsExactly(k.property());
     }
+  }
+
+  @Test
+  void anAuditSigningKeyIsRequired() {
+    Map<String, String> c = safe();
+    c.remove("portcullis.audit.signing-key-file");
+    assertThat(refused(c)).containsExactly("portcullis.audit.signing-key");
+    c.put("portcullis.audit.signing-key", "MC4CAQAwBQYDK2VwBCIEIA...");
+    assertThat(refused(c)).isEmpty();
   }
 
   @Test

@@ -11,6 +11,8 @@ final class TestAwsConfig implements AwsConfig {
   String iam;
   String ssoAdmin;
   String identityStore;
+  String s3;
+  boolean forcePathStyle;
   Duration timeout = Duration.ofSeconds(8);
   int maxAttempts = 2;
   String instanceArn;
@@ -25,6 +27,8 @@ final class TestAwsConfig implements AwsConfig {
     c.iam = iam;
     c.ssoAdmin = ssoAdmin;
     c.identityStore = identityStore;
+    c.s3 = s3;
+    c.forcePathStyle = forcePathStyle;
     c.timeout = timeout;
     c.maxAttempts = maxAttempts;
     c.instanceArn = instanceArn;
@@ -61,7 +65,17 @@ final class TestAwsConfig implements AwsConfig {
       public Optional<String> identityStore() {
         return Optional.ofNullable(identityStore);
       }
+
+      @Override
+      public Optional<String> s3() {
+        return Optional.ofNullable(s3);
+      }
     };
+  }
+
+  @Override
+  public S3 s3() {
+    return () -> forcePathStyle;
   }
 
   @Override

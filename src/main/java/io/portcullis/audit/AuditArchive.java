@@ -1,0 +1,51 @@
+package io.portcullis.audit;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Write-once storage for the signed ledger: each span between two checkpoints is stored as one
+ * object holding its export lines (header, events, and the checkpoint that ends it), which the
+ * offline verifier checks on its own. The S3 implementation with Object Lock lives in {@code
+ * io.portcullis.provider.aws}.
+ */
+public interface AuditArchive {
+
+  /** A span of the ledger: {@code fromSeq..toSeq}, ending at the checkpoint at {@code toSeq}. */
+  record Span(long fromSeq, long toSeq) {}
+
+  /**
+   * Where and how a span was stored.
+   *
+   * @param location e.g. {@code s3://bucket/portcullis/audit/…jsonl}
+   * @param versionId the object version, when the store versions objects
+   * @param etag the store's entity tag, when it has one
+   * @param lockMode the retention mode, e.g. {@code COMPLIANCE}
+   * @param retainUntil until when the object cannot be deleted or overwritten
+   */
+  record Stored(
+      String location, String versionId, String etag, String lockMode, Instant retainUntil) {}
+
+  /** A span could not be stored; the message says why and holds no secret. */
+  final class ArchiveException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public ArchiveException(String message) {
+      super(message);
+    }
+  }
+
+  /** Whether archiving is configured (otherwise nothing is uploaded). */
+  boolean configured();
+
+  /** Where spans go, for logs, e.g. {@code s3://bucket/prefix}. */
+  String describe();
+
+  /**
+   * Stores one span, locked against deletion and overwriting.
+   *
+   * @param file the span's export lines
+   * @param sha256 base64 SHA-256 of the file, for the store to check on arrival
+   */
+  Stored store(Span span, Path file, String sha256) throws ArchiveException;
+}

@@ -1,0 +1,117 @@
+package io.portcullis.audit.verify;
+
+import io.portcullis.audit.Ed25519Keys;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The offline verifier of audit exports: needs neither the service nor its database.
+ *
+ * <pre>
+ * java -cp 'quarkus-app/app/*:quarkus-app/lib/main/*' io.portcullis.audit.verify.VerifyMain \
+ *     verify export.jsonl --public-key audit-signing.pem.pub [--public-key older.pub]…
+ * </pre>
+ *
+ * Prints {@code intact: …} and exits 0, or {@code first bad seq: n: reason} and exits 1; usage
+ * errors and unreadable files exit 2. {@code -} reads the export from standard input.
+ */
+public final class VerifyMain {
+
+  private VerifyMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    String file = null;
+    List<String> keyFiles = new ArrayList<>();
+    if (args.length == 0 || !"verify".equals(args[0])) {
+      return usage(err, args.length == 0 ? null : "unknown command '" + args[0] + "'");
+    }
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--public-key") || a.equals("-k")) {
+        if (i + 1 >= args.length) {
+          return usage(err, a + " needs a file");
+        }
+        keyFiles.add(args[++i]);
+      } else if (a.startsWith("--public-key=")) {
+        keyFiles.add(a.substring("--public-key=".length()));
+      } else if (a.startsWith("-") && !a.equals("-")) {
+        return usage(err, "unknown option " + a);
+      } else if (file == null) {
+        file = a;
+      } else {
+        return usage(err, "more than one export file given");
+      }
+    }
+    if (file == null) {
+      return usage(err, "no export file given");
+    }
+    if (keyFiles.isEmpty()) {
+      return usage(
+          err,
+          "no --public-key given: checkpoints cannot be verified without the signer's public key"
+              + " (GET /api/v1/audit/public-keys)");
+    }
+    Map<String, PublicKey> keys = new LinkedHashMap<>();
+    for (String k : keyFiles) {
+      try {
+        PublicKey p = Ed25519Keys.publicKey(Files.readString(Path.of(k)));
+        keys.put(Ed25519Keys.keyId(p), p);
+      } catch (NoSuchFileException e) {
+        err.println("error: the public key file " + k + " does not exist");
+        return 2;
+      } catch (IOException e) {
+        err.println("error: cannot read the public key file " + k + ": " + e.getMessage());
+        return 2;
+      } catch (IllegalArgumentException e) {
+        err.println("error: " + k + " is " + e.getMessage());
+        return 2;
+      }
+    }
+    try (BufferedReader in =
+        file.equals("-")
+            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+            : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+      ExportVerifier.Report r = ExportVerifier.verify(in, keys);
+      out.println(r.summary());
+      return r.intact() ? 0 : 1;
+    } catch (NoSuchFileException e) {
+      err.println("error: the export file " + file + " does not exist");
+      return 2;
+    } catch (IOException e) {
+      err.println("error: cannot read " + file + ": " + e.getMessage());
+      return 2;
+    } catch (ExportVerifier.MalformedExport e) {
+      err.println("error: " + file + " is not an audit export: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    if (problem != null) {
+      err.println("error: " + problem);
+    }
+    err.println(
+        "usage: verify <export.jsonl | -> --public-key <key.pub> [--public-key <older.pub>]...");
+    err.println(
+        "  Checks an audit export (GET /api/v1/audit/export) offline: the hash chain, every signed");
+    err.println(
+        "  checkpoint, and that nothing announced is missing. Exit 0 intact, 1 tampered, 2 usage.");
+    return 2;
+  }
+}

@@ -116,6 +116,8 @@ would switch Portcullis to demo or unsafe settings.
   "PORTCULLIS_GRANTS_CREDENTIAL_GENERATE_KEY" "PORTCULLIS_GRANTS_FAULT_POINT"
   "PORTCULLIS_PROVIDERS_SSH_GENERATE_CA"
   "PORTCULLIS_AUDIT_HMAC_KEY" "PORTCULLIS_AUDIT_HMAC_KEY_FILE" "PORTCULLIS_AUDIT_GENERATE_HMAC_KEY"
+  "PORTCULLIS_AUDIT_SIGNING_KEY" "PORTCULLIS_AUDIT_SIGNING_KEY_FILE" "PORTCULLIS_AUDIT_GENERATE_SIGNING_KEY"
+  "PORTCULLIS_AUDIT_PREVIOUS_PUBLIC_KEYS"
   | toJson }}
 {{- end }}
 
@@ -137,6 +139,17 @@ Checks the values that the schema cannot express, and fails the render with a cl
 {{- end }}
 {{- if not .Values.audit.hmacKey.existingSecret }}
 {{- fail "audit.hmacKey.existingSecret is required: the name of a Secret holding the key of the HMACs that keep client addresses out of the audit ledger, the same for every replica and kept as long as the ledger (kubectl create secret generic portcullis-audit-hmac --from-literal=key=$(head -c 32 /dev/urandom | base64))" }}
+{{- end }}
+{{- if not .Values.audit.signingKey.existingSecret }}
+{{- fail "audit.signingKey.existingSecret is required: the name of a Secret holding the Ed25519 private key (PKCS#8 PEM) that signs the audit ledger's checkpoints, the same for every replica (openssl genpkey -algorithm ed25519 -out audit-signing.pem; kubectl create secret generic portcullis-audit-signing --from-file=key=audit-signing.pem)" }}
+{{- end }}
+{{- with .Values.audit.previousPublicKeys }}
+{{- if and .existingConfigMap (not .keys) }}
+{{- fail "audit.previousPublicKeys.keys is empty: list the keys of audit.previousPublicKeys.existingConfigMap that hold the public keys (PEM) of earlier signing keys, e.g. [audit-signing-2024.pub]" }}
+{{- end }}
+{{- if and .keys (not .existingConfigMap) }}
+{{- fail "audit.previousPublicKeys.existingConfigMap is required when audit.previousPublicKeys.keys is set: the name of a ConfigMap holding the public keys of earlier signing keys (kubectl create configmap portcullis-audit-previous-keys --from-file=audit-signing-2024.pub)" }}
+{{- end }}
 {{- end }}
 {{- if not .Values.oidc.issuer }}
 {{- fail "oidc.issuer is required: the issuer URL of the OpenID Connect provider" }}

@@ -1,5 +1,6 @@
 package io.portcullis.audit;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,7 @@ import org.jboss.logging.Logger;
  * never leaves this class.
  */
 @ApplicationScoped
+@Startup // a bad key or key file stops the start, naming the property
 public class AuditSigner {
 
   private static final Logger LOG = Logger.getLogger(AuditSigner.class);

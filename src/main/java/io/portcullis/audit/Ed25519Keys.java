@@ -54,13 +54,14 @@ public final class Ed25519Keys {
    * @throws IllegalArgumentException saying what is wrong (never the key)
    */
   public static PrivateKey privateKey(String text) {
-    byte[] der = der(text, PRIVATE);
     try {
-      return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
+      return KeyFactory.getInstance("Ed25519")
+          .generatePrivate(new PKCS8EncodedKeySpec(der(text, PRIVATE)));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "not an Ed25519 private key in PKCS#8 (make one with 'openssl genpkey -algorithm"
-              + " ed25519')");
+          "not an Ed25519 private key in PKCS#8"
+              + (e instanceof IllegalArgumentException ? " (" + e.getMessage() + ")" : "")
+              + "; make one with 'openssl genpkey -algorithm ed25519'");
     }
   }
 
@@ -70,12 +71,14 @@ public final class Ed25519Keys {
    * @throws IllegalArgumentException saying what is wrong
    */
   public static PublicKey publicKey(String text) {
-    byte[] der = der(text, PUBLIC);
     try {
-      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+      return KeyFactory.getInstance("Ed25519")
+          .generatePublic(new X509EncodedKeySpec(der(text, PUBLIC)));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "not an Ed25519 public key (make one with 'openssl pkey -in key.pem -pubout')");
+          "not an Ed25519 public key"
+              + (e instanceof IllegalArgumentException ? " (" + e.getMessage() + ")" : "")
+              + "; make one with 'openssl pkey -in key.pem -pubout'");
     }
   }
 

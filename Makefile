@@ -47,6 +47,13 @@ policy-test: $(APP_JAR) ## Load policies/ and run the policy tests in policies/t
 	$(JAVA) -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
 	  io.portcullis.catalog.policytest.PolicyTestMain policies policies/tests
 
+.PHONY: verify-export
+verify-export: $(APP_JAR) ## Verify an audit export offline: make verify-export EXPORT=export.jsonl KEY=key.pub [KEYS="old.pub ..."]
+	@test -n "$(EXPORT)" || { echo "usage: make verify-export EXPORT=export.jsonl KEY=key.pub (GET /api/v1/audit/export and /api/v1/audit/public-keys)"; exit 2; }
+	@test -n "$(KEY)" || { echo "usage: make verify-export EXPORT=export.jsonl KEY=key.pub (the signer's public key: GET /api/v1/audit/public-keys)"; exit 2; }
+	$(JAVA) -Xmx64m -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
+	  io.portcullis.audit.verify.VerifyMain verify $(EXPORT) --public-key $(KEY) $(foreach k,$(KEYS),--public-key $(k))
+
 .PHONY: fmt
 fmt: ## Format the Java sources (google-java-format through Spotless)
 	$(MVN) $(MVNFLAGS) spotless:apply

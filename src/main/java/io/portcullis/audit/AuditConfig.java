@@ -65,7 +65,10 @@ public interface AuditConfig {
   @WithDefault("PT1H")
   Duration checkpointEvery();
 
-  /** How often the clustered checkpoint job looks whether a checkpoint is due (Quartz syntax). */
+  /**
+   * How often the clustered checkpoint job looks whether a checkpoint is due ({@code 1m}, {@code
+   * 10s}; {@code off} unschedules it).
+   */
   @WithDefault("1m")
   String checkpointCheckInterval();
 

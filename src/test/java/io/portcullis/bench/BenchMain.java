@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * {@code make bench}: runs every benchmark and prints one table. Benchmarks measure; they never
  * assert timings. System property {@code bench} (a comma list among {@code policy}, {@code
- * requests}, {@code grants}; default all) selects a subset.
+ * requests}, {@code grants}, {@code audit}; default all) selects a subset.
  */
 public final class BenchMain {
 
@@ -18,7 +18,7 @@ public final class BenchMain {
   /** One line of the results table. */
   public record Row(String benchmark, String metric, String value, String notes) {}
 
-  static final List<String> BENCHES = List.of("policy", "requests", "grants");
+  static final List<String> BENCHES = List.of("policy", "requests", "grants", "audit");
 
   public static void main(String[] args) throws Exception {
     List<Row> rows = new ArrayList<>();
@@ -36,6 +36,9 @@ public final class BenchMain {
     }
     if (selected.contains("grants")) {
       rows.addAll(GrantBench.run());
+    }
+    if (selected.contains("audit")) {
+      rows.addAll(AuditBench.run());
     }
     print(rows);
   }

@@ -117,7 +117,7 @@ public class AuditArchiver {
         try {
           MessageDigest md = MessageDigest.getInstance("SHA-256");
           try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), md)) {
-            export.write(AuditExport.Request.seqs(p.fromSeq(), p.toSeq()), out);
+            export.write(AuditExport.Request.span(p.fromSeq(), p.toSeq()), out);
           }
           sha256 = Base64.getEncoder().encodeToString(md.digest());
           stored = archive.store(span, file, sha256);

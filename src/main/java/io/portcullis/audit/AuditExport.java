@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  *
  * <pre>
  * {"kind":"export","version":1,"fromSeq":a,"toSeq":b,"prevHash":"&lt;hash of a-1&gt;","headSeq":h,
- *  "generatedAt":"…"}
+ *  "generatedAt":"…"}                      (archive spans leave out headSeq and generatedAt)
  * {"kind":"event",…}                       one per event a..b, as {@link AuditJson}
  * {"kind":"checkpoint",…}                  right after the event it covers, as {@link AuditCheckpoint}
  * </pre>
@@ -44,13 +44,30 @@ public class AuditExport {
    * What to export: a seq range or a time range (database time, {@code from} inclusive, {@code to}
    * exclusive); null bounds are open.
    */
-  public record Request(Long fromSeq, Long toSeq, Instant from, Instant to) {
+  public record Request(
+      Long fromSeq, Long toSeq, Instant from, Instant to, boolean stable, boolean anchored) {
     public static Request seqs(Long fromSeq, Long toSeq) {
-      return new Request(fromSeq, toSeq, null, null);
+      return new Request(fromSeq, toSeq, null, null, false, false);
     }
 
     public static Request times(Instant from, Instant to) {
-      return new Request(null, null, from, to);
+      return new Request(null, null, from, to, false, false);
+    }
+
+    /**
+     * The same range, but when it ends before a checkpoint, extended to that checkpoint, so that a
+     * signature covers every event asked for (what an auditor usually wants).
+     */
+    public Request anchoredToCheckpoint() {
+      return new Request(fromSeq, toSeq, from, to, stable, true);
+    }
+
+    /**
+     * A span for the archive: the same bytes every time it is written (the header leaves out {@code
+     * headSeq} and {@code generatedAt}), so a re-upload carries the same checksum.
+     */
+    public static Request span(long fromSeq, long toSeq) {
+      return new Request(fromSeq, toSeq, null, null, true, false);
     }
   }
 
@@ -90,8 +107,10 @@ public class AuditExport {
       header.put("fromSeq", from);
       header.put("toSeq", to);
       header.put("prevHash", hashOf(c, from - 1));
-      header.put("headSeq", head);
-      header.put("generatedAt", AuditHashing.formatTime(now(c)));
+      if (!r.stable()) {
+        header.put("headSeq", head);
+        header.put("generatedAt", AuditHashing.formatTime(now(c)));
+      }
       line(w, JSON.writeValueAsString(header));
       long events = 0;
       long checkpoints = 0;
@@ -175,6 +194,18 @@ public class AuditExport {
     from = Math.max(1, Math.min(from, head + 1));
     if (to < from) {
       to = from - 1; // empty
+    } else if (r.anchored() && to < head) {
+      try (PreparedStatement ps =
+          c.prepareStatement("select min(seq) from audit_checkpoint where seq >= ?")) {
+        ps.setLong(1, to);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          long cp = rs.getLong(1);
+          if (!rs.wasNull()) {
+            to = cp;
+          }
+        }
+      }
     }
     return new long[] {from, to, head};
   }

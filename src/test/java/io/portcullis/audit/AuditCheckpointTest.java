@@ -167,6 +167,48 @@ class AuditCheckpointTest {
   }
 
   @Test
+  void aRangeEndingBetweenCheckpointsIsExtendedToTheNextOneUnlessAskedNotTo() throws Exception {
+    someActivity();
+    checkpoints.checkpointIfDue(1, Duration.ZERO); // everything so far is signed
+    someActivity();
+    long unsigned = head();
+    someActivity();
+    AuditCheckpoint cp = checkpoints.checkpointIfDue(1, Duration.ZERO).orElseThrow();
+    assertThat(cp.seq()).isGreaterThan(unsigned);
+    PublicKey key = signer.verificationKeys().get(signer.keyId());
+
+    ExportVerifier.Report anchored =
+        verify(
+            as("dana")
+                .get("/api/v1/audit/export?fromSeq=" + unsigned + "&toSeq=" + unsigned)
+                .asString(),
+            key);
+    assertThat(anchored.intact()).as(anchored.summary()).isTrue();
+    assertThat(anchored.toSeq()).isEqualTo(cp.seq());
+    assertThat(anchored.lastCheckpointSeq()).isEqualTo(cp.seq());
+    assertThat(anchored.unsignedTail()).isZero();
+    as("dana")
+        .get("/api/v1/audit?type=audit.exported&actor=demo:dana&limit=1")
+        .then()
+        .body("items[0].details.toSeq", equalTo((int) cp.seq()))
+        .body("items[0].details.requestedToSeq", equalTo((int) unsigned));
+
+    ExportVerifier.Report exact =
+        verify(
+            as("dana")
+                .get(
+                    "/api/v1/audit/export?anchored=false&fromSeq="
+                        + unsigned
+                        + "&toSeq="
+                        + unsigned)
+                .asString(),
+            key);
+    assertThat(exact.intact()).isTrue();
+    assertThat(exact.events()).isEqualTo(1);
+    assertThat(exact.unsignedTail()).isEqualTo(1);
+  }
+
+  @Test
   void badRangesAreRefusedNamingTheField() {
     as("dana")
         .get("/api/v1/audit/export?fromSeq=abc")

@@ -147,7 +147,7 @@ class AuditLogTest {
             "update audit_event set actor_subject = 'mallory' where seq = (select max(seq) from"
                 + " audit_event)",
             "delete from audit_event where seq = (select max(seq) from audit_event)",
-            "truncate audit_event",
+            "truncate audit_event cascade",
             "update audit_head set last_seq = last_seq + 5",
             "delete from audit_head")) {
       try (Connection c = dataSource.getConnection();

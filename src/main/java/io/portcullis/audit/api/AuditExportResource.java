@@ -10,6 +10,7 @@ import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -78,13 +79,16 @@ public class AuditExportResource {
           "A header line, then every event of the range with the signed checkpoints placed right"
               + " after the events they cover. Range by seq (fromSeq, toSeq) or by time (from"
               + " inclusive, to exclusive, ISO-8601 with offset), not both; open ends run from the"
-              + " first event or to the head. Streamed. Verify it offline with 'make verify-export'."
+              + " first event or to the head. A range that ends before a checkpoint is extended to"
+              + " it, so that a signature covers every event asked for (anchored=false: exactly"
+              + " the range). Streamed. Verify it offline with 'make verify-export'."
               + " Auditors and admins only; the export itself is recorded (audit.exported).")
   public Response export(
       @QueryParam("fromSeq") String fromSeq,
       @QueryParam("toSeq") String toSeq,
       @QueryParam("from") String from,
-      @QueryParam("to") String to) {
+      @QueryParam("to") String to,
+      @QueryParam("anchored") @DefaultValue("true") boolean anchored) {
     Caller me = mayRead("export the audit ledger");
     List<FieldError> errors = new ArrayList<>();
     Long f = seq(fromSeq, "fromSeq", errors);
@@ -109,6 +113,9 @@ public class AuditExportResource {
     }
     AuditExport.Request req =
         a != null || b != null ? AuditExport.Request.times(a, b) : AuditExport.Request.seqs(f, t);
+    if (anchored) {
+      req = req.anchoredToCheckpoint();
+    }
     AuditExport.Exported range = export.range(req);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("fromSeq", range.fromSeq());
@@ -116,6 +123,9 @@ public class AuditExportResource {
     if (a != null || b != null) {
       details.put("from", a == null ? null : a.toString());
       details.put("to", b == null ? null : b.toString());
+    }
+    if (t != null && range.toSeq() > t) {
+      details.put("requestedToSeq", t);
     }
     QuarkusTransaction.requiringNew()
         .run(

@@ -90,8 +90,6 @@ public final class ExportVerifier {
     }
   }
 
-  private ExportVerifier() {}
-
   /**
    * Verifies the export read from {@code in}.
    *
@@ -100,15 +98,50 @@ public final class ExportVerifier {
    */
   public static Report verify(BufferedReader in, Map<String, PublicKey> keys)
       throws IOException, MalformedExport {
+    ExportVerifier v = new ExportVerifier(keys);
+    v.file("the export", in);
+    return v.report();
+  }
+
+  private final Map<String, PublicKey> keys;
+  private AuditChainVerifier chain;
+  private CheckpointVerifier signed;
+  private long fromSeq;
+  private long toSeq;
+  private long events;
+  private long lastSeq;
+  private String lastHash;
+  private Report failure;
+
+  /**
+   * A verifier for one export or for consecutive ones (archived spans, exports of adjacent ranges):
+   * feed them with {@link #file} in ledger order, then read {@link #report}.
+   */
+  public ExportVerifier(Map<String, PublicKey> keys) {
+    this.keys = Map.copyOf(keys);
+  }
+
+  /**
+   * Verifies the next file, which must continue where the previous one ended (its header's {@code
+   * fromSeq} and {@code prevHash}).
+   *
+   * @param name how to call the file in messages
+   * @return false once something was wrong (later files are not examined)
+   * @throws MalformedExport when the first line is not an export header
+   */
+  public boolean file(String name, BufferedReader in) throws IOException, MalformedExport {
+    if (failure != null) {
+      return false;
+    }
     String first = in.readLine();
     if (first == null) {
-      throw new MalformedExport("the file is empty");
+      throw new MalformedExport(name + " is empty");
     }
     Map<String, Object> header;
     try {
       header = AuditJson.parse(first);
     } catch (IllegalArgumentException e) {
-      throw new MalformedExport("line 1 is " + e.getMessage());
+      throw new MalformedExport("line 1 of " + name + " is " + e.getMessage());
     }
     if (!"export".equals(header.get("kind"))
         || !Integer.valueOf(1).equals(header.get("version"))
@@ -116,16 +149,34 @@ public final class ExportVerifier {
         || !(header.get("toSeq") instanceof Number)
         || !(header.get("prevHash") instanceof String)) {
       throw new MalformedExport(
-          "line 1 is not a version 1 export header (kind, version, fromSeq, toSeq, prevHash)");
+          "line 1 of "
+              + name
+              + " is not a version 1 export header (kind, version, fromSeq, toSeq, prevHash)");
     }
-    long fromSeq = ((Number) header.get("fromSeq")).longValue();
-    long toSeq = ((Number) header.get("toSeq")).longValue();
-    AuditChainVerifier chain = new AuditChainVerifier(fromSeq, (String) header.get("prevHash"));
-    CheckpointVerifier signed =
-        new CheckpointVerifier(keys, fromSeq == 1, "pass its public key with --public-key");
-    long events = 0;
-    long lastSeq = fromSeq - 1;
-    String lastHash = null;
+    long fileFrom = ((Number) header.get("fromSeq")).longValue();
+    long fileTo = ((Number) header.get("toSeq")).longValue();
+    String prevHash = (String) header.get("prevHash");
+    if (chain == null) {
+      fromSeq = fileFrom;
+      lastSeq = fileFrom - 1;
+      chain = new AuditChainVerifier(fileFrom, prevHash);
+      signed = new CheckpointVerifier(keys, fileFrom == 1, "pass its public key with --public-key");
+    } else if (fileFrom != lastSeq + 1) {
+      return bad(
+          Math.min(fileFrom, lastSeq + 1),
+          name
+              + " starts at seq "
+              + fileFrom
+              + " but the file before ends at seq "
+              + lastSeq
+              + (fileFrom > lastSeq + 1
+                  ? " (events are missing between them)"
+                  : " (they overlap)"));
+    } else if (!prevHash.equals(lastHash == null ? "" : lastHash)) {
+      return bad(
+          fileFrom, name + "'s prevHash is not the hash of the last event of the file before");
+    }
+    toSeq = fileTo;
     long lineNo = 1;
     String line;
     while ((line = in.readLine()) != null) {
@@ -133,17 +184,12 @@ public final class ExportVerifier {
       if (line.isBlank()) {
         continue;
       }
+      String where = "line " + lineNo + (name.equals("the export") ? "" : " of " + name);
       Map<String, Object> m;
       try {
         m = AuditJson.parse(line);
       } catch (IllegalArgumentException e) {
-        return bad(
-            fromSeq,
-            toSeq,
-            events,
-            signed,
-            lastSeq + 1,
-            "line " + lineNo + " is " + e.getMessage());
+        return bad(lastSeq + 1, where + " is " + e.getMessage());
       }
       Object kind = m.get("kind");
       if ("event".equals(kind)) {
@@ -151,18 +197,12 @@ public final class ExportVerifier {
         try {
           r = AuditJson.fromMap(m);
         } catch (IllegalArgumentException | ClassCastException e) {
-          return bad(
-              fromSeq,
-              toSeq,
-              events,
-              signed,
-              lastSeq + 1,
-              "line " + lineNo + ": " + e.getMessage());
+          return bad(lastSeq + 1, where + ": " + e.getMessage());
         }
         events++;
         if (!chain.accept(r)) {
           AuditChainVerifier.Result cr = chain.result();
-          return bad(fromSeq, toSeq, events, signed, cr.firstBadSeq(), cr.problem());
+          return bad(cr.firstBadSeq(), cr.problem());
         }
         lastSeq = r.seq();
         lastHash = r.hash();
@@ -171,68 +211,63 @@ public final class ExportVerifier {
         try {
           cp = AuditCheckpoint.fromMap(m);
         } catch (IllegalArgumentException e) {
-          return bad(
-              fromSeq, toSeq, events, signed, lastSeq, "line " + lineNo + ": " + e.getMessage());
+          return bad(lastSeq, where + ": " + e.getMessage());
         }
         if (cp.seq() != lastSeq) {
           return bad(
-              fromSeq,
-              toSeq,
-              events,
-              signed,
               Math.min(cp.seq(), lastSeq + 1),
               "checkpoint at seq "
                   + cp.seq()
                   + " stands after seq "
                   + lastSeq
-                  + " (line "
-                  + lineNo
+                  + " ("
+                  + where
                   + "); a checkpoint follows the event it covers");
         }
         if (!signed.accept(cp, lastHash)) {
           CheckpointVerifier.Result sr = signed.result();
-          return bad(fromSeq, toSeq, events, signed, sr.firstBadSeq(), sr.problem());
+          return bad(sr.firstBadSeq(), sr.problem());
         }
       } else {
-        return bad(
-            fromSeq,
-            toSeq,
-            events,
-            signed,
-            lastSeq + 1,
-            "line " + lineNo + " has unknown kind " + kind);
+        return bad(lastSeq + 1, where + " has unknown kind " + kind);
       }
     }
-    if (lastSeq != toSeq) {
+    if (lastSeq != fileTo) {
       return bad(
-          fromSeq,
-          toSeq,
-          events,
-          signed,
-          Math.min(lastSeq, toSeq) + 1,
-          lastSeq < toSeq
-              ? "the export announces events up to seq "
-                  + toSeq
+          Math.min(lastSeq, fileTo) + 1,
+          lastSeq < fileTo
+              ? name
+                  + " announces events up to seq "
+                  + fileTo
                   + " but ends after seq "
                   + lastSeq
                   + " (truncated)"
-              : "the export announces events up to seq " + toSeq + " but holds more");
+              : name + " announces events up to seq " + fileTo + " but holds more");
+    }
+    return true;
+  }
+
+  /** The verdict on everything fed so far. */
+  public Report report() {
+    if (failure != null) {
+      return failure;
     }
     CheckpointVerifier.Result sr = signed.result();
     return new Report(true, fromSeq, toSeq, events, sr.checked(), sr.lastSeq(), null, null);
   }
 
-  private static Report bad(
-      long fromSeq, long toSeq, long events, CheckpointVerifier signed, Long seq, String why) {
+  private boolean bad(Long seq, String why) {
     CheckpointVerifier.Result sr = signed.result();
-    return new Report(
-        false,
-        fromSeq,
-        toSeq,
-        events,
-        sr.intact() ? sr.checked() : sr.checked() - 1,
-        sr.lastSeq(),
-        seq,
-        why);
+    failure =
+        new Report(
+            false,
+            fromSeq,
+            toSeq,
+            events,
+            sr.intact() ? sr.checked() : sr.checked() - 1,
+            sr.lastSeq(),
+            seq,
+            why);
+    return false;
   }
 }

@@ -20,10 +20,13 @@ import java.util.Map;
  *
  * <pre>
  * java -cp 'quarkus-app/app/*:quarkus-app/lib/main/*' io.portcullis.audit.verify.VerifyMain \
- *     verify export.jsonl --public-key audit-signing.pem.pub [--public-key older.pub]…
+ *     verify export.jsonl [next.jsonl…] --public-key audit-signing.pem.pub [--public-key older.pub]…
  * </pre>
  *
- * Prints {@code intact: …} and exits 0, or {@code first bad seq: n: reason} and exits 1; usage
+ * Several files (archived spans, exports of adjacent ranges) are verified as one ledger: each must
+ * start where the one before ended.
+ *
+ * <p>Prints {@code intact: …} and exits 0, or {@code first bad seq: n: reason} and exits 1; usage
  * errors and unreadable files exit 2. {@code -} reads the export from standard input.
  */
 public final class VerifyMain {
@@ -36,7 +39,7 @@ public final class VerifyMain {
 
   /** Runs the command; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    String file = null;
+    List<String> files = new ArrayList<>();
     List<String> keyFiles = new ArrayList<>();
     if (args.length == 0 || !"verify".equals(args[0])) {
       return usage(err, args.length == 0 ? null : "unknown command '" + args[0] + "'");
@@ -52,13 +55,11 @@ public final class VerifyMain {
         keyFiles.add(a.substring("--public-key=".length()));
       } else if (a.startsWith("-") && !a.equals("-")) {
         return usage(err, "unknown option " + a);
-      } else if (file == null) {
-        file = a;
       } else {
-        return usage(err, "more than one export file given");
+        files.add(a);
       }
     }
-    if (file == null) {
+    if (files.isEmpty()) {
       return usage(err, "no export file given");
     }
     if (keyFiles.isEmpty()) {
@@ -83,23 +84,33 @@ public final class VerifyMain {
         return 2;
       }
     }
-    try (BufferedReader in =
-        file.equals("-")
-            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-            : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-      ExportVerifier.Report r = ExportVerifier.verify(in, keys);
-      out.println(r.summary());
-      return r.intact() ? 0 : 1;
-    } catch (NoSuchFileException e) {
-      err.println("error: the export file " + file + " does not exist");
-      return 2;
-    } catch (IOException e) {
-      err.println("error: cannot read " + file + ": " + e.getMessage());
-      return 2;
-    } catch (ExportVerifier.MalformedExport e) {
-      err.println("error: " + file + " is not an audit export: " + e.getMessage());
-      return 2;
+    ExportVerifier v = new ExportVerifier(keys);
+    for (String file : files) {
+      String name = files.size() == 1 ? "the export" : file;
+      try (BufferedReader in =
+          file.equals("-")
+              ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+              : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+        if (!v.file(name, in)) {
+          break;
+        }
+      } catch (NoSuchFileException e) {
+        err.println("error: the export file " + file + " does not exist");
+        return 2;
+      } catch (IOException e) {
+        err.println("error: cannot read " + file + ": " + e.getMessage());
+        return 2;
+      } catch (ExportVerifier.MalformedExport e) {
+        err.println("error: " + file + " is not an audit export: " + e.getMessage());
+        return 2;
+      }
     }
+    ExportVerifier.Report r = v.report();
+    out.println(r.summary());
+    if (files.size() > 1 && r.intact()) {
+      out.println("(" + files.size() + " files, each continuing the one before)");
+    }
+    return r.intact() ? 0 : 1;
   }
 
   private static int usage(PrintStream err, String problem) {
@@ -107,11 +118,14 @@ public final class VerifyMain {
       err.println("error: " + problem);
     }
     err.println(
-        "usage: verify <export.jsonl | -> --public-key <key.pub> [--public-key <older.pub>]...");
+        "usage: verify <export.jsonl | -> [<next.jsonl>...] --public-key <key.pub>"
+            + " [--public-key <older.pub>]...");
     err.println(
         "  Checks an audit export (GET /api/v1/audit/export) offline: the hash chain, every signed");
     err.println(
-        "  checkpoint, and that nothing announced is missing. Exit 0 intact, 1 tampered, 2 usage.");
+        "  checkpoint, and that nothing announced is missing. Several files (archived spans, in");
+    err.println(
+        "  ledger order) must each continue the one before. Exit 0 intact, 1 tampered, 2 usage.");
     return 2;
   }
 }

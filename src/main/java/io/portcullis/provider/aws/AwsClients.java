@@ -38,6 +38,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.identitystore.IdentitystoreClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityRequest;
@@ -293,6 +294,14 @@ public class AwsClients {
           s3 =
               build(S3Client.builder(), Service.S3)
                   .forcePathStyle(config.s3().forcePathStyle())
+                  .serviceConfiguration(
+                      S3Configuration.builder()
+                          // Uploads carry their checksum in a header (x-amz-checksum-*). Without
+                          // this, a plain-http endpoint (an S3-compatible store) would get the
+                          // body as signed aws-chunked with an x-amz-trailer naming a checksum
+                          // trailer that never comes; https is unaffected (UNSIGNED-PAYLOAD).
+                          .chunkedEncodingEnabled(false)
+                          .build())
                   .build();
         }
         c = s3;

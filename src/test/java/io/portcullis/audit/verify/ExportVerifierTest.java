@@ -487,6 +487,75 @@ class ExportVerifierTest {
     assertThat(nk.err).contains("not an Ed25519 public key");
   }
 
+  /** Cuts a full export into spans ending at the given seqs, each with its own header. */
+  static List<List<String>> spans(List<String> full, long... ends) {
+    List<List<String>> out = new ArrayList<>();
+    long from = 1;
+    String prev = AuditHashing.GENESIS;
+    for (long end : ends) {
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("kind", "export");
+      header.put("version", 1);
+      header.put("fromSeq", from);
+      header.put("toSeq", end);
+      header.put("prevHash", prev);
+      List<String> span = new ArrayList<>();
+      span.add(toJson(header));
+      for (long s = from; s <= end; s++) {
+        int i = lineOf(full, s);
+        span.add(full.get(i));
+        if (i + 1 < full.size() && full.get(i + 1).startsWith("{\"kind\":\"checkpoint\"")) {
+          span.add(full.get(i + 1));
+        }
+      }
+      prev = AuditJson.fromMap(AuditJson.parse(full.get(lineOf(full, end)))).hash();
+      from = end + 1;
+      out.add(span);
+    }
+    return out;
+  }
+
+  @Test
+  void consecutiveSpansVerifyAsOneLedgerAndAGapIsNamed(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("key.pub");
+    Files.writeString(key, Ed25519Keys.pem(KEY.getPublic()));
+    List<List<String>> spans = spans(export(60, 10), 20, 40, 60);
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < spans.size(); i++) {
+      Path f = dir.resolve("span-" + i + ".jsonl");
+      Files.write(f, spans.get(i), StandardCharsets.UTF_8);
+      files.add(f.toString());
+    }
+    Run all = run("verify", files.get(0), files.get(1), files.get(2), "-k", key.toString());
+    assertThat(all.code).as(all.out).isZero();
+    assertThat(all.out)
+        .startsWith(
+            "intact: 60 events (seq 1..60), 6 checkpoints, last signed checkpoint at seq 60")
+        .contains("3 files, each continuing the one before");
+
+    Run gap = run("verify", files.get(0), files.get(2), "-k", key.toString());
+    assertThat(gap.code).isEqualTo(1);
+    assertThat(gap.out)
+        .startsWith("first bad seq: 21: " + files.get(2) + " starts at seq 41 but the file before")
+        .contains("events are missing between them");
+
+    Run overlap = run("verify", files.get(1), files.get(1), "-k", key.toString());
+    assertThat(overlap.out).contains("(they overlap)");
+
+    // a span whose prevHash was changed to fit after a forged predecessor
+    List<String> forged = new ArrayList<>(spans.get(1));
+    forged.set(
+        0,
+        forged
+            .get(0)
+            .replaceAll(
+                "\"prevHash\":\"[0-9a-f]{64}\"", "\"prevHash\":\"" + "cd".repeat(32) + "\""));
+    Path f = dir.resolve("forged.jsonl");
+    Files.write(f, forged, StandardCharsets.UTF_8);
+    Run bad = run("verify", files.get(0), f.toString(), "-k", key.toString());
+    assertThat(bad.out).startsWith("first bad seq: 21: ").contains("prevHash is not the hash");
+  }
+
   record Run(int code, String out, String err) {}
 
   static Run run(String... args) {

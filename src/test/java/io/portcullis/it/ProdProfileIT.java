@@ -59,7 +59,9 @@ class ProdProfileIT {
         "PORTCULLIS_GRANTS_CREDENTIAL_KEY",
         "cHJvZC1wcm9maWxlLWl0LWtleS0zMi1ieXRlcy0hISE=",
         "PORTCULLIS_AUDIT_HMAC_KEY",
-        "cHJvZC1wcm9maWxlLWl0LWF1ZGl0LWhtYWMta2V5ISE=");
+        "cHJvZC1wcm9maWxlLWl0LWF1ZGl0LWhtYWMta2V5ISE=",
+        "PORTCULLIS_AUDIT_SIGNING_KEY",
+        "MC4CAQAwBQYDK2VwBCIEIHFiKS0T02IRxbciqLPd8NktezDQjanaFxnOyJLpnbOk");
   }
 
   @Test

@@ -44,8 +44,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * {@code audit_archive} failed, the next run exports the span again and puts it under the same key.
  * An Object Lock bucket is always versioned, so that put creates a new version beside the locked
  * one (which stays untouched until its own retention ends); the version recorded is the new one.
- * Both hold the same events and checkpoint (only the export header's {@code generatedAt} and {@code
- * headSeq} differ) and each verifies on its own.
+ * Both are the same bytes: an archive span's export header carries nothing that changes between
+ * writes.
  *
  * <p>Region, endpoint ({@code portcullis.aws.endpoints.s3}), path-style addressing and credentials
  * are the shared AWS settings of {@link AwsClients}; the upload has its own time budget ({@code

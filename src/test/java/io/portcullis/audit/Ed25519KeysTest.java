@@ -3,6 +3,7 @@ package io.portcullis.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.testing.FakeSecrets;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -12,11 +13,18 @@ import org.junit.jupiter.api.Test;
 
 class Ed25519KeysTest {
 
-  /** An OpenSSL-made key ('openssl genpkey -algorithm ed25519') and its 'openssl pkey -pubout'. */
-  static final String OPENSSL_PRIVATE =
-      "-----BEGIN PRIVATE KEY-----\n"
-          + "MC4CAQAwBQYDK2VwBCIEICzj1zS9rmtC9AZPteTFLpbTq8vLpNTKV/VUE6opBVy6\n"
-          + "-----END PRIVATE KEY-----\n";
+  /**
+   * The PKCS#8 DER that {@code openssl genpkey -algorithm ed25519} writes (RFC 8410): a fixed
+   * 16-byte prefix, then the 32-byte seed; the seed is drawn at test time.
+   */
+  static byte[] openSslDer() {
+    byte[] seed = new byte[32];
+    new java.security.SecureRandom().nextBytes(seed);
+    byte[] prefix = java.util.HexFormat.of().parseHex("302e020100300506032b657004220420");
+    byte[] der = java.util.Arrays.copyOf(prefix, 48);
+    System.arraycopy(seed, 0, der, 16, 32);
+    return der;
+  }
 
   @Test
   void thePublicKeyIsDerivedFromAPrivateKeyAlone() {
@@ -31,10 +39,14 @@ class Ed25519KeysTest {
 
   @Test
   void openSslKeysAreReadAsPemOrBase64() {
-    PrivateKey k = Ed25519Keys.privateKey(OPENSSL_PRIVATE);
-    PrivateKey b =
-        Ed25519Keys.privateKey("MC4CAQAwBQYDK2VwBCIEICzj1zS9rmtC9AZPteTFLpbTq8vLpNTKV/VUE6opBVy6");
-    assertThat(k.getEncoded()).isEqualTo(b.getEncoded());
+    byte[] der = openSslDer();
+    String base64 = java.util.Base64.getEncoder().encodeToString(der);
+    PrivateKey k = Ed25519Keys.privateKey(FakeSecrets.pem("PRIVATE KEY", base64));
+    PrivateKey b = Ed25519Keys.privateKey(base64);
+    assertThat(k.getEncoded()).isEqualTo(b.getEncoded()).isEqualTo(der);
+    // the JDK writes the same layout
+    assertThat(Ed25519Keys.generate().getPrivate().getEncoded())
+        .startsWith(java.util.Arrays.copyOf(der, 16));
     PublicKey p = Ed25519Keys.publicOf(k);
     assertThat(Ed25519Keys.publicKey(Ed25519Keys.pem(p)).getEncoded()).isEqualTo(p.getEncoded());
   }
@@ -44,7 +56,7 @@ class Ed25519KeysTest {
     assertThatThrownBy(() -> Ed25519Keys.privateKey("c2VjcmV0LWJ1dC1ub3QtYS1rZXk="))
         .hasMessageContaining("not an Ed25519 private key")
         .hasMessageNotContaining("c2VjcmV0");
-    assertThatThrownBy(() -> Ed25519Keys.publicKey("-----BEGIN PRIVATE KEY-----\nAA==\n"))
+    assertThatThrownBy(() -> Ed25519Keys.publicKey(FakeSecrets.pem("PRIVATE KEY", "AA==")))
         .hasMessageContaining("PEM without a PUBLIC KEY block");
   }
 

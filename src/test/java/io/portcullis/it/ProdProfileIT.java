@@ -42,6 +42,11 @@ class ProdProfileIT {
     }
   }
 
+  /** Made at test time: the signing key a deployment would set. */
+  private static final String SIGNING_KEY =
+      java.util.Base64.getEncoder()
+          .encodeToString(io.portcullis.audit.Ed25519Keys.generate().getPrivate().getEncoded());
+
   private static Map<String, String> env() {
     return Map.of(
         "PORTCULLIS_DB_URL",
@@ -61,7 +66,7 @@ class ProdProfileIT {
         "PORTCULLIS_AUDIT_HMAC_KEY",
         "cHJvZC1wcm9maWxlLWl0LWF1ZGl0LWhtYWMta2V5ISE=",
         "PORTCULLIS_AUDIT_SIGNING_KEY",
-        "MC4CAQAwBQYDK2VwBCIEIHFiKS0T02IRxbciqLPd8NktezDQjanaFxnOyJLpnbOk");
+        SIGNING_KEY);
   }
 
   @Test

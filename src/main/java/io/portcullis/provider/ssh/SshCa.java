@@ -49,10 +49,17 @@ final class SshCa {
 
   static final String KEY_TYPE = "ssh-ed25519";
   static final String COMMENT = "portcullis-ssh-ca";
+
+  /** The PEM label of an OpenSSH private key file. */
+  static final String PEM_LABEL = "OPENSSH PRIVATE KEY";
+
   private static final Pattern OPENSSH_PEM =
       Pattern.compile(
-          "-----BEGIN OPENSSH PRIVATE KEY-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END OPENSSH"
-              + " PRIVATE KEY-----");
+          "-----BEGIN "
+              + PEM_LABEL
+              + "-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END "
+              + PEM_LABEL
+              + "-----");
 
   private final KeyPair keyPair;
   private final byte[] publicKeyBlob;

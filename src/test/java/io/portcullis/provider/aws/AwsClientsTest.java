@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.testing.FakeSecrets;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +68,7 @@ class AwsClientsTest {
         new AwsClients(
             c,
             StaticCredentialsProvider.create(
-                AwsBasicCredentials.create("AKIAIOSFODNN7EXAMPLE", "not-a-secret")),
+                AwsBasicCredentials.create(FakeSecrets.awsAccessKeyId(), "not-a-secret")),
             List.of(capture));
     try {
       ignore(() -> clients.sts().getCallerIdentity());

@@ -47,7 +47,7 @@ class SshCaTest {
         .isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pub)))
         .isEqualTo("rw-r--r--");
-    assertThat(read(ca)).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
+    assertThat(read(ca)).startsWith("-----BEGIN " + SshCa.PEM_LABEL + "-----");
     assertThat(Files.list(data.resolve("ssh")).map(p -> p.getFileName().toString()))
         .as("no temporary files left behind")
         .containsExactlyInAnyOrder("ca", "ca.pub");

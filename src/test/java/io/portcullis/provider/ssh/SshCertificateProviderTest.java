@@ -19,6 +19,7 @@ import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
+import io.portcullis.testing.FakeSecrets;
 import io.portcullis.testing.StubProviderServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -521,9 +522,7 @@ class SshCertificateProviderTest extends ProviderContract {
     Path garbage =
         write(
             dir.resolve("garbage-ca"),
-            "-----BEGIN OPENSSH PRIVATE KEY-----\n"
-                + StubProviderServer.CANARY
-                + "AAAAsecret\n-----END OPENSSH PRIVATE KEY-----\n");
+            FakeSecrets.pem(SshCa.PEM_LABEL, StubProviderServer.CANARY + "AAAAsecret"));
     SshCertificateProvider broken = provider(garbage.toString());
     assertThat(broken.configured()).isTrue();
     ProviderException e = thrown(broken::check);

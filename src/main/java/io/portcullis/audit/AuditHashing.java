@@ -118,8 +118,7 @@ public final class AuditHashing {
       Map<String, String> targets,
       Map<String, Object> details,
       String prevHash) {
-    String body = canonicalBody(seq, occurredAt, type, actorSubject, targets, details, prevHash);
-    return sha256Hex(prevHash + body);
+    return hash(seq, occurredAt, type, actorSubject, targets, details, null, prevHash);
   }
 
   /** Recomputes the hash a record should carry, in its format. */

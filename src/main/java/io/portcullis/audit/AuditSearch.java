@@ -151,7 +151,11 @@ public class AuditSearch {
     return s == null || s.isBlank() ? null : s.strip();
   }
 
-  private static Instant time(String text, String field, List<FieldError> errors) {
+  /**
+   * Parses an ISO-8601 date-time with offset; a bad value adds an error naming {@code field} and
+   * gives null.
+   */
+  public static Instant time(String text, String field, List<FieldError> errors) {
     if (blank(text) == null) {
       return null;
     }

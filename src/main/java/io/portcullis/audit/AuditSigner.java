@@ -1,13 +1,12 @@
 package io.portcullis.audit;
 
+import io.portcullis.platform.secrets.KeyFiles;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -127,22 +126,13 @@ public class AuditSigner {
     try {
       if (!Files.exists(file)) {
         if (!c.generateSigningKey()) {
-          throw new IllegalStateException(
-              "portcullis.audit.signing-key-file names "
-                  + file
-                  + ", which does not exist; create it with 'openssl genpkey -algorithm ed25519"
-                  + " -out "
-                  + file
-                  + "'");
+          throw KeyFiles.missing(
+              "portcullis.audit.signing-key-file",
+              file,
+              "openssl genpkey -algorithm ed25519 -out " + file);
         }
         KeyPair pair = Ed25519Keys.generate();
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, Ed25519Keys.pem(pair.getPrivate()), StandardOpenOption.CREATE_NEW);
-        try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
-        }
+        KeyFiles.writeOwnerOnly(file, Ed25519Keys.pem(pair.getPrivate()));
         Path pub = file.resolveSibling(file.getFileName() + ".pub");
         Files.writeString(pub, Ed25519Keys.pem(pair.getPublic()));
         LOG.infof("Generated the audit signing key %s (public key %s)", file, pub);

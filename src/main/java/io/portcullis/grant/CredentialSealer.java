@@ -3,6 +3,7 @@ package io.portcullis.grant;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.platform.json.Sha256;
+import io.portcullis.platform.secrets.KeyFiles;
 import io.portcullis.provider.Credential;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -11,8 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -118,26 +117,12 @@ public class CredentialSealer {
       try {
         if (!Files.exists(file)) {
           if (!c.generateKey()) {
-            throw new IllegalStateException(
-                "portcullis.grants.credential.key-file names "
-                    + file
-                    + ", which does not exist; create it with"
-                    + " 'head -c 32 /dev/urandom | base64 > "
-                    + file
-                    + "'");
+            throw KeyFiles.missing(
+                "portcullis.grants.credential.key-file",
+                file,
+                "head -c 32 /dev/urandom | base64 > " + file);
           }
-          byte[] fresh = new byte[32];
-          new SecureRandom().nextBytes(fresh);
-          Files.createDirectories(file.toAbsolutePath().getParent());
-          Files.writeString(
-              file,
-              Base64.getEncoder().encodeToString(fresh) + "\n",
-              StandardOpenOption.CREATE_NEW);
-          try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-          } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-          }
+          KeyFiles.writeOwnerOnly(file, KeyFiles.randomBase64(32));
         }
         return decode(Files.readString(file).strip(), "the key file " + file);
       } catch (IOException e) {

@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +46,7 @@ class AuditExportIT {
       app.awaitReady(Duration.ofSeconds(120));
       // some work: alice asks for an hour of read access (self-service) and gets a grant
       HttpResponse<String> asked =
-          post(
-              app,
+          app.post(
               "/api/v1/requests",
               "alice",
               "{\"entitlements\":[\"demo-db-readonly\"],\"duration\":\"PT1H\","
@@ -131,21 +126,5 @@ class AuditExportIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Verdict(p.exitValue(), out);
-  }
-
-  static HttpResponse<String> post(PackagedApp app, String path, String user, String json)
-      throws Exception {
-    HttpRequest r =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + app.port + path))
-            .timeout(Duration.ofSeconds(10))
-            .header("Content-Type", "application/json")
-            .header(
-                "Authorization",
-                "Basic "
-                    + Base64.getEncoder()
-                        .encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8)))
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build();
-    return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
   }
 }

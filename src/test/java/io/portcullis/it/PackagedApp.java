@@ -81,8 +81,23 @@ final class PackagedApp implements AutoCloseable {
     return get(path, basicUser, null);
   }
 
+  /** POSTs a JSON body with Basic auth (the demo users' password is their name). */
+  HttpResponse<String> post(String path, String basicUser, String json)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        request(path, basicUser, null)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<String> get(String path, String basicUser, String bearer)
       throws IOException, InterruptedException {
+    return http.send(
+        request(path, basicUser, bearer).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder request(String path, String basicUser, String bearer) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .timeout(Duration.ofSeconds(10));
@@ -96,7 +111,7 @@ final class PackagedApp implements AutoCloseable {
               + Base64.getEncoder()
                   .encodeToString((basicUser + ":" + basicUser).getBytes(StandardCharsets.UTF_8)));
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return b;
   }
 
   String output() throws IOException {

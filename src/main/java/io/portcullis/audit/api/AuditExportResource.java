@@ -3,6 +3,7 @@ package io.portcullis.audit.api;
 import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditExport;
 import io.portcullis.audit.AuditLog;
+import io.portcullis.audit.AuditSearch;
 import io.portcullis.audit.AuditSigner;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
@@ -19,7 +20,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,8 +93,8 @@ public class AuditExportResource {
     List<FieldError> errors = new ArrayList<>();
     Long f = seq(fromSeq, "fromSeq", errors);
     Long t = seq(toSeq, "toSeq", errors);
-    Instant a = time(from, "from", errors);
-    Instant b = time(to, "to", errors);
+    Instant a = AuditSearch.time(from, "from", errors);
+    Instant b = AuditSearch.time(to, "to", errors);
     if ((f != null || t != null) && (a != null || b != null)) {
       errors.add(
           new FieldError(
@@ -169,19 +169,5 @@ public class AuditExportResource {
     }
     errors.add(new FieldError(field, "is not a positive integer", "seq numbers start at 1"));
     return null;
-  }
-
-  private static Instant time(String text, String field, List<FieldError> errors) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(text.strip()).toInstant();
-    } catch (RuntimeException e) {
-      errors.add(
-          new FieldError(
-              field, "is not a date-time with offset", "for example 2026-11-26T00:00:00Z"));
-      return null;
-    }
   }
 }

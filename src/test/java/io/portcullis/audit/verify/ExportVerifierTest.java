@@ -138,6 +138,19 @@ class ExportVerifierTest {
     return lineOf(lines, seq) + 1;
   }
 
+  /** Replaces the checkpoint at {@code seq} with {@code change} of it. */
+  static void replaceCheckpoint(
+      List<String> lines, long seq, java.util.function.UnaryOperator<AuditCheckpoint> change) {
+    int i = checkpointLine(lines, seq);
+    lines.set(i, change.apply(AuditCheckpoint.fromMap(AuditJson.parse(lines.get(i)))).line());
+  }
+
+  /** {@code cp} signed again, naming {@code hash}, by {@code key} under {@code keyId}. */
+  static AuditCheckpoint resign(
+      AuditCheckpoint cp, String hash, java.security.PrivateKey key, String keyId) {
+    return AuditCheckpoint.sign(cp.seq(), hash, cp.time(), cp.prevSignature(), key, keyId);
+  }
+
   @Test
   void anUntouchedExportIsIntact() throws Exception {
     ExportVerifier.Report r = verify(export(50, 10));
@@ -277,20 +290,20 @@ class ExportVerifierTest {
   @Test
   void aCheckpointWithABadSignatureIsDetected() throws Exception {
     List<String> lines = export(50, 10);
-    int i = checkpointLine(lines, 20);
-    AuditCheckpoint cp = AuditCheckpoint.fromMap(AuditJson.parse(lines.get(i)));
-    byte[] sig = java.util.Base64.getDecoder().decode(cp.signature());
-    sig[5] ^= 1;
-    lines.set(
-        i,
-        new AuditCheckpoint(
-                cp.seq(),
-                cp.hash(),
-                cp.time(),
-                cp.prevSignature(),
-                cp.keyId(),
-                java.util.Base64.getEncoder().encodeToString(sig))
-            .line());
+    replaceCheckpoint(
+        lines,
+        20,
+        cp -> {
+          byte[] sig = java.util.Base64.getDecoder().decode(cp.signature());
+          sig[5] ^= 1;
+          return new AuditCheckpoint(
+              cp.seq(),
+              cp.hash(),
+              cp.time(),
+              cp.prevSignature(),
+              cp.keyId(),
+              java.util.Base64.getEncoder().encodeToString(sig));
+        });
     ExportVerifier.Report r = verify(lines);
     assertThat(r.firstBadSeq()).isEqualTo(20);
     assertThat(r.problem()).contains("invalid signature");
@@ -299,18 +312,17 @@ class ExportVerifierTest {
   @Test
   void aCheckpointWithAlteredTimeIsDetected() throws Exception {
     List<String> lines = export(50, 10);
-    int i = checkpointLine(lines, 20);
-    AuditCheckpoint cp = AuditCheckpoint.fromMap(AuditJson.parse(lines.get(i)));
-    lines.set(
-        i,
-        new AuditCheckpoint(
+    replaceCheckpoint(
+        lines,
+        20,
+        cp ->
+            new AuditCheckpoint(
                 cp.seq(),
                 cp.hash(),
                 cp.time().minusSeconds(3600),
                 cp.prevSignature(),
                 cp.keyId(),
-                cp.signature())
-            .line());
+                cp.signature()));
     assertThat(verify(lines).problem()).contains("invalid signature");
   }
 
@@ -318,17 +330,10 @@ class ExportVerifierTest {
   void aCheckpointSignedByAnUnknownKeyIsDetected() throws Exception {
     KeyPair mallory = Ed25519Keys.generate();
     List<String> lines = export(50, 10);
-    int i = checkpointLine(lines, 30);
-    AuditCheckpoint cp = AuditCheckpoint.fromMap(AuditJson.parse(lines.get(i)));
-    AuditCheckpoint forged =
-        AuditCheckpoint.sign(
-            cp.seq(),
-            cp.hash(),
-            cp.time(),
-            cp.prevSignature(),
-            mallory.getPrivate(),
-            Ed25519Keys.keyId(mallory.getPublic()));
-    lines.set(i, forged.line());
+    replaceCheckpoint(
+        lines,
+        30,
+        cp -> resign(cp, cp.hash(), mallory.getPrivate(), Ed25519Keys.keyId(mallory.getPublic())));
     ExportVerifier.Report r = verify(lines);
     assertThat(r.firstBadSeq()).isEqualTo(30);
     assertThat(r.problem())
@@ -340,26 +345,15 @@ class ExportVerifierTest {
   void aForgedCheckpointThatClaimsTheRealKeyIdIsDetected() throws Exception {
     KeyPair mallory = Ed25519Keys.generate();
     List<String> lines = export(50, 10);
-    int i = checkpointLine(lines, 30);
-    AuditCheckpoint cp = AuditCheckpoint.fromMap(AuditJson.parse(lines.get(i)));
-    lines.set(
-        i,
-        AuditCheckpoint.sign(
-                cp.seq(), cp.hash(), cp.time(), cp.prevSignature(), mallory.getPrivate(), KEY_ID)
-            .line());
+    replaceCheckpoint(lines, 30, cp -> resign(cp, cp.hash(), mallory.getPrivate(), KEY_ID));
     assertThat(verify(lines).problem()).contains("invalid signature");
   }
 
   @Test
   void aCheckpointNamingAnotherHashIsDetected() throws Exception {
     List<String> lines = export(50, 10);
-    int i = checkpointLine(lines, 40);
-    AuditCheckpoint cp = AuditCheckpoint.fromMap(AuditJson.parse(lines.get(i)));
     String other = "ab".repeat(32);
-    lines.set(
-        i,
-        AuditCheckpoint.sign(40, other, cp.time(), cp.prevSignature(), KEY.getPrivate(), KEY_ID)
-            .line());
+    replaceCheckpoint(lines, 40, cp -> resign(cp, other, KEY.getPrivate(), KEY_ID));
     ExportVerifier.Report r = verify(lines);
     assertThat(r.firstBadSeq()).isEqualTo(40);
     assertThat(r.problem()).contains("signed hash " + other);
@@ -417,18 +411,10 @@ class ExportVerifierTest {
     KeyPair next = Ed25519Keys.generate();
     List<String> lines = export(20, 10);
     // the checkpoint at 20 is re-signed by the new key, chained to the old key's signature
-    int i = checkpointLine(lines, 20);
-    AuditCheckpoint cp = AuditCheckpoint.fromMap(AuditJson.parse(lines.get(i)));
-    lines.set(
-        i,
-        AuditCheckpoint.sign(
-                20,
-                cp.hash(),
-                cp.time(),
-                cp.prevSignature(),
-                next.getPrivate(),
-                Ed25519Keys.keyId(next.getPublic()))
-            .line());
+    replaceCheckpoint(
+        lines,
+        20,
+        cp -> resign(cp, cp.hash(), next.getPrivate(), Ed25519Keys.keyId(next.getPublic())));
     assertThat(verify(lines).problem()).contains("not among the given public keys");
     Map<String, PublicKey> both =
         Map.of(KEY_ID, KEY.getPublic(), Ed25519Keys.keyId(next.getPublic()), next.getPublic());

@@ -1,12 +1,17 @@
 package io.portcullis.platform.secrets;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.EnumSet;
 
 /**
  * Key files that Portcullis reads, and creates itself only where the configuration allows (the
@@ -29,14 +34,29 @@ public final class KeyFiles {
         property + " names " + file + ", which does not exist; create it with '" + create + "'");
   }
 
-  /** Writes a new key file, mode 0600, creating its directory; fails if the file exists. */
+  /**
+   * Writes a new key file, creating its directory. The file is created owner-only (mode 0600) by
+   * the same system call that creates it, so there is no moment in which another user could open
+   * it; it fails if the file exists (so a file planted in advance is never filled with a key).
+   * Where the file system has no POSIX permissions, it is created with the platform's defaults.
+   */
   public static void writeOwnerOnly(Path file, String text) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, text, StandardOpenOption.CREATE_NEW);
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    FileAttribute<?>[] ownerOnly =
+        posix
+            ? new FileAttribute<?>[] {
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+            }
+            : new FileAttribute<?>[0];
+    try (SeekableByteChannel out =
+        Files.newByteChannel(
+            file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly)) {
+      ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
     }
   }
 

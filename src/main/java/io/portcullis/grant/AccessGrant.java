@@ -1,5 +1,6 @@
 package io.portcullis.grant;
 
+import io.portcullis.identity.PersonKey;
 import io.portcullis.platform.error.Problems;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -41,6 +42,9 @@ public class AccessGrant {
 
   @Column(name = "requester_key", nullable = false, updatable = false)
   private String requesterKey;
+
+  @Column(name = "requester_email_key", updatable = false)
+  private String requesterEmailKey;
 
   @Enumerated(EnumType.STRING)
   @Column(nullable = false)
@@ -289,6 +293,11 @@ public class AccessGrant {
 
   public String requesterKey() {
     return requesterKey;
+  }
+
+  /** The requester as the identity rule compares people: subject and verified email. */
+  public PersonKey owner() {
+    return PersonKey.stored(requesterKey, requesterEmailKey);
   }
 
   public GrantState state() {

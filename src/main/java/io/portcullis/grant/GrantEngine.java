@@ -345,7 +345,8 @@ public class GrantEngine {
               new IssueRequest.Requester(
                   (String) r.get("subject"),
                   (String) r.get("name"),
-                  (String) r.get("email"),
+                  // providers identify people by email (AWS): only one the IdP verified
+                  Boolean.TRUE.equals(r.get("emailVerified")) ? (String) r.get("email") : null,
                   groups),
               (String) row[2],
               inputs));

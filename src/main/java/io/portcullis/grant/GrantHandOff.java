@@ -3,6 +3,7 @@ package io.portcullis.grant;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.catalog.model.ProviderSpec;
+import io.portcullis.identity.PersonKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
@@ -43,7 +44,7 @@ public class GrantHandOff {
   public UUID handOff(
       UUID requestId,
       String entitlement,
-      String requesterKey,
+      PersonKey requester,
       ProviderSpec provider,
       String policyVersion,
       Instant notBefore,
@@ -51,17 +52,21 @@ public class GrantHandOff {
       Instant createdAt) {
     UUID id = UUID.randomUUID();
     em.createNativeQuery(
-            "insert into access_grant (id, request_id, entitlement, requester_key, state, provider,"
-                + " provider_params, policy_version, not_before, duration_seconds, created_at,"
-                + " ready_at, next_attempt_at, updated_at) values (:id, :request, :entitlement,"
-                + " :requester, 'SCHEDULED', :provider, cast(:params as jsonb), :policy,"
+            "insert into access_grant (id, request_id, entitlement, requester_key,"
+                + " requester_email_key, state, provider, provider_params, policy_version,"
+                + " not_before, duration_seconds, created_at, ready_at, next_attempt_at,"
+                + " updated_at) values (:id, :request, :entitlement, :requester,"
+                + " cast(nullif(:requesterEmail, '') as text), 'SCHEDULED', :provider,"
+                + " cast(:params as jsonb), :policy,"
                 + " cast(nullif(:notBefore, '') as timestamptz), :duration, :createdAt,"
                 + " greatest(coalesce(cast(nullif(:notBefore, '') as timestamptz), now()), now()),"
                 + " coalesce(cast(nullif(:notBefore, '') as timestamptz), now()), now())")
         .setParameter("id", id)
         .setParameter("request", requestId)
         .setParameter("entitlement", entitlement)
-        .setParameter("requester", requesterKey)
+        .setParameter("requester", requester.subject())
+        .setParameter(
+            "requesterEmail", requester.verifiedEmail() == null ? "" : requester.verifiedEmail())
         .setParameter("provider", provider.kind())
         .setParameter("params", json(provider.params()))
         .setParameter("policy", policyVersion)

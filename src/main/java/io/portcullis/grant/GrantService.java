@@ -9,6 +9,7 @@ import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.grant.GrantHandOff.GrantsDue;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Identities;
+import io.portcullis.identity.PersonKey;
 import io.portcullis.identity.RoleConfig;
 import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.FieldError;
@@ -78,7 +79,7 @@ public class GrantService {
   // ------------------------------------------------------------------ who may do what
 
   private static boolean isRequester(Caller caller, AccessGrant g) {
-    return Identities.normalize(caller.subject()).equals(g.requesterKey());
+    return Identities.samePerson(caller, g.owner());
   }
 
   /** Whether the caller may review the grant's entitlement under the policy in force. */
@@ -151,8 +152,12 @@ public class GrantService {
     }
     Cursor after = Cursor.decode(cursor);
     StringBuilder q = new StringBuilder("from AccessGrant g where 1 = 1");
+    PersonKey me = PersonKey.of(caller);
     if (view == View.MINE) {
-      q.append(" and g.requesterKey = :me");
+      q.append(
+          me.verifiedEmail() == null
+              ? " and g.requesterKey = :me"
+              : " and (g.requesterKey = :me or g.requesterEmailKey = :email)");
     }
     if (state != null) {
       q.append(" and g.state = :state");
@@ -163,7 +168,10 @@ public class GrantService {
     q.append(" order by g.createdAt desc, g.id desc");
     var query = em.createQuery(q.toString(), AccessGrant.class);
     if (view == View.MINE) {
-      query.setParameter("me", Identities.normalize(caller.subject()));
+      query.setParameter("me", me.subject());
+      if (me.verifiedEmail() != null) {
+        query.setParameter("email", me.verifiedEmail());
+      }
     }
     if (state != null) {
       query.setParameter("state", state);

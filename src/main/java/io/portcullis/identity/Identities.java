@@ -4,9 +4,12 @@ import java.text.Normalizer;
 import java.util.Locale;
 
 /**
- * Comparison of identities. Subjects and emails are compared after Unicode NFKC normalisation and
- * case folding, so that {@code Alice@Example.com}, {@code alice@example.com} and a full-width
- * variant are one person.
+ * The one rule for "who is this person", used for "never the requester", "a reviewer counts once",
+ * visibility and ownership alike. Two people are the same when their IdP subjects are equal, or
+ * when both have an email that the identity provider <em>verified</em> and those are equal.
+ * Subjects and emails are compared after Unicode NFKC normalisation and case folding, so that
+ * {@code Alice@Example.com}, {@code alice@example.com} and a full-width variant are one person. An
+ * email the IdP did not verify never identifies anyone.
  */
 public final class Identities {
 
@@ -19,20 +22,30 @@ public final class Identities {
     return Normalizer.normalize(s, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT);
   }
 
-  /** Whether a policy entry (subject or email) names this caller. */
+  /** Whether a policy entry (subject, or email if verified) names this caller. */
   public static boolean names(String entry, Caller caller) {
     String e = normalize(entry);
     return e.equals(normalize(caller.subject()))
-        || (caller.email() != null && e.equals(normalize(caller.email())));
+        || (caller.verifiedEmail() != null && e.equals(normalize(caller.verifiedEmail())));
   }
 
-  /** Whether two callers are the same person: same subject, or same email. */
+  /**
+   * Whether a policy entry would name this caller if their email were verified: the entry is their
+   * email, but the IdP did not verify it. For the reasons of decisions.
+   */
+  public static boolean namesOnlyByUnverifiedEmail(String entry, Caller caller) {
+    return caller.unverifiedEmail() != null
+        && normalize(entry).equals(normalize(caller.unverifiedEmail()))
+        && !names(entry, caller);
+  }
+
+  /** Whether two callers are the same person (see the class comment). */
   public static boolean samePerson(Caller a, Caller b) {
-    if (normalize(a.subject()).equals(normalize(b.subject()))) {
-      return true;
-    }
-    return a.email() != null
-        && b.email() != null
-        && normalize(a.email()).equals(normalize(b.email()));
+    return PersonKey.of(a).samePerson(PersonKey.of(b));
+  }
+
+  /** Whether a caller is the person a stored key names. */
+  public static boolean samePerson(Caller a, PersonKey stored) {
+    return PersonKey.of(a).samePerson(stored);
   }
 }

@@ -40,7 +40,13 @@ public record IssueRequest(
     inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
   }
 
-  /** The person who asked, as the identity provider described them when they asked. */
+  /**
+   * The person who asked, as the identity provider described them when they asked.
+   *
+   * @param email the email only when the identity provider verified it, else null: providers that
+   *     identify people by email (AWS Identity Center, IAM users, STS source identity) never act on
+   *     an unverified one
+   */
   public record Requester(String subject, String name, String email, List<String> groups) {
     public Requester {
       groups = groups == null ? List.of() : List.copyOf(groups);

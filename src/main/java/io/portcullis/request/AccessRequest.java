@@ -1,5 +1,6 @@
 package io.portcullis.request;
 
+import io.portcullis.identity.PersonKey;
 import io.portcullis.platform.error.Problems;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -31,6 +32,9 @@ public class AccessRequest {
 
   @Column(name = "requester_key", nullable = false, updatable = false)
   private String requesterKey;
+
+  @Column(name = "requester_email_key", updatable = false)
+  private String requesterEmailKey;
 
   @JdbcTypeCode(SqlTypes.JSON)
   @Column(nullable = false, updatable = false)
@@ -99,7 +103,7 @@ public class AccessRequest {
   /** A newly submitted request, PENDING until a transition decides it. */
   static AccessRequest submitted(
       UUID id,
-      String requesterKey,
+      PersonKey owner,
       Map<String, Object> requester,
       List<String> entitlements,
       Duration duration,
@@ -117,7 +121,8 @@ public class AccessRequest {
       Map<String, String> inputs) {
     AccessRequest r = new AccessRequest();
     r.id = id;
-    r.requesterKey = requesterKey;
+    r.requesterKey = owner.subject();
+    r.requesterEmailKey = owner.verifiedEmail();
     r.requester = Map.copyOf(requester);
     r.entitlements = List.copyOf(entitlements);
     r.durationSeconds = duration.getSeconds();
@@ -195,6 +200,11 @@ public class AccessRequest {
 
   public String requesterKey() {
     return requesterKey;
+  }
+
+  /** The requester as the identity rule compares people: subject and verified email. */
+  public PersonKey owner() {
+    return PersonKey.stored(requesterKey, requesterEmailKey);
   }
 
   public Map<String, Object> requester() {

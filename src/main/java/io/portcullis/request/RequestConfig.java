@@ -25,6 +25,13 @@ public interface RequestConfig {
   @WithDefault("P1D")
   Duration breakGlassReviewWithin();
 
+  /**
+   * How many pending requests one call of the to-review listing examines at most before it returns
+   * a partial page with a cursor; bounds the work of a single call.
+   */
+  @WithDefault("1000")
+  int toReviewScan();
+
   /** Who hears about every break-glass activation besides the approvers. */
   @WithDefault("security@example.com")
   List<String> securityContacts();

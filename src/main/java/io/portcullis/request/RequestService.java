@@ -15,6 +15,7 @@ import io.portcullis.grant.GrantHandOff;
 import io.portcullis.grant.GrantState;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Identities;
+import io.portcullis.identity.PersonKey;
 import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -136,7 +138,8 @@ public class RequestService {
           refusals);
     }
     Map<String, String> inputs = checkInputs(decisions, spec.entitlements(), s.inputs());
-    String requesterKey = Identities.normalize(caller.subject());
+    PersonKey owner = PersonKey.of(caller);
+    String requesterKey = owner.subject();
     boolean parallel =
         spec.entitlements().stream()
             .allMatch(
@@ -188,7 +191,7 @@ public class RequestService {
     AccessRequest r =
         AccessRequest.submitted(
             id,
-            requesterKey,
+            owner,
             Snapshots.of(caller),
             spec.entitlements(),
             spec.duration(),
@@ -642,7 +645,7 @@ public class RequestService {
           handOff.handOff(
               r.id(),
               entitlement,
-              r.requesterKey(),
+              r.owner(),
               e.provider(),
               d.policy().hash(),
               r.startAt(),
@@ -662,8 +665,7 @@ public class RequestService {
 
   /** Who may see a request: its requester, its eligible reviewers, auditors and admins. */
   public boolean maySee(Caller caller, AccessRequest r) {
-    if (Identities.normalize(caller.subject()).equals(r.requesterKey())
-        || roles.mayReadAll(caller)) {
+    if (Identities.samePerson(caller, r.owner()) || roles.mayReadAll(caller)) {
       return true;
     }
     PolicyDecisions d = policies.decisions();
@@ -733,6 +735,14 @@ public class RequestService {
       throw new Problems.Conflict(
           "Request " + id + " is " + r.state() + ", not PENDING: it can no longer be reviewed.");
     }
+    if (!now.isBefore(r.expiresAt())) {
+      throw new Problems.Conflict(
+          "Request "
+              + id
+              + " expired at "
+              + r.expiresAt()
+              + " without a decision: it can no longer be reviewed; the requester may ask again.");
+    }
     if (!digestOf(r).equals(r.digest())) {
       throw new Problems.Conflict(
           "Request "
@@ -749,9 +759,16 @@ public class RequestService {
     }
     String reviewerKey = Identities.normalize(caller.subject());
     List<RequestReview> previous = reviews(id);
-    if (previous.stream().anyMatch(v -> v.reviewerKey().equals(reviewerKey))) {
+    if (previous.stream()
+        .anyMatch(
+            v ->
+                v.reviewerKey().equals(reviewerKey)
+                    || (!v.reviewerKey().equals(SYSTEM_POLICY)
+                        && Identities.samePerson(caller, Snapshots.key(v.reviewer()))))) {
       throw new Problems.Conflict(
-          "You already reviewed request " + id + "; a reviewer counts once.");
+          "You already reviewed request "
+              + id
+              + " (perhaps from another account with your verified email); a person counts once.");
     }
     PolicyDecisions d = policies.decisions();
     Caller requester = Snapshots.toCaller(r.requester());
@@ -900,9 +917,12 @@ public class RequestService {
   /** One page of a listing and the cursor of the next, or null at the end. */
   public record Page(List<AccessRequest> items, String next) {}
 
+  private static final int TO_REVIEW_BATCH = 200;
+
   /**
    * Lists requests newest first, keyset-paged by (created_at, id): no OFFSET, stable under inserts.
-   * {@code TO_REVIEW} lists pending requests the caller may review now.
+   * {@code TO_REVIEW} lists pending, unexpired requests the caller may review now (see {@link
+   * #toReview}).
    */
   @Transactional
   public Page list(Caller caller, View view, RequestState state, String cursor, int limit) {
@@ -911,67 +931,138 @@ public class RequestService {
           "Only auditors and admins may list every request; use view=mine or view=to-review.");
     }
     Cursor after = Cursor.decode(cursor);
-    List<AccessRequest> out = new ArrayList<>();
-    String me = Identities.normalize(caller.subject());
-    int scanned = 0;
-    while (out.size() < limit && scanned < 5_000) {
-      StringBuilder q = new StringBuilder("from AccessRequest r where 1 = 1");
-      if (view == View.MINE) {
-        q.append(" and r.requesterKey = :me");
-      } else if (view == View.TO_REVIEW) {
-        q.append(" and r.requesterKey <> :me and r.state = :pending");
+    if (view == View.TO_REVIEW) {
+      return toReview(caller, state, after, limit);
+    }
+    PersonKey me = PersonKey.of(caller);
+    StringBuilder q = new StringBuilder("from AccessRequest r where 1 = 1");
+    if (view == View.MINE) {
+      q.append(
+          me.verifiedEmail() == null
+              ? " and r.requesterKey = :me"
+              : " and (r.requesterKey = :me or r.requesterEmailKey = :email)");
+    }
+    if (state != null) {
+      q.append(" and r.state = :state");
+    }
+    if (after != null) {
+      q.append(" and (r.createdAt < :t or (r.createdAt = :t and r.id < :id))");
+    }
+    q.append(" order by r.createdAt desc, r.id desc");
+    var query = em.createQuery(q.toString(), AccessRequest.class);
+    if (view == View.MINE) {
+      query.setParameter("me", me.subject());
+      if (me.verifiedEmail() != null) {
+        query.setParameter("email", me.verifiedEmail());
       }
-      if (state != null) {
-        q.append(" and r.state = :state");
-      }
-      if (after != null) {
-        q.append(" and (r.createdAt < :t or (r.createdAt = :t and r.id < :id))");
-      }
-      q.append(" order by r.createdAt desc, r.id desc");
-      var query = em.createQuery(q.toString(), AccessRequest.class);
-      if (view != View.ALL) {
-        query.setParameter("me", me);
-      }
-      if (view == View.TO_REVIEW) {
-        query.setParameter("pending", RequestState.PENDING);
-      }
-      if (state != null) {
-        query.setParameter("state", state);
-      }
-      if (after != null) {
-        query.setParameter("t", after.createdAt()).setParameter("id", after.id());
-      }
-      int batch = view == View.TO_REVIEW ? 200 : limit + 1;
-      List<AccessRequest> rows = query.setMaxResults(batch).getResultList();
-      scanned += rows.size();
-      for (AccessRequest r : rows) {
-        after = new Cursor(r.createdAt(), r.id());
-        if (view != View.TO_REVIEW || mayReviewNow(caller, r)) {
-          out.add(r);
-          if (out.size() == limit + 1) {
-            break;
-          }
+    }
+    if (state != null) {
+      query.setParameter("state", state);
+    }
+    if (after != null) {
+      query.setParameter("t", after.createdAt()).setParameter("id", after.id());
+    }
+    List<AccessRequest> rows = query.setMaxResults(limit + 1).getResultList();
+    if (rows.size() > limit) {
+      AccessRequest last = rows.get(limit - 1);
+      return new Page(
+          List.copyOf(rows.subList(0, limit)), new Cursor(last.createdAt(), last.id()).encode());
+    }
+    return new Page(List.copyOf(rows), null);
+  }
+
+  /**
+   * The to-review listing, set-based and bounded. The policy first says which entitlements the
+   * caller reviews in some stage; only pending, unexpired requests of someone else for one of those
+   * are read, a batch at a time with all their reviews in one query, and only those are evaluated.
+   * At most {@code portcullis.requests.to-review-scan} (1,000) requests are examined per call: when
+   * that bound is reached before the page is full, the page ends early with a cursor that continues
+   * after the last request examined.
+   */
+  private Page toReview(Caller caller, RequestState state, Cursor after, int limit) {
+    if (state != null && state != RequestState.PENDING) {
+      return new Page(List.of(), null); // only pending requests wait for a review
+    }
+    PolicyDecisions d = policies.decisions();
+    Instant now = clock.instant();
+    List<String> reviewable = new ArrayList<>();
+    for (Entitlement e : d.policy().entitlements().values()) {
+      for (Stage s : e.approval().stages()) {
+        if (d.membership(s.reviewers(), caller, now).isPresent()) {
+          reviewable.add(e.id());
+          break;
         }
       }
-      if (out.size() > limit) {
-        AccessRequest last = out.get(limit - 1);
-        return new Page(
-            List.copyOf(out.subList(0, limit)), new Cursor(last.createdAt(), last.id()).encode());
+    }
+    if (reviewable.isEmpty()) {
+      return new Page(List.of(), null);
+    }
+    PersonKey me = PersonKey.of(caller);
+    List<AccessRequest> out = new ArrayList<>();
+    int scanned = 0;
+    Cursor position = after;
+    int bound = Math.max(1, config.toReviewScan());
+    while (scanned < bound) {
+      int batch = Math.min(TO_REVIEW_BATCH, bound - scanned);
+      var query =
+          em.createNativeQuery(
+                  "select * from access_request r where r.state = 'PENDING'"
+                      + " and r.expires_at > :now and r.requester_key <> :me"
+                      + " and (r.requester_email_key is null or r.requester_email_key <> :email)"
+                      + " and jsonb_exists_any(r.entitlements, string_to_array(:reviewable, ','))"
+                      + (position == null
+                          ? ""
+                          : " and (r.created_at < :t or (r.created_at = :t and r.id < :id))")
+                      + " order by r.created_at desc, r.id desc limit :n",
+                  AccessRequest.class)
+              .setParameter("now", now)
+              .setParameter("me", me.subject())
+              .setParameter("email", me.verifiedEmail() == null ? "" : me.verifiedEmail())
+              .setParameter("reviewable", String.join(",", reviewable)) // ids never hold a comma
+              .setParameter("n", batch);
+      if (position != null) {
+        query.setParameter("t", position.createdAt()).setParameter("id", position.id());
+      }
+      @SuppressWarnings("unchecked")
+      List<AccessRequest> rows = query.getResultList();
+      scanned += rows.size();
+      Map<UUID, List<RequestReview>> reviews = reviewsOf(rows);
+      for (AccessRequest r : rows) {
+        position = new Cursor(r.createdAt(), r.id());
+        if (mayReviewNow(d, caller, r, reviews.getOrDefault(r.id(), List.of()), now)) {
+          out.add(r);
+          if (out.size() == limit) {
+            return new Page(List.copyOf(out), position.encode());
+          }
+        }
       }
       if (rows.size() < batch) {
         return new Page(List.copyOf(out), null);
       }
     }
-    AccessRequest last = out.isEmpty() ? null : out.get(out.size() - 1);
-    return new Page(
-        List.copyOf(out), last == null ? null : new Cursor(last.createdAt(), last.id()).encode());
+    return new Page(List.copyOf(out), position == null ? null : position.encode());
   }
 
-  private boolean mayReviewNow(Caller caller, AccessRequest r) {
-    PolicyDecisions d = policies.decisions();
+  /** The reviews of many requests in one query, by request, oldest first. */
+  private Map<UUID, List<RequestReview>> reviewsOf(List<AccessRequest> requests) {
+    if (requests.isEmpty()) {
+      return Map.of();
+    }
+    Map<UUID, List<RequestReview>> out = new HashMap<>();
+    em.createQuery(
+            "from RequestReview v where v.requestId in :ids order by v.createdAt, v.id",
+            RequestReview.class)
+        .setParameter("ids", requests.stream().map(AccessRequest::id).toList())
+        .getResultList()
+        .forEach(v -> out.computeIfAbsent(v.requestId(), k -> new ArrayList<>()).add(v));
+    return out;
+  }
+
+  private boolean mayReviewNow(
+      PolicyDecisions d, Caller caller, AccessRequest r, List<RequestReview> reviews, Instant now) {
     Caller requester = Snapshots.toCaller(r.requester());
     RequestSpec spec = spec(r);
-    List<Review> counted = counted(reviews(r.id()), r.digest());
+    List<Review> counted = counted(reviews, r.digest());
     if (counted.stream().anyMatch(v -> Identities.samePerson(v.reviewer(), caller))) {
       return false;
     }
@@ -989,12 +1080,17 @@ public class RequestService {
                   caller,
                   requester,
                   spec,
-                  clock.instant())
+                  now)
               .allowed()) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The person key of a stored reviewer (or requester) snapshot. */
+  public static PersonKey reviewerKeyOf(Map<String, Object> snapshot) {
+    return Snapshots.key(snapshot);
   }
 
   // ------------------------------------------------------------------ extend
@@ -1007,7 +1103,7 @@ public class RequestService {
   public Submitted extend(
       Caller caller, UUID grantId, String duration, String justification, String ticket) {
     AccessGrant g = em.find(AccessGrant.class, grantId, LockModeType.PESSIMISTIC_WRITE);
-    if (g == null || !g.requesterKey().equals(Identities.normalize(caller.subject()))) {
+    if (g == null || !Identities.samePerson(caller, g.owner())) {
       throw new Problems.NotFound("Grant", grantId.toString());
     }
     if (g.state().isFinal()
@@ -1061,7 +1157,7 @@ public class RequestService {
   @Transactional
   public AccessRequest cancel(Caller caller, UUID id) {
     AccessRequest r = lockVisible(caller, id);
-    if (!Identities.normalize(caller.subject()).equals(r.requesterKey())) {
+    if (!Identities.samePerson(caller, r.owner())) {
       throw new Problems.Forbidden("Only the requester may cancel request " + id + ".");
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);

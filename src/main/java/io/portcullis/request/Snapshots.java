@@ -1,13 +1,19 @@
 package io.portcullis.request;
 
 import io.portcullis.identity.Caller;
+import io.portcullis.identity.Identities;
+import io.portcullis.identity.PersonKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-/** Callers as stored with requests and reviews (what the IdP said at that moment). */
+/**
+ * Callers as stored with requests and reviews (what the IdP said at that moment). Snapshots written
+ * before {@code emailVerified} was kept read back as unverified: their emails identify nobody.
+ */
 final class Snapshots {
   private Snapshots() {}
 
@@ -17,6 +23,7 @@ final class Snapshots {
     m.put("name", c.name());
     if (c.email() != null) {
       m.put("email", c.email());
+      m.put("emailVerified", c.emailVerified());
     }
     m.put("groups", c.sortedGroups());
     m.put("method", c.authentication().method());
@@ -24,19 +31,36 @@ final class Snapshots {
       m.put("acr", c.authentication().acr());
     }
     m.put("amr", c.authentication().amr());
+    if (c.authentication().authTime() != null) {
+      m.put("authTime", c.authentication().authTime().toString());
+    }
+    if (!c.claims().isEmpty()) {
+      m.put("claims", c.claims());
+    }
     return m;
   }
 
   @SuppressWarnings("unchecked")
   static Caller toCaller(Map<String, Object> m) {
+    Object authTime = m.get("authTime");
     return new Caller(
         (String) m.get("subject"),
         (String) m.get("name"),
         (String) m.get("email"),
+        Boolean.TRUE.equals(m.get("emailVerified")),
         new LinkedHashSet<>((List<String>) m.getOrDefault("groups", List.of())),
         new Caller.Authentication(
             (String) m.getOrDefault("method", "oidc"),
             (String) m.get("acr"),
-            new ArrayList<>((List<String>) m.getOrDefault("amr", List.of()))));
+            new ArrayList<>((List<String>) m.getOrDefault("amr", List.of())),
+            authTime instanceof String t ? Instant.parse(t) : null),
+        (Map<String, Object>) m.getOrDefault("claims", Map.of()));
+  }
+
+  /** The person key of a stored snapshot. */
+  static PersonKey key(Map<String, Object> m) {
+    Caller c = toCaller(m);
+    return new PersonKey(
+        Identities.normalize(c.subject()), Identities.normalize(c.verifiedEmail()));
   }
 }

@@ -156,10 +156,7 @@ public class RequestPages {
   }
 
   private Row row(AccessRequest r) {
-    return new Row(
-        r,
-        requests.reviews(r.id()),
-        Identities.normalize(caller.get().subject()).equals(r.requesterKey()));
+    return new Row(r, requests.reviews(r.id()), Identities.samePerson(caller.get(), r.owner()));
   }
 
   @GET
@@ -194,7 +191,11 @@ public class RequestPages {
     boolean pending = r.state() == RequestState.PENDING;
     boolean reviewed =
         row.reviews().stream()
-            .anyMatch(v -> v.reviewerKey().equals(Identities.normalize(caller.get().subject())));
+            .anyMatch(
+                v ->
+                    v.reviewerKey().equals(Identities.normalize(caller.get().subject()))
+                        || Identities.samePerson(
+                            caller.get(), RequestService.reviewerKeyOf(v.reviewer())));
     return Templates.detail(
         caller.get(),
         row,

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -33,13 +34,20 @@ class PolicyDecisionsTest {
   static final Caller OWNER_P = withOtp(person("priya", "payments-owners"));
   static final Caller OWNER_Q = withOtp(person("quinn", "platform-owners"));
 
+  /** Signed in with a one-time password five minutes before {@link #TUESDAY_IST_11}. */
   static Caller withOtp(Caller c) {
+    return signedInAt(c, TUESDAY_IST_11.minusSeconds(300));
+  }
+
+  static Caller signedInAt(Caller c, Instant authTime) {
     return new Caller(
         c.subject(),
         c.name(),
         c.email(),
+        c.emailVerified(),
         c.groups(),
-        new Caller.Authentication("oidc", null, List.of("pwd", "otp")));
+        new Caller.Authentication("oidc", null, List.of("pwd", "otp"), authTime),
+        c.claims());
   }
 
   static Entitlement e(String id) {
@@ -207,7 +215,13 @@ class PolicyDecisionsTest {
     assertThat(d.reasons().get(0)).contains("they are the requester");
     Caller sameEmail =
         new Caller(
-            "other-idp-id", "Bob", "Bob@Example.com", Set.of("approvers"), BOB.authentication());
+            "other-idp-id",
+            "Bob",
+            "Bob@Example.com",
+            true,
+            Set.of("approvers"),
+            BOB.authentication(),
+            Map.of());
     assertThat(
             POLICY
                 .mayReview(

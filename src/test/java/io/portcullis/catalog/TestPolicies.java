@@ -48,7 +48,9 @@ public final class TestPolicies {
         subject,
         subject,
         subject.replace("demo:", "") + "@example.com",
+        true,
         Set.of(groups),
-        new Caller.Authentication("oidc", null, List.of()));
+        new Caller.Authentication("oidc", null, List.of()),
+        Map.of());
   }
 }

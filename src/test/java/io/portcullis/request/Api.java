@@ -2,6 +2,7 @@ package io.portcullis.request;
 
 import static io.restassured.RestAssured.given;
 
+import io.portcullis.testing.TestClock;
 import io.portcullis.testing.Tokens;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -21,10 +22,13 @@ final class Api {
       String subject, String email, Set<String> groups, List<String> amr) {
     JwtClaimsBuilder claims = Tokens.claims(subject, groups);
     if (email != null) {
-      claims.claim("email", email);
+      // the emails these tests give are the person's own, as the identity provider verified them
+      claims.claim("email", email).claim("email_verified", true);
     }
     if (amr != null) {
       claims.claim("amr", amr);
+      // signed in just now, by the application's clock (step-up checks auth_time)
+      claims.claim("auth_time", new TestClock().instant().getEpochSecond());
     }
     return given().auth().oauth2(Tokens.sign(claims)).contentType("application/json");
   }

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -97,7 +98,10 @@ public class PolicyResource {
       @Size(max = 512) String email,
       @Size(max = 500) Set<@Size(max = 256) String> groups,
       @Size(max = 256) String acr,
-      @Size(max = 20) List<@Size(max = 64) String> amr) {}
+      @Size(max = 20) List<@Size(max = 64) String> amr,
+      Boolean emailVerified,
+      String authTime,
+      @Size(max = 50) Map<@Size(max = 256) String, Object> claims) {}
 
   /** A hypothetical request. */
   public record SimulationRequest(
@@ -136,16 +140,35 @@ public class PolicyResource {
             "Only admins and auditors may simulate requests for someone else; leave 'requester' out"
                 + " to simulate for yourself.");
       }
+    }
+    List<FieldError> errors = new ArrayList<>();
+    if (body.requester() != null) {
       SimulatedPerson p = body.requester();
+      Map<String, Object> claims = new java.util.TreeMap<>();
+      if (p.claims() != null) {
+        p.claims()
+            .forEach(
+                (k, v) -> {
+                  Object plain = CurrentCaller.plain(v);
+                  if (plain != null) {
+                    claims.put(k, plain);
+                  }
+                });
+      }
       requester =
           new Caller(
               p.subject(),
               p.subject(),
               p.email(),
+              Boolean.TRUE.equals(p.emailVerified()),
               p.groups() == null ? Set.of() : p.groups(),
-              new Caller.Authentication("simulated", p.acr(), p.amr()));
+              new Caller.Authentication(
+                  "simulated",
+                  p.acr(),
+                  p.amr(),
+                  parseTime("requester.authTime", p.authTime(), errors)),
+              claims);
     }
-    List<FieldError> errors = new ArrayList<>();
     Duration duration = parseDuration(body.duration(), errors);
     Instant start = parseTime("start", body.start(), errors);
     Instant at = body.at() == null ? clock.instant() : parseTime("at", body.at(), errors);

@@ -22,12 +22,13 @@ import java.util.Optional;
 /**
  * Compiles policy expressions with typed variables and bounded cost. Thread-safe.
  *
- * <p>Variables: {@code requester} and {@code reviewer} ({@code subject}, {@code email}, {@code
- * name}, {@code groups}, {@code acr}, {@code amr}, {@code claims}), {@code request} ({@code
- * entitlements}, {@code entitlement}, {@code duration}, {@code start}, {@code justification},
- * {@code ticket}, {@code breakGlass}), {@code entitlement} ({@code id}, {@code environment}, {@code
- * system}, {@code risk}, {@code labels}, {@code attributes}) and {@code now} (a timestamp; use
- * {@code now.getHours('Asia/Kolkata')} for local time).
+ * <p>Variables: {@code requester} and {@code reviewer} ({@code subject}, {@code email} — only when
+ * the identity provider verified it, else empty —, {@code name}, {@code groups}, {@code acr},
+ * {@code amr}, {@code claims} — the token claims on the {@code portcullis.identity.cel-claims}
+ * allow-list), {@code request} ({@code entitlements}, {@code entitlement}, {@code duration}, {@code
+ * start}, {@code justification}, {@code ticket}, {@code breakGlass}), {@code entitlement} ({@code
+ * id}, {@code environment}, {@code system}, {@code risk}, {@code labels}, {@code attributes}) and
+ * {@code now} (a timestamp; use {@code now.getHours('Asia/Kolkata')} for local time).
  */
 public final class CelEngine {
 

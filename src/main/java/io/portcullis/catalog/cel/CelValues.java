@@ -17,12 +17,13 @@ public final class CelValues {
   public static Map<String, Object> person(Caller c) {
     Map<String, Object> m = new HashMap<>();
     m.put("subject", c.subject());
-    m.put("email", c.email() == null ? "" : c.email());
+    // only a verified email: an unverified one could be anyone's
+    m.put("email", c.verifiedEmail() == null ? "" : c.verifiedEmail());
     m.put("name", c.name());
     m.put("groups", c.sortedGroups());
     m.put("acr", c.authentication().acr() == null ? "" : c.authentication().acr());
     m.put("amr", c.authentication().amr());
-    m.put("claims", Map.of());
+    m.put("claims", c.claims());
     return m;
   }
 

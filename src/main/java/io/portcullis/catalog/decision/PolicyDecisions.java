@@ -11,13 +11,13 @@ import io.portcullis.catalog.model.Principals;
 import io.portcullis.catalog.model.Stage;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Identities;
+import io.portcullis.identity.PersonKey;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -208,7 +208,25 @@ public final class PolicyDecisions {
                 + "), so the request is refused");
       }
     }
+    unverifiedEmailNote(requester).ifPresent(note -> (no.isEmpty() ? yes : no).add(note));
     return no.isEmpty() ? Decision.allow(yes) : Decision.deny(no);
+  }
+
+  /**
+   * The note that a person's email was not used to identify them, because the identity provider did
+   * not verify it: policy {@code users:} entries, {@code email} in expressions and "never the
+   * requester" then match them by subject only.
+   */
+  static Optional<String> unverifiedEmailNote(Caller c) {
+    if (c.unverifiedEmail() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        who(c)
+            + "'s email "
+            + c.unverifiedEmail()
+            + " is not verified by the identity provider, so it identifies no one: matched by"
+            + " subject only");
   }
 
   /** The variables of request-scoped expressions. */
@@ -288,6 +306,9 @@ public final class PolicyDecisions {
         notes.add(
             "reviewers must sign in with amr "
                 + String.join(" and ", new TreeSet<>(e.approval().stepUpAmr())));
+      }
+      if (e.approval().stepUp()) {
+        notes.add("reviewers must have signed in within the last " + e.approval().stepUpMaxAge());
       }
       if (e.approvalWindow() != null) {
         notes.add("reviews count only " + e.approvalWindow().describe());
@@ -375,14 +396,46 @@ public final class PolicyDecisions {
               + String.join(", ", missingAmr)
               + " that this sign-in lacks");
     }
+    if (e.approval().stepUp()) {
+      stepUpTooOld(e, reviewer, now).ifPresent(no::add);
+    }
     if (e.approvalWindow() != null && !e.approvalWindow().contains(now)) {
       no.add("reviews of " + e.id() + " count only " + e.approvalWindow().describe());
     }
     if (!no.isEmpty()) {
+      unverifiedEmailNote(reviewer).ifPresent(no::add);
       return Decision.deny(no);
     }
     return Decision.allow(
         List.of(who(reviewer) + " may review stage " + stage.name() + ": " + member.get()));
+  }
+
+  /**
+   * Why a step-up sign-in is too old (or of unknown age) for reviewing {@code e} at {@code now};
+   * the reviewer must sign in again. Empty when it is recent enough.
+   */
+  private static Optional<String> stepUpTooOld(Entitlement e, Caller reviewer, Instant now) {
+    java.time.Duration maxAge = e.approval().stepUpMaxAge();
+    Instant at = reviewer.authentication().authTime();
+    if (at == null) {
+      return Optional.of(
+          "reviewing "
+              + e.id()
+              + " needs a recent sign-in (within "
+              + maxAge
+              + "), but this sign-in does not say when it happened (no auth_time): sign in again");
+    }
+    if (at.plus(maxAge).isBefore(now)) {
+      return Optional.of(
+          "reviewing "
+              + e.id()
+              + " needs a sign-in within the last "
+              + maxAge
+              + "; this one was at "
+              + at
+              + ": sign in again");
+    }
+    return Optional.empty();
   }
 
   /**
@@ -395,7 +448,7 @@ public final class PolicyDecisions {
     List<String> reasons = new ArrayList<>();
     List<Review> ordered = new ArrayList<>(reviews);
     ordered.sort(Comparator.comparing(Review::at));
-    Set<String> counted = new LinkedHashSet<>();
+    List<PersonKey> counted = new ArrayList<>();
     int k = 0;
     List<String> approvers = new ArrayList<>();
     int denials = 0;
@@ -404,8 +457,8 @@ public final class PolicyDecisions {
         break;
       }
       Stage stage = stages.get(k);
-      String key = Identities.normalize(r.reviewer().subject());
-      if (counted.contains(key)) {
+      PersonKey key = PersonKey.of(r.reviewer());
+      if (counted.stream().anyMatch(key::samePerson)) {
         reasons.add(who(r.reviewer()) + " already reviewed this request; a reviewer counts once");
         continue;
       }

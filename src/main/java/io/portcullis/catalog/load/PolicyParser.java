@@ -542,8 +542,15 @@ final class PolicyParser {
       looser.add("drops separation of duties");
     }
     if (!parent.stepUpAcr().isEmpty() && child.stepUpAcr().isEmpty()
-        || !child.stepUpAmr().containsAll(parent.stepUpAmr())) {
+        || !child.stepUpAmr().containsAll(parent.stepUpAmr())
+        || (parent.stepUp() && !child.stepUp())) {
       looser.add("drops step-up");
+    } else if (parent.stepUp() && child.stepUpMaxAge().compareTo(parent.stepUpMaxAge()) > 0) {
+      looser.add(
+          "accepts step-up sign-ins up to "
+              + child.stepUpMaxAge()
+              + " old instead of "
+              + parent.stepUpMaxAge());
     }
     if (parent.commentRequired() && !child.commentRequired()) {
       looser.add("no longer requires a comment");
@@ -649,16 +656,33 @@ final class PolicyParser {
             && n.bool(a.get("requireComment"), "requireComment").orElse(false);
     Set<String> acr = Set.of();
     Set<String> amr = Set.of();
+    Duration maxAge = null;
     if (a.containsKey("stepUp")) {
-      Map<String, Node> su = n.mapping(a.get("stepUp"), "stepUp", Set.of("acr", "amr"));
+      Map<String, Node> su = n.mapping(a.get("stepUp"), "stepUp", Set.of("acr", "amr", "maxAge"));
       if (su.containsKey("acr")) {
         acr = n.strings(su.get("acr"), "stepUp.acr");
       }
       if (su.containsKey("amr")) {
         amr = n.strings(su.get("amr"), "stepUp.amr");
       }
+      if (su.containsKey("maxAge")) {
+        maxAge = n.duration(su.get("maxAge"), "stepUp.maxAge").orElse(null);
+        if (acr.isEmpty() && amr.isEmpty()) {
+          n.error(
+              su.get("maxAge"),
+              "stepUp.maxAge without stepUp.acr or stepUp.amr has nothing to bound",
+              "add the acr or amr values that reviewers must sign in with");
+          maxAge = null;
+        } else if (maxAge != null && maxAge.compareTo(Duration.ofHours(24)) > 0) {
+          n.error(
+              su.get("maxAge"),
+              "stepUp.maxAge " + maxAge + " is longer than a day, so it proves no recent sign-in",
+              "use minutes, e.g. PT15M");
+          maxAge = null;
+        }
+      }
     }
-    return new Approval(auto, stages, exclude, comment, acr, amr);
+    return new Approval(auto, stages, exclude, comment, acr, amr, maxAge);
   }
 
   private Principals principals(Nodes n, Node node, String what) {

@@ -201,15 +201,72 @@ public final class PolicyTestRunner {
     String subject = text(required(p, "subject")).orElseThrow();
     Set<String> groups =
         p.containsKey("groups") ? new LinkedHashSet<>(strings(p.get("groups"))) : Set.of();
+    Set<String> unknown = new java.util.TreeSet<>(p.keySet());
+    unknown.removeAll(PERSON_KEYS);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          what
+              + " has unknown key(s) "
+              + unknown
+              + "; known: "
+              + new java.util.TreeSet<>(PERSON_KEYS));
+    }
+    Map<String, Object> claims = new java.util.TreeMap<>();
+    if (p.containsKey("claims")) {
+      map(p.get("claims")).forEach((k, v) -> claims.put(k, plain(v)));
+    }
     return new Caller(
         subject,
         text(p.get("name")).orElse(subject),
         text(p.get("email")).orElse(null),
+        // an email identifies someone only when the identity provider verified it: say so
+        text(p.get("emailVerified")).map("true"::equals).orElse(false),
         groups,
         new Caller.Authentication(
             "oidc",
             text(p.get("acr")).orElse(null),
-            p.containsKey("amr") ? strings(p.get("amr")) : List.of()));
+            p.containsKey("amr") ? strings(p.get("amr")) : List.of(),
+            text(p.get("authTime")).map(PolicyTestRunner::instant).orElse(null)),
+        claims);
+  }
+
+  private static final Set<String> PERSON_KEYS =
+      Set.of(
+          "subject",
+          "name",
+          "email",
+          "emailVerified",
+          "groups",
+          "acr",
+          "amr",
+          "authTime",
+          "claims");
+
+  /** A claim value as policy expressions see it: text, integer, boolean, list or map. */
+  private static Object plain(Node n) {
+    if (n instanceof SequenceNode s) {
+      return s.getValue().stream().map(PolicyTestRunner::plain).toList();
+    }
+    if (n instanceof MappingNode) {
+      Map<String, Object> out = new java.util.TreeMap<>();
+      map(n).forEach((k, v) -> out.put(k, plain(v)));
+      return out;
+    }
+    if (n instanceof ScalarNode sc) {
+      String tag = sc.getTag().getValue();
+      if (tag.endsWith(":bool")) {
+        return Boolean.parseBoolean(sc.getValue());
+      }
+      if (tag.endsWith(":int")) {
+        try {
+          return Long.parseLong(sc.getValue());
+        } catch (NumberFormatException notDecimal) {
+          return sc.getValue();
+        }
+      }
+      return sc.getValue();
+    }
+    return null;
   }
 
   private static Node required(Map<String, Node> m, String key) {

@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -26,18 +27,28 @@ public class MeResource {
       String subject,
       String name,
       String email,
+      boolean emailVerified,
       List<String> groups,
-      Caller.Authentication authentication) {}
+      Caller.Authentication authentication,
+      Map<String, Object> claims) {}
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(
       summary = "The signed-in caller",
       description =
-          "Subject, name, email and groups from the identity provider, and how strongly the caller"
-              + " authenticated (acr/amr).")
+          "Subject, name, email (and whether the identity provider verified it: only a verified"
+              + " email identifies anyone), groups, how strongly and when the caller authenticated"
+              + " (acr, amr, authTime), and the claims that policy expressions see.")
   public Me me() {
     Caller c = caller.get();
-    return new Me(c.subject(), c.name(), c.email(), c.sortedGroups(), c.authentication());
+    return new Me(
+        c.subject(),
+        c.name(),
+        c.email(),
+        c.emailVerified(),
+        c.sortedGroups(),
+        c.authentication(),
+        c.claims());
   }
 }

@@ -34,7 +34,9 @@ public final class DemoUsers {
   private DemoUsers() {}
 
   private static void add(String user, String name, Set<String> groups) {
-    USERS.put(user, new Caller("demo:" + user, name, user + "@example.com", groups, PASSWORD));
+    USERS.put(
+        user,
+        new Caller("demo:" + user, name, user + "@example.com", true, groups, PASSWORD, Map.of()));
   }
 
   /** All demo users by user name, in display order. */

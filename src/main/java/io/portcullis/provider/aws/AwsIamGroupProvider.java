@@ -144,7 +144,9 @@ public class AwsIamGroupProvider implements CredentialProvider {
           "is "
               + attribute
               + ", but the requester has no "
-              + (attribute.equals("subject") ? "subject" : "email address"));
+              + (attribute.equals("subject")
+                  ? "subject"
+                  : "email address that the identity provider verified (email_verified)"));
     }
     v = v.trim();
     if (!USER_NAME.matcher(v).matches()) {

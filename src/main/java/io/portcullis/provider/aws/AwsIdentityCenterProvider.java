@@ -199,7 +199,8 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
       throw new ProviderException(
           Kind.PERMANENT,
           KIND
-              + ": the requester has no email address, which is looked up as "
+              + ": the requester has no email address that the identity provider verified"
+              + " (claim email_verified), which is looked up as "
               + attributePath
               + " in identity store "
               + storeId);

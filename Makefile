@@ -9,6 +9,7 @@ APP_JAR  := target/quarkus-app/quarkus-run.jar
 SOURCES  := pom.xml $(shell find src/main -type f 2>/dev/null)
 DATA_DIR ?= data
 PORT     ?= 8080
+MANAGEMENT_PORT ?= 9000
 FAULT_ITERATIONS ?= 200
 BENCH    ?=
 BENCH_OPTS ?=
@@ -18,7 +19,7 @@ help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "; printf "Portcullis - make targets:\n\n"} \
 	  /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "Variables: PORT=$(PORT) DATA_DIR=$(DATA_DIR) (e.g. make run PORT=9090)"
+	@echo "Variables: PORT=$(PORT) MANAGEMENT_PORT=$(MANAGEMENT_PORT) (metrics, OpenAPI) DATA_DIR=$(DATA_DIR) (e.g. make run PORT=9090)"
 
 $(APP_JAR): $(SOURCES)
 	$(MVN) $(MVNFLAGS) -q -DskipTests -Dspotless.check.skip=true package
@@ -27,6 +28,7 @@ $(APP_JAR): $(SOURCES)
 .PHONY: run
 run: $(APP_JAR) ## Start Portcullis on the embedded PostgreSQL with demo users at http://localhost:8080
 	$(JAVA) -Dquarkus.profile=demo -Dportcullis.data-dir=$(DATA_DIR) -Dquarkus.http.port=$(PORT) \
+	  -Dquarkus.management.port=$(MANAGEMENT_PORT) \
 	  -jar $(APP_JAR)
 
 .PHONY: test

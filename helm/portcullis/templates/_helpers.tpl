@@ -106,6 +106,7 @@ would switch Portcullis to demo or unsafe settings.
   "PORTCULLIS_DB_URL" "PORTCULLIS_DB_USER" "PORTCULLIS_DB_PASSWORD"
   "PORTCULLIS_OIDC_ISSUER" "PORTCULLIS_OIDC_CLIENT_ID" "PORTCULLIS_OIDC_AUDIENCE"
   "PORTCULLIS_OIDC_CLIENT_SECRET" "PORTCULLIS_IDENTITY_GROUPS_CLAIM"
+  "PORTCULLIS_REQUESTS_SECURITY_CONTACTS" "QUARKUS_OIDC_TOKEN_AUDIENCE"
   "PORTCULLIS_POLICY_DIR" "JAVA_OPTS_APPEND"
   "PORTCULLIS_DEMO_ENABLED" "PORTCULLIS_EMBEDDED_DB_ENABLED"
   "QUARKUS_TLS_TRUST_ALL" "QUARKUS_OIDC_TLS_VERIFICATION" "QUARKUS_OIDC_WEB_TLS_VERIFICATION"
@@ -153,6 +154,15 @@ Checks the values that the schema cannot express, and fails the render with a cl
 {{- end }}
 {{- if not .Values.oidc.issuer }}
 {{- fail "oidc.issuer is required: the issuer URL of the OpenID Connect provider" }}
+{{- end }}
+{{- if not .Values.oidc.audience }}
+{{- fail "oidc.audience is required: the audience of access tokens for the API (e.g. portcullis-api), distinct from oidc.clientId" }}
+{{- end }}
+{{- if eq .Values.oidc.audience .Values.oidc.clientId }}
+{{- fail "oidc.audience must differ from oidc.clientId: ID tokens carry the client id as their audience and would be accepted as API bearer tokens; give access tokens their own audience (e.g. portcullis-api)" }}
+{{- end }}
+{{- if not .Values.requests.securityContacts }}
+{{- fail "requests.securityContacts is required: who hears about every break-glass activation besides the approvers, e.g. [security@yourcompany.com]" }}
 {{- end }}
 {{- $reserved := include "portcullis.reservedEnv" . | fromJsonArray }}
 {{- range .Values.extraEnv }}

@@ -1,22 +1,29 @@
 package io.portcullis.grant;
 
+import io.portcullis.identity.PrivilegedReaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness detail of the grant engine on this replica: its phase and live workers. */
+/**
+ * Readiness of the grant engine on this replica; its phase and live workers for admins and
+ * auditors.
+ */
 @Readiness
 @ApplicationScoped
 public class GrantEngineHealthCheck implements HealthCheck {
 
   private final GrantDispatcher dispatcher;
   private final GrantConfig config;
+  private final PrivilegedReaders readers;
 
-  GrantEngineHealthCheck(GrantDispatcher dispatcher, GrantConfig config) {
+  GrantEngineHealthCheck(
+      GrantDispatcher dispatcher, GrantConfig config, PrivilegedReaders readers) {
     this.dispatcher = dispatcher;
     this.config = config;
+    this.readers = readers;
   }
 
   @Override
@@ -29,6 +36,6 @@ public class GrantEngineHealthCheck implements HealthCheck {
         !config.engineEnabled()
             || dispatcher.phase() == GrantDispatcher.Phase.OFF
             || dispatcher.workersAlive() > 0;
-    return (ok ? b.up() : b.down()).build();
+    return readers.forCurrentCaller((ok ? b.up() : b.down()).build());
   }
 }

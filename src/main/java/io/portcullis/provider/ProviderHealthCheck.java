@@ -1,5 +1,6 @@
 package io.portcullis.provider;
 
+import io.portcullis.identity.PrivilegedReaders;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +19,8 @@ import org.eclipse.microprofile.health.Readiness;
  * ready (the operator must fix the named property); one that is merely unreachable is reported but
  * does not take the service out of rotation: requests, reviews and the ledger still work, and the
  * engine retries activations and revocations when the provider is back. Checks are cached for 30 s
- * so that readiness probes do not load the providers.
+ * so that readiness probes do not load the providers. Details for admins and auditors only: the
+ * status stays public.
  */
 @Readiness
 @ApplicationScoped
@@ -30,11 +32,13 @@ public class ProviderHealthCheck implements HealthCheck {
 
   private final ProviderRegistry registry;
   private final Clock clock;
+  private final PrivilegedReaders readers;
   private final Map<String, Checked> cache = new ConcurrentHashMap<>();
 
-  ProviderHealthCheck(ProviderRegistry registry, Clock clock) {
+  ProviderHealthCheck(ProviderRegistry registry, Clock clock, PrivilegedReaders readers) {
     this.registry = registry;
     this.clock = clock;
+    this.readers = readers;
   }
 
   private record Checked(Instant at, String status, boolean misconfigured) {}
@@ -83,6 +87,10 @@ public class ProviderHealthCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
+    return readers.forCurrentCaller(full());
+  }
+
+  private HealthCheckResponse full() {
     HealthCheckResponseBuilder b = HealthCheckResponse.named("credential providers").up();
     for (CredentialProvider p : registry.all()) {
       if (!p.configured()) {

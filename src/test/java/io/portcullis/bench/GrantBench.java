@@ -588,7 +588,11 @@ final class GrantBench {
     long end = System.nanoTime() + length.toNanos();
     do {
       app.get("/q/health/ready", null);
-      app.get("/q/metrics", null);
+      app.http.send(
+          HttpRequest.newBuilder(URI.create(app.management + "/q/metrics"))
+              .timeout(Duration.ofSeconds(30))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
       HttpResponse<String> r = app.get("/api/v1/grants?view=all&limit=50", admin);
       if (r.statusCode() != 200) {
         throw new IllegalStateException("GET /api/v1/grants answered " + r.statusCode());
@@ -721,6 +725,10 @@ final class GrantBench {
   static final class App implements AutoCloseable {
     final Process process;
     final String base;
+
+    /** The management interface (metrics) of the packaged jar. */
+    String management;
+
     final Path log;
     final HttpClient http =
         HttpClient.newBuilder()
@@ -737,8 +745,11 @@ final class GrantBench {
     static App start(Path work, String name, String jdbcUrl, String stubUrl, Config cfg)
         throws Exception {
       int port;
-      try (ServerSocket s = new ServerSocket(0)) {
+      int managementPort;
+      try (ServerSocket s = new ServerSocket(0);
+          ServerSocket m = new ServerSocket(0)) {
         port = s.getLocalPort();
+        managementPort = m.getLocalPort();
       }
       Path data = Files.createDirectories(work.resolve(name + "-data"));
       Path log = work.resolve(name + ".log");
@@ -755,12 +766,14 @@ final class GrantBench {
       cmd.add("-Dportcullis.data-dir=" + data);
       cmd.add("-Dportcullis.providers.http-stub.url=" + stubUrl);
       cmd.add("-Dquarkus.http.port=" + port);
+      cmd.add("-Dquarkus.management.port=" + managementPort);
       cmd.addAll(cfg.appOpts());
       cmd.add("-jar");
       cmd.add(JAR.toString());
       Process p =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       App app = new App(p, "http://localhost:" + port, log);
+      app.management = "http://localhost:" + managementPort;
       try {
         RequestBench.awaitReady(app.http, app.base, p, log);
       } catch (Exception e) {

@@ -52,8 +52,11 @@ final class RequestBench {
     Process app = null;
     try {
       int port;
-      try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      int managementPort;
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0);
+          java.net.ServerSocket m = new java.net.ServerSocket(0)) {
         port = s.getLocalPort();
+        managementPort = m.getLocalPort();
       }
       Path log = work.resolve("app.log");
       app =
@@ -69,6 +72,7 @@ final class RequestBench {
                   "-Dquarkus.oidc.token.audience=" + Tokens.AUDIENCE,
                   "-Dquarkus.log.level=WARN",
                   "-Dquarkus.http.port=" + port,
+                  "-Dquarkus.management.port=" + managementPort,
                   "-jar",
                   Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
               .redirectErrorStream(true)

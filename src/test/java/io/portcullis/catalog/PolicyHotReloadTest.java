@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
@@ -126,12 +127,23 @@ class PolicyHotReloadTest {
         .body("lastAttempt.problems", equalTo(1))
         .body("lastAttempt.issues", equalTo(null));
     given()
+        .auth()
+        .preemptive()
+        .basic("dana", "dana")
         .get("/q/health/ready")
         .then()
         .statusCode(200)
         .body("checks.find { it.name == 'policy' }.status", equalTo("UP"))
         .body("checks.find { it.name == 'policy' }.data.problems", equalTo(1))
         .body("checks.find { it.name == 'policy' }.data.'problem.1'", containsString("systemz"));
+    // the problems (file names, lines, content) are for auditors and admins: the public sees UP
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.find { it.name == 'policy' }.status", equalTo("UP"))
+        .body("checks.find { it.name == 'policy' }.data", equalTo(null))
+        .body(not(containsString("systemz")));
     given().get("/q/metrics").then().body(containsString("portcullis_policy_errors 1.0"));
     AuditRecord rejected = policyEvents().get(policyEvents().size() - 1);
     assertThat(rejected.details().get("inForce")).isEqualTo(second);

@@ -22,12 +22,17 @@ final class PackagedApp implements AutoCloseable {
   static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
   final int port;
+
+  /** The management interface of the packaged (prod-built) jar: metrics and OpenAPI. */
+  final int managementPort;
+
   final Path log;
   final Process process;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private PackagedApp(int port, Path log, Process process) {
+  private PackagedApp(int port, int managementPort, Path log, Process process) {
     this.port = port;
+    this.managementPort = managementPort;
     this.log = log;
     this.process = process;
   }
@@ -38,17 +43,19 @@ final class PackagedApp implements AutoCloseable {
       throw new IllegalStateException(JAR + " is missing: run 'mvn package' first");
     }
     int port = freePort();
+    int managementPort = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx384m");
     cmd.add("-Dquarkus.http.port=" + port);
+    cmd.add("-Dquarkus.management.port=" + managementPort);
     cmd.addAll(systemProperties);
     cmd.add("-jar");
     cmd.add(JAR.toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     pb.environment().putAll(env);
-    return new PackagedApp(port, log, pb.start());
+    return new PackagedApp(port, managementPort, log, pb.start());
   }
 
   static int freePort() throws IOException {
@@ -95,6 +102,15 @@ final class PackagedApp implements AutoCloseable {
       throws IOException, InterruptedException {
     return http.send(
         request(path, basicUser, bearer).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET on the management interface (metrics, OpenAPI), which needs no sign-in. */
+  HttpResponse<String> management(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpRequest.Builder request(String path, String basicUser, String bearer) {

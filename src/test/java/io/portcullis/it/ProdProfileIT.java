@@ -66,7 +66,9 @@ class ProdProfileIT {
         "PORTCULLIS_AUDIT_HMAC_KEY",
         "cHJvZC1wcm9maWxlLWl0LWF1ZGl0LWhtYWMta2V5ISE=",
         "PORTCULLIS_AUDIT_SIGNING_KEY",
-        SIGNING_KEY);
+        SIGNING_KEY,
+        "PORTCULLIS_REQUESTS_SECURITY_CONTACTS",
+        "secops@portcullis.dev");
   }
 
   @Test
@@ -92,6 +94,20 @@ class ProdProfileIT {
       assertThat(me.body()).contains("\"subject\":\"prod-subject\"");
       assertThat(app.get("/login", null).statusCode()).isEqualTo(404);
       assertThat(app.get("/q/swagger-ui", null).statusCode()).isEqualTo(404);
+      // metrics and OpenAPI are on the management interface, never on the public port
+      assertThat(app.get("/q/metrics", null).statusCode()).isEqualTo(404);
+      assertThat(app.get("/q/openapi", null).statusCode()).isEqualTo(404);
+      var metrics = app.management("/q/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("portcullis_");
+      assertThat(app.management("/q/openapi").body()).contains("/api/v1/requests");
+      // readiness stays public on the main port, without its details
+      var ready = app.get("/q/health/ready", null);
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).contains("\"name\": \"policy\"").doesNotContain("\"version\"");
+      var detailed =
+          app.get("/q/health/ready", null, Tokens.token("prod-auditor", Set.of("auditors")));
+      assertThat(detailed.body()).contains("\"version\"");
       ObjectMapper json = new ObjectMapper();
       List<String> lines = app.output().lines().filter(l -> !l.isBlank()).toList();
       assertThat(lines).isNotEmpty();

@@ -24,6 +24,40 @@ class ObservabilityTest {
   }
 
   @Test
+  void readinessDetailsAreForAdminsAndAuditorsOnly() {
+    // anonymous callers (load balancers, probes, anyone) see each check's UP/DOWN, no details
+    given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.find { it.name == 'credential providers' }.status", equalTo("UP"))
+        .body("checks.find { it.name == 'credential providers' }.data", equalTo(null))
+        .body("checks.find { it.name == 'policy' }.status", equalTo("UP"))
+        .body("checks.find { it.name == 'policy' }.data", equalTo(null))
+        .body("checks.find { it.name == 'grant engine' }.data", equalTo(null))
+        .body("checks.find { it.name == 'audit archive' }.data", equalTo(null));
+    given()
+        .auth()
+        .preemptive()
+        .basic("alice", "alice")
+        .get("/q/health/ready")
+        .then()
+        .body("checks.find { it.name == 'policy' }.data", equalTo(null));
+    for (String privileged : new String[] {"dana", "admin"}) {
+      given()
+          .auth()
+          .preemptive()
+          .basic(privileged, privileged)
+          .get("/q/health/ready")
+          .then()
+          .statusCode(200)
+          .body("checks.find { it.name == 'policy' }.data.version.length()", equalTo(64))
+          .body(
+              "checks.find { it.name == 'credential providers' }.data.noop", equalTo("configured"));
+    }
+  }
+
+  @Test
   void prometheusMetrics() {
     given().auth().preemptive().basic("alice", "alice").get("/api/v1/me");
     given()

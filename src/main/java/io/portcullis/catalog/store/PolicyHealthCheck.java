@@ -1,6 +1,7 @@
 package io.portcullis.catalog.store;
 
 import io.portcullis.catalog.model.PolicySet;
+import io.portcullis.identity.PrivilegedReaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -9,16 +10,19 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready while a valid policy is in force. When the latest change was rejected, readiness stays UP
- * (the last good version serves) and its details list the problems.
+ * (the last good version serves) and its details list the problems. The details are shown to admins
+ * and auditors only; everyone else sees the status.
  */
 @Readiness
 @ApplicationScoped
 public class PolicyHealthCheck implements HealthCheck {
 
   private final PolicyStore store;
+  private final PrivilegedReaders readers;
 
-  PolicyHealthCheck(PolicyStore store) {
+  PolicyHealthCheck(PolicyStore store, PrivilegedReaders readers) {
     this.store = store;
+    this.readers = readers;
   }
 
   @Override
@@ -39,6 +43,6 @@ public class PolicyHealthCheck implements HealthCheck {
         b.withData("problem." + (i + 1), last.issues().get(i).toString());
       }
     }
-    return b.build();
+    return readers.forCurrentCaller(b.build());
   }
 }

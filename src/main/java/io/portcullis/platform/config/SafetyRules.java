@@ -169,7 +169,67 @@ public final class SafetyRules {
               "OIDC is off and so nobody can sign in; set it to true and configure"
                   + " quarkus.oidc.auth-server-url"));
     }
+    if (oidcOn) {
+      Optional<String> audience =
+          value(config, "quarkus.oidc.token.audience").filter(v -> !v.isEmpty());
+      if (audience.isEmpty()) {
+        violations.add(
+            new Violation(
+                "quarkus.oidc.token.audience",
+                "API bearer tokens are accepted whatever their audience, ID tokens included; set"
+                    + " PORTCULLIS_OIDC_AUDIENCE to the audience of access tokens for Portcullis"
+                    + " (e.g. portcullis-api)"));
+      } else {
+        for (String clientIdProperty :
+            List.of("quarkus.oidc.client-id", "quarkus.oidc.web.client-id")) {
+          Optional<String> clientId = value(config, clientIdProperty);
+          if (clientId.isPresent()
+              && List.of(audience.get().split(",")).stream()
+                  .map(String::trim)
+                  .anyMatch(clientId.get()::equals)) {
+            violations.add(
+                new Violation(
+                    "quarkus.oidc.token.audience",
+                    "the API audience equals the client id ("
+                        + clientIdProperty
+                        + "), which is the audience of ID tokens, so an ID token would be"
+                        + " accepted as an API bearer token; give access tokens their own"
+                        + " audience (PORTCULLIS_OIDC_AUDIENCE, e.g. portcullis-api)"));
+            break;
+          }
+        }
+      }
+    }
+    List<String> contacts =
+        config
+            .apply("portcullis.requests.security-contacts")
+            .map(v -> List.of(v.split(",")))
+            .orElse(List.of())
+            .stream()
+            .map(String::trim)
+            .filter(v -> !v.isEmpty())
+            .toList();
+    if (contacts.isEmpty() || contacts.stream().anyMatch(SafetyRules::placeholder)) {
+      violations.add(
+          new Violation(
+              "portcullis.requests.security-contacts",
+              "break-glass activations would be announced to "
+                  + (contacts.isEmpty() ? "the placeholder security@example.com" : contacts)
+                  + ", which nobody reads; set PORTCULLIS_REQUESTS_SECURITY_CONTACTS to your"
+                  + " security team's addresses (comma-separated)"));
+    }
     return violations;
+  }
+
+  /** Documentation and test domains (RFC 2606, RFC 6761) that no real contact uses. */
+  static boolean placeholder(String contact) {
+    String c = contact.toLowerCase(Locale.ROOT).strip();
+    String domain = c.substring(c.lastIndexOf('@') + 1);
+    return List.of("example.com", "example.org", "example.net").stream()
+            .anyMatch(d -> domain.equals(d) || domain.endsWith("." + d))
+        || List.of(".example", ".invalid", ".test", ".localhost").stream()
+            .anyMatch(domain::endsWith)
+        || domain.equals("localhost");
   }
 
   private static Optional<String> value(Function<String, Optional<String>> config, String name) {

@@ -19,7 +19,52 @@ class SafetyRulesTest {
     c.put("portcullis.grants.credential.key", "cHJvZC1wcm9maWxlLWl0LWtleS0zMi1ieXRlcy0hISE=");
     c.put("portcullis.audit.hmac-key", "cHJvZC1wcm9maWxlLWl0LWF1ZGl0LWhtYWMta2V5ISE=");
     c.put("portcullis.audit.signing-key-file", "/etc/portcullis/audit-signing.pem");
+    c.put("quarkus.oidc.client-id", "portcullis");
+    c.put("quarkus.oidc.web.client-id", "portcullis");
+    c.put("quarkus.oidc.token.audience", "portcullis-api");
+    c.put("portcullis.requests.security-contacts", "secops@acme-corp.io, ciso@acme-corp.io");
     return c;
+  }
+
+  @Test
+  void thePlaceholderSecurityContactIsRefused() {
+    for (String placeholder :
+        List.of(
+            "security@example.com",
+            "secops@Example.ORG",
+            "soc@mail.example.net",
+            "security@corp.invalid",
+            "security@acme.test",
+            "secops@acme-corp.io, security@example.com")) {
+      Map<String, String> c = safe();
+      c.put("portcullis.requests.security-contacts", placeholder);
+      assertThat(refused(c))
+          .as(placeholder)
+          .containsExactly("portcullis.requests.security-contacts");
+    }
+    Map<String, String> unset = safe();
+    unset.remove("portcullis.requests.security-contacts");
+    assertThat(refused(unset)).containsExactly("portcullis.requests.security-contacts");
+  }
+
+  @Test
+  void anIdTokenAudienceIsRefusedForTheApi() {
+    Map<String, String> same = safe();
+    same.put("quarkus.oidc.token.audience", "portcullis");
+    assertThat(refused(same)).containsExactly("quarkus.oidc.token.audience");
+    Map<String, String> sameAsWeb = safe();
+    sameAsWeb.put("quarkus.oidc.web.client-id", "portcullis-web");
+    sameAsWeb.put("quarkus.oidc.token.audience", "portcullis-api,portcullis-web");
+    assertThat(refused(sameAsWeb)).containsExactly("quarkus.oidc.token.audience");
+    Map<String, String> none = safe();
+    none.remove("quarkus.oidc.token.audience");
+    assertThat(refused(none)).containsExactly("quarkus.oidc.token.audience");
+    // with OIDC off (demo), there are no tokens to confuse
+    Map<String, String> demo = safe();
+    demo.put("quarkus.oidc.tenant-enabled", "false");
+    demo.put("portcullis.demo.enabled", "true");
+    demo.remove("quarkus.oidc.token.audience");
+    assertThat(refused(demo)).containsExactly("portcullis.demo.enabled");
   }
 
   private static List<String> refused(Map<String, String> c) {

@@ -365,7 +365,11 @@ class AuditArchiverS3Test {
   void theArchiveIsConfiguredAndReportedInReadiness() {
     assertThat(archiver.configured()).isTrue();
     assertThat(archive.describe()).isEqualTo(LOCATION_PREFIX);
-    RestAssured.get("/q/health/ready")
+    RestAssured.given()
+        .auth()
+        .preemptive()
+        .basic("dana", "dana")
+        .get("/q/health/ready")
         .then()
         .body("checks.find { it.name == 'audit archive' }.status", equalTo("UP"))
         .body(

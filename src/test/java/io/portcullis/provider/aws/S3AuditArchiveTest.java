@@ -354,7 +354,7 @@ class S3AuditArchiveTest {
     ArchiveException e = thrown(() -> archive().store(SPAN, file, sha256));
     assertThat(e.getMessage()).contains("portcullis.audit.archive.s3.bucket");
     assertThat(s3.puts()).isZero();
-    HealthCheckResponse h = new S3AuditArchiveHealthCheck(archive()).call();
+    HealthCheckResponse h = new S3AuditArchiveHealthCheck(archive(), null).details();
     assertThat(h.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     assertThat(h.getData().orElseThrow()).containsEntry("s3", "not configured");
   }
@@ -403,7 +403,7 @@ class S3AuditArchiveTest {
       ArchiveException e = thrown(() -> archive.store(SPAN, file, sha256));
       assertThat(e.getMessage()).contains(message);
       assertThat(s3.puts()).isZero();
-      HealthCheckResponse h = new S3AuditArchiveHealthCheck(archive).call();
+      HealthCheckResponse h = new S3AuditArchiveHealthCheck(archive, null).details();
       assertThat(h.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
       assertThat(h.getData().orElseThrow().get("s3").toString())
           .startsWith("misconfigured: ")
@@ -416,8 +416,8 @@ class S3AuditArchiveTest {
   @Test
   void theHealthCheckShowsWhereAndTheLastUpload() throws Exception {
     S3AuditArchive archive = archive();
-    S3AuditArchiveHealthCheck check = new S3AuditArchiveHealthCheck(archive);
-    HealthCheckResponse before = check.call();
+    S3AuditArchiveHealthCheck check = new S3AuditArchiveHealthCheck(archive, null);
+    HealthCheckResponse before = check.details();
     assertThat(before.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     assertThat(before.getData().orElseThrow())
         .containsEntry("s3", "s3://" + FakeS3.BUCKET + "/portcullis/audit/ (GOVERNANCE for P2555D)")
@@ -425,7 +425,7 @@ class S3AuditArchiveTest {
 
     s3.denied();
     thrown(() -> archive.store(SPAN, file, sha256));
-    HealthCheckResponse failed = check.call();
+    HealthCheckResponse failed = check.details();
     assertThat(failed.getStatus())
         .as("a failed upload is retried; it does not take Portcullis out of rotation")
         .isEqualTo(HealthCheckResponse.Status.UP);
@@ -435,7 +435,7 @@ class S3AuditArchiveTest {
 
     s3.healthy();
     archive.store(SPAN, file, sha256);
-    assertThat(check.call().getData().orElseThrow().get("last upload").toString())
+    assertThat(check.details().getData().orElseThrow().get("last upload").toString())
         .startsWith("stored s3://" + FakeS3.BUCKET + "/" + KEY);
   }
 

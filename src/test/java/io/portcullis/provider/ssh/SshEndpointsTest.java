@@ -99,6 +99,9 @@ class SshEndpointsTest {
   @Test
   void theReadinessCheckReportsTheProvider() {
     given()
+        .auth()
+        .preemptive()
+        .basic("admin", "admin")
         .get("/q/health/ready")
         .then()
         .statusCode(200)

@@ -26,6 +26,9 @@ class SshUnconfiguredTest {
   @Test
   void readinessListsItAsNotConfigured() {
     given()
+        .auth()
+        .preemptive()
+        .basic("admin", "admin")
         .get("/q/health/ready")
         .then()
         .statusCode(200)

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.portcullis.identity.demo.DemoSessions;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
@@ -123,7 +124,7 @@ class DemoSignInTest {
         .post("/login")
         .then()
         .statusCode(303)
-        .header("Location", equalTo("http://localhost:8081/"));
+        .header("Location", equalTo("http://localhost:" + RestAssured.port + "/"));
   }
 
   @Test

@@ -154,10 +154,11 @@ public class GrantService {
     StringBuilder q = new StringBuilder("from AccessGrant g where 1 = 1");
     PersonKey me = PersonKey.of(caller);
     if (view == View.MINE) {
+      // PersonKey.samePerson in SQL
       q.append(
           me.verifiedEmail() == null
-              ? " and g.requesterKey = :me"
-              : " and (g.requesterKey = :me or g.requesterEmailKey = :email)");
+              ? " and (g.requesterKey = :me or g.requesterEmailKey = :me)"
+              : " and (g.requesterKey in (:me, :email) or g.requesterEmailKey in (:me, :email))");
     }
     if (state != null) {
       q.append(" and g.state = :state");

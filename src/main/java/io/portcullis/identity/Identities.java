@@ -5,21 +5,30 @@ import java.util.Locale;
 
 /**
  * The one rule for "who is this person", used for "never the requester", "a reviewer counts once",
- * visibility and ownership alike. Two people are the same when their IdP subjects are equal, or
- * when both have an email that the identity provider <em>verified</em> and those are equal.
- * Subjects and emails are compared after Unicode NFKC normalisation and case folding, so that
- * {@code Alice@Example.com}, {@code alice@example.com} and a full-width variant are one person. An
- * email the IdP did not verify never identifies anyone.
+ * visibility and ownership alike. Two people are the same when their IdP subjects are equal, when
+ * both have an email that the identity provider <em>verified</em> and those are equal, or when
+ * one's subject equals the other's verified email (identity providers that use the email as
+ * subject). Subjects and emails are compared after {@link #normalize} (Unicode NFKC and full case
+ * folding), so that {@code Alice@Example.com}, {@code alice@example.com} and a full-width variant
+ * are one person. An email the IdP did not verify never identifies anyone.
  */
 public final class Identities {
 
   private Identities() {}
 
+  /**
+   * The form in which subjects and emails are compared: Unicode NFKC, surrounding white space
+   * removed, and full case folding (so {@code STRAßE}, {@code Straße} and {@code strasse} are
+   * equal, which lower-casing alone does not achieve), then NFKC again.
+   */
   public static String normalize(String s) {
     if (s == null) {
       return null;
     }
-    return Normalizer.normalize(s, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT);
+    String nfkc = Normalizer.normalize(s, Normalizer.Form.NFKC).strip();
+    // upper then lower case applies the full (one-to-many) case mappings: ß -> SS -> ss, ς -> σ
+    String folded = nfkc.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    return Normalizer.normalize(folded, Normalizer.Form.NFKC);
   }
 
   /** Whether a policy entry (subject, or email if verified) names this caller. */

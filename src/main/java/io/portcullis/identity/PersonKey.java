@@ -28,9 +28,14 @@ public record PersonKey(String subject, String verifiedEmail) {
     return new PersonKey(subjectKey, verifiedEmailKey);
   }
 
-  /** Same subject, or the same verified email on both sides. */
+  /**
+   * Same subject, the same verified email on both sides, or one's subject is the other's verified
+   * email (identity providers that use the email as the subject).
+   */
   public boolean samePerson(PersonKey other) {
     return subject.equals(other.subject)
-        || (verifiedEmail != null && verifiedEmail.equals(other.verifiedEmail));
+        || (verifiedEmail != null
+            && (verifiedEmail.equals(other.verifiedEmail) || verifiedEmail.equals(other.subject)))
+        || (other.verifiedEmail != null && other.verifiedEmail.equals(subject));
   }
 }

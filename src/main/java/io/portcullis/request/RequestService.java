@@ -937,10 +937,11 @@ public class RequestService {
     PersonKey me = PersonKey.of(caller);
     StringBuilder q = new StringBuilder("from AccessRequest r where 1 = 1");
     if (view == View.MINE) {
+      // PersonKey.samePerson in SQL
       q.append(
           me.verifiedEmail() == null
-              ? " and r.requesterKey = :me"
-              : " and (r.requesterKey = :me or r.requesterEmailKey = :email)");
+              ? " and (r.requesterKey = :me or r.requesterEmailKey = :me)"
+              : " and (r.requesterKey in (:me, :email) or r.requesterEmailKey in (:me, :email))");
     }
     if (state != null) {
       q.append(" and r.state = :state");
@@ -1007,8 +1008,11 @@ public class RequestService {
       var query =
           em.createNativeQuery(
                   "select * from access_request r where r.state = 'PENDING'"
-                      + " and r.expires_at > :now and r.requester_key <> :me"
-                      + " and (r.requester_email_key is null or r.requester_email_key <> :email)"
+                      + " and r.expires_at > :now"
+                      // not the caller's own (PersonKey.samePerson in SQL)
+                      + " and r.requester_key not in (:me, :email)"
+                      + " and (r.requester_email_key is null"
+                      + " or r.requester_email_key not in (:me, :email))"
                       + " and jsonb_exists_any(r.entitlements, string_to_array(:reviewable, ','))"
                       + (position == null
                           ? ""

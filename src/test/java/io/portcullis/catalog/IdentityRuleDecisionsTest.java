@@ -156,6 +156,37 @@ class IdentityRuleDecisionsTest {
   }
 
   @Test
+  void subjectsAndEmailsAreCaseFoldedNotJustLowerCased() {
+    assertThat(Identities.normalize("STRAßE@corp.example"))
+        .isEqualTo(Identities.normalize("strasse@CORP.example"));
+    assertThat(Identities.normalize("\uFF21lice")).isEqualTo(Identities.normalize("ALICE"));
+    Caller a = person("STRAßE", null, false, "owners");
+    Caller b = person("strasse", null, false, "owners");
+    assertThat(Identities.samePerson(a, b)).isTrue();
+  }
+
+  @Test
+  void aSubjectThatIsAnotherAccountsVerifiedEmailIsThatPerson() {
+    // an identity provider that uses the email as the subject, and a token without an email claim
+    Caller requester = person("idp|42", "Ravi@corp.example", true, "engineers", "owners");
+    Caller emailAsSubject = person("ravi@CORP.example", null, false, "owners");
+    assertThat(Identities.samePerson(requester, emailAsSubject)).isTrue();
+    Decision d =
+        D.mayReview(
+            e("two-person"),
+            e("two-person").approval().stages().get(0),
+            emailAsSubject,
+            requester,
+            req("two-person"),
+            NOW);
+    assertThat(d.allowed()).isFalse();
+    assertThat(d.reasons().get(0)).contains("they are the requester");
+    // but only a verified email: an unverified one identifies no one
+    Caller unverified = person("idp|43", "ravi@corp.example", false, "engineers");
+    assertThat(Identities.samePerson(unverified, emailAsSubject)).isFalse();
+  }
+
+  @Test
   void anUnverifiedEmailNeverMakesTwoAccountsOnePerson() {
     Caller first = person("idp-a|1001", "owner.one@corp.example", true, "owners");
     Caller impostor = person("idp-c|5", "owner.one@corp.example", false, "owners");

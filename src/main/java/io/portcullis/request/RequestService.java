@@ -1026,6 +1026,8 @@ public class RequestService {
   @Transactional
   public Submitted extend(
       Caller caller, UUID grantId, String duration, String justification, String ticket) {
+    suspensions.holdOff(); // before the grant's row lock, in the kill switch's order
+
     AccessGrant g = em.find(AccessGrant.class, grantId, LockModeType.PESSIMISTIC_WRITE);
     if (g == null || !g.requesterKey().equals(Identities.normalize(caller.subject()))) {
       throw new Problems.NotFound("Grant", grantId.toString());

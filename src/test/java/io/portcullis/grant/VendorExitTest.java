@@ -5,6 +5,7 @@ import static io.portcullis.grant.GrantApi.awaitState;
 import static io.portcullis.grant.GrantApi.grant;
 import static io.portcullis.grant.GrantApi.person;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -35,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -608,6 +611,50 @@ class VendorExitTest {
                 .filter(r -> suspension.equals(r.targets().get("suspension")))
                 .map(AuditRecord::type))
         .containsExactly("suspension.placed");
+  }
+
+  // ------------------------------------------------------------------ no slipping through
+
+  @Test
+  void aRequestFiledWhileAKillSwitchIsUnderWayWaitsForItAndIsRefused() throws Exception {
+    String run = fresh();
+    String set = "vendor-acme-" + run;
+    install(run, today().plusDays(90), false);
+    String suspension = UUID.randomUUID().toString();
+    try (Connection killSwitch = dataSource.getConnection()) {
+      // what the kill switch's transaction holds until it commits: the exclusive lock, and by
+      // then its suspension
+      killSwitch.setAutoCommit(false);
+      try (Statement s = killSwitch.createStatement()) {
+        s.execute("select pg_advisory_xact_lock(hashtextextended('portcullis:suspensions', 0))");
+        s.execute(
+            "insert into suspension (id, scope_principal_set, set_members, reason, operation,"
+                + " placed_by, placed_by_name, placed_at) values ('"
+                + suspension
+                + "', '"
+                + set
+                + "', '{\"users\": [], \"groups\": [\""
+                + set
+                + "\"]}', 'contract with Acme ended', gen_random_uuid(), 'demo:admin', 'Admin',"
+                + " now())");
+      }
+      CompletableFuture<Response> filing =
+          CompletableFuture.supplyAsync(() -> submit(person("acme-" + run, set), "dev-k8s-admin"));
+      await()
+          .atMost(SOON)
+          .until(
+              () ->
+                  count(
+                          "select count(*) from pg_locks where locktype = 'advisory' and not"
+                              + " granted")
+                      > 0);
+      assertThat(filing).isNotDone();
+      killSwitch.commit();
+      Response r = filing.get(SOON.toSeconds(), TimeUnit.SECONDS);
+      r.then()
+          .statusCode(422)
+          .body("errors[0].message", containsString("suspension " + suspension));
+    }
   }
 
   // ------------------------------------------------------------------ all or nothing

@@ -446,7 +446,11 @@ public class GrantService {
     } catch (Problems.Invalid e) {
       errors.addAll(e.errors());
     }
-    PolicySet policy = policies.decisions().policy();
+    // An emergency tool works without a policy in force too (e.g. a restart with a broken policy
+    // directory); only a principal set needs one.
+    PolicySet inForce = policies.currentOrNull();
+    PolicySet policy =
+        inForce != null ? inForce : new PolicySet("none", Instant.EPOCH, 0, Map.of(), Map.of());
     if (scope.principalSet() != null && !policy.principalSets().containsKey(scope.principalSet())) {
       List<String> known = new TreeSet<>(policy.principalSets().keySet()).stream().toList();
       errors.add(
@@ -456,7 +460,9 @@ public class GrantService {
                   + abbreviate(scope.principalSet())
                   + "' is not a principal set of the policy in force",
               known.isEmpty()
-                  ? "the policy in force defines no principal sets; use user or group"
+                  ? inForce == null
+                      ? "no valid policy is loaded, so there are no principal sets; use user or group"
+                      : "the policy in force defines no principal sets; use user or group"
                   : "known sets: " + String.join(", ", known)));
     }
     if (!errors.isEmpty()) {

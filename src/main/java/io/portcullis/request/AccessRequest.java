@@ -173,7 +173,7 @@ public class AccessRequest {
     resolution = List.copyOf(reasons);
   }
 
-  /** PENDING → CANCELLED, by the requester. */
+  /** PENDING → CANCELLED, by the requester or the kill switch. */
   void cancel(Instant at) {
     require("cancel", RequestState.PENDING);
     state = RequestState.CANCELLED;

@@ -10,6 +10,7 @@ import io.portcullis.catalog.decision.Review;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.Stage;
 import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.catalog.suspension.Suspensions;
 import io.portcullis.grant.AccessGrant;
 import io.portcullis.grant.GrantHandOff;
 import io.portcullis.grant.GrantState;
@@ -60,6 +61,7 @@ public class RequestService {
   private final Clock clock;
   private final GrantHandOff handOff;
   private final ProviderRegistry providers;
+  private final Suspensions suspensions;
 
   RequestService(
       EntityManager em,
@@ -69,8 +71,10 @@ public class RequestService {
       RequestConfig config,
       Clock clock,
       GrantHandOff handOff,
-      ProviderRegistry providers) {
+      ProviderRegistry providers,
+      Suspensions suspensions) {
     this.em = em;
+    this.suspensions = suspensions;
     this.handOff = handOff;
     this.providers = providers;
     this.policies = policies;
@@ -119,7 +123,13 @@ public class RequestService {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     RequestSpec spec = validate(s, now);
     PolicyDecisions decisions = policies.decisions();
-    List<PolicyDecisions.Outcome> outcomes = decisions.decide(caller, spec, now);
+    suspensions.holdOff(); // a kill switch under way finishes first, the next one waits for us
+    List<PolicyDecisions.Outcome> outcomes =
+        decisions.decide(
+            caller,
+            spec,
+            now,
+            suspensions.refusalsToRequest(decisions.policy(), caller, spec.entitlements()));
     List<FieldError> refusals = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {
       PolicyDecisions.Outcome o = outcomes.get(i);
@@ -348,6 +358,9 @@ public class RequestService {
 
   private static String fieldOf(String reason, int index) {
     String r = reason.toLowerCase(Locale.ROOT);
+    if (r.startsWith("suspended:")) {
+      return "entitlements[" + index + "]"; // whatever words the admin's reason holds
+    }
     if (r.contains("unknown entitlement")) {
       return "entitlements[" + index + "]";
     }
@@ -729,6 +742,7 @@ public class RequestService {
   @Transactional
   public AccessRequest review(
       Caller caller, UUID id, RequestReview.Decision decision, String comment, String seenDigest) {
+    suspensions.holdOff(); // before the row lock, in the kill switch's order
     AccessRequest r = lockVisible(caller, id);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     if (r.state() != RequestState.PENDING) {
@@ -773,6 +787,12 @@ public class RequestService {
     PolicyDecisions d = policies.decisions();
     Caller requester = Snapshots.toCaller(r.requester());
     RequestSpec spec = spec(r);
+    List<String> suspended =
+        suspensions.refusalsToReview(d.policy(), caller, r.requester(), r.entitlements());
+    if (!suspended.isEmpty()) {
+      throw new Problems.Forbidden(
+          "You may not review request " + id + " now: " + String.join("; ", suspended));
+    }
     List<String> refusals = new ArrayList<>();
     boolean mayReviewSome = false;
     boolean commentRequired = false;
@@ -1106,6 +1126,8 @@ public class RequestService {
   @Transactional
   public Submitted extend(
       Caller caller, UUID grantId, String duration, String justification, String ticket) {
+    suspensions.holdOff(); // before the grant's row lock, in the kill switch's order
+
     AccessGrant g = em.find(AccessGrant.class, grantId, LockModeType.PESSIMISTIC_WRITE);
     if (g == null || !Identities.samePerson(caller, g.owner())) {
       throw new Problems.NotFound("Grant", grantId.toString());

@@ -78,6 +78,30 @@ class ArchitectureTest {
   }
 
   @Test
+  void featuresDependOnlyDownwardsSoTheKillSwitchReachesRequestsThroughAnInterface() {
+    ArchRule catalog =
+        noClasses()
+            .that()
+            .resideInAPackage("io.portcullis.catalog..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.portcullis.grant..", "io.portcullis.request..")
+            .because("grant and request depend on catalog (suspensions are a decision input)");
+    catalog.check(classes);
+    ArchRule grant =
+        noClasses()
+            .that()
+            .resideInAPackage("io.portcullis.grant")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.portcullis.request..")
+            .because(
+                "request depends on grant; the kill switch cancels requests through"
+                    + " grant.PendingRequestCancellation, which the request feature implements");
+    grant.check(classes);
+  }
+
+  @Test
   void domainCodeReadsTimeFromAnInjectedClock() {
     ArchRule rule =
         noClasses()

@@ -4,6 +4,7 @@ import io.portcullis.catalog.decision.ApprovalPlan;
 import io.portcullis.catalog.decision.PolicyDecisions;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.catalog.suspension.Suspensions;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.platform.error.Problems;
@@ -32,16 +33,27 @@ public class CatalogResource {
   private final CurrentCaller caller;
   private final Clock clock;
   private final ProviderRegistry providers;
+  private final Suspensions suspensions;
 
   CatalogResource(
-      PolicyStore store, CurrentCaller caller, Clock clock, ProviderRegistry providers) {
+      PolicyStore store,
+      CurrentCaller caller,
+      Clock clock,
+      ProviderRegistry providers,
+      Suspensions suspensions) {
+    this.suspensions = suspensions;
     this.store = store;
     this.caller = caller;
     this.clock = clock;
     this.providers = providers;
   }
 
-  /** One requestable entitlement with its limits and the fields a request needs. */
+  /**
+   * One requestable entitlement with its limits and the fields a request needs.
+   *
+   * @param suspended why an active suspension (placed by the kill switch) refuses it to the caller
+   *     now; empty when none does
+   */
   public record CatalogEntry(
       String id,
       String description,
@@ -60,7 +72,8 @@ public class CatalogResource {
       String eligibleAs,
       List<String> autoApprovalRules,
       List<String> approvalStages,
-      Map<String, String> inputs) {}
+      Map<String, String> inputs,
+      List<String> suspended) {}
 
   @GET
   @Path("catalog")
@@ -68,20 +81,30 @@ public class CatalogResource {
       summary = "Entitlements the caller may request",
       description =
           "Each with its duration limits, whether a ticket is needed (and its pattern), the minimum"
-              + " justification length, windows, break-glass, and how it is approved.")
+              + " justification length, windows, break-glass, how it is approved, and whether a"
+              + " suspension refuses it to the caller now ('suspended', with the reasons).")
   public List<CatalogEntry> catalog() {
     PolicyDecisions decisions = store.decisions();
     Caller me = caller.get();
     Instant now = clock.instant();
+    Map<String, List<String>> suspended =
+        suspensions.refusalsToRequest(
+            decisions.policy(), me, List.copyOf(decisions.policy().entitlements().keySet()));
     return decisions.policy().entitlements().values().stream()
         .sorted(Comparator.comparing(Entitlement::id))
-        .map(e -> entry(decisions, e, me, now, providers))
+        .map(
+            e -> entry(decisions, e, me, now, providers, suspended.getOrDefault(e.id(), List.of())))
         .filter(e -> e != null)
         .toList();
   }
 
   private static CatalogEntry entry(
-      PolicyDecisions d, Entitlement e, Caller me, Instant now, ProviderRegistry providers) {
+      PolicyDecisions d,
+      Entitlement e,
+      Caller me,
+      Instant now,
+      ProviderRegistry providers,
+      List<String> suspended) {
     var eligible = d.membership(e.eligible(), me, now);
     var breakGlass =
         e.breakGlassAllowed()
@@ -111,7 +134,8 @@ public class CatalogResource {
         providers
             .find(e.provider().kind())
             .map(p -> p.requiredInputs(e.provider().params()))
-            .orElse(Map.of()));
+            .orElse(Map.of()),
+        suspended);
   }
 
   /** Who may approve an entitlement, stage by stage, and the rules that narrow it. */

@@ -6,6 +6,7 @@ import io.portcullis.catalog.decision.RequestSpec;
 import io.portcullis.catalog.load.PolicyIssue;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.catalog.suspension.Suspensions;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Roles;
@@ -42,8 +43,11 @@ public class PolicyResource {
   private final CurrentCaller caller;
   private final Roles roles;
   private final Clock clock;
+  private final Suspensions suspensions;
 
-  PolicyResource(PolicyStore store, CurrentCaller caller, Roles roles, Clock clock) {
+  PolicyResource(
+      PolicyStore store, CurrentCaller caller, Roles roles, Clock clock, Suspensions suspensions) {
+    this.suspensions = suspensions;
     this.store = store;
     this.caller = caller;
     this.roles = roles;
@@ -129,8 +133,10 @@ public class PolicyResource {
       summary = "Decide a hypothetical request",
       description =
           "Returns, per entitlement, whether it would be allowed and every reason, the auto-approval"
-              + " rule that would apply or the approval stages. Changes nothing. 'requester' other"
-              + " than the caller needs the admin or auditor role.")
+              + " rule that would apply or the approval stages. Active suspensions (placed by the"
+              + " kill switch) that cover the requester refuse with their id, who placed them and"
+              + " why. Changes nothing. 'requester' other than the caller needs the admin or"
+              + " auditor role.")
   public Simulation simulate(@Valid @NotNull SimulationRequest body) {
     Caller me = caller.get();
     Caller requester = me;
@@ -189,7 +195,12 @@ public class PolicyResource {
             body.justification(),
             body.ticket(),
             Boolean.TRUE.equals(body.breakGlass()));
-    List<PolicyDecisions.Outcome> outcomes = decisions.decide(requester, req, at);
+    List<PolicyDecisions.Outcome> outcomes =
+        decisions.decide(
+            requester,
+            req,
+            at,
+            suspensions.refusalsToRequest(decisions.policy(), requester, body.entitlements()));
     return new Simulation(
         decisions.policy().hash(),
         at,

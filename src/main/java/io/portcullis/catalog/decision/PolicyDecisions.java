@@ -525,6 +525,33 @@ public final class PolicyDecisions {
 
   /** Decides every entitlement of a request; unknown entitlements are refused with a reason. */
   public List<Outcome> decide(Caller requester, RequestSpec req, Instant now) {
+    return decide(requester, req, now, Map.of());
+  }
+
+  /**
+   * Decides every entitlement of a request, with refusals that come from outside the policy, by
+   * entitlement (the active suspensions, which the service layer reads and passes in): an
+   * entitlement with any is refused, those reasons first, then the policy's own refusals if any.
+   */
+  public List<Outcome> decide(
+      Caller requester, RequestSpec req, Instant now, Map<String, List<String>> refusals) {
+    List<Outcome> out = new ArrayList<>();
+    for (Outcome o : decideByPolicy(requester, req, now)) {
+      List<String> outside = refusals.getOrDefault(o.entitlement(), List.of());
+      if (outside.isEmpty()) {
+        out.add(o);
+        continue;
+      }
+      List<String> reasons = new ArrayList<>(outside);
+      if (!o.allowed()) {
+        reasons.addAll(o.reasons());
+      }
+      out.add(new Outcome(o.entitlement(), false, reasons, o.breakGlass(), null));
+    }
+    return out;
+  }
+
+  private List<Outcome> decideByPolicy(Caller requester, RequestSpec req, Instant now) {
     List<Outcome> out = new ArrayList<>();
     for (String id : req.entitlements()) {
       Optional<Entitlement> e = policy.entitlement(id);

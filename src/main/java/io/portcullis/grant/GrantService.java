@@ -529,7 +529,7 @@ public class GrantService {
     }
     Suspension suspension = suspending ? suspensions.place(caller, match, why, operation) : null;
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("filter", scope.toMap());
+    d.put("filter", suspensions.auditScope(scope));
     d.put("reason", why);
     d.put("matched", ids.size());
     d.put("endedAtOnce", endedAtOnce);

@@ -1019,6 +1019,7 @@ public class RequestService {
       return new Page(List.of(), null);
     }
     PersonKey me = PersonKey.of(caller);
+    var suspended = suspensions.reviewRefused(d.policy(), caller);
     List<AccessRequest> out = new ArrayList<>();
     int scanned = 0;
     Cursor position = after;
@@ -1053,7 +1054,8 @@ public class RequestService {
       Map<UUID, List<RequestReview>> reviews = reviewsOf(rows);
       for (AccessRequest r : rows) {
         position = new Cursor(r.createdAt(), r.id());
-        if (mayReviewNow(d, caller, r, reviews.getOrDefault(r.id(), List.of()), now)) {
+        if (!suspended.test(r.requester(), r.entitlements())
+            && mayReviewNow(d, caller, r, reviews.getOrDefault(r.id(), List.of()), now)) {
           out.add(r);
           if (out.size() == limit) {
             return new Page(List.copyOf(out), position.encode());

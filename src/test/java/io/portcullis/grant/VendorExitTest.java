@@ -472,6 +472,54 @@ class VendorExitTest {
         .body("allowed", equalTo(true));
   }
 
+  /** A member whose token carries an email, verified or not. */
+  static RequestSpecification withEmail(
+      String subject, String email, boolean verified, String group) {
+    return io.restassured.RestAssured.given()
+        .auth()
+        .oauth2(
+            io.portcullis.testing.Tokens.sign(
+                io.portcullis.testing.Tokens.claims(subject, java.util.Set.of(group))
+                    .claim("email", email)
+                    .claim("email_verified", verified)))
+        .contentType("application/json");
+  }
+
+  @Test
+  void aKillSwitchByEmailReachesOnlyAVerifiedEmailAndTheLedgerKeepsNoEmail() throws Exception {
+    String run = fresh();
+    String set = "vendor-acme-" + run;
+    install(run, today().plusDays(90), false);
+    String email = "Joe." + run + "@Acme.example";
+    RequestSpecification verified = withEmail("acme-v-" + run, email, true, set);
+    RequestSpecification unverified =
+        withEmail("acme-u-" + run, email.toLowerCase(java.util.Locale.ROOT), false, set);
+    String reached = activeGrant(verified, "dev-k8s-admin");
+    String untouched = activeGrant(unverified, "dev-k8s-admin");
+    long head = count("select last_seq from audit_head");
+
+    Response k =
+        kill(
+            "{\"user\":\""
+                + email.toUpperCase(java.util.Locale.ROOT)
+                + "\",\"reason\":\"Joe left Acme\",\"suspend\":false}");
+    k.then().statusCode(202).body("matched", equalTo(1));
+    awaitState(verified, reached, "REVOKED", SOON);
+    assertThat(grant(unverified, untouched).getString("state")).isEqualTo("ACTIVE");
+
+    // the ledger never holds an email: the filter keeps only its HMAC
+    List<AuditRecord> after = ledger().stream().filter(r -> r.seq() > head).toList();
+    AuditRecord kill =
+        after.stream().filter(r -> r.type().equals("grant.kill_switch")).findFirst().orElseThrow();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> filter = (Map<String, Object>) kill.details().get("filter");
+    assertThat((String) filter.get("user")).startsWith("hmac-sha256:");
+    for (AuditRecord r : after) {
+      assertThat(r.details().toString().toLowerCase(java.util.Locale.ROOT))
+          .doesNotContain(email.toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
   // ------------------------------------------------------------------ suspend: false
 
   @Test

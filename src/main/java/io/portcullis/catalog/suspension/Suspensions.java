@@ -1,9 +1,11 @@
 package io.portcullis.catalog.suspension;
 
 import io.portcullis.audit.AuditEvent;
+import io.portcullis.audit.AuditHmac;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.identity.Caller;
+import io.portcullis.identity.Identities;
 import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiPredicate;
 
 /**
  * Suspensions as a decision input: the kill switch places them, every request and review asks which
@@ -41,14 +44,28 @@ public class Suspensions {
 
   private final EntityManager em;
   private final AuditLog audit;
+  private final AuditHmac hmac;
   private final Roles roles;
   private final Clock clock;
 
-  Suspensions(EntityManager em, AuditLog audit, Roles roles, Clock clock) {
+  Suspensions(EntityManager em, AuditLog audit, AuditHmac hmac, Roles roles, Clock clock) {
     this.em = em;
     this.audit = audit;
+    this.hmac = hmac;
     this.roles = roles;
     this.clock = clock;
+  }
+
+  /**
+   * A scope as the ledger records it: a {@code user} that is an email is kept only as its HMAC (the
+   * ledger holds no emails; an auditor finds it by computing the same HMAC), a subject in clear.
+   */
+  public Map<String, Object> auditScope(SuspensionScope scope) {
+    Map<String, Object> m = scope.toMap();
+    if (scope.user() != null && scope.user().indexOf('@') >= 0) {
+      m.put("user", hmac.of(Identities.normalize(scope.user())));
+    }
+    return m;
   }
 
   // ------------------------------------------------------------------ serialising with kill
@@ -92,7 +109,7 @@ public class Suspensions {
             UUID.randomUUID(), scope, members, reason, operation, by.subject(), by.name(), now);
     em.persist(s);
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("scope", scope.toMap());
+    d.put("scope", auditScope(scope));
     if (members != null) {
       d.put("setGroups", List.copyOf(members.groups()));
       d.put("setUsers", members.users().size()); // entries may be emails: counted, not listed
@@ -152,8 +169,32 @@ public class Suspensions {
   @Transactional
   public List<String> refusalsToReview(
       PolicySet policy, Caller reviewer, Map<String, Object> requester, List<String> entitlements) {
+    return refusalsToReview(active(), policy, reviewer, requester, entitlements);
+  }
+
+  /**
+   * Whether suspensions refuse a review by {@code reviewer}, for many requests at once: the active
+   * suspensions are read once, then each request (its requester snapshot and entitlements) is
+   * tested in memory. For listings.
+   */
+  public BiPredicate<Map<String, Object>, List<String>> reviewRefused(
+      PolicySet policy, Caller reviewer) {
+    List<Suspension> active = active();
+    if (active.isEmpty()) {
+      return (requester, entitlements) -> false;
+    }
+    return (requester, entitlements) ->
+        !refusalsToReview(active, policy, reviewer, requester, entitlements).isEmpty();
+  }
+
+  private static List<String> refusalsToReview(
+      List<Suspension> active,
+      PolicySet policy,
+      Caller reviewer,
+      Map<String, Object> requester,
+      List<String> entitlements) {
     List<String> out = new ArrayList<>();
-    for (Suspension s : active()) {
+    for (Suspension s : active) {
       ScopeMatch m = ScopeMatch.of(s.scope(), policy, s.setMembers());
       if (!m.coversAnyEntitlement(entitlements)) {
         continue;

@@ -51,6 +51,39 @@ class HostilePolicyTest {
   }
 
   @Test
+  void principalSetsThatNameEachOtherAreRefusedWithFileAndLine() throws Exception {
+    Files.writeString(
+        dir.resolve("sets.yaml"),
+        """
+        schemaVersion: 1
+        principalSets:
+          vendor-acme:
+            groups: [vendor-acme]
+            sets: [acme-subcontractors]
+          acme-subcontractors:
+            groups: [acme-subco]
+            sets: [vendor-acme]
+          loner:
+            sets: [loner]
+        environments:
+          dev:
+            systems:
+              k8s:
+                entitlements:
+                  dev-k8s-admin:
+                    provider: {kind: noop}
+                    eligible: {sets: [vendor-acme]}
+        """);
+    PolicyLoader.Result r = loadDir();
+    assertThat(r.ok()).as("a cycle would make membership endless").isFalse();
+    assertThat(all(r))
+        .contains(
+            "sets.yaml:4:5: principal sets name each other in a cycle:"
+                + " vendor-acme -> acme-subcontractors -> vendor-acme")
+        .contains("sets.yaml:10:5: principal sets name each other in a cycle: loner -> loner");
+  }
+
+  @Test
   void aSingleAnchorIsRefusedWithAHint() throws Exception {
     Files.writeString(
         dir.resolve("a.yaml"), "schemaVersion: 1\ndefaults: &d {maxDuration: PT1H}\n");

@@ -831,6 +831,47 @@ final class PolicyParser {
   /** Checks that need every file first (references to principal sets). */
   void finish() {
     setChecks.forEach(Runnable::run);
+    refuseSetCycles();
+  }
+
+  /**
+   * Principal sets may name other sets, but never themselves, directly or through others: a cycle
+   * would make membership undecidable (and its evaluation endless).
+   */
+  private void refuseSetCycles() {
+    Set<String> done = new LinkedHashSet<>();
+    for (String start : principalSets.keySet()) {
+      List<String> path = new ArrayList<>();
+      findCycle(start, path, new LinkedHashSet<>(), done);
+    }
+  }
+
+  private void findCycle(String set, List<String> path, Set<String> onPath, Set<String> done) {
+    if (done.contains(set) || !principalSets.containsKey(set)) {
+      return;
+    }
+    if (onPath.contains(set)) {
+      List<String> cycle = new ArrayList<>(path.subList(path.indexOf(set), path.size()));
+      cycle.add(set);
+      PrincipalSet first = principalSets.get(set);
+      issues.add(
+          new PolicyIssue(
+              first.location(),
+              "principal sets name each other in a cycle: " + String.join(" -> ", cycle),
+              "a set may include other sets, but never itself through them; remove one of the"
+                  + " 'sets' entries"));
+      // report each cycle once: everything on it is done
+      done.addAll(cycle);
+      return;
+    }
+    onPath.add(set);
+    path.add(set);
+    for (String inner : new java.util.TreeSet<>(principalSets.get(set).members().sets())) {
+      findCycle(inner, path, onPath, done);
+    }
+    path.remove(path.size() - 1);
+    onPath.remove(set);
+    done.add(set);
   }
 
   private static String idHint() {

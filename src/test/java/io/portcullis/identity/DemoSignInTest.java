@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.portcullis.identity.demo.DemoSessions;
+import io.portcullis.web.WebBrowser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class DemoSignInTest {
   private static Form openForm() {
     Response page = given().get("/login?next=/api/v1/me");
     page.then().statusCode(200).body(containsString("name=\"username\""));
-    String cookie = page.getCookie("csrf-token");
+    String cookie = page.getCookie(WebBrowser.CSRF_COOKIE);
     String html = page.asString();
     int at = html.indexOf("name=\"csrf-token\" value=\"");
     assertThat(at).isPositive();
@@ -33,7 +34,7 @@ class DemoSignInTest {
         given()
             .redirects()
             .follow(false)
-            .cookie("csrf-token", form.csrfCookie())
+            .cookie(WebBrowser.CSRF_COOKIE, form.csrfCookie())
             .formParam("csrf-token", form.csrfToken())
             .formParam("username", "alice")
             .formParam("password", "alice")
@@ -63,7 +64,7 @@ class DemoSignInTest {
     Form form = openForm();
     Response r =
         given()
-            .cookie("csrf-token", form.csrfCookie())
+            .cookie(WebBrowser.CSRF_COOKIE, form.csrfCookie())
             .formParam("csrf-token", form.csrfToken())
             .formParam("username", "alice")
             .formParam("password", "bob")
@@ -81,7 +82,7 @@ class DemoSignInTest {
             .formParam("username", "alice")
             .formParam("password", "alice")
             .post("/login");
-    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.getCookie(DemoSessions.COOKIE)).isNull();
   }
 
@@ -92,7 +93,7 @@ class DemoSignInTest {
         given()
             .redirects()
             .follow(false)
-            .cookie("csrf-token", form.csrfCookie())
+            .cookie(WebBrowser.CSRF_COOKIE, form.csrfCookie())
             .formParam("csrf-token", form.csrfToken())
             .formParam("username", "alice")
             .formParam("password", "alice")
@@ -115,7 +116,7 @@ class DemoSignInTest {
     given()
         .redirects()
         .follow(false)
-        .cookie("csrf-token", form.csrfCookie())
+        .cookie(WebBrowser.CSRF_COOKIE, form.csrfCookie())
         .formParam("csrf-token", form.csrfToken())
         .formParam("username", "bob")
         .formParam("password", "bob")
@@ -123,13 +124,21 @@ class DemoSignInTest {
         .post("/login")
         .then()
         .statusCode(303)
-        .header("Location", equalTo("http://localhost:8081/"));
+        .header("Location", equalTo("http://localhost:" + io.restassured.RestAssured.port + "/"));
   }
 
   @Test
-  void signOutClearsTheCookie() {
-    Response r = given().redirects().follow(false).get("/logout");
-    r.then().statusCode(303);
+  void signOutIsAFormThatClearsTheCookies() {
+    WebBrowser alice = WebBrowser.signIn("alice");
+    // a link (or an image on another site) only shows the sign-out button
+    Response page = alice.get().get("/logout");
+    page.then().statusCode(200).body(containsString("action=\"/logout\""));
+    assertThat(page.getDetailedCookie(DemoSessions.COOKIE)).isNull();
+    alice.get().get("/api/v1/me").then().statusCode(200);
+
+    Response r = alice.form().post("/logout");
+    r.then().statusCode(303).header("Location", containsString("/login"));
     assertThat(r.getDetailedCookie(DemoSessions.COOKIE).getMaxAge()).isZero();
+    assertThat(r.getDetailedCookie(WebBrowser.CSRF_COOKIE).getMaxAge()).isZero();
   }
 }

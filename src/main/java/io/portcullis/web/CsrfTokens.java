@@ -43,6 +43,7 @@ public class CsrfTokens {
   static final String CONTEXT_KEY = "portcullis.csrf.cookie";
 
   private static final Pattern COOKIE_VALUE = Pattern.compile("[A-Za-z0-9_-]{43}");
+  private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final CsrfConfig config;
@@ -76,8 +77,6 @@ public class CsrfTokens {
     key();
   }
 
-  private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
   private byte[] key() {
     byte[] k = key;
     if (k == null) {
@@ -101,11 +100,6 @@ public class CsrfTokens {
       throw new IllegalStateException("portcullis.web.csrf.key must hold at least 32 bytes");
     }
     return raw;
-  }
-
-  /** The cookie's name. */
-  public String cookieName() {
-    return config.cookieName();
   }
 
   /** The cookie value the request came with, when it is well-formed; else null. */

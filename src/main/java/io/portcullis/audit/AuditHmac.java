@@ -53,6 +53,32 @@ public class AuditHmac {
     }
   }
 
+  /**
+   * A 32-byte key for another purpose, derived from this deployment's HMAC key with HKDF-SHA256
+   * (RFC 5869: extract with a fixed salt, expand with {@code purpose}). It is the same on every
+   * replica that shares the HMAC key, tells nothing about that key, and differs from every HMAC the
+   * ledger holds (those are keyed with the HMAC key itself, the derivation never is).
+   *
+   * @param purpose a fixed label naming the use, e.g. {@code web-csrf-v1}
+   */
+  public byte[] deriveKey(String purpose) {
+    byte[] prk = hmac("portcullis-key-derivation-v1".getBytes(StandardCharsets.UTF_8), key);
+    byte[] label = purpose.getBytes(StandardCharsets.UTF_8);
+    byte[] info = java.util.Arrays.copyOf(label, label.length + 1);
+    info[label.length] = 1;
+    return hmac(prk, info);
+  }
+
+  private static byte[] hmac(byte[] macKey, byte[] message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
+      return mac.doFinal(message);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+    }
+  }
+
   static byte[] loadKey(AuditConfig c, Path dataDir) {
     if (c.hmacKey().filter(k -> !k.isBlank()).isPresent()) {
       return decode(c.hmacKey().get(), "portcullis.audit.hmac-key");

@@ -246,6 +246,54 @@ public class GrantService {
 
   // ------------------------------------------------------------------ the credential, once
 
+  /**
+   * What the requester may know about the credential without taking it: where its hand-out stands,
+   * until when it can be taken and the names of its fields (while it waits), never a value. Reading
+   * this changes nothing.
+   *
+   * @param fields the field names while the credential is available, else empty
+   */
+  public record CredentialMetadata(
+      AccessGrant grant, CredentialStatus status, Instant availableUntil, List<String> fields) {}
+
+  @Transactional
+  public CredentialMetadata credentialMetadata(Caller caller, UUID id) {
+    AccessGrant g = em.find(AccessGrant.class, id);
+    if (g == null || !maySee(caller, g)) {
+      throw new Problems.NotFound("Grant", id.toString());
+    }
+    if (!mayTakeCredential(caller, g)) {
+      throw new Problems.Forbidden(
+          "Only the requester of grant " + id + " receives its credential.");
+    }
+    CredentialInfo info = credentialInfo(g);
+    List<String> fields = List.of();
+    if (info.status() == CredentialStatus.AVAILABLE) {
+      @SuppressWarnings("unchecked")
+      List<Object[]> rows =
+          em.createNativeQuery(
+                  "select key_id, sealed from grant_credential where grant_id = :id and"
+                      + " expires_at > now()")
+              .setParameter("id", g.id())
+              .getResultList();
+      if (!rows.isEmpty()) {
+        try {
+          // opened in memory for the names only; the values are dropped at once
+          fields =
+              List.copyOf(
+                  sealer
+                      .open(
+                          g.id(), new CredentialSealer.Sealed((String) rows.get(0)[0], bytes(rows)))
+                      .fields()
+                      .keySet());
+        } catch (IllegalStateException e) {
+          LOG.warnf("Credential of grant %s cannot be opened: %s", g.id(), e.getMessage());
+        }
+      }
+    }
+    return new CredentialMetadata(g, info.status(), info.availableUntil(), fields);
+  }
+
   /** A credential handed out, with the grant it belongs to. */
   public record Handout(AccessGrant grant, Credential credential) {}
 

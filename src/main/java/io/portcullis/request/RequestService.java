@@ -53,6 +53,9 @@ public class RequestService {
 
   static final String SYSTEM_POLICY = "system:policy";
 
+  /** The longest review comment, in characters (the API and the web page alike). */
+  public static final int MAX_COMMENT_CHARS = 4000;
+
   private final EntityManager em;
   private final PolicyStore policies;
   private final AuditLog audit;
@@ -742,6 +745,17 @@ public class RequestService {
   @Transactional
   public AccessRequest review(
       Caller caller, UUID id, RequestReview.Decision decision, String comment, String seenDigest) {
+    if (comment != null && comment.length() > MAX_COMMENT_CHARS) {
+      throw new Problems.Invalid(
+          new FieldError(
+              "comment",
+              "must be at most "
+                  + MAX_COMMENT_CHARS
+                  + " characters (it has "
+                  + comment.length()
+                  + ")",
+              null));
+    }
     suspensions.holdOff(); // before the row lock, in the kill switch's order
     AccessRequest r = lockVisible(caller, id);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);

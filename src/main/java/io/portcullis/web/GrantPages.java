@@ -11,6 +11,7 @@ import io.portcullis.platform.error.Problem;
 import io.portcullis.platform.error.Problems;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -202,6 +203,7 @@ public class GrantPages {
    */
   @POST
   @Path("{id}/credential")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response credential(@PathParam("id") String id) {
     UUID uuid = parse(id);
     try {
@@ -224,6 +226,7 @@ public class GrantPages {
 
   @POST
   @Path("{id}/revoke")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response revoke(@PathParam("id") String id, @FormParam("reason") String reason) {
     UUID uuid = parse(id);
     try {

@@ -5,6 +5,8 @@ import io.portcullis.identity.demo.DemoSessions;
 import io.portcullis.identity.demo.DemoUsers;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -24,15 +26,19 @@ public class LoginResource {
 
   private final DemoConfig config;
   private final DemoSessions sessions;
+  private final CsrfTokens csrf;
 
-  LoginResource(DemoConfig config, DemoSessions sessions) {
+  LoginResource(DemoConfig config, DemoSessions sessions, CsrfTokens csrf) {
     this.config = config;
     this.sessions = sessions;
+    this.csrf = csrf;
   }
 
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance login(String next, String error, List<String> users);
+
+    static native TemplateInstance logout();
   }
 
   @GET
@@ -45,6 +51,7 @@ public class LoginResource {
 
   @POST
   @Path("login")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Produces(MediaType.TEXT_HTML)
   public Response signIn(
       @FormParam("username") String username,
@@ -72,9 +79,22 @@ public class LoginResource {
     return Response.seeOther(URI.create(target)).cookie(cookie).build();
   }
 
+  /**
+   * A page with the sign-out button. Signing out changes state, so it is a POST with the CSRF
+   * token; a link (or an image on another site) pointing here only shows the button.
+   */
   @GET
   @Path("logout")
-  public Response signOut() {
+  @Produces(MediaType.TEXT_HTML)
+  public TemplateInstance signOutPage() {
+    requireDemo();
+    return Templates.logout();
+  }
+
+  @POST
+  @Path("logout")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  public Response signOut(RoutingContext rc) {
     requireDemo();
     NewCookie expired =
         new NewCookie.Builder(DemoSessions.COOKIE)
@@ -84,6 +104,8 @@ public class LoginResource {
             .sameSite(NewCookie.SameSite.LAX)
             .maxAge(0)
             .build();
+    // the next sign-in starts with a new CSRF cookie
+    csrf.clearCookie(rc);
     return Response.seeOther(URI.create("/login")).cookie(expired).build();
   }
 

@@ -7,6 +7,7 @@ import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Identities;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problem;
+import io.portcullis.platform.error.Problems;
 import io.portcullis.request.AccessRequest;
 import io.portcullis.request.RequestReview;
 import io.portcullis.request.RequestService;
@@ -142,7 +143,7 @@ public class RequestPages {
                   null,
                   form.getFirst("justification"),
                   form.getFirst("ticket"),
-                  "on".equals(form.getFirst("breakGlass")),
+                  breakGlass(form.getFirst("breakGlass")),
                   null,
                   inputs));
       return Response.seeOther(URI.create("/ui/requests/" + s.request().id())).build();
@@ -153,6 +154,29 @@ public class RequestPages {
                   caller.get(), catalog.catalog(), entitlement, p.errors(), p.detail()))
           .build();
     }
+  }
+
+  /**
+   * The break-glass checkbox: absent is no, "on" (what browsers send) is yes, anything else 400.
+   */
+  static boolean breakGlass(String value) {
+    if (value == null) {
+      return false;
+    }
+    if (value.equals("on") || value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new Problems.Invalid(
+        new FieldError("breakGlass", "must be on (checked) or absent (not checked)", null));
+  }
+
+  /** The problem's detail, with the fields it is about. */
+  static String message(Problem p) {
+    if (p.errors().isEmpty()) {
+      return p.detail();
+    }
+    return String.join(
+        "; ", p.errors().stream().map((FieldError e) -> e.field() + " " + e.message()).toList());
   }
 
   private Row row(AccessRequest r) {
@@ -207,6 +231,7 @@ public class RequestPages {
 
   @POST
   @Path("requests/{id}/review")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response review(
       @PathParam("id") String id,
       @FormParam("decision") String decision,
@@ -216,7 +241,7 @@ public class RequestPages {
       requests.review(
           caller.get(),
           uuid,
-          "DENY".equals(decision) ? RequestReview.Decision.DENY : RequestReview.Decision.APPROVE,
+          decision(decision),
           comment == null || comment.isBlank() ? null : comment,
           null);
       return Response.seeOther(URI.create("/ui/requests/" + uuid)).build();
@@ -224,12 +249,31 @@ public class RequestPages {
       if (p.status() == 404) {
         throw p;
       }
-      return Response.status(p.status()).entity(detailPage(uuid, p.detail())).build();
+      return Response.status(p.status()).entity(detailPage(uuid, message(p))).build();
     }
+  }
+
+  /** The button pressed: APPROVE or DENY, nothing else, and never a default. */
+  static RequestReview.Decision decision(String value) {
+    if (value != null) {
+      for (RequestReview.Decision d : RequestReview.Decision.values()) {
+        if (d.name().equalsIgnoreCase(value.strip())) {
+          return d;
+        }
+      }
+    }
+    throw new Problems.Invalid(
+        new FieldError(
+            "decision",
+            value == null
+                ? "is missing: press Approve or Deny"
+                : "must be APPROVE or DENY; nothing was recorded",
+            null));
   }
 
   @POST
   @Path("requests/{id}/cancel")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response cancel(@PathParam("id") String id) {
     UUID uuid = parse(id);
     try {
@@ -247,8 +291,7 @@ public class RequestPages {
     try {
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw new io.portcullis.platform.error.Problems.NotFound(
-          "Request", id.length() > 40 ? id.substring(0, 40) : id);
+      throw new Problems.NotFound("Request", id.length() > 40 ? id.substring(0, 40) : id);
     }
   }
 }

@@ -10,8 +10,12 @@ import static io.portcullis.grant.GrantApi.person;
 import static io.portcullis.grant.GrantApi.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.portcullis.audit.AuditLog;
@@ -122,12 +126,13 @@ class GrantEngineTest {
 
     // others: 404 unless they may see it; an approver sees it but gets no credential
     person("stranger-" + UUID.randomUUID(), "engineers")
-        .get("/api/v1/grants/" + id + "/credential")
+        .post("/api/v1/grants/" + id + "/credential")
         .then()
         .statusCode(404);
+    as("bob").post("/api/v1/grants/" + id + "/credential").then().statusCode(403);
     as("bob").get("/api/v1/grants/" + id + "/credential").then().statusCode(403);
 
-    Response first = alice.get("/api/v1/grants/" + id + "/credential");
+    Response first = alice.post("/api/v1/grants/" + id + "/credential");
     first
         .then()
         .statusCode(200)
@@ -136,7 +141,7 @@ class GrantEngineTest {
         .body("credential.secret", startsWith(StubProviderServer.CANARY))
         .body("credential.secret", equalTo(stub().entry(UUID.fromString(id)).secret));
     alice
-        .get("/api/v1/grants/" + id + "/credential")
+        .post("/api/v1/grants/" + id + "/credential")
         .then()
         .statusCode(410)
         .contentType("application/problem+json")
@@ -158,6 +163,50 @@ class GrantEngineTest {
     assertThat(stub().violations()).isEmpty();
   }
 
+  @Test
+  void aGetTellsWhereTheCredentialStandsAndNeverTakesIt() {
+    RequestSpecification alice = engineer(newEngineer());
+    String id = grantOf(alice, "lab-stub", "PT1H");
+    awaitState(alice, id, "ACTIVE", SOON);
+    String secret = stub().entry(UUID.fromString(id)).secret;
+
+    // a link, a prefetch or a crawler may GET it as often as it likes: nothing is used up
+    for (int i = 0; i < 2; i++) {
+      Response status = alice.get("/api/v1/grants/" + id + "/credential");
+      status
+          .then()
+          .statusCode(200)
+          .header("Cache-Control", "no-store")
+          .body("grant", equalTo(id))
+          .body("status", equalTo("available"))
+          .body("availableUntil", notNullValue())
+          .body("fields", containsInAnyOrder("username", "secret"))
+          .body("take", equalTo("POST /api/v1/grants/" + id + "/credential"));
+      assertThat(status.asString())
+          .doesNotContain(secret)
+          .doesNotContain(StubProviderServer.CANARY);
+    }
+    assertThat(grant(alice, id).getString("credential.status")).isEqualTo("AVAILABLE");
+    assertThat(auditTypes(id)).containsExactly("grant.activated");
+
+    // a POST takes it, once
+    alice
+        .post("/api/v1/grants/" + id + "/credential")
+        .then()
+        .statusCode(200)
+        .header("Cache-Control", "no-store")
+        .body("credential.secret", equalTo(secret));
+    alice.post("/api/v1/grants/" + id + "/credential").then().statusCode(410);
+    alice
+        .get("/api/v1/grants/" + id + "/credential")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("taken"))
+        .body("fields", empty())
+        .body("take", nullValue());
+    assertThat(auditTypes(id)).containsExactly("grant.activated", "grant.credential_retrieved");
+  }
+
   // ------------------------------------------------------------------ activation failures
 
   @Test
@@ -176,7 +225,7 @@ class GrantEngineTest {
         .containsExactly(
             "grant.activation_retry", "grant.activation_retry", "grant.activation_failed");
     alice
-        .get("/api/v1/grants/" + id + "/credential")
+        .post("/api/v1/grants/" + id + "/credential")
         .then()
         .statusCode(409)
         .body("detail", containsString("could not be activated"))
@@ -334,7 +383,7 @@ class GrantEngineTest {
     }
     assertThat(grant(alice, b).getString("revocation.requestedBy")).isEqualTo("demo:bob");
     // the credential went with the grant
-    alice.get("/api/v1/grants/" + a + "/credential").then().statusCode(410);
+    alice.post("/api/v1/grants/" + a + "/credential").then().statusCode(410);
     // revoking what is revoked says so and changes nothing
     alice
         .post("/api/v1/grants/" + a + "/revoke")
@@ -494,7 +543,7 @@ class GrantEngineTest {
     String id = grantOf(alice, "lab-noop", "PT2S");
     awaitState(alice, id, "ACTIVE", SOON);
     alice
-        .get("/api/v1/grants/" + id + "/credential")
+        .post("/api/v1/grants/" + id + "/credential")
         .then()
         .statusCode(200)
         .body("credential.note", containsString("Dry run"));
@@ -539,7 +588,7 @@ class GrantEngineTest {
             + id
             + "'");
     alice
-        .get("/api/v1/grants/" + id + "/credential")
+        .post("/api/v1/grants/" + id + "/credential")
         .then()
         .statusCode(410)
         .body("detail", containsString("not collected within 10 minutes"));
@@ -571,11 +620,11 @@ class GrantEngineTest {
             + b
             + "'");
     alice
-        .get("/api/v1/grants/" + b + "/credential")
+        .post("/api/v1/grants/" + b + "/credential")
         .then()
         .statusCode(410)
         .body("detail", containsString("cannot be opened"));
-    alice.get("/api/v1/grants/" + a + "/credential").then().statusCode(200);
+    alice.post("/api/v1/grants/" + a + "/credential").then().statusCode(200);
   }
 
   // ------------------------------------------------------------------ fail closed
@@ -612,7 +661,7 @@ class GrantEngineTest {
     assertThat(e.issueCalls.get()).isGreaterThan(1);
     assertThat(
             alice
-                .get("/api/v1/grants/" + id + "/credential")
+                .post("/api/v1/grants/" + id + "/credential")
                 .jsonPath()
                 .getString("credential.secret"))
         .isEqualTo(e.secret);
@@ -655,7 +704,7 @@ class GrantEngineTest {
     RequestSpecification alice = engineer(newEngineer());
     String ok = grantOf(alice, "lab-stub", "PT2S");
     awaitState(alice, ok, "ACTIVE", SOON);
-    assertThat(alice.get("/api/v1/grants/" + ok + "/credential").asString()).contains(canary);
+    assertThat(alice.post("/api/v1/grants/" + ok + "/credential").asString()).contains(canary);
     awaitState(alice, ok, "REVOKED", SOON);
     // providers failing with the canary in their error bodies, shaped as secrets usually are
     stub().failIssues(503).failWith("backend said password=" + canary + "-issue");

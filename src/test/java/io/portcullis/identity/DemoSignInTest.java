@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.portcullis.identity.demo.DemoSessions;
+import io.portcullis.web.WebBrowser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -19,7 +20,7 @@ class DemoSignInTest {
   private static Form openForm() {
     Response page = given().get("/login?next=/api/v1/me");
     page.then().statusCode(200).body(containsString("name=\"username\""));
-    String cookie = page.getCookie("csrf-token");
+    String cookie = page.getCookie(WebBrowser.CSRF_COOKIE);
     String html = page.asString();
     int at = html.indexOf("name=\"csrf-token\" value=\"");
     assertThat(at).isPositive();
@@ -34,7 +35,7 @@ class DemoSignInTest {
         given()
             .redirects()
             .follow(false)
-            .cookie("csrf-token", form.csrfCookie())
+            .cookie(WebBrowser.CSRF_COOKIE, form.csrfCookie())
             .formParam("csrf-token", form.csrfToken())
             .formParam("username", "alice")
             .formParam("password", "alice")
@@ -64,7 +65,7 @@ class DemoSignInTest {
     Form form = openForm();
     Response r =
         given()
-            .cookie("csrf-token", form.csrfCookie())
+            .cookie(WebBrowser.CSRF_COOKIE, form.csrfCookie())
             .formParam("csrf-token", form.csrfToken())
             .formParam("username", "alice")
             .formParam("password", "bob")
@@ -82,7 +83,7 @@ class DemoSignInTest {
             .formParam("username", "alice")
             .formParam("password", "alice")
             .post("/login");
-    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.getCookie(DemoSessions.COOKIE)).isNull();
   }
 
@@ -93,7 +94,7 @@ class DemoSignInTest {
         given()
             .redirects()
             .follow(false)
-            .cookie("csrf-token", form.csrfCookie())
+            .cookie(WebBrowser.CSRF_COOKIE, form.csrfCookie())
             .formParam("csrf-token", form.csrfToken())
             .formParam("username", "alice")
             .formParam("password", "alice")
@@ -116,7 +117,7 @@ class DemoSignInTest {
     given()
         .redirects()
         .follow(false)
-        .cookie("csrf-token", form.csrfCookie())
+        .cookie(WebBrowser.CSRF_COOKIE, form.csrfCookie())
         .formParam("csrf-token", form.csrfToken())
         .formParam("username", "bob")
         .formParam("password", "bob")
@@ -128,9 +129,17 @@ class DemoSignInTest {
   }
 
   @Test
-  void signOutClearsTheCookie() {
-    Response r = given().redirects().follow(false).get("/logout");
-    r.then().statusCode(303);
+  void signOutIsAFormThatClearsTheCookies() {
+    WebBrowser alice = WebBrowser.signIn("alice");
+    // a link (or an image on another site) only shows the sign-out button
+    Response page = alice.get().get("/logout");
+    page.then().statusCode(200).body(containsString("action=\"/logout\""));
+    assertThat(page.getDetailedCookie(DemoSessions.COOKIE)).isNull();
+    alice.get().get("/api/v1/me").then().statusCode(200);
+
+    Response r = alice.form().post("/logout");
+    r.then().statusCode(303).header("Location", containsString("/login"));
     assertThat(r.getDetailedCookie(DemoSessions.COOKIE).getMaxAge()).isZero();
+    assertThat(r.getDetailedCookie(WebBrowser.CSRF_COOKIE).getMaxAge()).isZero();
   }
 }

@@ -63,10 +63,16 @@ class DemoWalkthroughIT {
     }
   }
 
-  /** A browser: its own cookies (session, CSRF), following no redirects. */
+  /**
+   * A browser: its own cookies (session, CSRF), following no redirects; its forms carry the CSRF
+   * token of the last page it opened, as a person's would.
+   */
   static final class Browser {
+    static final Pattern TOKEN = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"");
+
     final HttpClient http;
     final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    String token;
 
     Browser() {
       http =
@@ -78,22 +84,35 @@ class DemoWalkthroughIT {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-      return http.send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + app.port + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://localhost:" + app.port + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher m = TOKEN.matcher(r.body());
+      if (m.find()) {
+        token = m.group(1);
+      }
+      return r;
     }
 
-    String csrf() {
+    boolean hasCsrfCookie() {
+      // the demo runs on plain http: its CSRF cookie is not Secure and has no __Host- prefix
       return cookies.getCookieStore().getCookies().stream()
-          .filter(c -> c.getName().equals("csrf-token"))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError("no CSRF cookie"))
-          .getValue();
+          .anyMatch(c -> c.getName().equals("portcullis-csrf") && !c.getSecure());
     }
 
     HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
+      return send(path, "application/x-www-form-urlencoded", form, true);
+    }
+
+    HttpResponse<String> send(
+        String path, String contentType, Map<String, String> form, boolean withToken)
+        throws Exception {
       Map<String, String> f = new LinkedHashMap<>(form);
-      f.put("csrf-token", csrf());
+      if (withToken) {
+        assertThat(token).as("a page with a form was opened first").isNotNull();
+        f.put("csrf-token", token);
+      }
       String body =
           f.entrySet().stream()
               .map(
@@ -104,7 +123,7 @@ class DemoWalkthroughIT {
               .collect(Collectors.joining("&"));
       return http.send(
           HttpRequest.newBuilder(URI.create("http://localhost:" + app.port + path))
-              .header("Content-Type", "application/x-www-form-urlencoded")
+              .header("Content-Type", contentType)
               .POST(HttpRequest.BodyPublishers.ofString(body))
               .build(),
           HttpResponse.BodyHandlers.ofString());
@@ -114,8 +133,11 @@ class DemoWalkthroughIT {
   static Browser signIn(String user) throws Exception {
     Browser b = new Browser();
     assertThat(b.get("/login").statusCode()).isEqualTo(200);
+    assertThat(b.hasCsrfCookie()).as("the demo's CSRF cookie").isTrue();
     HttpResponse<String> r = b.post("/login", Map.of("username", user, "password", user));
     assertThat(r.statusCode()).as("sign-in of " + user).isEqualTo(303);
+    // the start page's sign-out form carries the token of the new session
+    assertThat(b.get("/").statusCode()).isEqualTo(200);
     return b;
   }
 
@@ -209,6 +231,11 @@ class DemoWalkthroughIT {
     Browser bob = signIn("bob");
     assertThat(bob.get("/ui/reviews").body())
         .contains(request.substring(request.lastIndexOf('/') + 1, request.lastIndexOf('/') + 9));
+    // a cross-site form (text/plain) with bob's cookies approves nothing
+    HttpResponse<String> forged =
+        bob.send(request + "/review", "text/plain", Map.of("decision", "APPROVE"), true);
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(415);
+    assertThat(bob.get(request).body()).contains("PENDING").contains("Your review");
     HttpResponse<String> approved =
         bob.post(request + "/review", Map.of("decision", "APPROVE", "comment", "go ahead"));
     assertThat(approved.statusCode()).as(approved.body()).isEqualTo(303);

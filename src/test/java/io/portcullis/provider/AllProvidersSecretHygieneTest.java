@@ -132,7 +132,12 @@ class AllProvidersSecretHygieneTest {
             "h-aws-iam-group")) {
       String g = grant(entitlement, "PT3S");
       assertThat(awaitState(g, "ACTIVE", "ACTIVATION_FAILED")).as(entitlement).isEqualTo("ACTIVE");
-      Response credential = alice().get("/api/v1/grants/" + g + "/credential");
+      // where it stands: field names, never a value (kept: checked for the canary below)
+      Response status = keep(alice().get("/api/v1/grants/" + g + "/credential"));
+      assertThat(status.statusCode()).as(entitlement + ": " + status.asString()).isEqualTo(200);
+      assertThat(status.jsonPath().getString("status")).as(entitlement).isEqualTo("available");
+      assertThat(status.jsonPath().getList("fields")).as(entitlement).isNotEmpty();
+      Response credential = alice().post("/api/v1/grants/" + g + "/credential");
       assertThat(credential.statusCode())
           .as(entitlement + ": " + credential.asString())
           .isEqualTo(200);
@@ -155,6 +160,7 @@ class AllProvidersSecretHygieneTest {
     try {
       String g = grant("h-aws-sts", "PT1H");
       assertThat(awaitState(g, "ACTIVATION_FAILED")).isEqualTo("ACTIVATION_FAILED");
+      keep(alice().post("/api/v1/grants/" + g + "/credential"));
       keep(alice().get("/api/v1/grants/" + g + "/credential"));
     } finally {
       FakeAwsResource.healthy();

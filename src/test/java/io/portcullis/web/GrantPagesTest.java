@@ -13,7 +13,6 @@ import io.portcullis.testing.StubProviderServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -32,41 +31,9 @@ class GrantPagesTest {
   static final Duration SOON = Duration.ofSeconds(15);
   static final Pattern GRANT_LINK = Pattern.compile("href=\"/ui/grants/([0-9a-f-]{36})\"");
 
-  /** A signed-in browser: the demo session cookie and the CSRF double-submit cookie. */
-  record Browser(String session, String csrf) {
-    RequestSpecification get() {
-      return given()
-          .redirects()
-          .follow(false)
-          .cookie(DemoSessions.COOKIE, session)
-          .cookie("csrf-token", csrf);
-    }
-
-    RequestSpecification form() {
-      return get().contentType("application/x-www-form-urlencoded").formParam("csrf-token", csrf);
-    }
-
-    String page(String path) {
-      Response r = get().get(path);
-      assertThat(r.statusCode()).as("GET " + path).isEqualTo(200);
-      return r.asString();
-    }
-  }
-
-  static Browser signIn(String user) {
-    Response page = given().get("/login");
-    String csrf = page.getCookie("csrf-token");
-    Response r =
-        given()
-            .redirects()
-            .follow(false)
-            .cookie("csrf-token", csrf)
-            .formParam("csrf-token", csrf)
-            .formParam("username", user)
-            .formParam("password", user)
-            .post("/login");
-    assertThat(r.statusCode()).isEqualTo(303);
-    return new Browser(r.getCookie(DemoSessions.COOKIE), csrf);
+  /** A signed-in browser (WebBrowser keeps its cookies and the CSRF token of its pages). */
+  static WebBrowser signIn(String user) {
+    return WebBrowser.signIn(user);
   }
 
   StubProviderServer stub() {
@@ -79,7 +46,7 @@ class GrantPagesTest {
   }
 
   /** Asks for an auto-approved entitlement in the catalog form; returns the request id. */
-  static String request(Browser who, String entitlement, String justification) {
+  static String request(WebBrowser who, String entitlement, String justification) {
     Response submitted =
         who.form()
             .formParam("entitlement", entitlement)
@@ -93,7 +60,7 @@ class GrantPagesTest {
   }
 
   /** The one grant the request's page links to. */
-  static String grantOnRequestPage(Browser who, String requestId) {
+  static String grantOnRequestPage(WebBrowser who, String requestId) {
     String page = who.page("/ui/requests/" + requestId);
     assertThat(page).contains("<h2>Grants</h2>");
     Matcher m = GRANT_LINK.matcher(page);
@@ -103,7 +70,7 @@ class GrantPagesTest {
     return id;
   }
 
-  static String awaitState(Browser who, String grantId, String state) {
+  static String awaitState(WebBrowser who, String grantId, String state) {
     String[] last = new String[1];
     await()
         .atMost(SOON)
@@ -119,7 +86,7 @@ class GrantPagesTest {
 
   @Test
   void theRequesterTakesTheCredentialOnceAndAnApproverRevokes() {
-    Browser alice = signIn("alice");
+    WebBrowser alice = signIn("alice");
     String requestId = request(alice, "lab-stub", "grant pages: the whole life");
     String grantId = grantOnRequestPage(alice, requestId);
     String shortId = grantId.substring(0, 8);
@@ -153,11 +120,11 @@ class GrantPagesTest {
         .formParam("x", "y")
         .post("/ui/grants/" + grantId + "/credential")
         .then()
-        .statusCode(400)
+        .statusCode(403)
         .body(not(containsString(StubProviderServer.CANARY)));
 
     // an approver sees the grant but gets no credential and no button for it
-    Browser bob = signIn("bob");
+    WebBrowser bob = signIn("bob");
     String asBob = bob.page("/ui/grants/" + grantId);
     assertThat(asBob).contains("Revoke now").doesNotContain("Show the credential");
     bob.form()
@@ -195,7 +162,7 @@ class GrantPagesTest {
         .doesNotContain("Show the credential");
 
     // an auditor looks but may not revoke
-    Browser dana = signIn("dana");
+    WebBrowser dana = signIn("dana");
     assertThat(dana.page("/ui/grants/" + grantId))
         .contains("state-ACTIVE")
         .doesNotContain("Revoke now")
@@ -241,7 +208,7 @@ class GrantPagesTest {
 
   @Test
   void theRequesterRevokesEarlyWithoutAReason() {
-    Browser alice = signIn("alice");
+    WebBrowser alice = signIn("alice");
     String grantId =
         grantOnRequestPage(alice, request(alice, "lab-stub", "grant pages: revoke my own"));
     awaitState(alice, grantId, "ACTIVE");
@@ -255,7 +222,7 @@ class GrantPagesTest {
   @Test
   void someoneElsesGrantIs404EvenToTouch() {
     // bob is not an engineer: his request waits for another approver
-    Browser bob = signIn("bob");
+    WebBrowser bob = signIn("bob");
     String requestId = request(bob, "lab-stub", "grant pages: bob's own access");
     assertThat(bob.page("/ui/requests/" + requestId))
         .contains("<h2>Grants</h2>")
@@ -270,7 +237,7 @@ class GrantPagesTest {
     awaitState(bob, grantId, "ACTIVE");
 
     // alice may neither see, take nor revoke it: the same 404 as for a grant that does not exist
-    Browser alice = signIn("alice");
+    WebBrowser alice = signIn("alice");
     for (Response r :
         new Response[] {
           alice.get().get("/ui/grants/" + grantId),
@@ -293,7 +260,7 @@ class GrantPagesTest {
   @Test
   void aFailedActivationShowsTheRequesterWhy() {
     stub().failIssues(403).failWith("role lab is not allowed for this account");
-    Browser alice = signIn("alice");
+    WebBrowser alice = signIn("alice");
     String grantId =
         grantOnRequestPage(alice, request(alice, "lab-stub", "grant pages: doomed activation"));
     String failed = awaitState(alice, grantId, "ACTIVATION_FAILED");
@@ -312,11 +279,11 @@ class GrantPagesTest {
 
   @Test
   void auditorsAndAdminsListEveryGrantOthersAreRefused() {
-    Browser alice = signIn("alice");
+    WebBrowser alice = signIn("alice");
     String grantId =
         grantOnRequestPage(alice, request(alice, "lab-stub", "grant pages: listed for all"));
 
-    Browser dana = signIn("dana");
+    WebBrowser dana = signIn("dana");
     assertThat(dana.page("/ui/grants?view=all"))
         .contains("<h1>All grants</h1>")
         .contains("href=\"/ui/grants?view=all&amp;state=IRREVOCABLE\"")

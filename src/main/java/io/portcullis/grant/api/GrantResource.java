@@ -66,6 +66,22 @@ public class GrantResource {
       Instant effectiveUntil,
       Map<String, String> credential) {}
 
+  /**
+   * Where the credential stands, without a value.
+   *
+   * @param status pending, available, taken or expired
+   * @param fields the names of its fields while it is available
+   * @param take how to take it, while it is available
+   */
+  public record CredentialStatusBody(
+      UUID grant,
+      String entitlement,
+      String provider,
+      String status,
+      Instant availableUntil,
+      List<String> fields,
+      String take) {}
+
   GrantView view(io.portcullis.grant.AccessGrant g) {
     return GrantView.of(g, grants.credentialInfo(g));
   }
@@ -117,11 +133,47 @@ public class GrantResource {
   @GET
   @Path("{id}/credential")
   @Operation(
+      summary = "Where the credential of your grant stands, without taking it",
+      description =
+          "The requester only. status is pending (not issued yet), available (waiting until"
+              + " availableUntil), taken (handed out) or expired (not taken in time, or the grant"
+              + " ended). fields names the credential's fields while it is available. Never a"
+              + " value, and reading it changes nothing: take the credential with POST.")
+  @APIResponse(responseCode = "200", description = "Status, deadline and field names; no secret")
+  public Response credentialStatus(@PathParam("id") String id) {
+    GrantService.CredentialMetadata m = grants.credentialMetadata(caller.get(), parse(id));
+    boolean available = m.status() == GrantService.CredentialStatus.AVAILABLE;
+    return Response.ok(
+            new CredentialStatusBody(
+                m.grant().id(),
+                m.grant().entitlement(),
+                m.grant().provider(),
+                statusWord(m.status()),
+                m.availableUntil(),
+                m.fields(),
+                available ? "POST /api/v1/grants/" + m.grant().id() + "/credential" : null))
+        .header("Cache-Control", "no-store")
+        .build();
+  }
+
+  static String statusWord(GrantService.CredentialStatus s) {
+    return switch (s) {
+      case PENDING -> "pending";
+      case AVAILABLE -> "available";
+      case RETRIEVED -> "taken";
+      case DISCARDED -> "expired";
+    };
+  }
+
+  @POST
+  @Path("{id}/credential")
+  @Operation(
       summary = "Take the credential of your active grant, once",
       description =
           "The requester only. Answers the credential once, within portcullis.grants.credential"
               + ".window of activation (10 minutes by default), with Cache-Control: no-store;"
-              + " afterwards 410. 409 while the grant is not active yet.")
+              + " afterwards 410. 409 while the grant is not active yet. A POST, so that no link,"
+              + " prefetch or crawler can use it up; GET tells where it stands without taking it.")
   @APIResponse(responseCode = "200", description = "The credential; it is not kept anywhere")
   @APIResponse(responseCode = "409", description = "Not active yet, or activation failed")
   @APIResponse(responseCode = "410", description = "Already handed out, discarded or revoked")

@@ -37,7 +37,11 @@ public record GrantView(
   /** Who asked for revocation, and why. */
   public record Revocation(String cause, String requestedBy, Instant requestedAt, String reason) {}
 
-  /** Where the one-time hand-out of the credential stands. */
+  /**
+   * Where the one-time hand-out of the credential stands.
+   *
+   * @param url while it is available: POST there to take it (GET there only tells where it stands)
+   */
   public record CredentialView(String status, Instant availableUntil, String url) {}
 
   static GrantView of(AccessGrant g, GrantService.CredentialInfo c) {

@@ -12,8 +12,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signed demo session cookies: {@code base64url(user "|" expiry) "." base64url(HMAC-SHA256)}. The
- * key is random per process, so a restart signs everybody out.
+ * Signed demo session cookies: {@code base64url(user "|" expiry "|" nonce) "."
+ * base64url(HMAC-SHA256)}. The nonce makes every sign-in a session of its own (the web forms' CSRF
+ * tokens are bound to it). The key is random per process, so a restart signs everybody out.
  */
 @ApplicationScoped
 public class DemoSessions {
@@ -23,20 +24,29 @@ public class DemoSessions {
   private final Clock clock;
   private final DemoConfig config;
   private final byte[] key = new byte[32];
+  private final SecureRandom random = new SecureRandom();
 
   DemoSessions(Clock clock, DemoConfig config) {
     this.clock = clock;
     this.config = config;
-    new SecureRandom().nextBytes(key);
+    random.nextBytes(key);
   }
 
   /** A cookie value for {@code user}, valid for the configured session length. */
   public String issue(String user) {
     long expires = clock.instant().plus(config.sessionLength()).getEpochSecond();
+    byte[] nonce = new byte[16];
+    random.nextBytes(nonce);
     String payload =
         Base64.getUrlEncoder()
             .withoutPadding()
-            .encodeToString((user + "|" + expires).getBytes(StandardCharsets.UTF_8));
+            .encodeToString(
+                (user
+                        + "|"
+                        + expires
+                        + "|"
+                        + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce))
+                    .getBytes(StandardCharsets.UTF_8));
     return payload + "." + sign(payload);
   }
 
@@ -61,6 +71,11 @@ public class DemoSessions {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+    int nonceBar = decoded.lastIndexOf('|');
+    if (nonceBar <= 0) {
+      return Optional.empty();
+    }
+    decoded = decoded.substring(0, nonceBar);
     int bar = decoded.lastIndexOf('|');
     if (bar <= 0) {
       return Optional.empty();

@@ -153,6 +153,14 @@ public final class SafetyRules {
                   + " not trust; remove the setting and give every replica the same Ed25519 key in"
                   + " portcullis.providers.ssh.ca-key-file"));
     }
+    if (value(config, "portcullis.web.csrf.cookie-secure").map("false"::equals).orElse(false)) {
+      violations.add(
+          new Violation(
+              "portcullis.web.csrf.cookie-secure",
+              "the web forms' CSRF cookie would travel over plain http and could be set by"
+                  + " another host of the domain; remove the setting (Secure, with the __Host-"
+                  + " name prefix, is the default) and serve Portcullis over https"));
+    }
     if (value(config, "portcullis.grants.fault.point").filter(v -> !v.isEmpty()).isPresent()) {
       violations.add(
           new Violation(

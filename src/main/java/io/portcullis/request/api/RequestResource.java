@@ -57,7 +57,9 @@ public class RequestResource {
 
   /** The body of {@code POST /requests/{id}/reviews}. */
   public record ReviewBody(
-      @NotNull String decision, @Size(max = 4000) String comment, String digest) {}
+      @NotNull String decision,
+      @Size(max = RequestService.MAX_COMMENT_CHARS) String comment,
+      String digest) {}
 
   /** A page of requests. */
   public record RequestPage(List<RequestView> items, String next) {}

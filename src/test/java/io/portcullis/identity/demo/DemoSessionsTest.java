@@ -70,6 +70,18 @@ class DemoSessionsTest {
   }
 
   @Test
+  void twoSignInsInTheSameSecondAreTwoSessions() {
+    // the web forms' CSRF tokens are bound to the session cookie: two sign-ins must differ
+    MutableClock clock = new MutableClock();
+    DemoSessions sessions = new DemoSessions(clock, config(Duration.ofHours(1)));
+    String one = sessions.issue("alice");
+    String two = sessions.issue("alice");
+    assertThat(one).isNotEqualTo(two);
+    assertThat(sessions.verify(one)).contains("alice");
+    assertThat(sessions.verify(two)).contains("alice");
+  }
+
+  @Test
   void demoPasswordsAreCheckedExactly() {
     assertThat(DemoUsers.verify("alice", "alice".toCharArray())).isPresent();
     assertThat(DemoUsers.verify("alice", "Alice".toCharArray())).isEmpty();

@@ -90,6 +90,7 @@ class SafetyRulesTest {
             new Case("quarkus.oidc.web.tls.verification", "NONE"),
             new Case("quarkus.tls.trust-all", "true"),
             new Case("portcullis.vault.tls.verify", "false"),
+            new Case("portcullis.web.csrf.cookie-secure", "false"),
             new Case("quarkus.quartz.store-type", "ram"),
             new Case("quarkus.quartz.clustered", "false"),
             new Case("portcullis.grants.credential.generate-key", "true"),

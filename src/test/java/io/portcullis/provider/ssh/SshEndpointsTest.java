@@ -131,7 +131,7 @@ class SshEndpointsTest {
 
     Map<String, String> credential =
         engineer(me)
-            .get("/api/v1/grants/" + grant + "/credential")
+            .post("/api/v1/grants/" + grant + "/credential")
             .then()
             .statusCode(200)
             .extract()

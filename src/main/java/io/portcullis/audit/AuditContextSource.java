@@ -1,5 +1,6 @@
 package io.portcullis.audit;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -9,8 +10,17 @@ import java.util.Optional;
  */
 public interface AuditContextSource {
 
-  /** The context of the current HTTP request, if this thread serves one. */
-  Optional<AuditContext> current();
+  /**
+   * The HTTP request this thread serves.
+   *
+   * @param caller the signed-in caller, or null for an anonymous request
+   * @param requestId the request's {@code X-Request-Id}
+   * @param source {@code address} (an HMAC) and {@code userAgent}
+   */
+  record Call(AuditContext.Person caller, String requestId, Map<String, String> source) {}
+
+  /** The HTTP request this thread serves, if it serves one. */
+  Optional<Call> current();
 
   /** The hash of the policy in force, or null before the first policy was accepted. */
   String policyVersion();

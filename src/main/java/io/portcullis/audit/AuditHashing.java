@@ -15,26 +15,28 @@ import java.util.Map;
 /**
  * How an event is hashed into the chain.
  *
- * <p>Format 2 (every event written since the context was added):
+ * <p>Format 3 (every event written since {@code triggeredBy} was added):
  *
  * <pre>
  * hash = lowercase hex of SHA-256( UTF-8(prevHash) || UTF-8(canonical JSON of
  *   {"actor":{"auth":{"acr":…,"amr":[…],"method":…},"name":…,"subject":…}, "details":{…},
  *    "occurredAt":"yyyy-MM-ddTHH:mm:ss.SSSSSSZ", "policyVersion":…, "prevHash":…, "requestId":…,
- *    "seq":n, "source":{"address":"hmac-sha256:…","userAgent":…}, "targets":{…}, "type":…,
- *    "v":2}) )
+ *    "seq":n, "source":{"address":"hmac-sha256:…","userAgent":…}, "targets":{…},
+ *    "triggeredBy":{"auth":{…},"name":…,"subject":…} or null, "type":…, "v":3}) )
  * </pre>
  *
- * Format 1 (the first releases): the same without {@code policyVersion}, {@code requestId} and
- * {@code source}, with {@code "actor"} the subject string and {@code "v":1}. An absent value is
- * JSON {@code null}; {@code auth} and {@code source} are {@code {}} for system events. The genesis
- * {@code prevHash} is 64 zeros. Canonical JSON is described in {@link CanonicalJson}. Anyone can
- * recompute a hash from an exported event with this description alone.
+ * Format 2: the same without {@code triggeredBy} and with {@code "v":2} (a system actor then
+ * carried the caller's name and authentication). Format 1 (the first releases): format 2 without
+ * {@code policyVersion}, {@code requestId} and {@code source}, with {@code "actor"} the subject
+ * string and {@code "v":1}. An absent value is JSON {@code null}; {@code auth} and {@code source}
+ * are {@code {}} for system events. The genesis {@code prevHash} is 64 zeros. Canonical JSON is
+ * described in {@link CanonicalJson}. Anyone can recompute a hash from an exported event with this
+ * description alone.
  */
 public final class AuditHashing {
 
   public static final String GENESIS = "0".repeat(64);
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = AuditContext.CURRENT_FORMAT;
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -61,7 +63,7 @@ public final class AuditHashing {
     return CanonicalJson.write(body);
   }
 
-  /** The canonical JSON of a format 2 record (without the previous hash prefix). */
+  /** The canonical JSON of a format 2 or 3 record (without the previous hash prefix). */
   public static String canonicalBody(
       long seq,
       Instant occurredAt,
@@ -79,7 +81,7 @@ public final class AuditHashing {
     actor.put("name", context.actorName());
     actor.put("auth", context.auth());
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("v", 2);
+    body.put("v", context.format());
     body.put("seq", seq);
     body.put("occurredAt", formatTime(occurredAt));
     body.put("type", type);
@@ -89,11 +91,14 @@ public final class AuditHashing {
     body.put("policyVersion", context.policyVersion());
     body.put("requestId", context.requestId());
     body.put("source", context.source());
+    if (context.format() >= 3) {
+      body.put("triggeredBy", context.triggeredBy() == null ? null : context.triggeredBy().toMap());
+    }
     body.put("prevHash", prevHash);
     return CanonicalJson.write(body);
   }
 
-  /** The hash of a format 2 record chained to {@code prevHash} (format 1 without a context). */
+  /** The hash of a record chained to {@code prevHash}, in its context's format (1 without one). */
   public static String hash(
       long seq,
       Instant occurredAt,

@@ -14,12 +14,14 @@ import java.util.Map;
  * AuditHashing}).
  *
  * <pre>
- * {"kind":"event","format":2,"seq":…,"occurredAt":"…","type":"…",
+ * {"kind":"event","format":3,"seq":…,"occurredAt":"…","type":"…",
  *  "actor":{"subject":"…","name":"…","auth":{…}},"targets":{…},"details":{…},
- *  "policyVersion":"…","requestId":"…","source":{…},"prevHash":"…","hash":"…"}
+ *  "policyVersion":"…","requestId":"…","source":{…},
+ *  "triggeredBy":{"subject":"…","name":"…","auth":{…}} or null,"prevHash":"…","hash":"…"}
  * </pre>
  *
- * Format 1 records carry {@code "format":1} and an actor with the subject only.
+ * Format 2 records carry {@code "format":2} and no {@code triggeredBy}; format 1 records carry
+ * {@code "format":1} and an actor with the subject only.
  */
 public final class AuditJson {
 
@@ -49,6 +51,11 @@ public final class AuditJson {
       m.put("policyVersion", r.context().policyVersion());
       m.put("requestId", r.context().requestId());
       m.put("source", r.context().source());
+      if (r.format() >= 3) {
+        m.put(
+            "triggeredBy",
+            r.context().triggeredBy() == null ? null : r.context().triggeredBy().toMap());
+      }
     }
     m.put("prevHash", r.prevHash());
     m.put("hash", r.hash());
@@ -75,14 +82,18 @@ public final class AuditJson {
       int format = ((Number) m.getOrDefault("format", 1)).intValue();
       Map<String, Object> actor = (Map<String, Object>) m.get("actor");
       AuditContext context = null;
-      if (format == 2) {
+      if (format == 2 || format == 3) {
         context =
             new AuditContext(
                 (String) actor.get("name"),
                 (Map<String, Object>) actor.getOrDefault("auth", Map.of()),
                 (String) m.get("policyVersion"),
                 (String) m.get("requestId"),
-                (Map<String, String>) m.getOrDefault("source", Map.of()));
+                (Map<String, String>) m.getOrDefault("source", Map.of()),
+                format == 3
+                    ? AuditContext.Person.fromMap((Map<String, Object>) m.get("triggeredBy"))
+                    : null,
+                format);
       } else if (format != 1) {
         throw new IllegalArgumentException("unknown format " + format);
       }

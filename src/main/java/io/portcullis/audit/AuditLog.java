@@ -64,8 +64,10 @@ public class AuditLog {
   }
 
   /**
-   * The context an event is recorded with: its own, else the HTTP request's, else a system context;
-   * the policy version named in its details wins over the one in force.
+   * The context an event is recorded with: its own, else the HTTP request's (the caller as the
+   * actor, or as {@code triggeredBy} when the actor is someone else), else a system context; the
+   * policy version named in its details wins over the one in force. A context that gives the actor
+   * someone else's identity is refused.
    */
   private AuditContext contextOf(AuditEvent event) {
     AuditContext c = event.context();
@@ -74,8 +76,19 @@ public class AuditLog {
       c =
           source == null
               ? AuditContext.system(null)
-              : source.current().orElseGet(() -> AuditContext.system(source.policyVersion()));
+              : source
+                  .current()
+                  .map(
+                      call ->
+                          AuditContext.forCall(
+                              event.actorSubject(),
+                              call.caller(),
+                              null,
+                              call.requestId(),
+                              call.source()))
+                  .orElseGet(() -> AuditContext.system(null));
     }
+    c.checkFor(event.actorSubject());
     if (event.details().get("policyVersion") instanceof String v && !v.isBlank()) {
       c = c.withPolicyVersion(v);
     } else if (c.policyVersion() == null && source != null) {
@@ -137,8 +150,8 @@ public class AuditLog {
           c.prepareStatement(
               "insert into audit_event (seq, occurred_at, event_type, actor_subject, targets,"
                   + " details, prev_hash, hash, format, actor_name, actor_auth, policy_version,"
-                  + " request_id, source) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, 2, ?,"
-                  + " ?::jsonb, ?, ?, ?::jsonb)")) {
+                  + " request_id, source, triggered_by) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?,"
+                  + " ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb)")) {
         OffsetDateTime time = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
         for (AuditEvent event : events) {
           seq++;
@@ -161,11 +174,17 @@ public class AuditLog {
           ps.setString(6, CanonicalJson.write(event.details()));
           ps.setString(7, prevHash);
           ps.setString(8, hash);
-          ps.setString(9, context.actorName());
-          ps.setString(10, CanonicalJson.write(context.auth()));
-          ps.setString(11, context.policyVersion());
-          ps.setString(12, context.requestId());
-          ps.setString(13, CanonicalJson.write(context.source()));
+          ps.setInt(9, context.format());
+          ps.setString(10, context.actorName());
+          ps.setString(11, CanonicalJson.write(context.auth()));
+          ps.setString(12, context.policyVersion());
+          ps.setString(13, context.requestId());
+          ps.setString(14, CanonicalJson.write(context.source()));
+          ps.setString(
+              15,
+              context.triggeredBy() == null
+                  ? null
+                  : CanonicalJson.write(context.triggeredBy().toMap()));
           ps.addBatch();
           records.add(
               new AuditRecord(
@@ -203,20 +222,25 @@ public class AuditLog {
   public static final String COLUMNS =
       "seq, occurred_at, event_type, actor_subject, targets::text, details::text, prev_hash,"
           + " hash, format, actor_name, actor_auth::text, policy_version, request_id,"
-          + " source::text";
+          + " source::text, triggered_by::text";
 
   /** A record from a row of {@link #COLUMNS}. */
   public static AuditRecord record(ResultSet rs) throws SQLException {
     try {
+      int format = rs.getInt(9);
       AuditContext context =
-          rs.getInt(9) == 1
+          format == 1
               ? null
               : new AuditContext(
                   rs.getString(10),
                   rs.getString(11) == null ? Map.of() : JSON.readValue(rs.getString(11), OBJECT),
                   rs.getString(12),
                   rs.getString(13),
-                  rs.getString(14) == null ? Map.of() : JSON.readValue(rs.getString(14), STRINGS));
+                  rs.getString(14) == null ? Map.of() : JSON.readValue(rs.getString(14), STRINGS),
+                  rs.getString(15) == null
+                      ? null
+                      : AuditContext.Person.fromMap(JSON.readValue(rs.getString(15), OBJECT)),
+                  format);
       return new AuditRecord(
           rs.getLong(1),
           rs.getObject(2, OffsetDateTime.class).toInstant(),

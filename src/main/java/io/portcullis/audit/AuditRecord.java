@@ -11,7 +11,7 @@ import java.util.Map;
  * @param prevHash hash of the event before (64 zeros for the first)
  * @param hash SHA-256 over {@code prevHash} and the canonical JSON of this record; see {@link
  *     AuditHashing}
- * @param context who, how and where (format 2); null for events written in format 1
+ * @param context who, how and where (formats 2 and 3); null for events written in format 1
  */
 public record AuditRecord(
     long seq,
@@ -37,8 +37,8 @@ public record AuditRecord(
     this(seq, occurredAt, type, actorSubject, targets, details, prevHash, hash, null);
   }
 
-  /** The hash format: 1 without a context, 2 with one. */
+  /** The hash format: 1 without a context, else the context's (2, or 3 with triggeredBy). */
   public int format() {
-    return context == null ? 1 : 2;
+    return context == null ? 1 : context.format();
   }
 }

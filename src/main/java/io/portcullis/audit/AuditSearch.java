@@ -19,7 +19,8 @@ import javax.sql.DataSource;
 
 /**
  * Search of the ledger for auditors: by actor, target, type, time range, client address (through
- * its HMAC) and request id; newest first, keyset-paged by seq.
+ * its HMAC), request id and the caller who triggered another actor's event; newest first,
+ * keyset-paged by seq.
  */
 @ApplicationScoped
 public class AuditSearch {
@@ -40,6 +41,7 @@ public class AuditSearch {
    * @param from inclusive, ISO-8601
    * @param to exclusive, ISO-8601
    * @param address a client address as the caller knows it; matched through its HMAC
+   * @param triggeredBy IdP subject of the caller whose request caused another actor's event
    */
   public record Query(
       String actor,
@@ -48,7 +50,8 @@ public class AuditSearch {
       String from,
       String to,
       String address,
-      String requestId) {}
+      String requestId,
+      String triggeredBy) {}
 
   /** One page, newest first, and the cursor of the next (null at the end). */
   public record Page(List<AuditRecord> items, String next) {}
@@ -119,6 +122,11 @@ public class AuditSearch {
     if (requestId != null) {
       sql.append(" and request_id = ?");
       args.add(requestId);
+    }
+    String triggeredBy = blank(q.triggeredBy());
+    if (triggeredBy != null) {
+      sql.append(" and triggered_by ->> 'subject' = ?");
+      args.add(triggeredBy);
     }
     if (before != null) {
       sql.append(" and seq < ?");

@@ -89,7 +89,7 @@ class AuditContextTest {
             .path("id");
     AuditRecord submitted = eventsOfRequest(id).get(0);
     assertThat(submitted.type()).isEqualTo("request.submitted");
-    assertThat(submitted.format()).isEqualTo(2);
+    assertThat(submitted.format()).isEqualTo(3);
     AuditContext c = submitted.context();
     assertThat(submitted.actorSubject()).isEqualTo("demo:alice");
     assertThat(c.actorName()).isEqualTo("Alice (engineer)");

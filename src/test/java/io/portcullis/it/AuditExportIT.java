@@ -75,7 +75,10 @@ class AuditExportIT {
       assertThat(Files.readString(data.resolve("audit-signing.pem.pub")).strip())
           .isEqualTo(pem.strip());
 
-      HttpResponse<String> exported = app.get("/api/v1/audit/export", "dana");
+      // the range the checkpoint signed (the head may already hold newer, unsigned events)
+      long signedSeq = verdict.path("checkpoints").path("lastSeq").asLong();
+      HttpResponse<String> exported =
+          app.get("/api/v1/audit/export?toSeq=" + signedSeq + "&anchored=false", "dana");
       assertThat(exported.statusCode()).isEqualTo(200);
       assertThat(exported.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
       Files.writeString(export, exported.body());
@@ -86,6 +89,20 @@ class AuditExportIT {
     Verdict ok = verifyOffline(export, key);
     assertThat(ok.code).as(ok.out).isZero();
     assertThat(ok.out).startsWith("intact: ").contains("last signed checkpoint at seq");
+
+    // the same events without their last checkpoint: consistent, but the newest is vouched for by
+    // no key, so strict verification says 3, and --allow-unsigned-tail accepts it and says so
+    List<String> withoutLast = new ArrayList<>(Files.readAllLines(export));
+    assertThat(withoutLast.get(withoutLast.size() - 1)).startsWith("{\"kind\":\"checkpoint\"");
+    withoutLast.remove(withoutLast.size() - 1);
+    Path unsigned = work.resolve("unsigned.jsonl");
+    Files.write(unsigned, withoutLast);
+    Verdict strict = verifyOffline(unsigned, key);
+    assertThat(strict.code).as(strict.out).isEqualTo(3);
+    assertThat(strict.out).startsWith("unsigned: ").contains("covered by no signed checkpoint");
+    Verdict allowed = verifyOffline(unsigned, key, "--allow-unsigned-tail");
+    assertThat(allowed.code).as(allowed.out).isZero();
+    assertThat(allowed.out).contains("unsigned (allowed by --allow-unsigned-tail): 1 event");
 
     // tampering: remove the second event line
     List<String> lines = new ArrayList<>(Files.readAllLines(export));
@@ -108,10 +125,11 @@ class AuditExportIT {
   record Verdict(int code, String out) {}
 
   /** {@code make verify-export}, without make: a JVM of its own on the packaged jars. */
-  static Verdict verifyOffline(Path export, Path key) throws Exception {
+  static Verdict verifyOffline(Path export, Path key, String... options) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java,
                 "-Xmx64m",
                 "-cp",
@@ -120,9 +138,9 @@ class AuditExportIT {
                 "verify",
                 export.toString(),
                 "--public-key",
-                key.toString())
-            .redirectErrorStream(true)
-            .start();
+                key.toString()));
+    command.addAll(List.of(options));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Verdict(p.exitValue(), out);

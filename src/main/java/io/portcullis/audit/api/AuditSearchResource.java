@@ -42,7 +42,9 @@ public class AuditSearchResource {
           "Filters combine with AND: actor (IdP subject), target (an id, or kind:id such as"
               + " grant:<uuid>), type (a code, or a prefix ending in '.'), from/to (ISO-8601,"
               + " from inclusive, to exclusive), address (a client address, matched through its"
-              + " HMAC), requestId. Newest first; pass 'next' back as cursor.")
+              + " HMAC), requestId, triggeredBy (the IdP subject of the caller whose request caused"
+              + " an event of another actor, such as a system:policy auto-approval). Newest first;"
+              + " pass 'next' back as cursor.")
   public EventPage search(
       @QueryParam("actor") String actor,
       @QueryParam("target") String target,
@@ -51,6 +53,7 @@ public class AuditSearchResource {
       @QueryParam("to") String to,
       @QueryParam("address") String address,
       @QueryParam("requestId") String requestId,
+      @QueryParam("triggeredBy") String triggeredBy,
       @QueryParam("cursor") String cursor,
       @QueryParam("limit") @DefaultValue("100") int limit) {
     if (!roles.mayReadAll(caller.get())) {
@@ -58,7 +61,7 @@ public class AuditSearchResource {
     }
     AuditSearch.Page page =
         search.search(
-            new AuditSearch.Query(actor, target, type, from, to, address, requestId),
+            new AuditSearch.Query(actor, target, type, from, to, address, requestId, triggeredBy),
             cursor,
             limit);
     return new EventPage(page.items().stream().map(AuditJson::toMap).toList(), page.next());

@@ -41,20 +41,42 @@ public final class ExportVerifier {
       Long firstBadSeq,
       String problem) {
 
-    /** Events after the last signed checkpoint: consistent, but not yet vouched for by a key. */
+    /** Events after the last signed checkpoint: consistent, but not vouched for by any key. */
     public long unsignedTail() {
       long lastEvent = fromSeq + events - 1;
       return Math.max(0, lastEvent - Math.max(lastCheckpointSeq, fromSeq - 1));
     }
 
-    /** The one-line verdict VerifyMain prints. */
+    /** Intact, and every event covered by a signed checkpoint. */
+    public boolean intactAndSigned() {
+      return intact && unsignedTail() == 0;
+    }
+
+    /**
+     * The verdict as an exit code: {@link #INTACT} (0) intact and every event signed, {@link
+     * #TAMPERED} (1), {@link #UNSIGNED} (3) intact but with events no checkpoint covers (0 when
+     * {@code allowUnsignedTail}).
+     */
+    public int exitCode(boolean allowUnsignedTail) {
+      if (!intact) {
+        return TAMPERED;
+      }
+      return unsignedTail() == 0 || allowUnsignedTail ? INTACT : UNSIGNED;
+    }
+
+    /** The verdict VerifyMain prints by default (unsigned events are not accepted). */
     public String summary() {
+      return summary(false);
+    }
+
+    /** The verdict VerifyMain prints: one line, and for unsigned events a second one. */
+    public String summary(boolean allowUnsignedTail) {
       if (!intact) {
         return "first bad seq: " + firstBadSeq + ": " + problem;
       }
-      String s =
-          "intact: "
-              + events
+      long tail = unsignedTail();
+      String counts =
+          events
               + " events"
               + (events == 0 ? "" : " (seq " + fromSeq + ".." + (fromSeq + events - 1) + ")")
               + ", "
@@ -65,21 +87,46 @@ public final class ExportVerifier {
               + (checkpoints == 0
                   ? "no signed checkpoint"
                   : "last signed checkpoint at seq " + lastCheckpointSeq);
-      long tail = unsignedTail();
-      if (tail > 0) {
-        s +=
-            "\nWARNING: "
-                + tail
-                + " event"
-                + (tail == 1 ? "" : "s")
-                + " after "
-                + (checkpoints == 0 ? "the start" : "seq " + lastCheckpointSeq)
-                + " are not covered by a signed checkpoint yet: they are consistent with the chain,"
-                + " but no key vouches for them";
+      if (tail == 0) {
+        return "intact: " + counts;
       }
-      return s;
+      String which =
+          tail
+              + " event"
+              + (tail == 1 ? "" : "s")
+              + " after "
+              + (checkpoints == 0 ? "the start" : "seq " + lastCheckpointSeq)
+              + (tail == 1 ? " is" : " are")
+              + " covered by no signed checkpoint";
+      if (allowUnsignedTail) {
+        return "intact: "
+            + counts
+            + "\nunsigned (allowed by --allow-unsigned-tail): "
+            + which
+            + "; they are consistent with the chain, but no key vouches for them";
+      }
+      return "unsigned: "
+          + counts
+          + "\n"
+          + which
+          + ": the chain is consistent, but without a signature anyone who can write the file could"
+          + " have re-hashed it. Export a range that ends at a checkpoint (toSeq="
+          + (checkpoints == 0 ? "<a checkpoint's seq>" : String.valueOf(lastCheckpointSeq))
+          + "), wait for the next checkpoint, or accept them with --allow-unsigned-tail.";
     }
   }
+
+  /** Exit code: intact, and every event covered by a signed checkpoint. */
+  public static final int INTACT = 0;
+
+  /** Exit code: something was altered, removed, added or reordered, or a signature is bad. */
+  public static final int TAMPERED = 1;
+
+  /** Exit code: bad arguments, or a file that cannot be read or is not an export. */
+  public static final int USAGE = 2;
+
+  /** Exit code: intact, but some events are covered by no signed checkpoint. */
+  public static final int UNSIGNED = 3;
 
   /** A header or line that cannot be read at all. */
   public static final class MalformedExport extends Exception {

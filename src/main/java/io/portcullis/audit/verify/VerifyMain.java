@@ -21,13 +21,19 @@ import java.util.Map;
  * <pre>
  * java -cp 'quarkus-app/app/*:quarkus-app/lib/main/*' io.portcullis.audit.verify.VerifyMain \
  *     verify export.jsonl [next.jsonl…] --public-key audit-signing.pem.pub [--public-key older.pub]…
+ *     [--allow-unsigned-tail]
  * </pre>
  *
  * Several files (archived spans, exports of adjacent ranges) are verified as one ledger: each must
  * start where the one before ended.
  *
- * <p>Prints {@code intact: …} and exits 0, or {@code first bad seq: n: reason} and exits 1; usage
- * errors and unreadable files exit 2. {@code -} reads the export from standard input.
+ * <p>Strict by default: exits 0 ({@code intact: …}) only when the chain is intact and every event
+ * is covered by a checkpoint signed by a given key; 1 ({@code first bad seq: n: reason}) when
+ * something was tampered with; 2 for usage errors and unreadable files; 3 ({@code unsigned: …})
+ * when the chain is intact but events after the last checkpoint (or all of them, with none) are
+ * vouched for by no key, since anyone can re-hash a forged chain. {@code --allow-unsigned-tail}
+ * accepts those (exit 0) and prints how many there are. {@code -} reads the export from standard
+ * input.
  */
 public final class VerifyMain {
 
@@ -41,6 +47,7 @@ public final class VerifyMain {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     List<String> files = new ArrayList<>();
     List<String> keyFiles = new ArrayList<>();
+    boolean allowUnsignedTail = false;
     if (args.length == 0 || !"verify".equals(args[0])) {
       return usage(err, args.length == 0 ? null : "unknown command '" + args[0] + "'");
     }
@@ -51,6 +58,8 @@ public final class VerifyMain {
           return usage(err, a + " needs a file");
         }
         keyFiles.add(args[++i]);
+      } else if (a.equals("--allow-unsigned-tail")) {
+        allowUnsignedTail = true;
       } else if (a.startsWith("--public-key=")) {
         keyFiles.add(a.substring("--public-key=".length()));
       } else if (a.startsWith("-") && !a.equals("-")) {
@@ -75,13 +84,13 @@ public final class VerifyMain {
         keys.put(Ed25519Keys.keyId(p), p);
       } catch (NoSuchFileException e) {
         err.println("error: the public key file " + k + " does not exist");
-        return 2;
+        return ExportVerifier.USAGE;
       } catch (IOException e) {
         err.println("error: cannot read the public key file " + k + ": " + e.getMessage());
-        return 2;
+        return ExportVerifier.USAGE;
       } catch (IllegalArgumentException e) {
         err.println("error: " + k + " is " + e.getMessage());
-        return 2;
+        return ExportVerifier.USAGE;
       }
     }
     ExportVerifier v = new ExportVerifier(keys);
@@ -96,21 +105,21 @@ public final class VerifyMain {
         }
       } catch (NoSuchFileException e) {
         err.println("error: the export file " + file + " does not exist");
-        return 2;
+        return ExportVerifier.USAGE;
       } catch (IOException e) {
         err.println("error: cannot read " + file + ": " + e.getMessage());
-        return 2;
+        return ExportVerifier.USAGE;
       } catch (ExportVerifier.MalformedExport e) {
         err.println("error: " + file + " is not an audit export: " + e.getMessage());
-        return 2;
+        return ExportVerifier.USAGE;
       }
     }
     ExportVerifier.Report r = v.report();
-    out.println(r.summary());
+    out.println(r.summary(allowUnsignedTail));
     if (files.size() > 1 && r.intact()) {
       out.println("(" + files.size() + " files, each continuing the one before)");
     }
-    return r.intact() ? 0 : 1;
+    return r.exitCode(allowUnsignedTail);
   }
 
   private static int usage(PrintStream err, String problem) {
@@ -119,13 +128,16 @@ public final class VerifyMain {
     }
     err.println(
         "usage: verify <export.jsonl | -> [<next.jsonl>...] --public-key <key.pub>"
-            + " [--public-key <older.pub>]...");
+            + " [--public-key <older.pub>]... [--allow-unsigned-tail]");
     err.println(
         "  Checks an audit export (GET /api/v1/audit/export) offline: the hash chain, every signed");
     err.println(
         "  checkpoint, and that nothing announced is missing. Several files (archived spans, in");
     err.println(
-        "  ledger order) must each continue the one before. Exit 0 intact, 1 tampered, 2 usage.");
-    return 2;
+        "  ledger order) must each continue the one before. Exit codes: 0 intact and every");
+    err.println(
+        "  event covered by a signed checkpoint, 1 tampered, 2 usage or I/O error, 3 intact but");
+    err.println("  with events no checkpoint covers (--allow-unsigned-tail accepts them: exit 0).");
+    return ExportVerifier.USAGE;
   }
 }

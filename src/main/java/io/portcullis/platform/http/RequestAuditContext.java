@@ -47,22 +47,25 @@ public class RequestAuditContext implements AuditContextSource {
   }
 
   @Override
-  public Optional<AuditContext> current() {
+  public Optional<Call> current() {
     if (!Arc.container().requestContext().isActive()) {
       return Optional.empty();
     }
-    String name = null;
-    Map<String, Object> auth = Map.of();
+    AuditContext.Person caller = null;
     try (InstanceHandle<SecurityIdentity> identity =
         Arc.container().instance(SecurityIdentity.class)) {
       if (identity.isAvailable() && !identity.get().isAnonymous()) {
         try (InstanceHandle<CurrentCaller> current =
             Arc.container().instance(CurrentCaller.class)) {
           Caller c = current.get().get();
-          name = c.name();
-          auth =
-              AuditContext.auth(
-                  c.authentication().method(), c.authentication().acr(), c.authentication().amr());
+          caller =
+              new AuditContext.Person(
+                  c.subject(),
+                  c.name(),
+                  AuditContext.auth(
+                      c.authentication().method(),
+                      c.authentication().acr(),
+                      c.authentication().amr()));
         }
       }
     }
@@ -85,6 +88,6 @@ public class RequestAuditContext implements AuditContextSource {
         }
       }
     }
-    return Optional.of(new AuditContext(name, auth, policyVersion(), RequestIds.current(), source));
+    return Optional.of(new Call(caller, RequestIds.current(), source));
   }
 }

@@ -171,9 +171,14 @@ class ExportVerifierTest {
     assertThat(r.events()).isEqualTo(25);
     assertThat(r.checkpoints()).isEqualTo(2);
     assertThat(r.unsignedTail()).isEqualTo(5);
+    assertThat(r.intactAndSigned()).isFalse();
+    assertThat(r.exitCode(false)).isEqualTo(ExportVerifier.UNSIGNED);
+    assertThat(r.exitCode(true)).isEqualTo(ExportVerifier.INTACT);
     assertThat(r.summary())
+        .startsWith("unsigned: 25 events (seq 21..45), 2 checkpoints")
         .contains("last signed checkpoint at seq 40")
-        .contains("WARNING: 5 events after seq 40 are not covered by a signed checkpoint");
+        .contains("5 events after seq 40 are covered by no signed checkpoint")
+        .contains("--allow-unsigned-tail");
   }
 
   @Test
@@ -403,7 +408,7 @@ class ExportVerifierTest {
     ExportVerifier.Report u = verify(unsigned);
     assertThat(u.intact()).isTrue();
     assertThat(u.unsignedTail()).isEqualTo(5);
-    assertThat(u.summary()).contains("WARNING: 5 events after seq 40");
+    assertThat(u.summary()).contains("5 events after seq 40 are covered by no signed checkpoint");
   }
 
   @Test
@@ -441,7 +446,7 @@ class ExportVerifierTest {
   }
 
   @Test
-  void theCommandLineExitsZeroOneOrTwo(@TempDir Path dir) throws Exception {
+  void theCommandLineExitsZeroOneTwoOrThree(@TempDir Path dir) throws Exception {
     Path key = dir.resolve("key.pub");
     Files.writeString(key, Ed25519Keys.pem(KEY.getPublic()));
     Path good = dir.resolve("good.jsonl");
@@ -471,6 +476,50 @@ class ExportVerifierTest {
     Run nk = run("verify", good.toString(), "--public-key", notKey.toString());
     assertThat(nk.code).isEqualTo(2);
     assertThat(nk.err).contains("not an Ed25519 public key");
+
+    Path tail = dir.resolve("tail.jsonl");
+    Files.write(tail, export(35, 10), StandardCharsets.UTF_8);
+    Run strict = run("verify", tail.toString(), "--public-key", key.toString());
+    assertThat(strict.code).isEqualTo(3);
+    assertThat(strict.out)
+        .startsWith("unsigned: 35 events (seq 1..35), 3 checkpoints, last signed checkpoint at")
+        .contains("5 events after seq 30 are covered by no signed checkpoint");
+    Run allowed =
+        run("verify", tail.toString(), "--public-key", key.toString(), "--allow-unsigned-tail");
+    assertThat(allowed.code).isZero();
+    assertThat(allowed.out)
+        .startsWith("intact: 35 events (seq 1..35)")
+        .contains("unsigned (allowed by --allow-unsigned-tail): 5 events after seq 30");
+    // --allow-unsigned-tail never hides tampering
+    Run stillBad =
+        run("verify", bad.toString(), "--public-key", key.toString(), "--allow-unsigned-tail");
+    assertThat(stillBad.code).isEqualTo(1);
+  }
+
+  /**
+   * Anyone can re-hash a forged chain, since the chain has no key: an export without any checkpoint
+   * is never "intact" by default, however consistent its hashes are.
+   */
+  @Test
+  void aForgedExportWithoutCheckpointsIsNotAcceptedByDefault(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("key.pub");
+    Files.writeString(key, Ed25519Keys.pem(KEY.getPublic()));
+    List<String> unsigned = new ArrayList<>();
+    for (String line : export(20, 10)) {
+      if (!line.startsWith("{\"kind\":\"checkpoint\"")) {
+        unsigned.add(line);
+      }
+    }
+    Path file = dir.resolve("no-checkpoints.jsonl");
+    Files.write(file, unsigned, StandardCharsets.UTF_8);
+    Run r = run("verify", file.toString(), "--public-key", key.toString());
+    assertThat(r.code).as(r.out).isEqualTo(3);
+    assertThat(r.out)
+        .startsWith("unsigned: 20 events (seq 1..20), 0 checkpoints, no signed checkpoint")
+        .contains("20 events after the start are covered by no signed checkpoint");
+    Run allowed = run("verify", file.toString(), "-k", key.toString(), "--allow-unsigned-tail");
+    assertThat(allowed.code).isZero();
+    assertThat(allowed.out).contains("unsigned (allowed by --allow-unsigned-tail): 20 events");
   }
 
   /** Cuts a full export into spans ending at the given seqs, each with its own header. */

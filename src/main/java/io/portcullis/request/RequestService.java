@@ -679,7 +679,12 @@ public class RequestService {
 
   // ------------------------------------------------------------------ read
 
-  /** Who may see a request: its requester, its eligible reviewers, auditors and admins. */
+  /**
+   * Who may see a request: its requester, auditors and admins, its reviewers under the policy in
+   * force, the reviewers its plan named when it was submitted, and anyone who reviewed it. Someone
+   * who could see it and may not review it any more gets a 403 with the reason; only strangers get
+   * a 404.
+   */
   public boolean maySee(Caller caller, AccessRequest r) {
     if (Identities.samePerson(caller, r.owner()) || roles.mayReadAll(caller)) {
       return true;
@@ -696,7 +701,56 @@ public class RequestService {
         }
       }
     }
-    return false;
+    for (Map<String, Object> p : r.plan()) {
+      if (p.get("stages") instanceof List<?> stages) {
+        for (Object stage : stages) {
+          if (stage instanceof Map<?, ?> m && m.get("reviewers") instanceof List<?> reviewers) {
+            List<String> named = reviewers.stream().map(String::valueOf).toList();
+            if (d.membership(PolicyDecisions.fromDescriptions(named), caller, now).isPresent()) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return reviews(r.id()).stream()
+        .anyMatch(
+            v ->
+                !v.reviewerKey().equals(SYSTEM_POLICY)
+                    && Identities.samePerson(caller, Snapshots.key(v.reviewer())));
+  }
+
+  /**
+   * A pending request's resolution with the policy in force, as it stands now (a policy change
+   * since the last review shows here: "bob's approval does not count: …"); for a decided request,
+   * the resolution recorded when it was decided.
+   */
+  @Transactional
+  public List<String> currentResolution(AccessRequest r) {
+    if (r.state() != RequestState.PENDING) {
+      return r.resolution();
+    }
+    PolicyDecisions d = policies.decisions();
+    Caller requester = Snapshots.toCaller(r.requester());
+    RequestSpec spec = spec(r);
+    List<Review> counted = counted(reviews(r.id()), r.digest());
+    List<String> reasons = new ArrayList<>();
+    for (Map<String, Object> p : r.plan()) {
+      String entitlementId = (String) p.get("entitlement");
+      if (p.get("autoApprovedBy") != null) {
+        reasons.add(entitlementId + ": auto-approved by " + p.get("autoApprovedBy"));
+        continue;
+      }
+      Optional<Entitlement> e = d.policy().entitlement(entitlementId);
+      if (e.isEmpty()) {
+        reasons.add(entitlementId + ": no longer in the policy");
+        continue;
+      }
+      d.resolve(e.get(), requester, spec, counted).reasons().stream()
+          .map(x -> entitlementId + ": " + x)
+          .forEach(reasons::add);
+    }
+    return reasons;
   }
 
   /** The request if the caller may see it; otherwise 404, the same as for a missing id. */
@@ -787,55 +841,45 @@ public class RequestService {
     }
     String reviewerKey = Identities.normalize(caller.subject());
     List<RequestReview> previous = reviews(id);
-    if (previous.stream()
-        .anyMatch(
-            v ->
-                v.reviewerKey().equals(reviewerKey)
-                    || (!v.reviewerKey().equals(SYSTEM_POLICY)
-                        && Identities.samePerson(caller, Snapshots.key(v.reviewer()))))) {
-      throw new Problems.Conflict(
-          "You already reviewed request "
-              + id
-              + " (perhaps from another account with your verified email); a person counts once.");
-    }
     PolicyDecisions d = policies.decisions();
-    Caller requester = Snapshots.toCaller(r.requester());
-    RequestSpec spec = spec(r);
     List<String> suspended =
         suspensions.refusalsToReview(d.policy(), caller, r.requester(), r.entitlements());
     if (!suspended.isEmpty()) {
       throw new Problems.Forbidden(
           "You may not review request " + id + " now: " + String.join("; ", suspended));
     }
-    List<String> refusals = new ArrayList<>();
-    boolean mayReviewSome = false;
-    boolean commentRequired = false;
-    for (String entitlementId : r.entitlements()) {
-      Optional<Entitlement> e = d.policy().entitlement(entitlementId);
-      if (e.isEmpty()) {
-        refusals.add(
-            entitlementId
-                + " is no longer in the policy; the request can only be cancelled or expire");
-        continue;
+    Openings open = openings(d, caller, r, counted(previous, r.digest()), now);
+    if (open.entitlements().isEmpty()) {
+      boolean reviewedBefore =
+          previous.stream()
+              .anyMatch(
+                  v ->
+                      v.reviewerKey().equals(reviewerKey)
+                          || (!v.reviewerKey().equals(SYSTEM_POLICY)
+                              && Identities.samePerson(caller, Snapshots.key(v.reviewer()))));
+      if (reviewedBefore && !open.countsIn().isEmpty()) {
+        throw new Problems.Conflict(
+            "You already reviewed request "
+                + id
+                + " (perhaps from another account with your verified email), and your review counts"
+                + " for "
+                + String.join(", ", open.countsIn())
+                + "; a person counts once per entitlement, and no other entitlement of it has a"
+                + " stage open to you now"
+                + (open.refusals().isEmpty() ? "" : " (" + String.join("; ", open.refusals()) + ")")
+                + ".");
       }
-      Resolution now0 = d.resolve(e.get(), requester, spec, counted(previous, r.digest()));
-      if (now0.state() != Resolution.State.PENDING
-          || now0.stage() >= e.get().approval().stages().size()) {
-        continue;
-      }
-      Stage stage = e.get().approval().stages().get(now0.stage());
-      var may = d.mayReview(e.get(), stage, caller, requester, spec, now);
-      if (may.allowed()) {
-        mayReviewSome = true;
-        commentRequired |= e.get().approval().commentRequired();
-      } else {
-        refusals.addAll(may.reasons());
-      }
-    }
-    if (!mayReviewSome) {
       throw new Problems.Forbidden(
-          "You may not review request " + id + " now: " + String.join("; ", refusals));
+          "You may not review request " + id + " now: " + String.join("; ", open.refusals()));
     }
+    boolean commentRequired =
+        open.entitlements().stream()
+            .anyMatch(
+                x ->
+                    d.policy()
+                        .entitlement(x)
+                        .map(e -> e.approval().commentRequired())
+                        .orElse(false));
     if (commentRequired && (comment == null || comment.isBlank())) {
       throw new Problems.Invalid(
           new FieldError(
@@ -866,12 +910,65 @@ public class RequestService {
                 comment,
                 "digest",
                 r.digest(),
+                "countsFor",
+                open.entitlements(),
                 "policyVersion",
                 d.policy().hash())));
     List<RequestReview> all = new ArrayList<>(previous);
     all.add(review);
     resolve(r, d, all, caller.subject(), now);
     return r;
+  }
+
+  /**
+   * Where a reviewer's review would count now.
+   *
+   * @param entitlements the pending entitlements whose open stage the caller may review and in
+   *     which no review of theirs counts yet
+   * @param countsIn the entitlements in which a review of theirs already counts
+   * @param refusals why the caller may not review the open stage of the others
+   */
+  record Openings(List<String> entitlements, List<String> countsIn, List<String> refusals) {}
+
+  /**
+   * Each entitlement's stages are resolved on their own: a review applies to every entitlement
+   * where it can count now, and a person who already counts in one entitlement may review again
+   * when a stage of another opens to them.
+   */
+  private Openings openings(
+      PolicyDecisions d, Caller caller, AccessRequest r, List<Review> counted, Instant now) {
+    Caller requester = Snapshots.toCaller(r.requester());
+    RequestSpec spec = spec(r);
+    PersonKey me = PersonKey.of(caller);
+    List<String> open = new ArrayList<>();
+    List<String> countsIn = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
+    for (String entitlementId : r.entitlements()) {
+      Optional<Entitlement> e = d.policy().entitlement(entitlementId);
+      if (e.isEmpty()) {
+        refusals.add(
+            entitlementId
+                + " is no longer in the policy; the request can only be cancelled or expire");
+        continue;
+      }
+      Resolution res = d.resolve(e.get(), requester, spec, counted);
+      if (res.counts(me)) {
+        countsIn.add(entitlementId);
+        continue;
+      }
+      if (res.state() != Resolution.State.PENDING
+          || res.stage() >= e.get().approval().stages().size()) {
+        continue;
+      }
+      Stage stage = e.get().approval().stages().get(res.stage());
+      var may = d.mayReview(e.get(), stage, caller, requester, spec, now);
+      if (may.allowed()) {
+        open.add(entitlementId);
+      } else {
+        refusals.addAll(may.reasons());
+      }
+    }
+    return new Openings(open, countsIn, refusals);
   }
 
   private static Map<String, Object> mapOf(Object... kv) {
@@ -1098,34 +1195,22 @@ public class RequestService {
     return out;
   }
 
+  /**
+   * Whether a review by {@code caller} would count now for some entitlement of a pending request.
+   */
+  @Transactional
+  public boolean mayReviewNow(Caller caller, AccessRequest r) {
+    PolicyDecisions d = policies.decisions();
+    return r.state() == RequestState.PENDING
+        && suspensions
+            .refusalsToReview(d.policy(), caller, r.requester(), r.entitlements())
+            .isEmpty()
+        && mayReviewNow(d, caller, r, reviews(r.id()), clock.instant());
+  }
+
   private boolean mayReviewNow(
       PolicyDecisions d, Caller caller, AccessRequest r, List<RequestReview> reviews, Instant now) {
-    Caller requester = Snapshots.toCaller(r.requester());
-    RequestSpec spec = spec(r);
-    List<Review> counted = counted(reviews, r.digest());
-    if (counted.stream().anyMatch(v -> Identities.samePerson(v.reviewer(), caller))) {
-      return false;
-    }
-    for (String id : r.entitlements()) {
-      Optional<Entitlement> e = d.policy().entitlement(id);
-      if (e.isEmpty()) {
-        continue;
-      }
-      Resolution res = d.resolve(e.get(), requester, spec, counted);
-      if (res.state() == Resolution.State.PENDING
-          && res.stage() < e.get().approval().stages().size()
-          && d.mayReview(
-                  e.get(),
-                  e.get().approval().stages().get(res.stage()),
-                  caller,
-                  requester,
-                  spec,
-                  now)
-              .allowed()) {
-        return true;
-      }
-    }
-    return false;
+    return !openings(d, caller, r, counted(reviews, r.digest()), now).entitlements().isEmpty();
   }
 
   /** The person key of a stored reviewer (or requester) snapshot. */

@@ -49,7 +49,8 @@ public class RequestPages {
   }
 
   /** A request with what the current person may do with it. */
-  public record Row(AccessRequest request, List<RequestReview> reviews, boolean mine) {
+  public record Row(
+      AccessRequest request, List<RequestReview> reviews, boolean mine, List<String> resolution) {
     public String shortId() {
       return request.id().toString().substring(0, 8);
     }
@@ -180,7 +181,11 @@ public class RequestPages {
   }
 
   private Row row(AccessRequest r) {
-    return new Row(r, requests.reviews(r.id()), Identities.samePerson(caller.get(), r.owner()));
+    return new Row(
+        r,
+        requests.reviews(r.id()),
+        Identities.samePerson(caller.get(), r.owner()),
+        requests.currentResolution(r));
   }
 
   @GET
@@ -213,19 +218,12 @@ public class RequestPages {
     AccessRequest r = requests.get(caller.get(), id);
     Row row = row(r);
     boolean pending = r.state() == RequestState.PENDING;
-    boolean reviewed =
-        row.reviews().stream()
-            .anyMatch(
-                v ->
-                    v.reviewerKey().equals(Identities.normalize(caller.get().subject()))
-                        || Identities.samePerson(
-                            caller.get(), RequestService.reviewerKeyOf(v.reviewer())));
     return Templates.detail(
         caller.get(),
         row,
         requests.grants(r.id()).stream().map(GrantLine::new).toList(),
         pending && row.mine(),
-        pending && !row.mine() && !reviewed,
+        pending && !row.mine() && requests.mayReviewNow(caller.get(), r),
         problem);
   }
 

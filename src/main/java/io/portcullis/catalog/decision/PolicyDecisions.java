@@ -93,6 +93,26 @@ public final class PolicyDecisions {
         || p.groups().stream().anyMatch(caller::inGroup);
   }
 
+  /**
+   * The principals that {@link #describeEach} put in words, read back (for reviewers recorded in a
+   * request's plan at submission); anything else is ignored.
+   */
+  public static Principals fromDescriptions(List<String> described) {
+    Set<String> users = new TreeSet<>();
+    Set<String> groups = new TreeSet<>();
+    Set<String> sets = new TreeSet<>();
+    for (String d : described) {
+      if (d.startsWith("group ")) {
+        groups.add(d.substring(6));
+      } else if (d.startsWith("user ")) {
+        users.add(d.substring(5));
+      } else if (d.startsWith("set ")) {
+        sets.add(d.substring(4));
+      }
+    }
+    return new Principals(users, groups, sets, null);
+  }
+
   /** {@code group a, group b, user x, set s} — the principals in words. */
   public static List<String> describeEach(Principals p) {
     List<String> out = new ArrayList<>();
@@ -439,8 +459,12 @@ public final class PolicyDecisions {
   }
 
   /**
-   * Resolves a request's reviews against its stages, in the order they were made. Pure: the same
-   * inputs always give the same outcome.
+   * Resolves a request's reviews of one entitlement against its stages, in the order they were
+   * made, with this (the policy in force): a review counts in the stage that was open when it was
+   * made, if its reviewer may review that stage under this policy and as they were when they
+   * reviewed; a person counts once per entitlement. A review that does not count says why (a policy
+   * change that removed its reviewer shows here). Pure: the same inputs always give the same
+   * outcome.
    */
   public Resolution resolve(
       Entitlement e, Caller requester, RequestSpec req, List<Review> reviews) {
@@ -459,7 +483,11 @@ public final class PolicyDecisions {
       Stage stage = stages.get(k);
       PersonKey key = PersonKey.of(r.reviewer());
       if (counted.stream().anyMatch(key::samePerson)) {
-        reasons.add(who(r.reviewer()) + " already reviewed this request; a reviewer counts once");
+        reasons.add(
+            who(r.reviewer())
+                + "'s review already counts for "
+                + e.id()
+                + "; a reviewer counts once per entitlement");
         continue;
       }
       if (e.approval().commentRequired() && (r.comment() == null || r.comment().isBlank())) {
@@ -468,7 +496,12 @@ public final class PolicyDecisions {
       }
       Decision may = mayReview(e, stage, r.reviewer(), requester, req, r.at());
       if (!may.allowed()) {
-        reasons.addAll(may.reasons());
+        reasons.add(
+            who(r.reviewer())
+                + "'s "
+                + (r.verdict() == Review.Verdict.DENY ? "denial" : "approval")
+                + " does not count: "
+                + String.join("; ", may.reasons()));
         continue;
       }
       counted.add(key);
@@ -476,7 +509,7 @@ public final class PolicyDecisions {
         denials++;
         if (denials >= stage.denials()) {
           reasons.add("stage " + stage.name() + " denied by " + who(r.reviewer()));
-          return new Resolution(Resolution.State.DENIED, k, reasons);
+          return new Resolution(Resolution.State.DENIED, k, reasons, counted);
         }
         reasons.add(
             who(r.reviewer())
@@ -497,7 +530,10 @@ public final class PolicyDecisions {
     }
     if (k >= stages.size()) {
       return new Resolution(
-          stages.isEmpty() ? Resolution.State.PENDING : Resolution.State.APPROVED, k, reasons);
+          stages.isEmpty() ? Resolution.State.PENDING : Resolution.State.APPROVED,
+          k,
+          reasons,
+          counted);
     }
     Stage current = stages.get(k);
     reasons.add(
@@ -510,7 +546,7 @@ public final class PolicyDecisions {
             + (approvers.isEmpty()
                 ? "; no approvals yet"
                 : "; approved so far by " + String.join(", ", approvers)));
-    return new Resolution(Resolution.State.PENDING, k, reasons);
+    return new Resolution(Resolution.State.PENDING, k, reasons, counted);
   }
 
   // ---------------------------------------------------------------- simulation

@@ -65,7 +65,8 @@ public class RequestResource {
   public record RequestPage(List<RequestView> items, String next) {}
 
   RequestView view(AccessRequest r) {
-    return RequestView.of(r, requests.reviews(r.id()), requests.grants(r.id()));
+    return RequestView.of(
+        r, requests.currentResolution(r), requests.reviews(r.id()), requests.grants(r.id()));
   }
 
   @POST

@@ -45,7 +45,14 @@ public record RequestView(
   public record ReviewView(
       Person reviewer, String decision, String comment, Instant at, String digest) {}
 
-  static RequestView of(AccessRequest r, List<RequestReview> reviews, List<AccessGrant> grants) {
+  /**
+   * @param resolution for a pending request, its resolution with the policy in force now
+   */
+  static RequestView of(
+      AccessRequest r,
+      List<String> resolution,
+      List<RequestReview> reviews,
+      List<AccessGrant> grants) {
     return new RequestView(
         r.id(),
         r.state().name(),
@@ -64,7 +71,7 @@ public record RequestView(
         r.extendsGrantId(),
         r.inputs(),
         r.plan(),
-        r.resolution(),
+        resolution,
         reviews.stream()
             .map(
                 v ->

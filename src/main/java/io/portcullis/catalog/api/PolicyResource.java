@@ -62,7 +62,8 @@ public class PolicyResource {
       Integer files,
       Integer entitlements,
       String status,
-      LastAttempt lastAttempt) {}
+      LastAttempt lastAttempt,
+      List<String> warnings) {}
 
   /** The latest load attempt. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -93,7 +94,8 @@ public class PolicyResource {
         current == null ? null : current.files(),
         current == null ? null : current.entitlements().size(),
         status,
-        attempt);
+        attempt,
+        current == null || !privileged ? null : current.warnings());
   }
 
   /** A hypothetical requester; admins and auditors may simulate for anyone. */

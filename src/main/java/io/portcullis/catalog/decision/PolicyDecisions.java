@@ -5,6 +5,7 @@ import io.portcullis.catalog.cel.CompiledCel;
 import io.portcullis.catalog.model.AutoApproval;
 import io.portcullis.catalog.model.Constraint;
 import io.portcullis.catalog.model.Entitlement;
+import io.portcullis.catalog.model.GroupPatterns;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.catalog.model.PrincipalSet;
 import io.portcullis.catalog.model.Principals;
@@ -310,10 +311,11 @@ public final class PolicyDecisions {
       notes.add("a reviewer counts once per request");
       if (!e.approval().excludeSharedGroups().isEmpty()) {
         notes.add(
-            "not someone who shares "
+            "not someone who shares a group "
                 + String.join(", ", new TreeSet<>(e.approval().excludeSharedGroups()))
                 + " with the requester");
       }
+      unknownReviewers(s).ifPresent(notes::add);
       if (s.reviewerFilter() != null) {
         notes.add("only reviewers for whom " + s.reviewerFilter().source().strip() + " holds");
       }
@@ -344,6 +346,52 @@ public final class PolicyDecisions {
   }
 
   /**
+   * "No known reviewer for stage X" when the stage's reviewers come only from groups that the
+   * policy does not declare in {@code knownGroups} (so nobody can tell whether anyone carries
+   * them); empty when it names users, or the groups are declared.
+   */
+  Optional<String> unknownReviewers(Stage s) {
+    Set<String> groups = new TreeSet<>();
+    if (!collectGroupsOnly(s.reviewers(), groups, new java.util.HashSet<>())) {
+      return Optional.empty();
+    }
+    Set<String> unknown = new TreeSet<>();
+    for (String g : groups) {
+      if (!GroupPatterns.anyMatches(policy.knownGroups(), g)) {
+        unknown.add(g);
+      }
+    }
+    if (unknown.isEmpty() || unknown.size() < groups.size()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "no known reviewer for stage "
+            + s.name()
+            + ": its reviewers come only from groups ("
+            + String.join(", ", unknown)
+            + ") that the policy does not declare in knownGroups, so nobody can tell whether"
+            + " anyone carries them");
+  }
+
+  /** Collects a principals' groups, through sets; false when it also names users. */
+  private boolean collectGroupsOnly(
+      Principals p, Set<String> groups, java.util.Set<String> seenSets) {
+    if (!p.users().isEmpty()) {
+      return false;
+    }
+    groups.addAll(p.groups());
+    for (String name : p.sets()) {
+      PrincipalSet set = policy.principalSets().get(name);
+      if (set != null
+          && seenSets.add(name)
+          && !collectGroupsOnly(set.members(), groups, seenSets)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Whether {@code reviewer} may review stage {@code stage} of a request by {@code requester} at
    * {@code now}. Evaluated at decision time: someone removed from a group can no longer review.
    */
@@ -362,9 +410,7 @@ public final class PolicyDecisions {
               + ": "
               + whyNot(stage.reviewers(), reviewer, now));
     }
-    Set<String> shared = new TreeSet<>(e.approval().excludeSharedGroups());
-    shared.retainAll(reviewer.groups());
-    shared.retainAll(requester.groups());
+    Set<String> shared = sharedExcludedGroups(e, reviewer, requester);
     if (!shared.isEmpty()) {
       no.add(
           who(reviewer)
@@ -428,6 +474,25 @@ public final class PolicyDecisions {
     }
     return Decision.allow(
         List.of(who(reviewer) + " may review stage " + stage.name() + ": " + member.get()));
+  }
+
+  /**
+   * The groups that reviewer and requester both carry and that {@code
+   * separation.excludeSharedGroups} names or matches (entries may be patterns such as {@code
+   * team-*}: sharing any one group that matches excludes the reviewer).
+   */
+  static Set<String> sharedExcludedGroups(Entitlement e, Caller reviewer, Caller requester) {
+    Set<String> shared = new TreeSet<>();
+    if (e.approval().excludeSharedGroups().isEmpty()) {
+      return shared;
+    }
+    for (String g : reviewer.groups()) {
+      if (requester.groups().contains(g)
+          && GroupPatterns.anyMatches(e.approval().excludeSharedGroups(), g)) {
+        shared.add(g);
+      }
+    }
+    return shared;
   }
 
   /**

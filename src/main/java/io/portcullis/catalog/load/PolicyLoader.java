@@ -65,7 +65,14 @@ public final class PolicyLoader {
       return new Result(null, List.copyOf(issues), hash, read.files().size());
     }
     return new Result(
-        new PolicySet(hash, now, read.files().size(), parser.entitlements, parser.principalSets),
+        new PolicySet(
+            hash,
+            now,
+            read.files().size(),
+            parser.entitlements,
+            parser.principalSets,
+            parser.knownGroups,
+            parser.warnings),
         List.of(),
         hash,
         read.files().size());

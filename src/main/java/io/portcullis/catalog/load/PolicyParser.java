@@ -7,6 +7,7 @@ import io.portcullis.catalog.model.AutoApproval;
 import io.portcullis.catalog.model.Constraint;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.Expression;
+import io.portcullis.catalog.model.GroupPatterns;
 import io.portcullis.catalog.model.PrincipalSet;
 import io.portcullis.catalog.model.Principals;
 import io.portcullis.catalog.model.ProviderSpec;
@@ -38,7 +39,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class PolicyParser {
 
   static final Set<String> ROOT_KEYS =
-      Set.of("schemaVersion", "defaults", "principalSets", "environments");
+      Set.of("schemaVersion", "knownGroups", "defaults", "principalSets", "environments");
   static final Set<String> SETTING_KEYS =
       Set.of(
           "maxDuration",
@@ -84,6 +85,17 @@ final class PolicyParser {
 
   final Map<String, PrincipalSet> principalSets = new LinkedHashMap<>();
   private final List<Runnable> setChecks = new ArrayList<>();
+
+  /** The groups the policy declares as existing (names or patterns), from every file. */
+  final Set<String> knownGroups = new LinkedHashSet<>();
+
+  /** Where each group is named, to check against {@link #knownGroups} once every file is read. */
+  private record GroupRef(Nodes n, Node at, String group, String what) {}
+
+  private final List<GroupRef> groupRefs = new ArrayList<>();
+
+  /** What loaded but deserves attention. */
+  final List<String> warnings = new ArrayList<>();
 
   PolicyParser(CelEngine cel, List<PolicyIssue> issues) {
     this.cel = cel;
@@ -139,6 +151,21 @@ final class PolicyParser {
     }
     if (n.integer(version, "schemaVersion", 1, 1).isEmpty()) {
       return;
+    }
+    if (top.containsKey("knownGroups")) {
+      Node at = top.get("knownGroups");
+      for (String g : n.strings(at, "knownGroups")) {
+        if (!GROUP.matcher(g).matches()) {
+          n.error(at, "known group '" + g + "' contains spaces or commas", null);
+        } else if (g.equals("*")) {
+          n.error(
+              at,
+              "knownGroups '*' would make every group known, so no misspelt group is caught",
+              "list the groups your identity provider sends, or patterns such as team-*");
+        } else {
+          knownGroups.add(g);
+        }
+      }
     }
     if (top.containsKey("principalSets")) {
       n.idMapping(top.get("principalSets"), "principalSets")
@@ -648,7 +675,21 @@ final class PolicyParser {
       Map<String, Node> sep =
           n.mapping(a.get("separation"), "separation", Set.of("excludeSharedGroups"));
       if (sep.containsKey("excludeSharedGroups")) {
-        exclude = n.strings(sep.get("excludeSharedGroups"), "excludeSharedGroups");
+        Node at = sep.get("excludeSharedGroups");
+        exclude = n.strings(at, "excludeSharedGroups");
+        for (String g : exclude) {
+          if (!GROUP.matcher(g).matches()) {
+            n.error(at, "excludeSharedGroups entry '" + g + "' contains spaces or commas", null);
+          } else if (g.equals("*")) {
+            n.error(
+                at,
+                "excludeSharedGroups '*' excludes every reviewer who shares any group with the"
+                    + " requester",
+                "name the team groups, or a pattern such as team-*");
+          } else if (!GroupPatterns.isPattern(g)) {
+            groupRefs.add(new GroupRef(n, at, g, "separation.excludeSharedGroups"));
+          }
+        }
       }
     }
     boolean comment =
@@ -698,6 +739,13 @@ final class PolicyParser {
     for (String g : groups) {
       if (!GROUP.matcher(g).matches()) {
         n.error(p.get("groups"), "group name '" + g + "' contains spaces or commas", null);
+      } else if (GroupPatterns.isPattern(g)) {
+        n.error(
+            p.get("groups"),
+            "group name '" + g + "' contains '*': people are named by exact group names",
+            "patterns are for knownGroups and separation.excludeSharedGroups");
+      } else {
+        groupRefs.add(new GroupRef(n, p.get("groups"), g, what));
       }
     }
     Set<String> sets = p.containsKey("sets") ? n.strings(p.get("sets"), what + ".sets") : Set.of();
@@ -832,6 +880,37 @@ final class PolicyParser {
   void finish() {
     setChecks.forEach(Runnable::run);
     refuseSetCycles();
+    checkKnownGroups();
+  }
+
+  /**
+   * With {@code knownGroups} declared, every group the policy names must be one of them (a misspelt
+   * group would leave requests waiting for reviewers who do not exist). Without, the policy loads
+   * with a warning: Portcullis cannot know every group of the identity provider.
+   */
+  private void checkKnownGroups() {
+    if (knownGroups.isEmpty()) {
+      Set<String> named = new java.util.TreeSet<>();
+      groupRefs.forEach(r -> named.add(r.group()));
+      if (!named.isEmpty()) {
+        warnings.add(
+            "knownGroups is not declared, so the groups this policy names ("
+                + String.join(", ", named)
+                + ") cannot be checked: a misspelt or retired group leaves requests waiting for"
+                + " reviewers who do not exist. Declare knownGroups at the top of a policy file.");
+      }
+      return;
+    }
+    for (GroupRef r : groupRefs) {
+      if (!GroupPatterns.anyMatches(knownGroups, r.group())) {
+        r.n()
+            .error(
+                r.at(),
+                r.what() + " names group '" + r.group() + "', which is not in knownGroups",
+                Nodes.suggest(r.group(), knownGroups)
+                    + "; or add it to knownGroups if the identity provider sends it");
+      }
+    }
   }
 
   /**

@@ -11,7 +11,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Ready while a valid policy is in force. When the latest change was rejected, readiness stays UP
  * (the last good version serves) and its details list the problems. The details are shown to admins
- * and auditors only; everyone else sees the status.
+ * and auditors only; everyone else sees the status. Warnings of the policy in force (such as groups
+ * that cannot be checked without knownGroups) are details too, and never make it DOWN.
  */
 @Readiness
 @ApplicationScoped
@@ -34,6 +35,9 @@ public class PolicyHealthCheck implements HealthCheck {
       b.withData("version", current.hash())
           .withData("entitlements", current.entitlements().size())
           .withData("loadedAt", current.loadedAt().toString());
+      for (int i = 0; i < Math.min(20, current.warnings().size()); i++) {
+        b.withData("warning." + (i + 1), current.warnings().get(i));
+      }
     }
     if (last != null && !last.accepted()) {
       b.withData("rejectedVersion", last.hash())

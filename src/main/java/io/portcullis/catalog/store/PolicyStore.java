@@ -147,6 +147,10 @@ public class PolicyStore {
       LOG.infof(
           "Policy %s accepted: %d entitlements from %d files in %s",
           shortHash(result.hash()), result.policy().entitlements().size(), result.files(), dir);
+      result
+          .policy()
+          .warnings()
+          .forEach(w -> LOG.warnf("Policy %s: %s", shortHash(result.hash()), w));
     } else {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("hash", result.hash());

@@ -123,10 +123,23 @@ public class AccessGrant {
 
   /** SCHEDULED/ACTIVATING → ACTIVE: the provider issued access; the clock starts now. */
   public void activate(Instant now, Map<String, Object> handle, Instant effectiveUntil) {
+    activate(now, handle, effectiveUntil, now.plusSeconds(durationSeconds));
+  }
+
+  /**
+   * SCHEDULED/ACTIVATING → ACTIVE, ending at {@code notAfter}: the duration approved, or earlier
+   * when the policy brings the end forward (the requester's eligibility ends first), never later.
+   */
+  public void activate(
+      Instant now, Map<String, Object> handle, Instant effectiveUntil, Instant notAfter) {
     require("activate", GrantState.SCHEDULED, GrantState.ACTIVATING);
+    if (notAfter.isAfter(now.plusSeconds(durationSeconds)) || !notAfter.isAfter(now)) {
+      throw new IllegalArgumentException(
+          "A grant ends after it starts and no later than its approved duration: " + notAfter);
+    }
     this.state = GrantState.ACTIVE;
     this.activatedAt = now;
-    this.notAfter = now.plusSeconds(durationSeconds);
+    this.notAfter = notAfter;
     this.effectiveUntil = effectiveUntil;
     this.handle = handle;
     this.attempts = 0;
@@ -142,6 +155,20 @@ public class AccessGrant {
     this.attempts++;
     this.lastError = error;
     this.nextAttemptAt = retryAt;
+    this.updatedAt = now;
+  }
+
+  /**
+   * SCHEDULED/ACTIVATING stays as it is, due again at {@code at}: the policy does not let it start
+   * now (outside its activation window). Not a failed attempt: nothing was asked of the provider.
+   */
+  public void deferActivation(Instant now, String reason, Instant at) {
+    require("defer activation of", GrantState.SCHEDULED, GrantState.ACTIVATING);
+    if (!at.isAfter(now)) {
+      throw new IllegalArgumentException("A deferred activation is due later, not at " + at);
+    }
+    this.lastError = reason;
+    this.nextAttemptAt = at;
     this.updatedAt = now;
   }
 

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditLog;
+import io.portcullis.catalog.decision.PolicyDecisions;
+import io.portcullis.catalog.decision.PolicyDecisions.ActivationGate;
+import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.identity.Caller;
+import io.portcullis.identity.CallerSnapshots;
 import io.portcullis.identity.RoleConfig;
 import io.portcullis.platform.json.CanonicalJson;
 import io.portcullis.platform.secrets.Scrubber;
@@ -33,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -73,6 +79,7 @@ public class GrantEngine {
 
   private final EntityManager em;
   private final AuditLog audit;
+  private final PolicyStore policies;
   private final ProviderRegistry providers;
   private final CredentialSealer sealer;
   private final GrantConfig config;
@@ -87,6 +94,7 @@ public class GrantEngine {
   GrantEngine(
       EntityManager em,
       AuditLog audit,
+      PolicyStore policies,
       ProviderRegistry providers,
       CredentialSealer sealer,
       GrantConfig config,
@@ -96,6 +104,7 @@ public class GrantEngine {
           List<String> securityContacts) {
     this.em = em;
     this.audit = audit;
+    this.policies = policies;
     this.providers = providers;
     this.sealer = sealer;
     this.config = config;
@@ -155,6 +164,8 @@ public class GrantEngine {
   public enum Kind {
     ACTIVATED,
     ACTIVATION_RETRY,
+    /** The policy's activation window is closed: due again at its next opening. */
+    ACTIVATION_DEFERRED,
     ACTIVATION_FAILED,
     REVOKED,
     REVOCATION_RETRY,
@@ -179,13 +190,33 @@ public class GrantEngine {
     }
   }
 
-  private record Work(AccessGrant grant, boolean activation, CredentialProvider provider) {}
+  /**
+   * A claimed grant and what to do with it.
+   *
+   * @param gate for an activation, what the policy in force says (null before it was asked)
+   */
+  private record Work(
+      AccessGrant grant,
+      boolean activation,
+      CredentialProvider provider,
+      PolicyDecisions.ActivationGate gate) {
+    Work withGate(PolicyDecisions.ActivationGate g) {
+      return new Work(grant, activation, provider, g);
+    }
+
+    boolean startsNow() {
+      return !activation || gate == null || gate.verdict() == ActivationGate.Verdict.START;
+    }
+  }
 
   private record Outcome(
       Issued issued, Revoked revoked, ProviderException error, String cleanup, boolean notFound) {
     static Outcome failed(ProviderException e) {
       return new Outcome(null, null, e, null, false);
     }
+
+    /** The provider was not called: the policy deferred or refused the activation. */
+    static final Outcome NOT_CALLED = new Outcome(null, null, null, null, false);
   }
 
   /**
@@ -217,16 +248,28 @@ public class GrantEngine {
           providers.unavailableReason(g.provider()).isEmpty()
               ? providers.find(g.provider()).orElseThrow()
               : null;
-      work.add(new Work(g, activation, p));
+      work.add(new Work(g, activation, p, null));
     }
     List<UUID> ids = claimed.stream().map(AccessGrant::id).toList();
     faults.reach(FaultPoints.Point.AFTER_CLAIM, operations, ids);
 
     Instant started = dbNow();
     Map<UUID, RequestInfo> requests = requestInfo(work);
+    PolicyDecisions decisions = policies.decisions();
+    for (int i = 0; i < work.size(); i++) {
+      Work w = work.get(i);
+      if (w.activation()) {
+        work.set(
+            i,
+            w.withGate(gate(decisions, w.grant(), requests.get(w.grant().requestId()), started)));
+      }
+    }
     List<Future<Outcome>> futures = new ArrayList<>(work.size());
     for (Work w : work) {
-      futures.add(calls.submit(() -> call(w, requests.get(w.grant().requestId()), started)));
+      futures.add(
+          w.startsNow()
+              ? calls.submit(() -> call(w, requests.get(w.grant().requestId()), started))
+              : CompletableFuture.completedFuture(Outcome.NOT_CALLED));
     }
     List<Outcome> outcomes = collect(work, futures, operations, ids);
     faults.reach(FaultPoints.Point.AFTER_PROVIDER, operations, ids);
@@ -308,7 +351,29 @@ public class GrantEngine {
   // ------------------------------------------------------------------ provider calls
 
   private record RequestInfo(
-      IssueRequest.Requester requester, String ticket, Map<String, String> inputs) {}
+      IssueRequest.Requester requester,
+      String ticket,
+      Map<String, String> inputs,
+      Caller caller,
+      boolean breakGlass) {}
+
+  /**
+   * What the policy in force says about starting this grant now; a grant whose request cannot be
+   * read (it always can: the hand-off writes both) is refused rather than started blind.
+   */
+  private static PolicyDecisions.ActivationGate gate(
+      PolicyDecisions d, AccessGrant g, RequestInfo info, Instant now) {
+    if (info == null || info.caller() == null) {
+      return new PolicyDecisions.ActivationGate(
+          ActivationGate.Verdict.REFUSE,
+          null,
+          null,
+          "the request of grant "
+              + g.id()
+              + " could not be read, so its requester cannot be checked");
+    }
+    return d.atActivation(g.entitlement(), info.caller(), info.breakGlass(), g.duration(), now);
+  }
 
   private Map<UUID, RequestInfo> requestInfo(List<Work> work) {
     List<UUID> requestIds =
@@ -320,16 +385,19 @@ public class GrantEngine {
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(
-                "select id, cast(requester as text), ticket, cast(inputs as text) from"
-                    + " access_request where id in (:ids)")
+                "select id, cast(requester as text), ticket, cast(inputs as text), break_glass"
+                    + " from access_request where id in (:ids)")
             .setParameter("ids", requestIds)
             .getResultList();
     for (Object[] row : rows) {
       Map<String, Object> r;
+      Caller caller;
       try {
         r = JSON.readValue((String) row[1], OBJECT);
-      } catch (IOException e) {
+        caller = CallerSnapshots.toCaller(r);
+      } catch (IOException | RuntimeException e) {
         r = Map.of();
+        caller = null;
       }
       @SuppressWarnings("unchecked")
       List<String> groups = (List<String>) r.getOrDefault("groups", List.of());
@@ -349,7 +417,9 @@ public class GrantEngine {
                   Boolean.TRUE.equals(r.get("emailVerified")) ? (String) r.get("email") : null,
                   groups),
               (String) row[2],
-              inputs));
+              inputs,
+              caller,
+              Boolean.TRUE.equals(row[4])));
     }
     return out;
   }
@@ -364,6 +434,11 @@ public class GrantEngine {
     }
     try {
       if (w.activation()) {
+        // the end the policy allows: the duration approved, or earlier when eligibility ends first
+        Instant notAfter =
+            w.gate() != null && w.gate().notAfter() != null
+                ? w.gate().notAfter()
+                : started.plus(g.duration());
         IssueRequest req =
             new IssueRequest(
                 g.id(),
@@ -371,8 +446,8 @@ public class GrantEngine {
                 g.entitlement(),
                 g.providerParams(),
                 info == null ? null : info.requester(),
-                started.plus(g.duration()),
-                g.duration(),
+                notAfter,
+                Duration.between(started, notAfter),
                 info == null ? null : info.ticket(),
                 info == null ? Map.of() : info.inputs(),
                 g.attempts() + 1);
@@ -500,11 +575,35 @@ public class GrantEngine {
       List<Object[]> credentials) {
     AccessGrant g = w.grant();
     Map<String, String> targets = GrantService.targets(g);
+    if (!w.startsNow()) {
+      ActivationGate gate = w.gate();
+      Map<String, Object> d = details(g);
+      d.put("reason", gate.reason());
+      if (gate.verdict() == ActivationGate.Verdict.DEFER) {
+        g.deferActivation(now, gate.reason(), gate.retryAt());
+        d.put("nextAttemptAt", gate.retryAt().toString());
+        events.add(new AuditEvent("grant.activation_deferred", ACTOR, targets, d));
+        completions.add(new Completion(g.id(), g.provider(), Kind.ACTIVATION_DEFERRED, null, null));
+      } else {
+        g.activationFailed(now, gate.reason());
+        events.add(new AuditEvent("grant.activation_refused", ACTOR, targets, d));
+        completions.add(new Completion(g.id(), g.provider(), Kind.ACTIVATION_FAILED, null, null));
+        LOG.warnf("Grant %s (%s) not activated: %s", g.id(), g.entitlement(), gate.reason());
+      }
+      return;
+    }
     if (o.issued() != null) {
-      g.activate(started, o.issued().handle(), o.issued().effectiveUntil());
+      Instant notAfter =
+          w.gate() != null && w.gate().notAfter() != null
+              ? w.gate().notAfter()
+              : started.plus(g.duration());
+      g.activate(started, o.issued().handle(), o.issued().effectiveUntil(), notAfter);
       credentials.add(new Object[] {g.id(), sealer.seal(g.id(), o.issued().credential())});
       Map<String, Object> d = details(g);
       d.put("notAfter", g.notAfter().toString());
+      if (w.gate() != null && w.gate().reason() != null) {
+        d.put("endBroughtForward", w.gate().reason());
+      }
       d.put("effectiveUntil", str(g.effectiveUntil()));
       d.put("handle", auditable(g.handle()));
       events.add(new AuditEvent("grant.activated", ACTOR, targets, d));

@@ -90,6 +90,14 @@ public class GrantMetrics {
         case ACTIVATION_RETRY ->
             counter("portcullis.grants.retries", "provider", c.provider(), "operation", "activate")
                 .increment();
+        case ACTIVATION_DEFERRED ->
+            counter(
+                    "portcullis.grants.activations",
+                    "provider",
+                    c.provider(),
+                    "outcome",
+                    "deferred")
+                .increment();
         case REVOKED -> {
           counter("portcullis.grants.revocations", "provider", c.provider(), "cause", c.cause())
               .increment();

@@ -15,6 +15,7 @@ import io.portcullis.grant.AccessGrant;
 import io.portcullis.grant.GrantHandOff;
 import io.portcullis.grant.GrantState;
 import io.portcullis.identity.Caller;
+import io.portcullis.identity.CallerSnapshots;
 import io.portcullis.identity.Identities;
 import io.portcullis.identity.PersonKey;
 import io.portcullis.identity.Roles;
@@ -205,7 +206,7 @@ public class RequestService {
         AccessRequest.submitted(
             id,
             owner,
-            Snapshots.of(caller),
+            CallerSnapshots.of(caller),
             spec.entitlements(),
             spec.duration(),
             spec.start(),
@@ -717,7 +718,7 @@ public class RequestService {
         .anyMatch(
             v ->
                 !v.reviewerKey().equals(SYSTEM_POLICY)
-                    && Identities.samePerson(caller, Snapshots.key(v.reviewer())));
+                    && Identities.samePerson(caller, CallerSnapshots.key(v.reviewer())));
   }
 
   /**
@@ -731,7 +732,7 @@ public class RequestService {
       return r.resolution();
     }
     PolicyDecisions d = policies.decisions();
-    Caller requester = Snapshots.toCaller(r.requester());
+    Caller requester = CallerSnapshots.toCaller(r.requester());
     RequestSpec spec = spec(r);
     List<Review> counted = counted(reviews(r.id()), r.digest());
     List<String> reasons = new ArrayList<>();
@@ -856,7 +857,7 @@ public class RequestService {
                   v ->
                       v.reviewerKey().equals(reviewerKey)
                           || (!v.reviewerKey().equals(SYSTEM_POLICY)
-                              && Identities.samePerson(caller, Snapshots.key(v.reviewer()))));
+                              && Identities.samePerson(caller, CallerSnapshots.key(v.reviewer()))));
       if (reviewedBefore && !open.countsIn().isEmpty()) {
         throw new Problems.Conflict(
             "You already reviewed request "
@@ -892,7 +893,7 @@ public class RequestService {
             UUID.randomUUID(),
             id,
             reviewerKey,
-            Snapshots.of(caller),
+            CallerSnapshots.of(caller),
             decision,
             comment,
             r.digest(),
@@ -937,7 +938,7 @@ public class RequestService {
    */
   private Openings openings(
       PolicyDecisions d, Caller caller, AccessRequest r, List<Review> counted, Instant now) {
-    Caller requester = Snapshots.toCaller(r.requester());
+    Caller requester = CallerSnapshots.toCaller(r.requester());
     RequestSpec spec = spec(r);
     PersonKey me = PersonKey.of(caller);
     List<String> open = new ArrayList<>();
@@ -985,7 +986,7 @@ public class RequestService {
       if (v.digest().equals(digest) && !v.reviewerKey().equals(SYSTEM_POLICY)) {
         out.add(
             new Review(
-                Snapshots.toCaller(v.reviewer()),
+                CallerSnapshots.toCaller(v.reviewer()),
                 v.decision() == RequestReview.Decision.APPROVE
                     ? Review.Verdict.APPROVE
                     : Review.Verdict.DENY,
@@ -998,7 +999,7 @@ public class RequestService {
 
   private void resolve(
       AccessRequest r, PolicyDecisions d, List<RequestReview> reviews, String actor, Instant now) {
-    Caller requester = Snapshots.toCaller(r.requester());
+    Caller requester = CallerSnapshots.toCaller(r.requester());
     RequestSpec spec = spec(r);
     List<Review> counted = counted(reviews, r.digest());
     List<String> reasons = new ArrayList<>();
@@ -1215,7 +1216,7 @@ public class RequestService {
 
   /** The person key of a stored reviewer (or requester) snapshot. */
   public static PersonKey reviewerKeyOf(Map<String, Object> snapshot) {
-    return Snapshots.key(snapshot);
+    return CallerSnapshots.key(snapshot);
   }
 
   // ------------------------------------------------------------------ extend

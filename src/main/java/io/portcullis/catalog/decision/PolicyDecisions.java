@@ -71,6 +71,83 @@ public final class PolicyDecisions {
     return Optional.empty();
   }
 
+  /**
+   * How someone is in a set of principals, and when that ends.
+   *
+   * @param how in words, as {@link #membership} says it
+   * @param endsAt the end of the {@code until:} dates on the way (the start of the day after, UTC),
+   *     or null when none bounds it
+   */
+  public record Eligibility(String how, Instant endsAt) {}
+
+  /** When an {@code until:} date ends: the start of the next day, UTC (the date is inclusive). */
+  public static Instant endOf(LocalDate until) {
+    return until.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /**
+   * How {@code caller} is in {@code principals} at {@code now} and until when: of the ways they are
+   * in it, the one that lasts longest (a direct entry, or a set, each bounded by every {@code
+   * until:} on its way). Empty when they are not in it.
+   */
+  public Optional<Eligibility> eligibility(Principals principals, Caller caller, Instant now) {
+    return eligibility(principals, caller, now, new java.util.HashSet<>());
+  }
+
+  private Optional<Eligibility> eligibility(
+      Principals p, Caller caller, Instant now, Set<String> onPath) {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    if (p.until() != null && today.isAfter(p.until())) {
+      return Optional.empty();
+    }
+    Instant own = p.until() == null ? null : endOf(p.until());
+    Eligibility best = null;
+    for (String user : new TreeSet<>(p.users())) {
+      if (Identities.names(user, caller)) {
+        best = longer(best, new Eligibility("named as user " + user, own));
+        break;
+      }
+    }
+    for (String group : new TreeSet<>(p.groups())) {
+      if (caller.inGroup(group)) {
+        best = longer(best, new Eligibility("member of group " + group, own));
+        break;
+      }
+    }
+    for (String setName : new TreeSet<>(p.sets())) {
+      PrincipalSet set = policy.principalSets().get(setName);
+      if (set == null || !onPath.add(setName)) {
+        continue;
+      }
+      Optional<Eligibility> inner = eligibility(set.members(), caller, now, onPath);
+      onPath.remove(setName);
+      if (inner.isPresent()) {
+        Instant end = earlier(own, inner.get().endsAt());
+        best =
+            longer(
+                best, new Eligibility("in set " + setName + " (" + inner.get().how() + ")", end));
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private static Eligibility longer(Eligibility a, Eligibility b) {
+    if (a == null) {
+      return b;
+    }
+    if (a.endsAt() == null) {
+      return a;
+    }
+    return b.endsAt() == null || b.endsAt().isAfter(a.endsAt()) ? b : a;
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+
   /** Why {@code caller} is not in {@code principals}, for messages. */
   private String whyNot(Principals principals, Caller caller, Instant now) {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
@@ -179,6 +256,7 @@ public final class PolicyDecisions {
               + " for "
               + e.id());
     }
+    endDateRules(e, requester, req, now, no, yes);
     String ticket = req.ticket() == null ? "" : req.ticket().strip();
     if (e.ticketRequired() && ticket.isEmpty()) {
       no.add(
@@ -231,6 +309,160 @@ public final class PolicyDecisions {
     }
     unverifiedEmailNote(requester).ifPresent(note -> (no.isEmpty() ? yes : no).add(note));
     return no.isEmpty() ? Decision.allow(yes) : Decision.deny(no);
+  }
+
+  /**
+   * A grant never outlives the eligibility that allowed it: a request that would start when (or
+   * after) the requester's eligibility has ended is refused; one that would run past the end is
+   * allowed, and told that its grant ends when the eligibility does.
+   */
+  private void endDateRules(
+      Entitlement e,
+      Caller requester,
+      RequestSpec req,
+      Instant now,
+      List<String> no,
+      List<String> yes) {
+    Optional<Eligibility> el = eligibility(e.eligible(), requester, now);
+    if (el.isEmpty() && req.breakGlass() && e.breakGlassAllowed()) {
+      el = eligibility(e.breakGlass(), requester, now);
+    }
+    if (el.isEmpty() || el.get().endsAt() == null) {
+      return;
+    }
+    Instant ends = el.get().endsAt();
+    Instant start = req.start() == null ? now : req.start();
+    if (!start.isBefore(ends)) {
+      no.add(
+          who(requester)
+              + "'s eligibility for "
+              + e.id()
+              + " ("
+              + el.get().how()
+              + ") ends at "
+              + ends
+              + "; the request would start at "
+              + start
+              + ", when it has ended");
+      return;
+    }
+    if (req.duration() != null
+        && !req.duration().isNegative()
+        && start.plus(req.duration()).isAfter(ends)) {
+      yes.add(
+          "the grant ends at "
+              + ends
+              + ", when "
+              + who(requester)
+              + "'s eligibility for "
+              + e.id()
+              + " ends ("
+              + el.get().how()
+              + "): a grant never outlives the eligibility that allowed it, so it runs at most "
+              + java.time.Duration.between(start, ends)
+              + " of the "
+              + req.duration()
+              + " asked");
+    }
+  }
+
+  /** What the policy in force says when an approved grant falls due. */
+  public record ActivationGate(Verdict verdict, Instant notAfter, Instant retryAt, String reason) {
+
+    /** Start now; wait for the next activation window; or never start. */
+    public enum Verdict {
+      START,
+      DEFER,
+      REFUSE
+    }
+  }
+
+  /**
+   * Whether an approved grant may start at {@code now} with the policy in force: the entitlement
+   * must still exist and the requester still be eligible (or, for break-glass, allowed to use it);
+   * outside the entitlement's activation window it waits for the next opening (unless that is after
+   * the eligibility ends); and it ends no later than the eligibility does.
+   *
+   * @param duration the duration approved
+   * @return START with its {@code notAfter} (and a reason when the end was brought forward), DEFER
+   *     with {@code retryAt}, or REFUSE, each with its reason
+   */
+  public ActivationGate atActivation(
+      String entitlementId,
+      Caller requester,
+      boolean breakGlass,
+      java.time.Duration duration,
+      Instant now) {
+    Optional<Entitlement> found = policy.entitlement(entitlementId);
+    if (found.isEmpty()) {
+      return new ActivationGate(
+          ActivationGate.Verdict.REFUSE,
+          null,
+          null,
+          entitlementId + " is no longer in the policy in force, so its grant does not start");
+    }
+    Entitlement e = found.get();
+    Optional<Eligibility> el = eligibility(e.eligible(), requester, now);
+    if (el.isEmpty() && breakGlass && e.breakGlassAllowed()) {
+      el = eligibility(e.breakGlass(), requester, now);
+    }
+    if (el.isEmpty()) {
+      return new ActivationGate(
+          ActivationGate.Verdict.REFUSE,
+          null,
+          null,
+          who(requester)
+              + " is no longer eligible for "
+              + e.id()
+              + " when the grant falls due: "
+              + whyNot(e.eligible(), requester, now));
+    }
+    Instant ends = el.get().endsAt();
+    if (e.activationWindow() != null && !breakGlass && !e.activationWindow().contains(now)) {
+      Instant next = e.activationWindow().nextOpening(now);
+      if (next == null || (ends != null && !next.isBefore(ends))) {
+        return new ActivationGate(
+            ActivationGate.Verdict.REFUSE,
+            null,
+            null,
+            e.id()
+                + " can be activated only "
+                + e.activationWindow().describe()
+                + (next == null ? "" : "; the next opening, " + next + ",")
+                + " comes after "
+                + who(requester)
+                + "'s eligibility ends at "
+                + ends);
+      }
+      return new ActivationGate(
+          ActivationGate.Verdict.DEFER,
+          null,
+          next,
+          e.id()
+              + " can be activated only "
+              + e.activationWindow().describe()
+              + "; the grant starts at the next opening, "
+              + next);
+    }
+    Instant notAfter = now.plus(duration);
+    if (ends != null && ends.isBefore(notAfter)) {
+      return new ActivationGate(
+          ActivationGate.Verdict.START,
+          ends,
+          null,
+          "ends at "
+              + ends
+              + " instead of "
+              + notAfter
+              + ": "
+              + who(requester)
+              + "'s eligibility for "
+              + e.id()
+              + " ("
+              + el.get().how()
+              + ") ends then");
+    }
+    return new ActivationGate(ActivationGate.Verdict.START, notAfter, null, null);
   }
 
   /**

@@ -1,8 +1,5 @@
-package io.portcullis.request;
+package io.portcullis.identity;
 
-import io.portcullis.identity.Caller;
-import io.portcullis.identity.Identities;
-import io.portcullis.identity.PersonKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,10 +11,11 @@ import java.util.Map;
  * Callers as stored with requests and reviews (what the IdP said at that moment). Snapshots written
  * before {@code emailVerified} was kept read back as unverified: their emails identify nobody.
  */
-final class Snapshots {
-  private Snapshots() {}
+public final class CallerSnapshots {
+  private CallerSnapshots() {}
 
-  static Map<String, Object> of(Caller c) {
+  /** The snapshot of a caller as stored with a request or review. */
+  public static Map<String, Object> of(Caller c) {
     Map<String, Object> m = new HashMap<>();
     m.put("subject", c.subject());
     m.put("name", c.name());
@@ -40,8 +38,9 @@ final class Snapshots {
     return m;
   }
 
+  /** The caller a snapshot describes, as they were when it was taken. */
   @SuppressWarnings("unchecked")
-  static Caller toCaller(Map<String, Object> m) {
+  public static Caller toCaller(Map<String, Object> m) {
     Object authTime = m.get("authTime");
     return new Caller(
         (String) m.get("subject"),
@@ -58,7 +57,7 @@ final class Snapshots {
   }
 
   /** The person key of a stored snapshot. */
-  static PersonKey key(Map<String, Object> m) {
+  public static PersonKey key(Map<String, Object> m) {
     Caller c = toCaller(m);
     return new PersonKey(
         Identities.normalize(c.subject()), Identities.normalize(c.verifiedEmail()));

@@ -728,13 +728,57 @@ public class RequestService {
    */
   @Transactional
   public List<String> currentResolution(AccessRequest r) {
-    if (r.state() != RequestState.PENDING) {
-      return r.resolution();
+    return r.state() != RequestState.PENDING
+        ? r.resolution()
+        : currentResolution(r, reviews(r.id()));
+  }
+
+  /**
+   * A request as shown: with its reviews, its grants and its resolution as it stands now.
+   *
+   * @param resolution see {@link #currentResolution(AccessRequest)}
+   */
+  public record Shown(
+      AccessRequest request,
+      List<RequestReview> reviews,
+      List<AccessGrant> grants,
+      List<String> resolution) {}
+
+  /**
+   * Requests as shown, in the order given, with two queries however many there are (their reviews
+   * and their grants), not one per request.
+   */
+  @Transactional
+  public List<Shown> show(List<AccessRequest> requests) {
+    if (requests.isEmpty()) {
+      return List.of();
     }
+    Map<UUID, List<RequestReview>> reviews = reviewsOf(requests);
+    Map<UUID, List<AccessGrant>> grants = new HashMap<>();
+    em.createQuery(
+            "from AccessGrant g where g.requestId in :ids order by g.entitlement",
+            AccessGrant.class)
+        .setParameter("ids", requests.stream().map(AccessRequest::id).toList())
+        .getResultList()
+        .forEach(g -> grants.computeIfAbsent(g.requestId(), k -> new ArrayList<>()).add(g));
+    List<Shown> out = new ArrayList<>(requests.size());
+    for (AccessRequest r : requests) {
+      List<RequestReview> rv = reviews.getOrDefault(r.id(), List.of());
+      out.add(
+          new Shown(
+              r,
+              rv,
+              grants.getOrDefault(r.id(), List.of()),
+              r.state() != RequestState.PENDING ? r.resolution() : currentResolution(r, rv)));
+    }
+    return out;
+  }
+
+  private List<String> currentResolution(AccessRequest r, List<RequestReview> reviews) {
     PolicyDecisions d = policies.decisions();
     Caller requester = CallerSnapshots.toCaller(r.requester());
     RequestSpec spec = spec(r);
-    List<Review> counted = counted(reviews(r.id()), r.digest());
+    List<Review> counted = counted(reviews, r.digest());
     List<String> reasons = new ArrayList<>();
     for (Map<String, Object> p : r.plan()) {
       String entitlementId = (String) p.get("entitlement");

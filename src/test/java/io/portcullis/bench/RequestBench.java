@@ -106,6 +106,7 @@ final class RequestBench {
         }
       }
       long[] baseline = jdbcBaseline(pg.jdbcUrl(), 4, 4_000);
+      long[] listing = listing(http, base, pg.jdbcUrl());
 
       List<BenchMain.Row> rows = new ArrayList<>();
       Step best = null;
@@ -137,6 +138,17 @@ final class RequestBench {
                   + ms(baseline[1])
                   + ", p99 "
                   + ms(baseline[2])));
+      rows.add(
+          new BenchMain.Row(
+              "list 20 of 10,000 requests (HTTP)",
+              "p50 | p99",
+              ms(listing[0]) + " | " + ms(listing[1]),
+              "GET /api/v1/requests?view=mine&limit=20, one client, "
+                  + LIST_CALLS
+                  + " calls after "
+                  + LIST_WARMUP
+                  + " warm-up; 1 in 10 pending (resolution recomputed), the rest approved;"
+                  + " target p99 ≤ 5 ms"));
       if (best != null) {
         rows.add(
             new BenchMain.Row(
@@ -264,6 +276,61 @@ final class RequestBench {
   }
 
   /** {commits/s, p50 ns, p99 ns} of single-row INSERT+COMMIT transactions. */
+  static final int LIST_REQUESTS = 10_000;
+
+  static final int LIST_WARMUP = 200;
+  static final int LIST_CALLS = 1_000;
+
+  /**
+   * Listing: 10,000 requests of one person written straight into the database, then the first page
+   * of 20 asked for {@link #LIST_CALLS} times by one client.
+   *
+   * @return p50 and p99 in nanoseconds
+   */
+  static long[] listing(HttpClient http, String base, String jdbcUrl) throws Exception {
+    String subject = "bench-lister";
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into access_request (id, requester_key, requester, entitlements,"
+                    + " duration_seconds, justification, ticket, break_glass, policy_version,"
+                    + " digest, ask_key, state, plan, resolution, created_at, expires_at,"
+                    + " decided_at) select gen_random_uuid(), ?, jsonb_build_object('subject', ?,"
+                    + " 'name', 'Bench Lister', 'groups', jsonb_build_array('engineers')),"
+                    + " jsonb_build_array(case when g % 10 = 0 then 'demo-db-admin' else"
+                    + " 'demo-db-readonly' end), 1800, 'listing benchmark', null, false,"
+                    + " repeat('0', 64), md5(g::text) || md5(g::text), md5('ask' || g) ||"
+                    + " md5('ask' || g), case when g % 10 = 0 then 'PENDING' else 'APPROVED' end,"
+                    + " jsonb_build_array(jsonb_build_object('entitlement', case when g % 10 = 0"
+                    + " then 'demo-db-admin' else 'demo-db-readonly' end)), '[]'::jsonb, now() -"
+                    + " g * interval '1 second', now() + interval '1 day', case when g % 10 = 0"
+                    + " then null else now() end from generate_series(1, ?) g")) {
+      ps.setString(1, subject);
+      ps.setString(2, subject);
+      ps.setInt(3, LIST_REQUESTS);
+      ps.executeUpdate();
+    }
+    HttpRequest get =
+        HttpRequest.newBuilder(URI.create(base + "/api/v1/requests?view=mine&limit=20"))
+            .header("Authorization", "Bearer " + Tokens.token(subject, Set.of("engineers")))
+            .GET()
+            .build();
+    long[] times = new long[LIST_CALLS];
+    for (int i = -LIST_WARMUP; i < LIST_CALLS; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+      long t = System.nanoTime() - t0;
+      if (r.statusCode() != 200 || !r.body().contains("\"next\"")) {
+        throw new IllegalStateException("listing answered " + r.statusCode() + ": " + r.body());
+      }
+      if (i >= 0) {
+        times[i] = t;
+      }
+    }
+    Arrays.sort(times);
+    return new long[] {times[LIST_CALLS / 2], times[(int) (LIST_CALLS * 0.99) - 1]};
+  }
+
   static long[] jdbcBaseline(String url, int threads, int perThread) throws Exception {
     try (Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {

@@ -65,8 +65,11 @@ public class RequestResource {
   public record RequestPage(List<RequestView> items, String next) {}
 
   RequestView view(AccessRequest r) {
-    return RequestView.of(
-        r, requests.currentResolution(r), requests.reviews(r.id()), requests.grants(r.id()));
+    return view(requests.show(List.of(r)).get(0));
+  }
+
+  static RequestView view(RequestService.Shown s) {
+    return RequestView.of(s.request(), s.resolution(), s.reviews(), s.grants());
   }
 
   @POST
@@ -140,7 +143,8 @@ public class RequestResource {
       throw new Problems.Invalid(new FieldError("limit", "must be between 1 and 200", null));
     }
     RequestService.Page page = requests.list(caller.get(), v, s, cursor, limit);
-    return new RequestPage(page.items().stream().map(this::view).toList(), page.next());
+    return new RequestPage(
+        requests.show(page.items()).stream().map(RequestResource::view).toList(), page.next());
   }
 
   @GET

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -87,14 +86,9 @@ public class KillSwitchCancellation implements PendingRequestCancellation {
       }
       r.cancel(now);
       cancelled.add(r.id());
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("cause", "kill_switch");
-      d.put("operation", operation.toString());
-      d.put("reason", reason);
-      d.put("policyVersion", r.policyVersion());
       events.add(
-          new AuditEvent(
-              "request.cancelled", admin.subject(), Map.of("request", r.id().toString()), d));
+          RequestAudit.cancelledByKillSwitch(
+              r.id(), admin.subject(), operation, reason, r.policyVersion()));
     }
     audit.appendAll(events);
     em.flush();

@@ -1,6 +1,5 @@
 package io.portcullis.request;
 
-import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.decision.ApprovalPlan;
 import io.portcullis.catalog.decision.PolicyDecisions;
@@ -222,22 +221,20 @@ public class RequestService {
             s.extendsGrantId(),
             inputs);
     em.persist(r);
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("entitlements", spec.entitlements());
-    details.put("duration", spec.duration().toString());
-    details.put("start", spec.start() == null ? null : spec.start().toString());
-    details.put("ticket", spec.ticket());
-    details.put("justification", spec.justification());
-    details.put("breakGlass", spec.breakGlass());
-    details.put("policyVersion", policyVersion);
-    details.put("digest", r.digest());
-    details.put("reasons", outcomes.stream().flatMap(o -> o.reasons().stream()).toList());
-    if (s.extendsGrantId() != null) {
-      details.put("extendsGrant", s.extendsGrantId().toString());
-    }
     audit.append(
-        new AuditEvent(
-            "request.submitted", caller.subject(), Map.of("request", id.toString()), details));
+        RequestAudit.submitted(
+            id,
+            caller.subject(),
+            spec.entitlements(),
+            spec.duration().toString(),
+            spec.start(),
+            spec.ticket(),
+            spec.justification(),
+            spec.breakGlass(),
+            policyVersion,
+            r.digest(),
+            outcomes.stream().flatMap(o -> o.reasons().stream()).toList(),
+            s.extendsGrantId()));
 
     if (spec.breakGlass()) {
       breakGlass(r, caller, decisions, now);
@@ -261,12 +258,7 @@ public class RequestService {
               r.digest(),
               now);
       em.persist(review);
-      audit.append(
-          new AuditEvent(
-              "request.review_recorded",
-              SYSTEM_POLICY,
-              Map.of("request", id.toString()),
-              Map.of("decision", "APPROVE", "rules", autoRules, "policyVersion", policyVersion)));
+      audit.append(RequestAudit.autoApproved(id, SYSTEM_POLICY, autoRules, policyVersion));
       approve(r, SYSTEM_POLICY, List.of("auto-approved: " + String.join("; ", autoRules)), now);
     } else {
       notifyReviewers(r, "request.review_requested", firstStageRecipients(plan), now);
@@ -594,16 +586,14 @@ public class RequestService {
         .setParameter("due", due)
         .executeUpdate();
     audit.append(
-        new AuditEvent(
-            "request.break_glass_activated",
+        RequestAudit.breakGlassActivated(
+            r.id(),
             caller.subject(),
-            Map.of("request", r.id().toString()),
-            Map.of(
-                "entitlements", r.entitlements(),
-                "justification", r.justification(),
-                "reviewDue", due.toString(),
-                "notified", recipients,
-                "policyVersion", r.policyVersion())));
+            r.entitlements(),
+            r.justification(),
+            due,
+            recipients,
+            r.policyVersion()));
     approve(
         r,
         caller.subject(),
@@ -670,12 +660,7 @@ public class RequestService {
               now);
       grantIds.add(g.toString());
     }
-    audit.append(
-        new AuditEvent(
-            "request.approved",
-            actor,
-            Map.of("request", r.id().toString()),
-            Map.of("reasons", reasons, "grants", grantIds, "policyVersion", r.policyVersion())));
+    audit.append(RequestAudit.approved(r.id(), actor, reasons, grantIds, r.policyVersion()));
   }
 
   // ------------------------------------------------------------------ read
@@ -944,21 +929,14 @@ public class RequestService {
             now);
     em.persist(review);
     audit.append(
-        new AuditEvent(
-            "request.review_recorded",
+        RequestAudit.reviewRecorded(
+            id,
             caller.subject(),
-            Map.of("request", id.toString()),
-            mapOf(
-                "decision",
-                decision.name(),
-                "comment",
-                comment,
-                "digest",
-                r.digest(),
-                "countsFor",
-                open.entitlements(),
-                "policyVersion",
-                d.policy().hash())));
+            decision.name(),
+            comment,
+            r.digest(),
+            open.entitlements(),
+            d.policy().hash()));
     List<RequestReview> all = new ArrayList<>(previous);
     all.add(review);
     resolve(r, d, all, caller.subject(), now);
@@ -1016,14 +994,6 @@ public class RequestService {
     return new Openings(open, countsIn, refusals);
   }
 
-  private static Map<String, Object> mapOf(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
   private static List<Review> counted(List<RequestReview> reviews, String digest) {
     List<Review> out = new ArrayList<>();
     for (RequestReview v : reviews) {
@@ -1068,12 +1038,7 @@ public class RequestService {
     }
     if (anyDenied) {
       r.deny(now, reasons);
-      audit.append(
-          new AuditEvent(
-              "request.denied",
-              actor,
-              Map.of("request", r.id().toString()),
-              Map.of("reasons", reasons, "policyVersion", d.policy().hash())));
+      audit.append(RequestAudit.denied(r.id(), actor, reasons, d.policy().hash()));
     } else if (allApproved) {
       approve(r, actor, reasons, now);
     } else {
@@ -1334,12 +1299,7 @@ public class RequestService {
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     r.cancel(now);
-    audit.append(
-        new AuditEvent(
-            "request.cancelled",
-            caller.subject(),
-            Map.of("request", id.toString()),
-            Map.of("policyVersion", r.policyVersion())));
+    audit.append(RequestAudit.cancelled(id, caller.subject(), r.policyVersion()));
     return r;
   }
 
@@ -1362,12 +1322,7 @@ public class RequestService {
     for (UUID id : due) {
       AccessRequest r = em.find(AccessRequest.class, id);
       r.expire(now);
-      audit.append(
-          new AuditEvent(
-              "request.expired",
-              "system:request-expiry",
-              Map.of("request", id.toString()),
-              Map.of("expiresAt", r.expiresAt().toString())));
+      audit.append(RequestAudit.expired(id, r.expiresAt()));
     }
     return due.size();
   }

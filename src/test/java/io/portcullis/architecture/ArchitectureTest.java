@@ -35,6 +35,37 @@ class ArchitectureTest {
     rule.allowEmptyShould(true).check(classes);
   }
 
+  /**
+   * The request feature's events are made in one place, {@code RequestAudit}, whose constants the
+   * event catalogue test reads; nothing else in the feature builds an {@code AuditEvent}.
+   */
+  @Test
+  void requestEventsAreMadeOnlyByRequestAudit() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideInAPackage("io.portcullis.request..")
+            .and()
+            .doNotHaveSimpleName("RequestAudit")
+            .should()
+            .callConstructor(
+                io.portcullis.audit.AuditEvent.class,
+                String.class,
+                String.class,
+                java.util.Map.class,
+                java.util.Map.class)
+            .orShould()
+            .callConstructor(
+                io.portcullis.audit.AuditEvent.class,
+                String.class,
+                String.class,
+                java.util.Map.class,
+                java.util.Map.class,
+                io.portcullis.audit.AuditContext.class)
+            .because("RequestAudit is the request feature's audit trail");
+    rule.check(classes);
+  }
+
   @Test
   void onlyTheVaultProviderUsesTheVaultDriver() {
     ArchRule rule =

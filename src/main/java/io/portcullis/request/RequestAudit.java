@@ -1,0 +1,179 @@
+package io.portcullis.request;
+
+import io.portcullis.audit.AuditEvent;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The audit trail of access requests: every event the request feature records, with its type and
+ * details in one place (the catalogue is {@code src/docs/audit-events.md}; {@code
+ * AuditCatalogueTest} reads the constants below).
+ */
+public final class RequestAudit {
+
+  public static final String SUBMITTED = "request.submitted";
+  public static final String REVIEW_RECORDED = "request.review_recorded";
+  public static final String APPROVED = "request.approved";
+  public static final String DENIED = "request.denied";
+  public static final String CANCELLED = "request.cancelled";
+  public static final String EXPIRED = "request.expired";
+  public static final String BREAK_GLASS_ACTIVATED = "request.break_glass_activated";
+
+  /** Every event type above. */
+  public static final List<String> TYPES =
+      List.of(
+          SUBMITTED, REVIEW_RECORDED, APPROVED, DENIED, CANCELLED, EXPIRED, BREAK_GLASS_ACTIVATED);
+
+  static final String EXPIRY_ACTOR = "system:request-expiry";
+
+  private RequestAudit() {}
+
+  private static Map<String, String> target(UUID request) {
+    return Map.of("request", request.toString());
+  }
+
+  /** Keeps nulls (a JSON null says "none" in the ledger), in the order given. */
+  private static Map<String, Object> details(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  /** What was asked, under which policy, and what the policy said. */
+  static AuditEvent submitted(
+      UUID request,
+      String actor,
+      List<String> entitlements,
+      String duration,
+      Instant start,
+      String ticket,
+      String justification,
+      boolean breakGlass,
+      String policyVersion,
+      String digest,
+      List<String> reasons,
+      UUID extendsGrant) {
+    Map<String, Object> d =
+        details(
+            "entitlements", entitlements,
+            "duration", duration,
+            "start", start == null ? null : start.toString(),
+            "ticket", ticket,
+            "justification", justification,
+            "breakGlass", breakGlass,
+            "policyVersion", policyVersion,
+            "digest", digest,
+            "reasons", reasons);
+    if (extendsGrant != null) {
+      d.put("extendsGrant", extendsGrant.toString());
+    }
+    return new AuditEvent(SUBMITTED, actor, target(request), d);
+  }
+
+  /** An auto-approval: the policy's rules approved it ({@code system:policy}). */
+  static AuditEvent autoApproved(
+      UUID request, String actor, List<String> rules, String policyVersion) {
+    return new AuditEvent(
+        REVIEW_RECORDED,
+        actor,
+        target(request),
+        details("decision", "APPROVE", "rules", rules, "policyVersion", policyVersion));
+  }
+
+  /** A person's review, bound to the digest they saw, and where it counts. */
+  static AuditEvent reviewRecorded(
+      UUID request,
+      String actor,
+      String decision,
+      String comment,
+      String digest,
+      List<String> countsFor,
+      String policyVersion) {
+    return new AuditEvent(
+        REVIEW_RECORDED,
+        actor,
+        target(request),
+        details(
+            "decision",
+            decision,
+            "comment",
+            comment,
+            "digest",
+            digest,
+            "countsFor",
+            countsFor,
+            "policyVersion",
+            policyVersion));
+  }
+
+  static AuditEvent approved(
+      UUID request, String actor, List<String> reasons, List<String> grants, String policyVersion) {
+    return new AuditEvent(
+        APPROVED,
+        actor,
+        target(request),
+        details("reasons", reasons, "grants", grants, "policyVersion", policyVersion));
+  }
+
+  static AuditEvent denied(UUID request, String actor, List<String> reasons, String policyVersion) {
+    return new AuditEvent(
+        DENIED,
+        actor,
+        target(request),
+        details("reasons", reasons, "policyVersion", policyVersion));
+  }
+
+  /** Cancelled by its requester. */
+  static AuditEvent cancelled(UUID request, String actor, String policyVersion) {
+    return new AuditEvent(
+        CANCELLED, actor, target(request), details("policyVersion", policyVersion));
+  }
+
+  /** Cancelled by a kill switch. */
+  static AuditEvent cancelledByKillSwitch(
+      UUID request, String admin, UUID operation, String reason, String policyVersion) {
+    return new AuditEvent(
+        CANCELLED,
+        admin,
+        target(request),
+        details(
+            "cause",
+            "kill_switch",
+            "operation",
+            operation.toString(),
+            "reason",
+            reason,
+            "policyVersion",
+            policyVersion));
+  }
+
+  static AuditEvent expired(UUID request, Instant expiresAt) {
+    return new AuditEvent(
+        EXPIRED, EXPIRY_ACTOR, target(request), details("expiresAt", expiresAt.toString()));
+  }
+
+  static AuditEvent breakGlassActivated(
+      UUID request,
+      String actor,
+      List<String> entitlements,
+      String justification,
+      Instant reviewDue,
+      List<String> notified,
+      String policyVersion) {
+    return new AuditEvent(
+        BREAK_GLASS_ACTIVATED,
+        actor,
+        target(request),
+        details(
+            "entitlements", entitlements,
+            "justification", justification,
+            "reviewDue", reviewDue.toString(),
+            "notified", notified,
+            "policyVersion", policyVersion));
+  }
+}

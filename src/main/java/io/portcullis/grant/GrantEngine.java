@@ -574,19 +574,15 @@ public class GrantEngine {
       List<Completion> completions,
       List<Object[]> credentials) {
     AccessGrant g = w.grant();
-    Map<String, String> targets = GrantService.targets(g);
     if (!w.startsNow()) {
       ActivationGate gate = w.gate();
-      Map<String, Object> d = details(g);
-      d.put("reason", gate.reason());
       if (gate.verdict() == ActivationGate.Verdict.DEFER) {
         g.deferActivation(now, gate.reason(), gate.retryAt());
-        d.put("nextAttemptAt", gate.retryAt().toString());
-        events.add(new AuditEvent("grant.activation_deferred", ACTOR, targets, d));
+        events.add(GrantAudit.activationDeferred(g, node, gate.reason(), gate.retryAt()));
         completions.add(new Completion(g.id(), g.provider(), Kind.ACTIVATION_DEFERRED, null, null));
       } else {
         g.activationFailed(now, gate.reason());
-        events.add(new AuditEvent("grant.activation_refused", ACTOR, targets, d));
+        events.add(GrantAudit.activationRefused(g, node, gate.reason()));
         completions.add(new Completion(g.id(), g.provider(), Kind.ACTIVATION_FAILED, null, null));
         LOG.warnf("Grant %s (%s) not activated: %s", g.id(), g.entitlement(), gate.reason());
       }
@@ -599,14 +595,9 @@ public class GrantEngine {
               : started.plus(g.duration());
       g.activate(started, o.issued().handle(), o.issued().effectiveUntil(), notAfter);
       credentials.add(new Object[] {g.id(), sealer.seal(g.id(), o.issued().credential())});
-      Map<String, Object> d = details(g);
-      d.put("notAfter", g.notAfter().toString());
-      if (w.gate() != null && w.gate().reason() != null) {
-        d.put("endBroughtForward", w.gate().reason());
-      }
-      d.put("effectiveUntil", str(g.effectiveUntil()));
-      d.put("handle", auditable(g.handle()));
-      events.add(new AuditEvent("grant.activated", ACTOR, targets, d));
+      events.add(
+          GrantAudit.activated(
+              g, node, auditable(g.handle()), w.gate() == null ? null : w.gate().reason()));
       completions.add(
           new Completion(
               g.id(),
@@ -622,13 +613,7 @@ public class GrantEngine {
     boolean last = !e.retryable() || attempt >= config.activation().maxAttempts();
     if (last) {
       g.activationFailed(now, error);
-      Map<String, Object> d = details(g);
-      d.put("error", error);
-      d.put("errorKind", e.kind().name());
-      if (o.cleanup() != null) {
-        d.put("cleanup", o.cleanup());
-      }
-      events.add(new AuditEvent("grant.activation_failed", ACTOR, targets, d));
+      events.add(GrantAudit.activationFailed(g, node, error, e.kind().name(), o.cleanup()));
       completions.add(new Completion(g.id(), g.provider(), Kind.ACTIVATION_FAILED, null, null));
       LOG.warnf(
           "Grant %s (%s, %s) failed to activate after %d attempt(s): %s",
@@ -639,11 +624,7 @@ public class GrantEngine {
               activationBackoff.after(
                   attempt, ThreadLocalRandom.current().nextDouble(), e.retryAfter()));
       g.activationAttemptFailed(now, error, retryAt);
-      Map<String, Object> d = details(g);
-      d.put("error", error);
-      d.put("errorKind", e.kind().name());
-      d.put("nextAttemptAt", retryAt.toString());
-      events.add(new AuditEvent("grant.activation_retry", ACTOR, targets, d));
+      events.add(GrantAudit.activationRetry(g, node, error, e.kind().name(), retryAt));
       completions.add(new Completion(g.id(), g.provider(), Kind.ACTIVATION_RETRY, null, null));
     }
   }
@@ -657,7 +638,6 @@ public class GrantEngine {
       List<UUID> ended,
       List<AccessGrant> alerts) {
     AccessGrant g = w.grant();
-    Map<String, String> targets = GrantService.targets(g);
     GrantState before = g.state();
     if (o.revoked() != null) {
       Instant due =
@@ -666,14 +646,10 @@ public class GrantEngine {
               : g.notAfter();
       g.revoked(now, o.revoked().effectiveUntil());
       ended.add(g.id());
-      Map<String, Object> d = details(g);
-      d.put("cause", g.revokeCause().code());
-      d.put("providerSaid", o.notFound() ? "not found" : "revoked");
-      d.put("effectiveUntil", str(g.effectiveUntil()));
-      d.put("was", before.name());
       Duration lag = due == null ? Duration.ZERO : Duration.between(due, now);
-      d.put("lagMillis", lag.toMillis());
-      events.add(new AuditEvent("grant.revoked", ACTOR, targets, d));
+      events.add(
+          GrantAudit.revoked(
+              g, node, o.notFound() ? "not found" : "revoked", before.name(), lag.toMillis()));
       completions.add(
           new Completion(g.id(), g.provider(), Kind.REVOKED, lag, g.revokeCause().code()));
       return;
@@ -685,22 +661,12 @@ public class GrantEngine {
     if (before == GrantState.IRREVOCABLE) {
       Instant retryAt = now.plus(slowRetry(random.nextDouble()));
       g.revocationAttemptFailed(now, error, retryAt);
-      Map<String, Object> d = details(g);
-      d.put("error", error);
-      d.put("errorKind", e.kind().name());
-      d.put("nextAttemptAt", retryAt.toString());
-      d.put("irrevocable", true);
-      events.add(new AuditEvent("grant.revocation_retry", ACTOR, targets, d));
+      events.add(GrantAudit.revocationRetry(g, node, error, e.kind().name(), retryAt, true));
       completions.add(new Completion(g.id(), g.provider(), Kind.REVOCATION_RETRY, null, null));
     } else if (attempt >= config.revocation().maxAttempts()) {
       Instant retryAt = now.plus(slowRetry(random.nextDouble()));
       g.irrevocable(now, error, retryAt);
-      Map<String, Object> d = details(g);
-      d.put("error", error);
-      d.put("errorKind", e.kind().name());
-      d.put("nextAttemptAt", retryAt.toString());
-      d.put("cause", g.revokeCause().code());
-      events.add(new AuditEvent("grant.irrevocable", ACTOR, targets, d));
+      events.add(GrantAudit.irrevocable(g, node, error, e.kind().name(), retryAt));
       completions.add(new Completion(g.id(), g.provider(), Kind.IRREVOCABLE, null, null));
       alerts.add(g);
       LOG.errorf(
@@ -717,12 +683,7 @@ public class GrantEngine {
       Instant retryAt =
           now.plus(revocationBackoff.after(attempt, random.nextDouble(), e.retryAfter()));
       g.revocationAttemptFailed(now, error, retryAt);
-      Map<String, Object> d = details(g);
-      d.put("error", error);
-      d.put("errorKind", e.kind().name());
-      d.put("nextAttemptAt", retryAt.toString());
-      d.put("cause", g.revokeCause().code());
-      events.add(new AuditEvent("grant.revocation_retry", ACTOR, targets, d));
+      events.add(GrantAudit.revocationRetry(g, node, error, e.kind().name(), retryAt, false));
       completions.add(new Completion(g.id(), g.provider(), Kind.REVOCATION_RETRY, null, null));
     }
   }
@@ -730,16 +691,6 @@ public class GrantEngine {
   private Duration slowRetry(double draw) {
     Duration base = config.revocation().irrevocableRetry();
     return Duration.ofMillis(Math.round(base.toMillis() * (0.8 + 0.4 * draw)));
-  }
-
-  private Map<String, Object> details(AccessGrant g) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("provider", g.provider());
-    d.put("requester", g.requesterKey());
-    d.put("attempts", g.attempts());
-    d.put("policyVersion", g.policyVersion());
-    d.put("node", node);
-    return d;
   }
 
   /**
@@ -762,10 +713,6 @@ public class GrantEngine {
       return d.stripTrailingZeros().scale() <= 0 ? d.toBigIntegerExact() : d.toPlainString();
     }
     return v;
-  }
-
-  private static String str(Instant i) {
-    return i == null ? null : i.toString();
   }
 
   // ------------------------------------------------------------------ storage

@@ -34,7 +34,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -366,10 +365,8 @@ public class GrantService {
     }
     Instant now = dbNow();
     g.credentialRetrieved(now);
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("provider", g.provider());
-    d.put("fields", List.copyOf(c.fields().keySet()));
-    audit.append(new AuditEvent("grant.credential_retrieved", caller.subject(), targets(g), d));
+    audit.append(
+        GrantAudit.credentialRetrieved(g, caller.subject(), List.copyOf(c.fields().keySet())));
     return new Handout(g, c);
   }
 
@@ -403,13 +400,9 @@ public class GrantService {
     boolean changed = g.requestRevocation(now, RevokeCause.EARLY, caller.subject(), why);
     if (changed) {
       discardCredentials(List.of(g.id()));
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("cause", RevokeCause.EARLY.code());
-      d.put("reason", why);
-      d.put("was", before.name());
-      d.put("now", g.state().name());
-      d.put("provider", g.provider());
-      audit.append(new AuditEvent("grant.revocation_requested", caller.subject(), targets(g), d));
+      audit.append(
+          GrantAudit.revocationRequested(
+              g, caller.subject(), RevokeCause.EARLY, why, null, before.name()));
       due.fire(new GrantsDue(1));
     }
     return g;
@@ -557,14 +550,9 @@ public class GrantService {
             revoking++;
           }
           discard.add(g.id());
-          Map<String, Object> d = new LinkedHashMap<>();
-          d.put("cause", RevokeCause.KILL_SWITCH.code());
-          d.put("reason", why);
-          d.put("operation", operation.toString());
-          d.put("was", before.name());
-          d.put("now", g.state().name());
-          d.put("provider", g.provider());
-          events.add(new AuditEvent("grant.revocation_requested", caller.subject(), targets(g), d));
+          events.add(
+              GrantAudit.revocationRequested(
+                  g, caller.subject(), RevokeCause.KILL_SWITCH, why, operation, before.name()));
         } else {
           already++;
           g.expediteRevocation(now);
@@ -576,19 +564,19 @@ public class GrantService {
       em.clear();
     }
     Suspension suspension = suspending ? suspensions.place(caller, match, why, operation) : null;
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("filter", suspensions.auditScope(scope));
-    d.put("reason", why);
-    d.put("matched", ids.size());
-    d.put("endedAtOnce", endedAtOnce);
-    d.put("revoking", revoking);
-    d.put("alreadyRevoking", already);
-    d.put("requestsCancelled", cancelled.size());
-    d.put("suspend", suspending);
-    d.put("suspension", suspension == null ? null : suspension.id().toString());
     audit.append(
-        new AuditEvent(
-            "grant.kill_switch", caller.subject(), Map.of("operation", operation.toString()), d));
+        GrantAudit.killSwitch(
+            operation,
+            caller.subject(),
+            suspensions.auditScope(scope),
+            why,
+            ids.size(),
+            endedAtOnce,
+            revoking,
+            already,
+            cancelled.size(),
+            suspending,
+            suspension == null ? null : suspension.id()));
     LOG.warnf(
         "Kill switch %s by %s: %d grant(s) matched (%d ended at once, %d to revoke, %d already"
             + " revoking), %d pending request(s) cancelled, %s",
@@ -730,11 +718,8 @@ public class GrantService {
       List<AuditEvent> events = new ArrayList<>(discarded.size());
       for (UUID g : discarded) {
         events.add(
-            new AuditEvent(
-                "grant.credential_discarded",
-                GrantEngine.ACTOR,
-                Map.of("grant", g.toString()),
-                Map.of("reason", "not collected within " + config.credential().window())));
+            GrantAudit.credentialDiscarded(
+                g, "not collected within " + config.credential().window()));
       }
       audit.appendAll(events);
     }
@@ -792,14 +777,6 @@ public class GrantService {
           .setParameter("ids", grants)
           .executeUpdate();
     }
-  }
-
-  static Map<String, String> targets(AccessGrant g) {
-    Map<String, String> t = new LinkedHashMap<>();
-    t.put("grant", g.id().toString());
-    t.put("request", g.requestId().toString());
-    t.put("entitlement", g.entitlement());
-    return t;
   }
 
   private Instant dbNow() {

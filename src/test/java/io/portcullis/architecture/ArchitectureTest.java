@@ -36,17 +36,20 @@ class ArchitectureTest {
   }
 
   /**
-   * The request feature's events are made in one place, {@code RequestAudit}, whose constants the
-   * event catalogue test reads; nothing else in the feature builds an {@code AuditEvent}.
+   * The request and grant features' events are made in one place each, {@code RequestAudit} and
+   * {@code GrantAudit}, whose constants the event catalogue test reads; nothing else in those
+   * features builds an {@code AuditEvent}.
    */
   @Test
-  void requestEventsAreMadeOnlyByRequestAudit() {
+  void requestAndGrantEventsAreMadeOnlyByTheirAuditTrails() {
     ArchRule rule =
         noClasses()
             .that()
-            .resideInAPackage("io.portcullis.request..")
+            .resideInAnyPackage("io.portcullis.request..", "io.portcullis.grant..")
             .and()
             .doNotHaveSimpleName("RequestAudit")
+            .and()
+            .doNotHaveSimpleName("GrantAudit")
             .should()
             .callConstructor(
                 io.portcullis.audit.AuditEvent.class,
@@ -62,7 +65,7 @@ class ArchitectureTest {
                 java.util.Map.class,
                 java.util.Map.class,
                 io.portcullis.audit.AuditContext.class)
-            .because("RequestAudit is the request feature's audit trail");
+            .because("RequestAudit and GrantAudit are the features' audit trails");
     rule.check(classes);
   }
 

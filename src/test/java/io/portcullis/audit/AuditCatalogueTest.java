@@ -34,6 +34,7 @@ class AuditCatalogueTest {
     Set<String> types = new TreeSet<>();
     // the features' audit-trail classes name their event types as constants
     types.addAll(io.portcullis.request.RequestAudit.TYPES);
+    types.addAll(io.portcullis.grant.GrantAudit.TYPES);
     try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
         if (f.getFileName().toString().equals("AuditEvent.java")) {

@@ -97,6 +97,9 @@ public final class EmbeddedPostgresLauncher {
         prefix + "jdbc-url", pg.getJdbcUrl(SUPERUSER, DemoTargetDatabase.NAME));
     systemProperties.putIfAbsent(prefix + "username", SUPERUSER);
     systemProperties.putIfAbsent(prefix + "password", "");
+    // the embedded server has no other role that could create roles; what temporary roles leave
+    // behind is dropped at revocation (no reassign-to), so nothing ends up owned by the superuser
+    systemProperties.putIfAbsent(prefix + "allow-superuser-admin", "true");
     systemProperties.putIfAbsent(prefix + "client-host", "localhost");
     systemProperties.putIfAbsent(prefix + "client-port", String.valueOf(pg.getPort()));
   }

@@ -52,14 +52,28 @@ public interface PostgresConfig {
     @WithDefault("2")
     int connectionLimit();
 
-    /** What happens at revocation to objects the temporary role owns in this database. */
-    @WithDefault("reassign")
-    OwnedObjects ownedObjects();
+    /**
+     * What happens at revocation to objects the temporary role owns in this database (default:
+     * {@code reassign} when {@link #reassignTo()} is set, else {@code drop}).
+     */
+    Optional<OwnedObjects> ownedObjects();
 
     /**
-     * The role that receives the temporary role's objects with {@code reassign} (default: admin).
+     * The role that receives the temporary role's objects with {@code reassign}: a role without
+     * privileges (not the admin, no SUPERUSER, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS, a
+     * member of no such role nor of any predefined role, not the database's owner), because the
+     * rules, views, triggers and index expressions it receives run with its rights.
      */
     Optional<String> reassignTo();
+
+    /**
+     * Whether the admin role may be a superuser. Refused by default: with a superuser admin, a
+     * mistake in the temporary roles' setup is a mistake with a superuser's reach; the least-
+     * privilege admin of the docs needs no more than CREATEROLE and pg_signal_backend. The demo
+     * sets it, since its embedded PostgreSQL has only the superuser.
+     */
+    @WithDefault("false")
+    boolean allowSuperuserAdmin();
 
     /**
      * Bound of every admin statement ({@code statement_timeout} and {@code lock_timeout}), so that
@@ -69,9 +83,12 @@ public interface PostgresConfig {
     Duration statementTimeout();
   }
 
-  /** Objects a temporary role created: handed over to another role, or dropped. */
+  /** Objects a temporary role created: handed over to a role without privileges, or dropped. */
   enum OwnedObjects {
-    /** {@code REASSIGN OWNED BY … TO <reassign-to>}, then {@code DROP OWNED} of its privileges. */
+    /**
+     * {@code REASSIGN OWNED BY … TO <reassign-to>}, then {@code DROP OWNED} of its privileges.
+     * Never to the admin role.
+     */
     REASSIGN,
     /** {@code DROP OWNED BY …}: its tables and other objects are deleted. */
     DROP

@@ -130,6 +130,7 @@ public class PostgresProvider implements CredentialProvider {
     try (Connection c = t.connect()) {
       c.setAutoCommit(false);
       bound(c, t);
+      requireAllowedAdmin(c, t);
       lock(c, role);
       checkGrantable(c, roles);
       RoleRow existing = RoleRow.find(c, role);
@@ -242,22 +243,7 @@ public class PostgresProvider implements CredentialProvider {
           String requested = rs.getString(1);
           String holder = rs.getString(2);
           found.add(requested);
-          List<String> attributes = new ArrayList<>();
-          if (rs.getBoolean(3)) {
-            attributes.add("SUPERUSER");
-          }
-          if (rs.getBoolean(4)) {
-            attributes.add("CREATEROLE");
-          }
-          if (rs.getBoolean(5)) {
-            attributes.add("CREATEDB");
-          }
-          if (rs.getBoolean(6)) {
-            attributes.add("REPLICATION");
-          }
-          if (rs.getBoolean(7)) {
-            attributes.add("BYPASSRLS");
-          }
+          List<String> attributes = attributes(rs, 3);
           String via = holder.equals(requested) ? "" : " through its membership in " + holder;
           if (!attributes.isEmpty()) {
             problems.add(requested + " has " + String.join(", ", attributes) + via);
@@ -282,6 +268,106 @@ public class PostgresProvider implements CredentialProvider {
       throw new ProviderException(
           Kind.PERMANENT, "refusing to grant privileged roles: " + String.join("; ", problems));
     }
+  }
+
+  /**
+   * The privileged attributes in five boolean columns from {@code first}: rolsuper, rolcreaterole,
+   * rolcreatedb, rolreplication, rolbypassrls.
+   */
+  private static List<String> attributes(ResultSet rs, int first) throws SQLException {
+    List<String> attributes = new ArrayList<>();
+    String[] names = {"SUPERUSER", "CREATEROLE", "CREATEDB", "REPLICATION", "BYPASSRLS"};
+    for (int i = 0; i < names.length; i++) {
+      if (rs.getBoolean(first + i)) {
+        attributes.add(names[i]);
+      }
+    }
+    return attributes;
+  }
+
+  /**
+   * Refuses a superuser admin role unless {@code allow-superuser-admin} says otherwise: the
+   * temporary roles need an admin with CREATEROLE and pg_signal_backend, nothing more.
+   */
+  private static void requireAllowedAdmin(Connection c, TargetDatabase t)
+      throws SQLException, ProviderException {
+    if (!t.allowSuperuserAdmin && adminIsSuperuser(c)) {
+      throw new ProviderException(Kind.PERMANENT, superuserAdminRefused(t));
+    }
+  }
+
+  private static boolean adminIsSuperuser(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "select rolsuper from pg_catalog.pg_roles where rolname = current_user")) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
+  private static String superuserAdminRefused(TargetDatabase t) {
+    return "the admin role "
+        + t.adminUser
+        + " of postgres database '"
+        + t.name
+        + "' is a superuser: use a role with CREATEROLE and pg_signal_backend (the least-privilege"
+        + " admin of the postgres provider's docs), or set "
+        + t.property("allow-superuser-admin")
+        + "=true to accept a superuser";
+  }
+
+  /**
+   * Why the role named by {@code reassign-to} must not receive objects, or an empty list: it must
+   * exist and carry no privilege that the rules, views, triggers and index expressions it receives
+   * would run with, neither itself nor through any role it belongs to (inherited or reachable with
+   * SET ROLE). Refused: the admin role, SUPERUSER, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS,
+   * predefined roles ({@code pg_read_all_data}, {@code pg_read_server_files}, …) and the owner of
+   * the database.
+   */
+  static List<String> ownerRoleProblems(Connection c, String owner) throws SQLException {
+    List<String> problems = new ArrayList<>();
+    boolean found = false;
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "with recursive up(oid) as ("
+                + " select r.oid from pg_catalog.pg_roles r where r.rolname = ?"
+                + " union"
+                + " select m.roleid from pg_catalog.pg_auth_members m join up on m.member = up.oid)"
+                + " select r.rolname, r.rolsuper, r.rolcreaterole, r.rolcreatedb,"
+                + " r.rolreplication, r.rolbypassrls, r.rolname = current_user,"
+                + " r.oid = (select d.datdba from pg_catalog.pg_database d"
+                + " where d.datname = current_database())"
+                + " from up join pg_catalog.pg_roles r on r.oid = up.oid order by r.rolname")) {
+      s.setString(1, owner);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          found = true;
+          String holder = rs.getString(1);
+          boolean self = holder.equals(owner);
+          String via = self ? "" : " through its membership in " + holder;
+          List<String> attributes = attributes(rs, 2);
+          if (!attributes.isEmpty()) {
+            problems.add(owner + " has " + String.join(", ", attributes) + via);
+          }
+          if (rs.getBoolean(7)) {
+            problems.add(
+                self
+                    ? owner + " is the admin role"
+                    : owner + " is a member of the admin role " + holder);
+          }
+          if (holder.startsWith("pg_")) {
+            problems.add(owner + " is a member of the predefined role " + holder);
+          }
+          if (rs.getBoolean(8)) {
+            problems.add(owner + " owns the database" + via);
+          }
+        }
+      }
+    }
+    if (!found) {
+      problems.add("role " + owner + " does not exist");
+    }
+    return problems;
   }
 
   private static List<String> memberships(Connection c, long oid) throws SQLException {
@@ -354,7 +440,7 @@ public class PostgresProvider implements CredentialProvider {
       // 3. What it owns or was granted, then the role itself.
       bound(c, t);
       lock(c, role);
-      dropRole(c, t, row, id);
+      dropRole(c, t, row, id, what + done);
       c.commit();
     } catch (SQLException e) {
       ProviderException p = SqlFailures.of(e, what + done, t, secrets);
@@ -375,13 +461,14 @@ public class PostgresProvider implements CredentialProvider {
   }
 
   /**
-   * Reassigns or drops what the role owns in this database, revokes what it was granted, and drops
-   * it. The admin needs the privileges of the role for REASSIGN/DROP OWNED; without SUPERUSER it
-   * holds only ADMIN OPTION on the roles it created, so it takes membership in the role for this
-   * transaction, which the role's own drop ends.
+   * Reassigns (to {@code reassign-to}, never to the admin) or drops what the role owns in this
+   * database, revokes what it was granted, and drops it. The admin needs the privileges of the role
+   * for REASSIGN/DROP OWNED; without SUPERUSER it holds only ADMIN OPTION on the roles it created,
+   * so it takes membership in the role for this transaction, which the role's own drop ends.
    */
-  private static void dropRole(Connection c, TargetDatabase t, RoleRow row, String id)
-      throws SQLException {
+  private static void dropRole(
+      Connection c, TargetDatabase t, RoleRow row, String id, String context)
+      throws SQLException, ProviderException {
     long owned = 0;
     long dependencies = 0;
     try (PreparedStatement s =
@@ -408,9 +495,26 @@ public class PostgresProvider implements CredentialProvider {
                 + (grantOptions ? " WITH INHERIT TRUE, SET FALSE" : ""));
       }
       if (owned > 0 && t.ownedObjects == PostgresConfig.OwnedObjects.REASSIGN) {
+        // checked at every use: a role can gain privileges after the readiness check passed
+        String owner = t.reassignTo.orElseThrow();
+        List<String> problems = ownerRoleProblems(c, owner);
+        if (!problems.isEmpty()) {
+          c.rollback();
+          throw new ProviderException(
+              Kind.PERMANENT,
+              context
+                  + " failed: refusing to hand what it owns to "
+                  + owner
+                  + " ("
+                  + String.join("; ", problems)
+                  + "), whose rights its rules, views, triggers and index expressions would run"
+                  + " with; set "
+                  + t.property("reassign-to")
+                  + " to a role without privileges, or owned-objects=drop; the revocation is"
+                  + " retried");
+        }
         neutralize(c, t, row);
-        String to = t.reassignTo.isPresent() ? ident(c, t.reassignTo.get()) : "CURRENT_USER";
-        execute(c, "REASSIGN OWNED BY " + id + " TO " + to);
+        execute(c, "REASSIGN OWNED BY " + id + " TO " + ident(c, owner));
       }
       execute(c, "DROP OWNED BY " + id);
     }
@@ -571,7 +675,8 @@ public class PostgresProvider implements CredentialProvider {
 
   /**
    * Connects to every configured database and checks that the admin role can create roles and end
-   * their sessions, and that a configured {@code reassign-to} role exists.
+   * their sessions, that it is no superuser (unless allowed), and that a configured {@code
+   * reassign-to} role exists and has no privileges.
    */
   @Override
   public void check() throws ProviderException {
@@ -599,6 +704,9 @@ public class PostgresProvider implements CredentialProvider {
           createRole = rs.getBoolean(2);
           signal = rs.getBoolean(3);
         }
+        if (superuser && !t.allowSuperuserAdmin) {
+          throw new ProviderException(Kind.PERMANENT, what + ": " + superuserAdminRefused(t));
+        }
         if (!superuser && !createRole) {
           throw new ProviderException(
               Kind.PERMANENT,
@@ -619,15 +727,18 @@ public class PostgresProvider implements CredentialProvider {
                   + t.adminUser
                   + ")");
         }
-        if (t.reassignTo.isPresent() && RoleRow.find(c, t.reassignTo.get()) == null) {
-          throw new ProviderException(
-              Kind.PERMANENT,
-              what
-                  + ": "
-                  + t.property("reassign-to")
-                  + " names role "
-                  + t.reassignTo.get()
-                  + ", which does not exist");
+        if (t.reassignTo.isPresent()) {
+          List<String> problems = ownerRoleProblems(c, t.reassignTo.get());
+          if (!problems.isEmpty()) {
+            throw new ProviderException(
+                Kind.PERMANENT,
+                what
+                    + ": "
+                    + t.property("reassign-to")
+                    + " names a role that must not receive what temporary roles leave behind ("
+                    + String.join("; ", problems)
+                    + "): name a role without privileges, or use owned-objects=drop");
+          }
         }
         c.rollback();
       } catch (SQLException e) {

@@ -34,6 +34,7 @@ final class TargetDatabase {
   final int connectionLimit;
   final PostgresConfig.OwnedObjects ownedObjects;
   final Optional<String> reassignTo;
+  final boolean allowSuperuserAdmin;
   final Duration statementTimeout;
 
   private TargetDatabase(String name, PostgresConfig.Database db) throws ProviderException {
@@ -123,11 +124,52 @@ final class TargetDatabase {
       throw permanent(property("connection-limit") + " must be at least 1");
     }
     this.connectionLimit = db.connectionLimit();
-    this.ownedObjects = db.ownedObjects();
     this.reassignTo = db.reassignTo().filter(r -> !r.isBlank());
-    if (reassignTo.isPresent() && !PostgresProvider.ROLE_NAME.matcher(reassignTo.get()).matches()) {
-      throw permanent(property("reassign-to") + " is not a plain role name");
+    this.ownedObjects =
+        db.ownedObjects()
+            .orElse(
+                reassignTo.isPresent()
+                    ? PostgresConfig.OwnedObjects.REASSIGN
+                    : PostgresConfig.OwnedObjects.DROP);
+    if (ownedObjects == PostgresConfig.OwnedObjects.REASSIGN && reassignTo.isEmpty()) {
+      throw permanent(
+          property("owned-objects")
+              + "=reassign needs "
+              + property("reassign-to")
+              + ": a role without privileges that receives what temporary roles leave behind"
+              + " (never the admin role, whose rights their rules, views and triggers would run"
+              + " with); or use owned-objects=drop");
     }
+    if (ownedObjects == PostgresConfig.OwnedObjects.DROP && reassignTo.isPresent()) {
+      throw permanent(
+          property("reassign-to")
+              + " is set but "
+              + property("owned-objects")
+              + "=drop: objects are dropped, not reassigned; remove one of the two");
+    }
+    if (reassignTo.isPresent()) {
+      String to = reassignTo.get();
+      if (!PostgresProvider.ROLE_NAME.matcher(to).matches()) {
+        throw permanent(property("reassign-to") + " is not a plain role name");
+      }
+      if (to.equals(adminUser)) {
+        throw permanent(
+            property("reassign-to")
+                + " names the admin role "
+                + adminUser
+                + ": rules, views, triggers and index expressions that temporary roles leave"
+                + " behind would run with its rights; name a role without privileges (or use"
+                + " owned-objects=drop)");
+      }
+      if (PostgresProvider.TEMPORARY_ROLE.matcher(to).matches() || to.startsWith("pg_")) {
+        throw permanent(
+            property("reassign-to")
+                + " names "
+                + (to.startsWith("pg_") ? "a predefined role" : "a temporary role")
+                + "; name a role without privileges (or use owned-objects=drop)");
+      }
+    }
+    this.allowSuperuserAdmin = db.allowSuperuserAdmin();
     Duration timeout = db.statementTimeout();
     if (timeout.isNegative() || timeout.toMillis() < 100) {
       throw permanent(property("statement-timeout") + " must be at least 100 ms (e.g. PT5S)");

@@ -117,8 +117,9 @@ class PostgresConfigTest {
     assertThat(t.clientDatabase).isEqualTo("pay ments");
     assertThat(t.clientSslMode).contains("verify-full");
     assertThat(t.connectionLimit).isEqualTo(2);
-    assertThat(t.ownedObjects).isEqualTo(PostgresConfig.OwnedObjects.REASSIGN);
+    assertThat(t.ownedObjects).isEqualTo(PostgresConfig.OwnedObjects.DROP);
     assertThat(t.reassignTo).isEmpty();
+    assertThat(t.allowSuperuserAdmin).isFalse();
     assertThat(t.statementTimeout).isEqualTo(Duration.ofSeconds(5));
 
     TargetDatabase plain =
@@ -137,8 +138,9 @@ class PostgresConfigTest {
     m.put(P + "payments.client-database", "payments_ro");
     m.put(P + "payments.client-ssl-mode", "require");
     m.put(P + "payments.connection-limit", "5");
-    m.put(P + "payments.owned-objects", "drop");
-    m.put(P + "payments.reassign-to", "payments_owner");
+    m.put(P + "payments.owned-objects", "reassign");
+    m.put(P + "payments.reassign-to", "payments_orphans");
+    m.put(P + "payments.allow-superuser-admin", "true");
     m.put(P + "payments.statement-timeout", "PT3S");
     TargetDatabase t = resolve(m, "payments");
     assertThat(t.clientHost).isEqualTo("payments.db.example.com");
@@ -146,8 +148,9 @@ class PostgresConfigTest {
     assertThat(t.clientDatabase).isEqualTo("payments_ro");
     assertThat(t.clientSslMode).contains("require");
     assertThat(t.connectionLimit).isEqualTo(5);
-    assertThat(t.ownedObjects).isEqualTo(PostgresConfig.OwnedObjects.DROP);
-    assertThat(t.reassignTo).contains("payments_owner");
+    assertThat(t.ownedObjects).isEqualTo(PostgresConfig.OwnedObjects.REASSIGN);
+    assertThat(t.reassignTo).contains("payments_orphans");
+    assertThat(t.allowSuperuserAdmin).isTrue();
     assertThat(t.statementTimeout).isEqualTo(Duration.ofSeconds(3));
   }
 
@@ -219,6 +222,39 @@ class PostgresConfigTest {
     assertRefused(with(base, "connection-limit", "0"), "p.connection-limit");
     assertRefused(with(base, "statement-timeout", "PT0S"), "p.statement-timeout");
     assertRefused(with(base, "reassign-to", "x\"; drop table t; --"), "p.reassign-to");
+  }
+
+  @Test
+  void objectsAreDroppedUnlessARoleOtherThanTheAdminReceivesThem() throws Exception {
+    Map<String, String> base =
+        Map.of(P + "p.jdbc-url", "jdbc:postgresql://db/x", P + "p.username", "a");
+    assertThat(resolve(base, "p").ownedObjects).isEqualTo(PostgresConfig.OwnedObjects.DROP);
+    // naming a role is enough to reassign to it
+    TargetDatabase heir = resolve(with(base, "reassign-to", "orphans"), "p");
+    assertThat(heir.ownedObjects).isEqualTo(PostgresConfig.OwnedObjects.REASSIGN);
+    assertThat(heir.reassignTo).contains("orphans");
+    // reassign without a role no longer means "to the admin"
+    assertThatThrownBy(() -> resolve(with(base, "owned-objects", "reassign"), "p"))
+        .hasMessageContaining(P + "p.owned-objects=reassign needs " + P + "p.reassign-to")
+        .hasMessageContaining("never the admin role");
+    // nor may the role be the admin, a predefined or a temporary role
+    assertThatThrownBy(() -> resolve(with(base, "reassign-to", "a"), "p"))
+        .hasMessageContaining(P + "p.reassign-to names the admin role a");
+    assertThatThrownBy(
+            () ->
+                resolve(
+                    Map.of(
+                        P + "p.jdbc-url",
+                        "jdbc:postgresql://db/x?user=portcullis_admin",
+                        P + "p.reassign-to",
+                        "portcullis_admin"),
+                    "p"))
+        .hasMessageContaining("names the admin role portcullis_admin");
+    assertRefused(with(base, "reassign-to", "pg_read_all_data"), "p.reassign-to");
+    assertRefused(
+        with(base, "reassign-to", PostgresProvider.roleName(UUID.randomUUID())), "p.reassign-to");
+    // and a role named for nothing is a mistake
+    assertRefused(with(base, "owned-objects", "drop", "reassign-to", "orphans"), "p.reassign-to");
   }
 
   private static Map<String, String> with(Map<String, String> base, String... kv) {

@@ -346,7 +346,7 @@ class PostgresRolesTest {
   }
 
   @Test
-  void ownedObjectsGoToTheAdminByDefault() throws Exception {
+  void ownedObjectsAreDroppedByDefaultNeverHandedToTheAdmin() throws Exception {
     UUID grant = UUID.randomUUID();
     String role = PostgresProvider.roleName(grant);
     Issued issued = issue(leastPrivilege, grant, params("app_writer"));
@@ -354,7 +354,7 @@ class PostgresRolesTest {
     try (Connection c = PostgresTarget.login(issued.credential());
         Statement s = c.createStatement()) {
       s.execute("create table " + table + "(line text)");
-      s.execute("insert into " + table + " values ('kept')");
+      s.execute("insert into " + table + " values ('scratch')");
       s.execute("grant select on " + table + " to app_reader"); // granted by the role
       s.execute("grant select on ledger to " + role); // granted to it, as ledger's owner app_writer
     }
@@ -362,14 +362,13 @@ class PostgresRolesTest {
     leastPrivilege.revoke(revoke(grant, issued.handle()));
 
     assertThat(pg.roleExists(role)).isFalse();
-    assertThat(pg.query(DB, "select tableowner from pg_tables where tablename = ?", table))
-        .isEqualTo(ADMIN);
-    assertThat(pg.query(DB, "select line from " + table)).isEqualTo("kept");
-    assertThat(pg.query(DB, "select has_table_privilege('app_reader', ?, 'select')", table))
-        .isEqualTo(true);
-    pg.superuserSql(DB, "drop table " + table);
-    // the admin's membership in the role, taken for the reassignment, went with the role: it
-    // inherits nothing but pg_signal_backend
+    assertThat(pg.query(DB, "select count(*) from pg_class where relname = ?", table))
+        .isEqualTo(0L);
+    assertThat(pg.query(DB, "select count(*) from pg_class where relowner = ?::regrole", ADMIN))
+        .isEqualTo(0L);
+    assertThat(pg.query(DB, "select count(*) from accounts")).isEqualTo(2L);
+    // the admin's membership in the role, taken for DROP OWNED, went with the role: it inherits
+    // nothing but pg_signal_backend
     assertThat(
             pg.query(
                 DB,
@@ -417,9 +416,13 @@ class PostgresRolesTest {
 
   @Test
   void whatChangesHandsNoLongerRunsWithItsNewOwnersPrivileges() throws Exception {
-    // the worst case: a superuser admin receives the objects
+    // defence in depth: even the role without privileges that receives the objects does not get
+    // SECURITY DEFINER functions or views that check its privileges rather than the caller's
+    Map<String, String> p = pg.properties("postgres", Duration.ofSeconds(5));
+    p.put("portcullis.providers.postgres.databases." + DB + ".reassign-to", "app_heir");
+    PostgresProvider heir = PostgresTarget.provider(p);
     UUID grant = UUID.randomUUID();
-    Issued planter = issue(superuser, grant, params("app_writer"));
+    Issued planter = issue(heir, grant, params("app_writer"));
     String suffix = grant.toString().substring(0, 8);
     String function = "peek_" + suffix;
     String view = "peek_view_" + suffix;
@@ -433,10 +436,10 @@ class PostgresRolesTest {
       s.execute("create view " + view + " as select * from private_notes");
       s.execute("grant select on " + view + " to app_reader");
     }
-    superuser.revoke(revoke(grant, planter.handle()));
+    heir.revoke(revoke(grant, planter.handle()));
     assertThat(
             pg.query(DB, "select proowner::regrole::text from pg_proc where proname = ?", function))
-        .isEqualTo("postgres");
+        .isEqualTo("app_heir");
     assertThat(pg.query(DB, "select prosecdef from pg_proc where proname = ?", function))
         .isEqualTo(false);
     assertThat(
@@ -454,6 +457,207 @@ class PostgresRolesTest {
           .isEqualTo("42501");
     }
     pg.superuserSql(DB, "drop function " + function, "drop view " + view);
+  }
+
+  /**
+   * Plants, as the temporary role, a table whose INSERT rule writes into {@code private_notes} (the
+   * superuser's alone) and lets app_reader insert into it. A rule's actions run with the rights of
+   * the table's owner, so the rule is harmless while the temporary role owns the table and a way
+   * into private_notes for any app_reader if the superuser ends up owning it.
+   */
+  private String plantRule(Issued planter) throws SQLException {
+    String table = "bait_" + planter.credential().fields().get("username").substring(3, 11);
+    try (Connection c = PostgresTarget.login(planter.credential());
+        Statement s = c.createStatement()) {
+      s.execute("create table " + table + "(note text)");
+      s.execute(
+          "create rule "
+              + table
+              + "_leak as on insert to "
+              + table
+              + " do also insert into private_notes values (new.note)");
+      s.execute("grant insert on " + table + " to app_reader");
+      // while the grant lasts the rule runs with the temporary role's rights: not enough
+      assertThat(
+              sqlError(() -> s.execute("insert into " + table + " values ('mine')")).getSQLState())
+          .isEqualTo("42501");
+    }
+    return table;
+  }
+
+  /** What an app_reader gets when it inserts into the planted table. */
+  private SQLException insertAsReader(String table) throws Exception {
+    Issued reader = issue(leastPrivilege, UUID.randomUUID(), params("app_reader"));
+    try (Connection c = PostgresTarget.login(reader.credential());
+        Statement s = c.createStatement()) {
+      return sqlError(() -> s.execute("insert into " + table + " values ('planted')"));
+    }
+  }
+
+  @Test
+  void aRuleCreatedDuringAGrantNoLongerRunsWithTheSuperusersRightsAfterRevocation()
+      throws Exception {
+    // the demo's setup: the admin is the superuser, nothing is configured for owned objects
+    UUID grant = UUID.randomUUID();
+    Issued planter = issue(superuser, grant, params("app_writer"));
+    String table = plantRule(planter);
+
+    superuser.revoke(revoke(grant, planter.handle()));
+
+    // what the role owned went with it: nothing is left that runs as anybody
+    assertThat(pg.query(DB, "select count(*) from pg_class where relname = ?", table))
+        .isEqualTo(0L);
+    assertThat(pg.query(DB, "select count(*) from pg_rules where rulename = ?", table + "_leak"))
+        .isEqualTo(0L);
+    assertThat(insertAsReader(table).getSQLState()).isEqualTo("42P01");
+    assertThat(pg.query(DB, "select count(*) from private_notes where note = 'planted'"))
+        .isEqualTo(0L);
+  }
+
+  @Test
+  void aRuleOrIndexExpressionHandedToARoleWithoutPrivilegesRunsWithItsRightsOnly()
+      throws Exception {
+    Map<String, String> p = pg.properties("postgres", Duration.ofSeconds(5));
+    p.put("portcullis.providers.postgres.databases." + DB + ".reassign-to", "app_heir");
+    PostgresProvider heir = PostgresTarget.provider(p);
+    heir.check();
+    UUID grant = UUID.randomUUID();
+    String role = PostgresProvider.roleName(grant);
+    Issued planter = issue(heir, grant, params("app_writer"));
+    String table = plantRule(planter);
+    // an index expression runs as the table's owner whenever the table is analysed (autovacuum
+    // included); this one reads private_notes unless it runs as the temporary role itself
+    String indexed = table + "_indexed";
+    String function = table + "_peek";
+    try (Connection c = PostgresTarget.login(planter.credential());
+        Statement s = c.createStatement()) {
+      s.execute(
+          "create function public."
+              + function
+              + "(t text) returns text language plpgsql immutable as $$ begin"
+              + " if current_user <> '"
+              + role
+              + "' then perform count(*) from public.private_notes; end if; return t; end $$");
+      s.execute("create table " + indexed + "(note text)");
+      s.execute("insert into " + indexed + " select 'row ' || i from generate_series(1, 50) i");
+      s.execute("create index on " + indexed + " (public." + function + "(note))");
+    }
+
+    heir.revoke(revoke(grant, planter.handle()));
+
+    assertThat(pg.roleExists(role)).isFalse();
+    assertThat(pg.query(DB, "select tableowner from pg_tables where tablename = ?", table))
+        .isEqualTo("app_heir");
+    assertThat(pg.query(DB, "select count(*) from pg_rules where rulename = ?", table + "_leak"))
+        .isEqualTo(1L);
+    // the rule runs with app_heir's rights, which do not reach private_notes
+    SQLException rule = insertAsReader(table);
+    assertThat(rule.getSQLState()).isEqualTo("42501");
+    assertThat(rule.getMessage()).contains("private_notes");
+    assertThat(pg.query(DB, "select count(*) from private_notes where note = 'planted'"))
+        .isEqualTo(0L);
+    // so does the index expression when the superuser (or autovacuum) analyses the table
+    assertThat(pg.query(DB, "select tableowner from pg_tables where tablename = ?", indexed))
+        .isEqualTo("app_heir");
+    try (Connection su = pg.superuser(DB);
+        Statement s = su.createStatement()) {
+      SQLException analyse = sqlError(() -> s.execute("analyze " + indexed));
+      assertThat(analyse.getSQLState()).isEqualTo("42501");
+      assertThat(analyse.getMessage()).contains("private_notes");
+    }
+    pg.superuserSql(
+        DB, "drop table " + table, "drop table " + indexed, "drop function " + function);
+  }
+
+  @Test
+  void aPrivilegedRoleNeverReceivesWhatTemporaryRolesLeaveBehind() throws Exception {
+    pg.superuserSql(
+        DB,
+        "create role app_admins_friend nologin in role " + ADMIN,
+        "create role app_all_reader nologin in role pg_read_all_data");
+    cleanup.add(
+        () -> pg.superuserSql(DB, "drop role app_admins_friend", "drop role app_all_reader"));
+    Map<String, String> why =
+        Map.of(
+            "postgres",
+            "postgres has SUPERUSER",
+            "app_super",
+            "app_super has SUPERUSER",
+            "app_sneaky",
+            "app_sneaky has SUPERUSER through its membership in app_super",
+            "app_maker",
+            "app_maker has CREATEDB",
+            "app_files",
+            "app_files is a member of the predefined role pg_read_server_files",
+            "app_all_reader",
+            "app_all_reader is a member of the predefined role pg_read_all_data",
+            PostgresTarget.NARROW_ADMIN,
+            PostgresTarget.NARROW_ADMIN + " has CREATEROLE",
+            "app_admins_friend",
+            "app_admins_friend is a member of the admin role " + ADMIN,
+            ADMIN,
+            "names the admin role " + ADMIN);
+    for (Map.Entry<String, String> e : why.entrySet()) {
+      Map<String, String> p = pg.properties(ADMIN, Duration.ofSeconds(5));
+      p.put("portcullis.providers.postgres.databases." + DB + ".reassign-to", e.getKey());
+      ProviderException refused = thrown(() -> PostgresTarget.provider(p).check());
+      assertThat(refused.kind()).as(e.getKey()).isEqualTo(Kind.PERMANENT);
+      assertThat(refused.getMessage())
+          .as(e.getKey())
+          .contains("portcullis.providers.postgres.databases.payments.reassign-to")
+          .contains(e.getValue());
+    }
+    // the owner of the database
+    pg.superuserSql(OTHER_DB, "create role app_archivist nologin");
+    pg.superuserSql(DB, "alter database " + OTHER_DB + " owner to app_archivist");
+    cleanup.add(
+        () ->
+            pg.superuserSql(
+                DB,
+                "alter database " + OTHER_DB + " owner to postgres",
+                "drop role app_archivist"));
+    Map<String, String> archive = new HashMap<>();
+    String prefix = "portcullis.providers.postgres.databases." + OTHER_DB + ".";
+    archive.put(prefix + "jdbc-url", pg.jdbcUrl(OTHER_DB));
+    archive.put(prefix + "username", "postgres");
+    archive.put(prefix + "allow-superuser-admin", "true");
+    archive.put(prefix + "reassign-to", "app_archivist");
+    assertThat(thrown(() -> PostgresTarget.provider(archive).check()).getMessage())
+        .contains("app_archivist owns the database");
+  }
+
+  @Test
+  void aRoleThatBecamePrivilegedAfterTheCheckIsRefusedAtRevocation() throws Exception {
+    pg.superuserSql(DB, "create role app_turncoat nologin");
+    cleanup.add(() -> pg.superuserSql(DB, "drop owned by app_turncoat", "drop role app_turncoat"));
+    Map<String, String> p = pg.properties("postgres", Duration.ofSeconds(5));
+    p.put("portcullis.providers.postgres.databases." + DB + ".reassign-to", "app_turncoat");
+    PostgresProvider provider = PostgresTarget.provider(p);
+    provider.check();
+    UUID grant = UUID.randomUUID();
+    String role = PostgresProvider.roleName(grant);
+    Issued planter = issue(provider, grant, params("app_writer"));
+    String table = plantRule(planter);
+    pg.superuserSql(DB, "alter role app_turncoat superuser");
+
+    ProviderException e = thrown(() -> provider.revoke(revoke(grant, planter.handle())));
+
+    assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+    assertThat(e.getMessage())
+        .contains("can no longer log in and its sessions were ended")
+        .contains("refusing to hand what it owns to app_turncoat")
+        .contains("app_turncoat has SUPERUSER")
+        .contains("portcullis.providers.postgres.databases.payments.reassign-to");
+    assertThat(PostgresTarget.canLogIn(planter.credential())).isFalse();
+    assertThat(pg.query(DB, "select tableowner from pg_tables where tablename = ?", table))
+        .isEqualTo(role);
+    assertThat(insertAsReader(table).getSQLState()).isEqualTo("42501");
+    // once the role is harmless again, the retried revocation completes
+    pg.superuserSql(DB, "alter role app_turncoat nosuperuser");
+    provider.revoke(revoke(grant, planter.handle()));
+    assertThat(pg.roleExists(role)).isFalse();
+    assertThat(pg.query(DB, "select tableowner from pg_tables where tablename = ?", table))
+        .isEqualTo("app_turncoat");
   }
 
   @Test
@@ -631,6 +835,33 @@ class PostgresRolesTest {
   }
 
   @Test
+  void aSuperuserAdminIsRefusedUnlessExplicitlyAllowed() throws Exception {
+    Map<String, String> p = pg.properties("postgres", Duration.ofSeconds(5));
+    p.remove("portcullis.providers.postgres.databases." + DB + ".allow-superuser-admin");
+    PostgresProvider refused = PostgresTarget.provider(p);
+    ProviderException check = thrown(refused::check);
+    assertThat(check.kind()).isEqualTo(Kind.PERMANENT);
+    assertThat(check.getMessage())
+        .contains("the admin role postgres")
+        .contains("is a superuser")
+        .contains("portcullis.providers.postgres.databases.payments.allow-superuser-admin=true");
+    UUID grant = UUID.randomUUID();
+    ProviderException issue =
+        thrown(
+            () ->
+                refused.issue(
+                    request(grant, Instant.now().plusSeconds(600), params("app_reader"))));
+    assertThat(issue.kind()).isEqualTo(Kind.PERMANENT);
+    assertThat(issue.getMessage()).contains("allow-superuser-admin");
+    assertThat(pg.roleExists(PostgresProvider.roleName(grant))).isFalse();
+    // taking access away is never refused
+    UUID earlier = UUID.randomUUID();
+    Issued issued = issue(superuser, earlier, params("app_reader"));
+    refused.revoke(revoke(earlier, issued.handle()));
+    assertThat(pg.roleExists(PostgresProvider.roleName(earlier))).isFalse();
+  }
+
+  @Test
   void theCheckNamesWhatTheAdminLacks() {
     ProviderException weak =
         thrown(() -> pg.provider(PostgresTarget.WEAK_ADMIN, Duration.ofSeconds(5)).check());
@@ -755,7 +986,8 @@ class PostgresRolesTest {
     }
     impatient.revoke(revoke(grant, issued.handle()));
     assertThat(pg.roleExists(PostgresProvider.roleName(grant))).isFalse();
-    pg.superuserSql(DB, "drop table " + table);
+    assertThat(pg.query(DB, "select count(*) from pg_class where relname = ?", table))
+        .isEqualTo(0L);
 
     // an issue blocked the same way rolls back whole: nothing is left behind
     UUID blocked = UUID.randomUUID();

@@ -236,7 +236,9 @@ final class PostgresTarget {
     String prefix = "portcullis.providers.postgres.databases." + DB + ".";
     p.put(prefix + "jdbc-url", jdbcUrl(DB));
     p.put(prefix + "username", admin);
-    if (!admin.equals("postgres")) {
+    if (admin.equals("postgres")) {
+      p.put(prefix + "allow-superuser-admin", "true"); // refused unless allowed
+    } else {
       p.put(prefix + "password", ADMIN_PASSWORD);
     }
     p.put(prefix + "statement-timeout", statementTimeout.toString());

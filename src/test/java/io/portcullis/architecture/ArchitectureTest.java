@@ -69,6 +69,22 @@ class ArchitectureTest {
     rule.check(classes);
   }
 
+  /**
+   * Requests hand approved work to grants ({@code GrantHandOff}); grants never call back into
+   * requests (the extension endpoint is a request resource), so the two features form no cycle.
+   */
+  @Test
+  void grantsDoNotDependOnRequests() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.portcullis.grant..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.portcullis.request..")
+        .because("request -> grant is the one direction between the two features")
+        .check(classes);
+  }
+
   @Test
   void onlyTheVaultProviderUsesTheVaultDriver() {
     ArchRule rule =

@@ -5,10 +5,6 @@ import io.portcullis.grant.GrantState;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
-import io.portcullis.request.RequestService;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -32,19 +27,20 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Grants: list, look, take the credential once, revoke early, ask for an extension. */
+/**
+ * Grants: list, look, take the credential once, revoke early. Asking for an extension is a new
+ * request: {@code request.api.GrantExtensionResource}.
+ */
 @Path("/api/v1/grants")
 @Tag(name = "grants")
 @Produces(MediaType.APPLICATION_JSON)
 public class GrantResource {
 
   private final GrantService grants;
-  private final RequestService requests;
   private final CurrentCaller caller;
 
-  GrantResource(GrantService grants, RequestService requests, CurrentCaller caller) {
+  GrantResource(GrantService grants, CurrentCaller caller) {
     this.grants = grants;
-    this.requests = requests;
     this.caller = caller;
   }
 
@@ -53,9 +49,6 @@ public class GrantResource {
 
   /** Why a grant is revoked early. */
   public record RevokeBody(String reason) {}
-
-  /** How much longer, and why. */
-  public record ExtendBody(@NotNull String duration, String justification, String ticket) {}
 
   /** The credential, handed out once. */
   public record CredentialBody(
@@ -209,20 +202,6 @@ public class GrantResource {
   public Response revoke(@PathParam("id") String id, RevokeBody body) {
     var g = grants.revoke(caller.get(), parse(id), body == null ? null : body.reason());
     return Response.accepted(view(g)).build();
-  }
-
-  @POST
-  @Path("{id}/extend")
-  @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Ask to extend one of your grants (a new request, linked to the grant)")
-  public Response extend(@PathParam("id") String id, @Valid @NotNull ExtendBody body) {
-    RequestService.Submitted s =
-        requests.extend(
-            caller.get(), parse(id), body.duration(), body.justification(), body.ticket());
-    URI location = URI.create("/api/v1/requests/" + s.request().id());
-    return (s.existing() ? Response.ok() : Response.created(location))
-        .entity(Map.of("request", s.request().id(), "state", s.request().state().name()))
-        .build();
   }
 
   static UUID parse(String id) {

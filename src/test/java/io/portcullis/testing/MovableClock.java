@@ -27,14 +27,14 @@ public final class MovableClock extends Clock {
     return c;
   }
 
-  /** Stands still at {@code instant} (plus any later {@link #shift}). */
+  /** Stands still at {@code instant} (plus any later {@link #advance}). */
   public void pin(Instant instant) {
     pinned = instant;
     offset = Duration.ZERO;
   }
 
-  /** Moves the time forward or back. */
-  public void shift(Duration by) {
+  /** Moves the time forward (or back, for a negative duration). */
+  public void advance(Duration by) {
     offset = offset.plus(by);
   }
 

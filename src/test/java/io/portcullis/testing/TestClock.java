@@ -27,7 +27,7 @@ public final class TestClock extends Clock {
 
   /** Moves the application's time forward or back. */
   public static void shift(Duration by) {
-    APPLICATION.shift(by);
+    APPLICATION.advance(by);
   }
 
   public static void reset() {

@@ -20,6 +20,7 @@ import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import io.portcullis.testing.FakeSecrets;
+import io.portcullis.testing.MovableClock;
 import io.portcullis.testing.StubProviderServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class SshCertificateProviderTest extends ProviderContract {
   static Path caKey;
   static Path userKey;
   static String userPublicKey;
-  static SshTesting.MovableClock clock = new SshTesting.MovableClock();
+  static final MovableClock clock = new MovableClock();
   static SshCertificateProvider provider;
 
   static final Map<String, Object> PARAMS =

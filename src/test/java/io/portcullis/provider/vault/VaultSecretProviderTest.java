@@ -31,6 +31,7 @@ import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.Revoked;
 import io.portcullis.provider.vault.FakeVault.Tok;
+import io.portcullis.testing.MovableClock;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.Test;
  */
 class VaultSecretProviderTest {
 
-  static final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+  static final MovableClock clock = MovableClock.at(Instant.parse("2026-11-26T10:00:00Z"));
   static FakeVault vault;
   static String brokerToken;
 

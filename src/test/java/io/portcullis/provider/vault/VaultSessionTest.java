@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.testing.MovableClock;
 import io.smallrye.config.EnvConfigSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VaultSessionTest {
 
-  static final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+  static final MovableClock clock = MovableClock.at(Instant.parse("2026-11-26T10:00:00Z"));
   static FakeVault vault;
   static String secretId;
 

@@ -25,6 +25,7 @@ import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,6 +46,7 @@ import software.amazon.awssdk.profiles.ProfileFile;
  * provider contract, what Portcullis sends, polling of the asynchronous operations, retries of
  * ConflictException and throttling, and the residual window.
  */
+@TimeSensitive
 class AwsIdentityCenterProviderTest extends ProviderContract {
 
   static final String ACCOUNT = "111122223333";

@@ -26,6 +26,7 @@ import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import software.amazon.awssdk.profiles.ProfileFile;
  * {@code aws-sts} against the fake STS and IAM: the provider contract, and what Portcullis sends
  * (form parameters, SigV4 signatures, the cut-off policy) and hands out.
  */
+@TimeSensitive
 class AwsStsProviderTest extends ProviderContract {
 
   /** The time of the providers, the requests and the fake AWS alike; tests pin and move it. */

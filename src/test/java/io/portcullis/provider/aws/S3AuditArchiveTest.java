@@ -12,6 +12,7 @@ import io.portcullis.audit.AuditArchive.Span;
 import io.portcullis.audit.AuditArchive.Stored;
 import io.portcullis.audit.AuditConfig;
 import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (path, lock headers, the checksum S3 checks, SigV4 for service s3, the body), what comes back,
  * and how S3's errors and configuration mistakes are reported.
  */
+@TimeSensitive
 class S3AuditArchiveTest {
 
   static final Instant NOW = Instant.parse("2031-05-06T07:08:09Z");

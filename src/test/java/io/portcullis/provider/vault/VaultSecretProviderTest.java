@@ -32,6 +32,7 @@ import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.Revoked;
 import io.portcullis.provider.vault.FakeVault.Tok;
 import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.Test;
  * {@code vault-secret} against a fake Vault speaking Vault's wire format: the provider contract for
  * database and AWS STS credentials, plain and wrapped, and what Portcullis sends and concludes.
  */
+@TimeSensitive
 class VaultSecretProviderTest {
 
   static final MovableClock clock = MovableClock.at(Instant.parse("2026-11-26T10:00:00Z"));

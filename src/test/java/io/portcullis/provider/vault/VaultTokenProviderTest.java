@@ -26,6 +26,7 @@ import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.Revoked;
 import io.portcullis.provider.vault.FakeVault.Tok;
 import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** {@code vault-token} against a fake Vault: the contract, plain and wrapped, and what is sent. */
+@TimeSensitive
 class VaultTokenProviderTest {
 
   static final MovableClock clock = MovableClock.at(Instant.parse("2026-11-26T10:00:00Z"));

@@ -8,16 +8,16 @@ import java.time.ZoneOffset;
 
 /**
  * The clock a test hands to the code under test <em>and</em> to its fakes: the wall clock until the
- * test pins or shifts it, so a test that fixes an instant fixes it for the fake service as well.
- * This and the live suites are the only test code that reads the wall clock ({@code
- * ArchitectureTest#testFakesAndTimeFixingTestsNeverReadTheWallClock}).
+ * test pins or advances it, so that a test that fixes "now" fixes it for the fake service too. A
+ * test that fixes the time reads "now" from this clock, never from the wall clock, and fakes never
+ * read the wall clock at all ({@code TestTimeRulesTest}).
  */
 public final class MovableClock extends Clock {
 
   private volatile Instant pinned;
   private volatile Duration offset = Duration.ZERO;
 
-  /** Follows the wall clock until pinned or shifted. */
+  /** Follows the wall clock until pinned or advanced. */
   public MovableClock() {}
 
   /** Stands at {@code instant} until moved. */

@@ -11,6 +11,13 @@ DATA_DIR ?= data
 PORT     ?= 8080
 MANAGEMENT_PORT ?= 9000
 FAULT_ITERATIONS ?= 200
+FUTURE_DAYS ?= 365
+FUTURE_TESTS ?=
+comma    := ,
+# The classes marked @TimeSensitive, named to surefire so that it loads no other test class (a
+# @QuarkusTest class builds its application as soon as JUnit loads it, tag or no tag).
+TIME_SENSITIVE = $(shell grep -rl --include=*.java '^@TimeSensitive' src/test/java \
+  | xargs -n1 basename -s .java | sort | paste -sd, -)
 BENCH    ?=
 BENCH_OPTS ?=
 
@@ -32,8 +39,17 @@ run: $(APP_JAR) ## Start Portcullis on the embedded PostgreSQL with demo users a
 	  -jar $(APP_JAR)
 
 .PHONY: test
-test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL
+test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL, then the time-sensitive tests a year ahead
 	$(MVN) $(MVNFLAGS) verify -DskipITs=false
+	@$(MAKE) --no-print-directory test-future
+
+.PHONY: test-future
+test-future: ## Run the time-sensitive tests (@TimeSensitive; FUTURE_TESTS=A,B for others) with the clock FUTURE_DAYS (365) days ahead
+	@lib="$$(.ci/libfaketime)" && \
+	  $(MVN) $(MVNFLAGS) test -Dspotless.check.skip=true -Pfuture -Dfaketime.lib="$$lib" \
+	  -Dfaketime.days=$(FUTURE_DAYS) \
+	  -Dtest='$(if $(FUTURE_TESTS),FutureClockTest$(comma)$(FUTURE_TESTS),$(TIME_SENSITIVE))' \
+	  $(if $(FUTURE_TESTS),-Dfuture.groups=)
 
 .PHONY: fault-test
 fault-test: ## Kill -9 the grant engine at its fault points FAULT_ITERATIONS times (200) and check nothing is lost or doubled

@@ -18,7 +18,13 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,9 +39,24 @@ class RequestLifecycleTest {
   @Inject DataSource dataSource;
   @Inject RequestService service;
 
+  static final ZoneId IST = ZoneId.of("Asia/Kolkata");
+
   @AfterEach
   void resetClock() {
     TestClock.reset();
+  }
+
+  /**
+   * The next {@code day} after today at {@code hour}:00 in Asia/Kolkata (the offshore example's
+   * approval window): the weekday and hour a test needs, within a week of the database's clock,
+   * which the expiry sweep and the grant engine follow (a fixed date would be months behind it).
+   */
+  static ZonedDateTime next(DayOfWeek day, int hour) {
+    return TestClock.now()
+        .atZone(IST)
+        .with(TemporalAdjusters.next(day))
+        .withHour(hour)
+        .truncatedTo(ChronoUnit.HOURS);
   }
 
   List<String> auditTypes(String requestId) {
@@ -261,7 +282,8 @@ class RequestLifecycleTest {
 
   @Test
   void prodNeedsStepUpAndBothStagesInBusinessHours() {
-    TestClock.pin(Instant.parse("2026-11-24T05:30:00Z")); // Tuesday 11:00 in Asia/Kolkata
+    ZonedDateTime tuesday11 = next(DayOfWeek.TUESDAY, 11);
+    TestClock.pin(tuesday11.toInstant());
     var ravi = bearer("ravi", "ravi@example.com", Set.of("platform-eng-blr"), List.of("pwd"));
     var r =
         ravi.body(
@@ -270,6 +292,7 @@ class RequestLifecycleTest {
             .post("/api/v1/requests");
     r.then().statusCode(201).body("state", equalTo("PENDING"));
     String id = r.path("id");
+    service.expireDue(500); // the sweep (on the database's clock) leaves a request of now alone
     review(bearer("priya", null, Set.of("payments-owners"), List.of("pwd")), id, "APPROVE", "ok")
         .then()
         .statusCode(403)
@@ -290,7 +313,7 @@ class RequestLifecycleTest {
         .then()
         .statusCode(200)
         .body("state", equalTo("PENDING"));
-    TestClock.pin(Instant.parse("2026-11-24T15:30:00Z")); // 21:00 IST: outside the approval window
+    TestClock.pin(tuesday11.withHour(21).toInstant()); // outside the approval window
     review(
             bearer("quinn", null, Set.of("platform-owners"), List.of("pwd", "otp")),
             id,
@@ -299,7 +322,7 @@ class RequestLifecycleTest {
         .then()
         .statusCode(403)
         .body("detail", containsString("count only"));
-    TestClock.pin(Instant.parse("2026-11-25T04:30:00Z")); // Wednesday 10:00 IST
+    TestClock.pin(tuesday11.plusDays(1).withHour(10).toInstant()); // Wednesday 10:00
     review(
             bearer("quinn", null, Set.of("platform-owners"), List.of("pwd", "otp")),
             id,
@@ -313,7 +336,8 @@ class RequestLifecycleTest {
 
   @Test
   void breakGlassActivatesAtOnceAndIsFollowedUp() throws Exception {
-    TestClock.pin(Instant.parse("2026-11-28T21:30:00Z")); // Sunday 03:00 IST
+    Instant sunday3 = next(DayOfWeek.SUNDAY, 3).toInstant();
+    TestClock.pin(sunday3);
     var sam = bearer("sam", "sam@example.com", Set.of("oncall-sre"), List.of("pwd", "otp"));
     var r =
         sam.body(
@@ -332,7 +356,9 @@ class RequestLifecycleTest {
             count(
                 "select count(*) from break_glass_review where request_id = '"
                     + id
-                    + "' and due_at = '2026-11-29T21:30:00Z'"))
+                    + "' and due_at = '"
+                    + sunday3.plus(Duration.ofDays(1))
+                    + "'"))
         .isEqualTo(1);
     assertThat(
             count(

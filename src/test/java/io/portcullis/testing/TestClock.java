@@ -12,26 +12,31 @@ import java.time.ZoneOffset;
 
 /**
  * The application clock in tests: system time, unless a test pins it. Replaces the production
- * {@code Clock} bean; tests that pin it must {@link #reset()} afterwards.
+ * {@code Clock} bean; tests that pin it must {@link #reset()} afterwards. Fakes that run beside the
+ * application ({@code FakeAwsResource}, {@code FakeS3Resource}, {@code FakeVaultResource}) take a
+ * {@code new TestClock()}, so a pinned time holds for them too.
  */
 public final class TestClock extends Clock {
 
-  private static volatile Instant pinned;
-  private static volatile Duration offset = Duration.ZERO;
+  private static final MovableClock APPLICATION = new MovableClock();
 
   /** Makes the application see {@code instant} until reset. */
   public static void pin(Instant instant) {
-    pinned = instant;
+    APPLICATION.pin(instant);
   }
 
   /** Moves the application's time forward or back. */
   public static void shift(Duration by) {
-    offset = offset.plus(by);
+    APPLICATION.advance(by);
   }
 
   public static void reset() {
-    pinned = null;
-    offset = Duration.ZERO;
+    APPLICATION.reset();
+  }
+
+  /** What the application's clock says now. */
+  public static Instant now() {
+    return APPLICATION.instant();
   }
 
   @Override
@@ -46,8 +51,7 @@ public final class TestClock extends Clock {
 
   @Override
   public Instant instant() {
-    Instant p = pinned;
-    return (p != null ? p : Instant.ofEpochMilli(System.currentTimeMillis())).plus(offset);
+    return APPLICATION.instant();
   }
 
   /** CDI producer that wins over the production clock. */

@@ -92,7 +92,7 @@ class AuditArchiverS3Test {
   @BeforeEach
   void pinClock() {
     FakeS3Resource.s3.healthy();
-    now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    now = TestClock.now().truncatedTo(ChronoUnit.SECONDS);
     TestClock.pin(now);
   }
 

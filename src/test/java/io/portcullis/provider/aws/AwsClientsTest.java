@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.testing.FakeSecrets;
+import io.portcullis.testing.MovableClock;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,7 @@ class AwsClientsTest {
 
   @BeforeAll
   static void start() {
-    aws = FakeAws.start();
+    aws = FakeAws.start(new MovableClock());
   }
 
   @AfterAll

@@ -21,9 +21,8 @@ import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
-import java.time.Clock;
+import io.portcullis.testing.MovableClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,12 +34,15 @@ import org.junit.jupiter.api.Test;
 /** {@code aws-iam-group} against the fake IAM: the provider contract and what it sends. */
 class AwsIamGroupProviderTest extends ProviderContract {
 
+  /** The time of the provider, the requests and the fake AWS alike. */
+  static final MovableClock clock = new MovableClock();
+
   static FakeAws aws;
   static AwsClients clients;
 
   @BeforeAll
   static void start() throws Exception {
-    aws = FakeAws.start();
+    aws = FakeAws.start(clock);
     clients = aws.clients(aws.config());
     clients.callerIdentity(); // loads the SDK once, outside any test's time budget
   }
@@ -54,9 +56,10 @@ class AwsIamGroupProviderTest extends ProviderContract {
   @BeforeEach
   void clean() {
     aws.reset();
+    clock.reset();
   }
 
-  final AwsIamGroupProvider groups = new AwsIamGroupProvider(clients, Clock.systemUTC());
+  final AwsIamGroupProvider groups = new AwsIamGroupProvider(clients, clock);
 
   // ------------------------------------------------------------------ the contract's hooks
 
@@ -77,7 +80,7 @@ class AwsIamGroupProviderTest extends ProviderContract {
         "db-admins",
         params,
         who,
-        Instant.now().plus(Duration.ofHours(1)),
+        clock.instant().plus(Duration.ofHours(1)),
         Duration.ofHours(1),
         null,
         Map.of(),
@@ -271,7 +274,7 @@ class AwsIamGroupProviderTest extends ProviderContract {
     aws.sts.verify(
         1, postRequestedFor(urlEqualTo("/")).withFormParam("Action", equalTo("GetCallerIdentity")));
     AwsClients none = new AwsClients(new TestAwsConfig(), null, List.of());
-    AwsIamGroupProvider unconfigured = new AwsIamGroupProvider(none, Clock.systemUTC());
+    AwsIamGroupProvider unconfigured = new AwsIamGroupProvider(none, clock);
     assertThat(unconfigured.configured()).isFalse();
     assertThat(unconfigured.configurationHint()).contains("portcullis.aws.region");
     assertThat(thrown(unconfigured::check).kind()).isEqualTo(Kind.PERMANENT);

@@ -24,12 +24,12 @@ import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
+import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +46,14 @@ import software.amazon.awssdk.profiles.ProfileFile;
  * provider contract, what Portcullis sends, polling of the asynchronous operations, retries of
  * ConflictException and throttling, and the residual window.
  */
+@TimeSensitive
 class AwsIdentityCenterProviderTest extends ProviderContract {
 
   static final String ACCOUNT = "111122223333";
+
+  /** The time of the providers, the requests and the fake AWS alike; tests pin and move it. */
+  static final MovableClock clock = new MovableClock();
+
   static FakeAws aws;
   static TestAwsConfig config;
   static AwsClients clients;
@@ -56,7 +61,7 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
 
   @BeforeAll
   static void start() throws Exception {
-    aws = FakeAws.start();
+    aws = FakeAws.start(clock);
     config = aws.config();
     clients = aws.clients(config);
     clients.callerIdentity(); // loads the SDK once, outside any test's time budget
@@ -71,9 +76,10 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
   @BeforeEach
   void clean() {
     aws.reset();
+    clock.reset();
   }
 
-  final AwsIdentityCenterProvider ic = new AwsIdentityCenterProvider(clients, Clock.systemUTC());
+  final AwsIdentityCenterProvider ic = new AwsIdentityCenterProvider(clients, clock);
 
   // ------------------------------------------------------------------ the contract's hooks
 
@@ -84,7 +90,7 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
 
   @Override
   protected IssueRequest issueRequest(UUID grant, Duration duration) {
-    return request(grant, Instant.now(), duration, params(), alice());
+    return request(grant, clock.instant(), duration, params(), alice());
   }
 
   static Map<String, Object> params() {
@@ -164,7 +170,7 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
   private AwsIdentityCenterProvider withBudget(Duration timeout) {
     TestAwsConfig c = config.copy();
     c.timeout = timeout;
-    return new AwsIdentityCenterProvider(aws.clients(c), Clock.systemUTC());
+    return new AwsIdentityCenterProvider(aws.clients(c), clock);
   }
 
   // ------------------------------------------------------------------ what is sent
@@ -173,12 +179,11 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
   void assignsThePermissionSetToTheRequestersUserAndWaitsForIt() throws Exception {
     aws.pollsBeforeDone = 3;
     Instant now = Instant.parse("2026-11-26T10:00:00Z");
-    AwsIdentityCenterProvider p =
-        new AwsIdentityCenterProvider(clients, Clock.fixed(now, ZoneOffset.UTC));
+    clock.pin(now);
     UUID grant = UUID.randomUUID();
     IssueRequest r = request(grant, now, Duration.ofHours(1), params(), alice());
 
-    Issued issued = p.issue(r);
+    Issued issued = ic.issue(r);
 
     aws.ids.verify(
         1,
@@ -275,8 +280,8 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
     IssueRequest.Requester carol =
         new IssueRequest.Requester("demo:carol", "Carol", "carol@example.com", List.of());
     Issued issued =
-        ic.issue(request(UUID.randomUUID(), Instant.now(), Duration.ofHours(1), params, carol));
-    ic.issue(request(UUID.randomUUID(), Instant.now(), Duration.ofHours(1), params, carol));
+        ic.issue(request(UUID.randomUUID(), clock.instant(), Duration.ofHours(1), params, carol));
+    ic.issue(request(UUID.randomUUID(), clock.instant(), Duration.ofHours(1), params, carol));
     aws.ids.verify(
         2,
         postRequestedFor(urlEqualTo("/"))
@@ -294,7 +299,7 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
     Map<String, Object> twelve =
         Map.of("accountId", 123456789012L, "permissionSetArn", FakeAws.PS_ARN);
     Issued issued =
-        ic.issue(request(UUID.randomUUID(), Instant.now(), Duration.ofHours(1), twelve, alice()));
+        ic.issue(request(UUID.randomUUID(), clock.instant(), Duration.ofHours(1), twelve, alice()));
     assertThat(issued.handle()).containsEntry("accountId", "123456789012");
     aws.sso.verify(
         1,
@@ -374,11 +379,10 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
     aws.pollsBeforeDone = 2;
     IssueRequest r = issueRequest(UUID.randomUUID(), Duration.ofHours(1));
     Issued issued = ic.issue(r);
-    Instant now = Instant.parse("2026-11-26T12:00:00Z");
-    AwsIdentityCenterProvider p =
-        new AwsIdentityCenterProvider(clients, Clock.fixed(now, ZoneOffset.UTC));
+    Instant now = clock.instant().plus(Duration.ofMinutes(20));
+    clock.pin(now);
 
-    Revoked revoked = p.revoke(revoke(r, issued, "early"));
+    Revoked revoked = ic.revoke(revoke(r, issued, "early"));
 
     assertThat(revoked.effectiveUntil())
         .as("portal sessions started before last their session duration")
@@ -476,7 +480,7 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
         thrown(
             () ->
                 ic.issue(
-                    request(UUID.randomUUID(), Instant.now(), Duration.ofHours(1), params, who)));
+                    request(UUID.randomUUID(), clock.instant(), Duration.ofHours(1), params, who)));
     assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
     return e;
   }
@@ -486,7 +490,7 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
     TestAwsConfig c = config.copy();
     c.instanceArn = null;
     c.identityStoreId = " ";
-    AwsIdentityCenterProvider p = new AwsIdentityCenterProvider(aws.clients(c), Clock.systemUTC());
+    AwsIdentityCenterProvider p = new AwsIdentityCenterProvider(aws.clients(c), clock);
     assertThat(p.configured()).isFalse();
     assertThat(p.configurationHint())
         .contains("portcullis.aws.identity-center.instance-arn")
@@ -498,8 +502,7 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
 
     TestAwsConfig malformed = config.copy();
     malformed.instanceArn = "ssoins-1111222233334444";
-    AwsIdentityCenterProvider q =
-        new AwsIdentityCenterProvider(aws.clients(malformed), Clock.systemUTC());
+    AwsIdentityCenterProvider q = new AwsIdentityCenterProvider(aws.clients(malformed), clock);
     assertThat(q.configured()).isTrue();
     ProviderException e = thrown(q::check);
     assertThat(e.kind()).isEqualTo(Kind.PERMANENT);

@@ -25,12 +25,12 @@ import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
+import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +49,11 @@ import software.amazon.awssdk.profiles.ProfileFile;
  * {@code aws-sts} against the fake STS and IAM: the provider contract, and what Portcullis sends
  * (form parameters, SigV4 signatures, the cut-off policy) and hands out.
  */
+@TimeSensitive
 class AwsStsProviderTest extends ProviderContract {
+
+  /** The time of the providers, the requests and the fake AWS alike; tests pin and move it. */
+  static final MovableClock clock = new MovableClock();
 
   static FakeAws aws;
   static TestAwsConfig config;
@@ -58,7 +62,7 @@ class AwsStsProviderTest extends ProviderContract {
 
   @BeforeAll
   static void start() throws Exception {
-    aws = FakeAws.start();
+    aws = FakeAws.start(clock);
     config = aws.config();
     clients = aws.clients(config);
     clients.callerIdentity(); // loads the SDK once, outside any test's time budget
@@ -73,9 +77,10 @@ class AwsStsProviderTest extends ProviderContract {
   @BeforeEach
   void clean() {
     aws.reset();
+    clock.reset();
   }
 
-  final AwsStsProvider sts = new AwsStsProvider(clients, Clock.systemUTC());
+  final AwsStsProvider sts = new AwsStsProvider(clients, clock);
 
   // ------------------------------------------------------------------ the contract's hooks
 
@@ -86,7 +91,7 @@ class AwsStsProviderTest extends ProviderContract {
 
   @Override
   protected IssueRequest issueRequest(UUID grant, Duration duration) {
-    return request(grant, Instant.now(), duration, Map.of("roleArn", FakeAws.ROLE_ARN));
+    return request(grant, clock.instant(), duration, Map.of("roleArn", FakeAws.ROLE_ARN));
   }
 
   static IssueRequest request(
@@ -120,7 +125,7 @@ class AwsStsProviderTest extends ProviderContract {
         "assumedRoleId",
         "AROA3XFRBF535PLBIFPI4:" + session,
         "expiration",
-        Instant.now().plus(Duration.ofHours(1)).toString());
+        clock.instant().plus(Duration.ofHours(1)).toString());
   }
 
   @Override
@@ -150,7 +155,8 @@ class AwsStsProviderTest extends ProviderContract {
 
   /**
    * STS cannot find or end the first session of a re-issued grant: what bounds it is its
-   * expiration, at most STS's 900 s minimum past the grant, as the stub saw it requested.
+   * expiration, at most STS's 900 s minimum past the grant, as the stub saw it requested (issued at
+   * the stub's time, for the DurationSeconds asked).
    */
   @Override
   protected void assertEarlierIssueIsNotUsable(
@@ -159,12 +165,11 @@ class AwsStsProviderTest extends ProviderContract {
         aws.sts.findAll(
             assumeRole().withFormParam("RoleSessionName", equalTo("portcullis-" + grant)));
     assertThat(assumed).hasSize(2);
-    LoggedRequest firstCall = assumed.get(0);
-    Instant firstEnds =
-        firstCall
-            .getLoggedDate()
-            .toInstant()
-            .plusSeconds(Long.parseLong(form(firstCall, "DurationSeconds")));
+    FakeAws.Session session =
+        aws.sessions.get(first.credential().fields().get("aws_access_key_id"));
+    assertThat(session.durationSeconds())
+        .isEqualTo(Integer.parseInt(form(assumed.get(0), "DurationSeconds")));
+    Instant firstEnds = session.issuedAt().plusSeconds(session.durationSeconds());
     Instant bound = request.notAfter().plusSeconds(AwsStsProvider.MIN_SECONDS);
     assertThat(firstEnds).isBeforeOrEqualTo(bound.plusSeconds(1));
     assertThat(Instant.parse((String) first.handle().get("expiration"))).isBeforeOrEqualTo(bound);
@@ -190,7 +195,7 @@ class AwsStsProviderTest extends ProviderContract {
   @Test
   void assumesTheRoleWithTheGrantsSessionNameSourceIdentityTagsAndPolicy() throws Exception {
     Instant now = Instant.parse("2026-11-26T10:00:00Z");
-    AwsStsProvider p = new AwsStsProvider(clients, Clock.fixed(now, ZoneOffset.UTC));
+    clock.pin(now); // for STS too: its session ends 30 min after now, with the grant
     UUID grant = UUID.randomUUID();
     Map<String, Object> policy =
         Map.of(
@@ -205,7 +210,7 @@ class AwsStsProviderTest extends ProviderContract {
             Duration.ofMinutes(30),
             Map.of("roleArn", FakeAws.ROLE_ARN, "sessionPolicy", policy));
 
-    Issued issued = p.issue(r);
+    Issued issued = sts.issue(r);
 
     aws.sts.verify(
         1,
@@ -255,7 +260,7 @@ class AwsStsProviderTest extends ProviderContract {
             "db-admin",
             Map.of("roleArn", FakeAws.ROLE_ARN),
             new IssueRequest.Requester("https://idp.example/|x y", "X", null, List.of()),
-            Instant.now().plus(Duration.ofHours(1)),
+            clock.instant().plus(Duration.ofHours(1)),
             Duration.ofHours(1),
             "",
             Map.of(),
@@ -281,8 +286,8 @@ class AwsStsProviderTest extends ProviderContract {
   })
   void durationSecondsIsTheGrantClampedToTheRoleAndSts(
       long minutes, String role, Long maxParam, String expected) throws Exception {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    AwsStsProvider p = new AwsStsProvider(clients, Clock.fixed(now, ZoneOffset.UTC));
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    clock.pin(now);
     Map<String, Object> params = new HashMap<>();
     params.put("roleArn", "arn:aws:iam::" + FakeAws.ACCOUNT + ":role/portcullis/" + role);
     if (maxParam != null) {
@@ -290,7 +295,7 @@ class AwsStsProviderTest extends ProviderContract {
     }
     IssueRequest r = request(UUID.randomUUID(), now, Duration.ofMinutes(minutes), params);
 
-    Issued issued = p.issue(r);
+    Issued issued = sts.issue(r);
 
     aws.sts.verify(1, assumeRole().withFormParam("DurationSeconds", equalTo(expected)));
     aws.iam.verify(maxParam == null ? 1 : 0, iamAction("GetRole"));
@@ -324,8 +329,8 @@ class AwsStsProviderTest extends ProviderContract {
 
   @Test
   void theRolesMaximumIsReadOnceAndReadAgainWhenStsRefusesIt() throws Exception {
-    Instant now = Instant.now();
-    AwsStsProvider sts = new AwsStsProvider(clients, Clock.fixed(now, ZoneOffset.UTC));
+    Instant now = clock.instant();
+    clock.pin(now);
     String role = "arn:aws:iam::" + FakeAws.ACCOUNT + ":role/portcullis/long-sessions";
     sts.issue(request(UUID.randomUUID(), now, Duration.ofHours(5), Map.of("roleArn", role)));
     sts.issue(request(UUID.randomUUID(), now, Duration.ofHours(5), Map.of("roleArn", role)));
@@ -346,8 +351,8 @@ class AwsStsProviderTest extends ProviderContract {
   @Test
   void roleChainingCapsSessionsAtAnHour() throws Exception {
     aws.chainedCaller = true;
-    Instant now = Instant.now();
-    AwsStsProvider sts = new AwsStsProvider(clients, Clock.fixed(now, ZoneOffset.UTC));
+    Instant now = clock.instant();
+    clock.pin(now);
     String role = "arn:aws:iam::" + FakeAws.ACCOUNT + ":role/portcullis/long-sessions";
     sts.issue(request(UUID.randomUUID(), now, Duration.ofHours(4), Map.of("roleArn", role)));
     sts.issue(request(UUID.randomUUID(), now, Duration.ofHours(4), Map.of("roleArn", role)));
@@ -409,10 +414,10 @@ class AwsStsProviderTest extends ProviderContract {
     Issued other = sts.issue(issueRequest(UUID.randomUUID(), Duration.ofHours(1)));
     IssueRequest r = issueRequest(UUID.randomUUID(), Duration.ofHours(1));
     Issued issued = sts.issue(r);
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusMillis(250);
-    AwsStsProvider p = new AwsStsProvider(clients, Clock.fixed(now, ZoneOffset.UTC));
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusMillis(250);
+    clock.pin(now);
 
-    Revoked revoked = p.revoke(revoke(r, issued, "early"));
+    Revoked revoked = sts.revoke(revoke(r, issued, "early"));
 
     assertThat(revoked).isEqualTo(Revoked.NOW);
     aws.iam.verify(
@@ -436,7 +441,7 @@ class AwsStsProviderTest extends ProviderContract {
         .as("the deny cuts off every older session of the role, other grants' too")
         .isFalse();
     Instant denyBefore = now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), denyBefore).toMillis() + 50));
+    clock.pin(denyBefore.plusMillis(50));
     Issued later = sts.issue(issueRequest(UUID.randomUUID(), Duration.ofHours(1)));
     assertThat(live(null, later)).as("sessions issued afterwards work").isTrue();
   }
@@ -464,7 +469,7 @@ class AwsStsProviderTest extends ProviderContract {
     always.cutOff = AwsConfig.CutOff.ALWAYS;
     AwsClients alwaysClients = aws.clients(always);
     try {
-      AwsStsProvider p = new AwsStsProvider(alwaysClients, Clock.systemUTC());
+      AwsStsProvider p = new AwsStsProvider(alwaysClients, clock);
       IssueRequest r = issueRequest(UUID.randomUUID(), Duration.ofMinutes(30));
       Issued issued = p.issue(r);
       assertThat(p.revoke(revoke(r, issued, "expiry"))).isEqualTo(Revoked.NOW);
@@ -476,7 +481,7 @@ class AwsStsProviderTest extends ProviderContract {
     IssueRequest never =
         request(
             UUID.randomUUID(),
-            Instant.now(),
+            clock.instant(),
             Duration.ofMinutes(30),
             Map.of(
                 "roleArn",
@@ -496,8 +501,8 @@ class AwsStsProviderTest extends ProviderContract {
     IssueRequest r = issueRequest(UUID.randomUUID(), Duration.ofMinutes(30));
     Issued issued = sts.issue(r);
     Instant after = Instant.parse((String) issued.handle().get("expiration")).plusSeconds(1);
-    AwsStsProvider later = new AwsStsProvider(clients, Clock.fixed(after, ZoneOffset.UTC));
-    assertThat(later.revoke(revoke(r, issued, "kill_switch"))).isEqualTo(Revoked.NOW);
+    clock.pin(after);
+    assertThat(sts.revoke(revoke(r, issued, "kill_switch"))).isEqualTo(Revoked.NOW);
     aws.iam.verify(0, iamAction("PutRolePolicy"));
   }
 
@@ -538,7 +543,7 @@ class AwsStsProviderTest extends ProviderContract {
 
   private ProviderException issueWith(Map<String, Object> params) {
     return thrown(
-        () -> sts.issue(request(UUID.randomUUID(), Instant.now(), Duration.ofHours(1), params)));
+        () -> sts.issue(request(UUID.randomUUID(), clock.instant(), Duration.ofHours(1), params)));
   }
 
   @Test
@@ -627,7 +632,7 @@ class AwsStsProviderTest extends ProviderContract {
   void unconfiguredItNamesTheRegionAndBuildsNoClient() {
     TestAwsConfig none = new TestAwsConfig();
     AwsClients unconfigured = new AwsClients(none, null, List.of());
-    AwsStsProvider p = new AwsStsProvider(unconfigured, Clock.systemUTC());
+    AwsStsProvider p = new AwsStsProvider(unconfigured, clock);
     assertThat(p.configured()).isFalse();
     assertThat(p.configurationHint())
         .contains("portcullis.aws.region")

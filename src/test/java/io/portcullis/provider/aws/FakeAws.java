@@ -19,6 +19,7 @@ import io.portcullis.testing.StubProviderServer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,6 +46,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * Identity Store), with enough state to tell whether issued access is live: STS sessions and the
  * role's inline deny policies, IAM group members, Identity Center assignments and their
  * asynchronous operations. Secrets it hands out start with {@link StubProviderServer#CANARY}.
+ *
+ * <p>Its time (session issue and expiration, operations' creation dates) comes from the clock the
+ * test gives it, the one the providers under test read, never from the wall clock.
  */
 final class FakeAws implements AutoCloseable {
 
@@ -102,10 +106,11 @@ final class FakeAws implements AutoCloseable {
     final Assignment assignment;
     final AtomicInteger pollsLeft;
     final String failureReason;
-    final Instant created = Instant.now();
+    final Instant created;
 
-    Operation(boolean creation, Assignment a, int polls, String failureReason) {
+    Operation(boolean creation, Assignment a, int polls, String failureReason, Instant created) {
       this.creation = creation;
+      this.created = created;
       this.assignment = a;
       this.pollsLeft = new AtomicInteger(polls);
       this.failureReason = failureReason;
@@ -135,7 +140,10 @@ final class FakeAws implements AutoCloseable {
   static final String ALICE_ID = "906767c1d0-2fde3a60-0b3e-4e0a-9d4f-aaaaaaaaaaaa";
   static final String CAROL_ID = "906767c1d0-2fde3a60-0b3e-4e0a-9d4f-cccccccccccc";
 
-  private FakeAws() {
+  private final Clock clock;
+
+  private FakeAws(Clock clock) {
+    this.clock = clock;
     sts = server(new Fake("sts-fake", this::sts));
     iam = server(new Fake("iam-fake", this::iam));
     sso = server(new Fake("sso-fake", this::sso));
@@ -143,8 +151,9 @@ final class FakeAws implements AutoCloseable {
     reset();
   }
 
-  static FakeAws start() {
-    return new FakeAws();
+  /** A fake AWS whose time is {@code clock}'s: give it the clock the providers under test read. */
+  static FakeAws start(Clock clock) {
+    return new FakeAws(clock);
   }
 
   private static WireMockServer server(Fake fake) {
@@ -321,7 +330,7 @@ final class FakeAws implements AutoCloseable {
   /** Whether a session issued by STS can still be used: not expired, not cut off. */
   boolean sessionLive(String accessKeyId) {
     Session s = sessions.get(accessKeyId);
-    if (s == null || !Instant.now().isBefore(s.expiration())) {
+    if (s == null || !clock.instant().isBefore(s.expiration())) {
       return false;
     }
     Instant denyBefore = denyBefore(s.roleName());
@@ -462,7 +471,7 @@ final class FakeAws implements AutoCloseable {
     RANDOM.nextBytes(token);
     String secret = CANARY + "-" + Base64.getEncoder().encodeToString(randomBytes(21));
     String sessionToken = CANARY + "-" + Base64.getEncoder().encodeToString(token);
-    Instant issued = Instant.now();
+    Instant issued = clock.instant();
     Instant expiration = issued.truncatedTo(ChronoUnit.SECONDS).plusSeconds(duration);
     sessions.put(
         accessKeyId, new Session(roleName, sessionName, accessKeyId, issued, expiration, duration));
@@ -688,7 +697,7 @@ final class FakeAws implements AutoCloseable {
         assignments.remove(a);
       }
     }
-    Operation op = new Operation(create, a, pollsBeforeDone, failure);
+    Operation op = new Operation(create, a, pollsBeforeDone, failure, clock.instant());
     operations.put(op.requestId, op);
     return json(
         200,

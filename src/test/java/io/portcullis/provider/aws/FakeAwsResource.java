@@ -1,5 +1,6 @@
 package io.portcullis.provider.aws;
 
+import io.portcullis.testing.TestClock;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +25,7 @@ public class FakeAwsResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    aws = FakeAws.start();
+    aws = FakeAws.start(new TestClock()); // the application's clock: a test that pins it, pins AWS
     System.setProperty("aws.accessKeyId", FakeAws.BROKER_KEY);
     System.setProperty("aws.secretAccessKey", aws.brokerSecret);
     System.setProperty("aws.sessionToken", aws.brokerToken);

@@ -20,6 +20,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -96,7 +97,11 @@ final class FakeS3 implements AutoCloseable {
   /** The session token {@link #denied()} echoes: by default the one {@link #clients} sign with. */
   volatile String echoedToken = brokerToken;
 
-  private FakeS3() {
+  /** The fake's time, for Object Lock's "retain until must be in the future": the test's clock. */
+  private final Clock clock;
+
+  private FakeS3(Clock clock) {
+    this.clock = clock;
     Transformer t = new Transformer(this);
     server =
         new WireMockServer(
@@ -109,8 +114,9 @@ final class FakeS3 implements AutoCloseable {
     reset();
   }
 
-  static FakeS3 start() {
-    return new FakeS3();
+  /** A fake S3 whose time is {@code clock}'s: give it the clock the archive under test reads. */
+  static FakeS3 start(Clock clock) {
+    return new FakeS3(clock);
   }
 
   /** Clients signing with Portcullis's (fake) own credentials, S3 at this fake, path-style. */
@@ -278,7 +284,7 @@ final class FakeS3 implements AutoCloseable {
       } catch (DateTimeParseException ex) {
         return error(400, "InvalidArgument", "The retain until date must be an ISO 8601 date");
       }
-      if (!retainUntil.isAfter(Instant.now())) {
+      if (!retainUntil.isAfter(clock.instant())) {
         return error(400, "InvalidArgument", "The retain until date must be in the future!");
       }
       if (!checksummed) {

@@ -1,5 +1,6 @@
 package io.portcullis.provider.aws;
 
+import io.portcullis.testing.TestClock;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +17,7 @@ public class FakeS3Resource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    s3 = FakeS3.start();
+    s3 = FakeS3.start(new TestClock()); // the application's clock, pinned when a test pins it
     Map<String, String> c = new LinkedHashMap<>();
     c.put("portcullis.aws.region", FakeAws.REGION);
     c.put("portcullis.aws.endpoints.s3", s3.server.baseUrl());

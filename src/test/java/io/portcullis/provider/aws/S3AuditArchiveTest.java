@@ -2,7 +2,6 @@ package io.portcullis.provider.aws;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,16 +11,16 @@ import io.portcullis.audit.AuditArchive.ArchiveException;
 import io.portcullis.audit.AuditArchive.Span;
 import io.portcullis.audit.AuditArchive.Stored;
 import io.portcullis.audit.AuditConfig;
+import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -42,9 +41,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (path, lock headers, the checksum S3 checks, SigV4 for service s3, the body), what comes back,
  * and how S3's errors and configuration mistakes are reported.
  */
+@TimeSensitive
 class S3AuditArchiveTest {
 
   static final Instant NOW = Instant.parse("2031-05-06T07:08:09Z");
+
+  /** The archive's and the fake S3's time: {@link #NOW}, years from the wall clock either way. */
+  static final MovableClock clock = MovableClock.at(NOW);
+
   static final Duration RETENTION = Duration.ofDays(2555);
   static final Span SPAN = new Span(42, 99);
   static final String KEY =
@@ -96,7 +100,7 @@ class S3AuditArchiveTest {
 
   @BeforeAll
   static void start() {
-    s3 = FakeS3.start();
+    s3 = FakeS3.start(clock);
     aws = s3.config();
     clients = s3.clients(aws);
   }
@@ -110,6 +114,7 @@ class S3AuditArchiveTest {
   @BeforeEach
   void clean() throws Exception {
     s3.reset();
+    clock.pin(NOW);
     settings = new Settings();
     StringBuilder sb = new StringBuilder();
     sb.append("{\"kind\":\"export\",\"version\":1,\"fromSeq\":42,\"toSeq\":99}\n");
@@ -136,7 +141,7 @@ class S3AuditArchiveTest {
   }
 
   S3AuditArchive archive(AwsClients c) {
-    return new S3AuditArchive(c, settings, Clock.fixed(NOW, ZoneOffset.UTC));
+    return new S3AuditArchive(c, settings, clock);
   }
 
   static ArchiveException thrown(AwsTesting.Call call) {
@@ -459,9 +464,9 @@ class S3AuditArchiveTest {
   }
 
   @Test
-  void aRealClockGivesWholeSecondsInTheHeader() {
-    S3AuditArchive archive =
-        new S3AuditArchive(clients, settings, Clock.offset(Clock.systemUTC(), Duration.ZERO));
+  void aClockWithFractionsOfASecondGivesWholeSecondsInTheHeader() {
+    clock.pin(NOW.plusNanos(123_456_789)); // as a real clock reads
+    S3AuditArchive archive = archive();
     try {
       archive.store(SPAN, file, sha256);
     } catch (ArchiveException e) {
@@ -471,7 +476,7 @@ class S3AuditArchiveTest {
         putRequestedFor(urlPathEqualTo("/" + FakeS3.BUCKET + "/" + KEY))
             .withHeader(
                 "x-amz-object-lock-retain-until-date",
-                matching("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z"))
+                equalTo(NOW.plus(RETENTION).plusSeconds(1).toString()))
             .withHeader("Content-MD5", absent()));
   }
 }

@@ -20,7 +20,9 @@ import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import io.portcullis.testing.FakeSecrets;
+import io.portcullis.testing.MovableClock;
 import io.portcullis.testing.StubProviderServer;
+import io.portcullis.testing.TimeSensitive;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -51,6 +53,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * judging whether a certificate is live ({@code ssh-keygen -Q} against the published KRL), and
  * every certificate read back with {@code ssh-keygen -L}, which also verifies the CA's signature.
  */
+@TimeSensitive
 class SshCertificateProviderTest extends ProviderContract {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +64,7 @@ class SshCertificateProviderTest extends ProviderContract {
   static Path caKey;
   static Path userKey;
   static String userPublicKey;
-  static SshTesting.MovableClock clock = new SshTesting.MovableClock();
+  static final MovableClock clock = new MovableClock();
   static SshCertificateProvider provider;
 
   static final Map<String, Object> PARAMS =

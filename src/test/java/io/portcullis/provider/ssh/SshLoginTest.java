@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.provider.Issued;
 import io.portcullis.provider.RevokeRequest;
+import io.portcullis.testing.TimeSensitive;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * principals, and consults the published KRL through OpenSSH's own code ({@code ssh-keygen -Q}, as
  * sshd's RevokedKeys does). The login works before revocation and fails after.
  */
+@TimeSensitive
 class SshLoginTest {
 
   @TempDir static Path dir;

@@ -9,11 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,7 +23,8 @@ import org.flywaydb.core.Flyway;
 
 /**
  * What the ssh provider's tests share: a real PostgreSQL with Portcullis's migrations (one per test
- * JVM), the real OpenSSH tools, configuration, and a clock tests can move.
+ * JVM), the real OpenSSH tools and configuration (the clock tests move is {@link
+ * io.portcullis.testing.MovableClock}).
  */
 final class SshTesting {
 
@@ -80,34 +78,6 @@ final class SshTesting {
         return Optional.ofNullable(krlComment);
       }
     };
-  }
-
-  /** System time, unless a test moves it. */
-  static final class MovableClock extends Clock {
-    private volatile Duration offset = Duration.ZERO;
-
-    void advance(Duration d) {
-      offset = offset.plus(d);
-    }
-
-    void reset() {
-      offset = Duration.ZERO;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Clock.systemUTC().instant().plus(offset);
-    }
   }
 
   static IssueRequest request(

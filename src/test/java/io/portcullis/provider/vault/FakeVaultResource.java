@@ -1,7 +1,7 @@
 package io.portcullis.provider.vault;
 
+import io.portcullis.testing.TestClock;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +17,7 @@ public class FakeVaultResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    vault = FakeVault.start(Clock.systemUTC());
+    vault = FakeVault.start(new TestClock()); // the application's clock, pinned when a test pins it
     String broker = "hvs." + FakeVault.CANARY + "-broker-" + vault.randomString(16);
     vault.addToken(broker, List.of("portcullis"), 0, false);
     for (String path :

@@ -31,6 +31,8 @@ import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.Revoked;
 import io.portcullis.provider.vault.FakeVault.Tok;
+import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,9 +50,10 @@ import org.junit.jupiter.api.Test;
  * {@code vault-secret} against a fake Vault speaking Vault's wire format: the provider contract for
  * database and AWS STS credentials, plain and wrapped, and what Portcullis sends and concludes.
  */
+@TimeSensitive
 class VaultSecretProviderTest {
 
-  static final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+  static final MovableClock clock = MovableClock.at(Instant.parse("2026-11-26T10:00:00Z"));
   static FakeVault vault;
   static String brokerToken;
 

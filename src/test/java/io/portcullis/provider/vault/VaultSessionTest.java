@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import io.smallrye.config.EnvConfigSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,9 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and logging in again, TLS with a custom CA, the startup check, and configuration errors that name
  * the property.
  */
+@TimeSensitive
 class VaultSessionTest {
 
-  static final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+  static final MovableClock clock = MovableClock.at(Instant.parse("2026-11-26T10:00:00Z"));
   static FakeVault vault;
   static String secretId;
 

@@ -25,6 +25,8 @@ import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.Revoked;
 import io.portcullis.provider.vault.FakeVault.Tok;
+import io.portcullis.testing.MovableClock;
+import io.portcullis.testing.TimeSensitive;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,9 +39,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** {@code vault-token} against a fake Vault: the contract, plain and wrapped, and what is sent. */
+@TimeSensitive
 class VaultTokenProviderTest {
 
-  static final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+  static final MovableClock clock = MovableClock.at(Instant.parse("2026-11-26T10:00:00Z"));
   static FakeVault vault;
   static String brokerToken;
 

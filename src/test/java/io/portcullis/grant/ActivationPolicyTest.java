@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class ActivationPolicyTest {
 
   static final Path DIR;
-  static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
+  static final LocalDate TODAY = LocalDate.ofInstant(TestClock.now(), ZoneOffset.UTC);
 
   /** A day whose window is never open while this test runs: two days from now. */
   static final LocalDate WINDOW_DAY = TODAY.plusDays(2);
@@ -230,7 +230,7 @@ class ActivationPolicyTest {
   @Test
   void aRequesterNoLongerEligibleWhenTheGrantFallsDueGetsNoGrant() throws Exception {
     String asker = subject("kim");
-    Instant start = new TestClock().instant().plusSeconds(4);
+    Instant start = TestClock.now().plusSeconds(4);
     String id =
         person(asker, "ap-staff")
             .body(

@@ -40,6 +40,7 @@ run: $(APP_JAR) ## Start Portcullis on the embedded PostgreSQL with demo users a
 
 .PHONY: test
 test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL, then the time-sensitive tests a year ahead
+	@bash .ci/openssh
 	$(MVN) $(MVNFLAGS) verify -DskipITs=false
 	@$(MAKE) --no-print-directory test-future
 

@@ -66,11 +66,6 @@ public record AuditEvent(
     details = Collections.unmodifiableMap(d);
   }
 
-  /** An event with no details. */
-  public static AuditEvent of(String type, String actorSubject, Map<String, String> targets) {
-    return new AuditEvent(type, actorSubject, targets, Map.of());
-  }
-
   private static void checkText(String s) {
     if (s.indexOf('\u0000') >= 0) {
       throw new IllegalArgumentException("Audit text must not contain NUL characters");

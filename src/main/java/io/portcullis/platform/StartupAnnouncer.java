@@ -1,6 +1,5 @@
 package io.portcullis.platform;
 
-import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.identity.demo.DemoConfig;
 import io.portcullis.identity.demo.DemoUsers;
@@ -39,17 +38,7 @@ public class StartupAnnouncer {
   @Transactional
   void onStart(@Observes StartupEvent event) {
     auditLog.append(
-        new AuditEvent(
-            "system.started",
-            "system:portcullis",
-            Map.of(),
-            Map.of(
-                "version",
-                version,
-                "profiles",
-                String.join(",", ConfigUtils.getProfiles()),
-                "demoSignIn",
-                demo.enabled())));
+        SystemAudit.started(version, String.join(",", ConfigUtils.getProfiles()), demo.enabled()));
     if (demo.enabled()) {
       String users =
           DemoUsers.all().entrySet().stream()

@@ -5,6 +5,7 @@ import io.portcullis.audit.AuditExport;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditSearch;
 import io.portcullis.audit.AuditSigner;
+import io.portcullis.audit.LedgerAudit;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Roles;
@@ -21,9 +22,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -117,20 +116,15 @@ public class AuditExportResource {
       req = req.anchoredToCheckpoint();
     }
     AuditExport.Exported range = export.range(req);
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("fromSeq", range.fromSeq());
-    details.put("toSeq", range.toSeq());
-    if (a != null || b != null) {
-      details.put("from", a == null ? null : a.toString());
-      details.put("to", b == null ? null : b.toString());
-    }
-    if (t != null && range.toSeq() > t) {
-      details.put("requestedToSeq", t);
-    }
-    QuarkusTransaction.requiringNew()
-        .run(
-            () ->
-                auditLog.append(new AuditEvent("audit.exported", me.subject(), Map.of(), details)));
+    AuditEvent exported =
+        LedgerAudit.exported(
+            me.subject(),
+            range.fromSeq(),
+            range.toSeq(),
+            a,
+            b,
+            t != null && range.toSeq() > t ? t : null);
+    QuarkusTransaction.requiringNew().run(() -> auditLog.append(exported));
     // the range was fixed above: the export holds exactly what the event says, not the
     // audit.exported event itself (which lies after it)
     AuditExport.Request fixed = AuditExport.Request.seqs(range.fromSeq(), range.toSeq());

@@ -20,9 +20,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -136,12 +134,11 @@ public class PolicyStore {
     Attempt attempt = new Attempt(now, result.hash(), result.files(), result.ok(), result.issues());
     if (result.ok()) {
       audit(
-          "policy.accepted",
-          Map.of(
-              "hash", result.hash(),
-              "files", result.files(),
-              "entitlements", result.policy().entitlements().size(),
-              "directory", dir.toString()));
+          PolicyAudit.accepted(
+              result.hash(),
+              result.files(),
+              result.policy().entitlements().size(),
+              dir.toString()));
       state.set(new State(result.policy(), new PolicyDecisions(result.policy()), attempt));
       accepted.increment();
       LOG.infof(
@@ -152,15 +149,16 @@ public class PolicyStore {
           .warnings()
           .forEach(w -> LOG.warnf("Policy %s: %s", shortHash(result.hash()), w));
     } else {
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("hash", result.hash());
-      details.put("files", result.files());
-      details.put("problems", result.issues().size());
-      details.put(
-          "issues",
-          result.issues().stream().limit(MAX_ISSUES_AUDITED).map(PolicyIssue::toString).toList());
-      details.put("inForce", before.current() == null ? null : before.current().hash());
-      audit("policy.rejected", details);
+      audit(
+          PolicyAudit.rejected(
+              result.hash(),
+              result.files(),
+              result.issues().size(),
+              result.issues().stream()
+                  .limit(MAX_ISSUES_AUDITED)
+                  .map(PolicyIssue::toString)
+                  .toList(),
+              before.current() == null ? null : before.current().hash()));
       state.set(new State(before.current(), before.decisions(), attempt));
       rejected.increment();
       LOG.errorf(
@@ -174,10 +172,8 @@ public class PolicyStore {
     return attempt;
   }
 
-  private void audit(String type, Map<String, Object> details) {
-    QuarkusTransaction.requiringNew()
-        .run(
-            () -> auditLog.append(new AuditEvent(type, "system:policy-loader", Map.of(), details)));
+  private void audit(AuditEvent event) {
+    QuarkusTransaction.requiringNew().run(() -> auditLog.append(event));
   }
 
   private static String shortHash(String hash) {

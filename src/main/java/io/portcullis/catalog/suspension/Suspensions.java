@@ -1,6 +1,5 @@
 package io.portcullis.catalog.suspension;
 
-import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditHmac;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.model.PolicySet;
@@ -108,15 +107,9 @@ public class Suspensions {
         Suspension.placed(
             UUID.randomUUID(), scope, members, reason, operation, by.subject(), by.name(), now);
     em.persist(s);
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("scope", auditScope(scope));
-    if (members != null) {
-      d.put("setGroups", List.copyOf(members.groups()));
-      d.put("setUsers", members.users().size()); // entries may be emails: counted, not listed
-    }
-    d.put("reason", reason);
-    d.put("operation", operation.toString());
-    audit.append(new AuditEvent("suspension.placed", by.subject(), targets(s), d));
+    audit.append(
+        SuspensionAudit.placed(
+            s.id(), by.subject(), auditScope(scope), members, reason, operation));
     return s;
   }
 
@@ -305,13 +298,15 @@ public class Suspensions {
       throw new Problems.NotFound("Suspension", id.toString());
     }
     s.lift(caller.subject(), caller.name(), why, clock.instant().truncatedTo(ChronoUnit.MICROS));
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("reason", why);
-    d.put("scope", s.scope().toMap());
-    d.put("placedAt", s.placedAt().toString());
-    d.put("placedBy", s.placedBy());
-    d.put("operation", s.operation().toString());
-    audit.append(new AuditEvent("suspension.lifted", caller.subject(), targets(s), d));
+    audit.append(
+        SuspensionAudit.lifted(
+            s.id(),
+            caller.subject(),
+            why,
+            s.scope().toMap(),
+            s.placedAt(),
+            s.placedBy(),
+            s.operation()));
     return s;
   }
 
@@ -328,9 +323,5 @@ public class Suspensions {
               "reason", "must be at most " + MAX_REASON + " characters without NUL", null));
     }
     return r;
-  }
-
-  private static Map<String, String> targets(Suspension s) {
-    return Map.of("suspension", s.id().toString());
   }
 }

@@ -204,6 +204,13 @@ public class GrantEngine {
       return new Work(grant, activation, provider, g);
     }
 
+    /** The end the policy allows: the duration approved, or earlier when eligibility ends first. */
+    Instant notAfter(Instant started) {
+      return gate != null && gate.notAfter() != null
+          ? gate.notAfter()
+          : started.plus(grant.duration());
+    }
+
     boolean startsNow() {
       return !activation || gate == null || gate.verdict() == ActivationGate.Verdict.START;
     }
@@ -434,11 +441,7 @@ public class GrantEngine {
     }
     try {
       if (w.activation()) {
-        // the end the policy allows: the duration approved, or earlier when eligibility ends first
-        Instant notAfter =
-            w.gate() != null && w.gate().notAfter() != null
-                ? w.gate().notAfter()
-                : started.plus(g.duration());
+        Instant notAfter = w.notAfter(started);
         IssueRequest req =
             new IssueRequest(
                 g.id(),
@@ -589,11 +592,7 @@ public class GrantEngine {
       return;
     }
     if (o.issued() != null) {
-      Instant notAfter =
-          w.gate() != null && w.gate().notAfter() != null
-              ? w.gate().notAfter()
-              : started.plus(g.duration());
-      g.activate(started, o.issued().handle(), o.issued().effectiveUntil(), notAfter);
+      g.activate(started, o.issued().handle(), o.issued().effectiveUntil(), w.notAfter(started));
       credentials.add(new Object[] {g.id(), sealer.seal(g.id(), o.issued().credential())});
       events.add(
           GrantAudit.activated(

@@ -760,11 +760,23 @@ public class RequestService {
   }
 
   private List<String> currentResolution(AccessRequest r, List<RequestReview> reviews) {
-    PolicyDecisions d = policies.decisions();
+    return resolveAll(r, policies.decisions(), reviews).reasons();
+  }
+
+  /**
+   * Where a request's reviews leave it, entitlement by entitlement, with {@code d}.
+   *
+   * @param reasons each entitlement's reasons, prefixed with its id
+   */
+  private record Overall(List<String> reasons, boolean allApproved, boolean anyDenied) {}
+
+  private Overall resolveAll(AccessRequest r, PolicyDecisions d, List<RequestReview> reviews) {
     Caller requester = CallerSnapshots.toCaller(r.requester());
     RequestSpec spec = spec(r);
     List<Review> counted = counted(reviews, r.digest());
     List<String> reasons = new ArrayList<>();
+    boolean allApproved = true;
+    boolean anyDenied = false;
     for (Map<String, Object> p : r.plan()) {
       String entitlementId = (String) p.get("entitlement");
       if (p.get("autoApprovedBy") != null) {
@@ -773,14 +785,16 @@ public class RequestService {
       }
       Optional<Entitlement> e = d.policy().entitlement(entitlementId);
       if (e.isEmpty()) {
+        allApproved = false;
         reasons.add(entitlementId + ": no longer in the policy");
         continue;
       }
-      d.resolve(e.get(), requester, spec, counted).reasons().stream()
-          .map(x -> entitlementId + ": " + x)
-          .forEach(reasons::add);
+      Resolution res = d.resolve(e.get(), requester, spec, counted);
+      res.reasons().forEach(x -> reasons.add(entitlementId + ": " + x));
+      anyDenied |= res.state() == Resolution.State.DENIED;
+      allApproved &= res.state() == Resolution.State.APPROVED;
     }
-    return reasons;
+    return new Overall(reasons, allApproved, anyDenied);
   }
 
   /** The request if the caller may see it; otherwise 404, the same as for a missing id. */
@@ -1013,33 +1027,12 @@ public class RequestService {
 
   private void resolve(
       AccessRequest r, PolicyDecisions d, List<RequestReview> reviews, String actor, Instant now) {
-    Caller requester = CallerSnapshots.toCaller(r.requester());
-    RequestSpec spec = spec(r);
-    List<Review> counted = counted(reviews, r.digest());
-    List<String> reasons = new ArrayList<>();
-    boolean allApproved = true;
-    boolean anyDenied = false;
-    for (Map<String, Object> p : r.plan()) {
-      String entitlementId = (String) p.get("entitlement");
-      if (p.get("autoApprovedBy") != null) {
-        reasons.add(entitlementId + ": auto-approved by " + p.get("autoApprovedBy"));
-        continue;
-      }
-      Optional<Entitlement> e = d.policy().entitlement(entitlementId);
-      if (e.isEmpty()) {
-        allApproved = false;
-        reasons.add(entitlementId + ": no longer in the policy");
-        continue;
-      }
-      Resolution res = d.resolve(e.get(), requester, spec, counted);
-      res.reasons().forEach(x -> reasons.add(entitlementId + ": " + x));
-      anyDenied |= res.state() == Resolution.State.DENIED;
-      allApproved &= res.state() == Resolution.State.APPROVED;
-    }
-    if (anyDenied) {
+    Overall overall = resolveAll(r, d, reviews);
+    List<String> reasons = overall.reasons();
+    if (overall.anyDenied()) {
       r.deny(now, reasons);
       audit.append(RequestAudit.denied(r.id(), actor, reasons, d.policy().hash()));
-    } else if (allApproved) {
+    } else if (overall.allApproved()) {
       approve(r, actor, reasons, now);
     } else {
       r.progress(reasons);

@@ -18,6 +18,8 @@ import io.portcullis.identity.CallerSnapshots;
 import io.portcullis.identity.Identities;
 import io.portcullis.identity.PersonKey;
 import io.portcullis.identity.Roles;
+import io.portcullis.notify.Notification;
+import io.portcullis.notify.NotificationOutbox;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.platform.json.CanonicalJson;
@@ -65,6 +67,7 @@ public class RequestService {
   private final GrantHandOff handOff;
   private final ProviderRegistry providers;
   private final Suspensions suspensions;
+  private final NotificationOutbox outbox;
 
   RequestService(
       EntityManager em,
@@ -75,8 +78,10 @@ public class RequestService {
       Clock clock,
       GrantHandOff handOff,
       ProviderRegistry providers,
-      Suspensions suspensions) {
+      Suspensions suspensions,
+      NotificationOutbox outbox) {
     this.em = em;
+    this.outbox = outbox;
     this.suspensions = suspensions;
     this.handOff = handOff;
     this.providers = providers;
@@ -261,7 +266,8 @@ public class RequestService {
       audit.append(RequestAudit.autoApproved(id, SYSTEM_POLICY, autoRules, policyVersion));
       approve(r, SYSTEM_POLICY, List.of("auto-approved: " + String.join("; ", autoRules)), now);
     } else {
-      notifyReviewers(r, "request.review_requested", firstStageRecipients(plan), now);
+      notifyReviewers(
+          r, Notification.ReviewNeeded.REVIEW_REQUESTED, firstStageRecipients(plan), now);
     }
     return new Submitted(r, false);
   }
@@ -599,7 +605,7 @@ public class RequestService {
         caller.subject(),
         List.of("break-glass by " + caller.subject() + "; review due by " + due),
         now);
-    notifyReviewers(r, "request.break_glass_activated", recipients, now);
+    notifyReviewers(r, Notification.ReviewNeeded.BREAK_GLASS_ACTIVATED, recipients, now);
   }
 
   @SuppressWarnings("unchecked")
@@ -616,23 +622,15 @@ public class RequestService {
   }
 
   private void notifyReviewers(AccessRequest r, String kind, List<String> recipients, Instant now) {
-    em.createNativeQuery(
-            "insert into notification_event (id, request_id, kind, recipients, payload, created_at)"
-                + " values (:id, :r, :k, cast(:rec as jsonb), cast(:p as jsonb), :t)")
-        .setParameter("id", UUID.randomUUID())
-        .setParameter("r", r.id())
-        .setParameter("k", kind)
-        .setParameter("rec", CanonicalJson.write(recipients))
-        .setParameter(
-            "p",
-            CanonicalJson.write(
-                Map.of(
-                    "request", r.id().toString(),
-                    "requester", String.valueOf(r.requester().get("subject")),
-                    "entitlements", r.entitlements(),
-                    "breakGlass", r.breakGlass())))
-        .setParameter("t", now)
-        .executeUpdate();
+    outbox.enqueue(
+        new Notification.ReviewNeeded(
+            kind,
+            r.id(),
+            recipients,
+            String.valueOf(r.requester().get("subject")),
+            r.entitlements(),
+            r.breakGlass()),
+        now);
   }
 
   /** APPROVED, and the hand-off to the grant engine: one grant per entitlement. */

@@ -1,0 +1,89 @@
+package io.portcullis.notify;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Something people must hear about, queued in the outbox and delivered later. Each kind is a record
+ * with typed fields; the outbox stores it as JSON next to its kind and recipients.
+ */
+public sealed interface Notification {
+
+  /** The event kind (stable: delivery channels and templates key on it). */
+  String kind();
+
+  /** The request it concerns, or null for a system alert. */
+  UUID requestId();
+
+  /** Who must hear it: {@code subject}, {@code group <name>} or {@code security <address>}. */
+  List<String> recipients();
+
+  /**
+   * A request waits for review (kind {@code request.review_requested}), or a break-glass request
+   * was activated and awaits its review after the fact ({@code request.break_glass_activated}).
+   */
+  record ReviewNeeded(
+      String kind,
+      UUID requestId,
+      List<String> recipients,
+      String requester,
+      List<String> entitlements,
+      boolean breakGlass)
+      implements Notification {
+    public static final String REVIEW_REQUESTED = "request.review_requested";
+    public static final String BREAK_GLASS_ACTIVATED = "request.break_glass_activated";
+
+    public ReviewNeeded {
+      if (!kind.equals(REVIEW_REQUESTED) && !kind.equals(BREAK_GLASS_ACTIVATED)) {
+        throw new IllegalArgumentException("not a review notification: " + kind);
+      }
+      recipients = List.copyOf(recipients);
+      entitlements = List.copyOf(entitlements);
+    }
+  }
+
+  /** A grant could not be revoked and someone must act by hand ({@code grant.irrevocable}). */
+  record GrantIrrevocable(
+      UUID requestId,
+      List<String> recipients,
+      UUID grant,
+      String entitlement,
+      String provider,
+      String requester,
+      int attempts,
+      String error)
+      implements Notification {
+    public static final String KIND = "grant.irrevocable";
+
+    public GrantIrrevocable {
+      recipients = List.copyOf(recipients);
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+  }
+
+  /** Revocations run later than the lag budget ({@code grant.revocation_lagging}). */
+  record RevocationLagging(
+      List<String> recipients, long lagging, Duration worstLag, Duration budget)
+      implements Notification {
+    public static final String KIND = "grant.revocation_lagging";
+
+    public RevocationLagging {
+      recipients = List.copyOf(recipients);
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public UUID requestId() {
+      return null;
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package io.portcullis.request;
 
+import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.identity.PersonKey;
 import io.portcullis.platform.error.Problems;
 import jakarta.persistence.Column;
@@ -38,7 +39,7 @@ public class AccessRequest {
 
   @JdbcTypeCode(SqlTypes.JSON)
   @Column(nullable = false, updatable = false)
-  private Map<String, Object> requester;
+  private CallerSnapshot requester;
 
   @JdbcTypeCode(SqlTypes.JSON)
   @Column(nullable = false, updatable = false)
@@ -74,7 +75,7 @@ public class AccessRequest {
 
   @JdbcTypeCode(SqlTypes.JSON)
   @Column(nullable = false, updatable = false)
-  private List<Map<String, Object>> plan;
+  private List<PlannedEntitlement> plan;
 
   @JdbcTypeCode(SqlTypes.JSON)
   @Column(nullable = false)
@@ -104,7 +105,7 @@ public class AccessRequest {
   static AccessRequest submitted(
       UUID id,
       PersonKey owner,
-      Map<String, Object> requester,
+      CallerSnapshot requester,
       List<String> entitlements,
       Duration duration,
       Instant startAt,
@@ -114,7 +115,7 @@ public class AccessRequest {
       String policyVersion,
       String digest,
       String askKey,
-      List<Map<String, Object>> plan,
+      List<PlannedEntitlement> plan,
       Instant createdAt,
       Instant expiresAt,
       UUID extendsGrantId,
@@ -123,7 +124,7 @@ public class AccessRequest {
     r.id = id;
     r.requesterKey = owner.subject();
     r.requesterEmailKey = owner.verifiedEmail();
-    r.requester = Map.copyOf(requester);
+    r.requester = requester;
     r.entitlements = List.copyOf(entitlements);
     r.durationSeconds = duration.getSeconds();
     r.startAt = startAt;
@@ -207,7 +208,7 @@ public class AccessRequest {
     return PersonKey.stored(requesterKey, requesterEmailKey);
   }
 
-  public Map<String, Object> requester() {
+  public CallerSnapshot requester() {
     return requester;
   }
 
@@ -247,7 +248,7 @@ public class AccessRequest {
     return state;
   }
 
-  public List<Map<String, Object>> plan() {
+  public List<PlannedEntitlement> plan() {
     return plan;
   }
 

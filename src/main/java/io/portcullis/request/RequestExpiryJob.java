@@ -11,9 +11,9 @@ public class RequestExpiryJob {
   private static final Logger LOG = Logger.getLogger(RequestExpiryJob.class);
   private static final int BATCH = 500;
 
-  private final RequestService requests;
+  private final RequestCancellation requests;
 
-  RequestExpiryJob(RequestService requests) {
+  RequestExpiryJob(RequestCancellation requests) {
     this.requests = requests;
   }
 

@@ -1,5 +1,6 @@
 package io.portcullis.request;
 
+import io.portcullis.identity.CallerSnapshot;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -7,7 +8,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -16,6 +16,9 @@ import org.hibernate.type.SqlTypes;
 @Entity
 @Table(name = "request_review")
 public class RequestReview {
+
+  /** The reviewer key of a review recorded by policy itself (auto-approval). */
+  public static final String SYSTEM_POLICY = "system:policy";
 
   /** Approve or deny. */
   public enum Decision {
@@ -33,7 +36,7 @@ public class RequestReview {
 
   @JdbcTypeCode(SqlTypes.JSON)
   @Column(nullable = false, updatable = false)
-  private Map<String, Object> reviewer;
+  private CallerSnapshot reviewer;
 
   @Enumerated(EnumType.STRING)
   @Column(nullable = false, updatable = false)
@@ -54,7 +57,7 @@ public class RequestReview {
       UUID id,
       UUID requestId,
       String reviewerKey,
-      Map<String, Object> reviewer,
+      CallerSnapshot reviewer,
       Decision decision,
       String comment,
       String digest,
@@ -63,7 +66,7 @@ public class RequestReview {
     r.id = id;
     r.requestId = requestId;
     r.reviewerKey = reviewerKey;
-    r.reviewer = Map.copyOf(reviewer);
+    r.reviewer = reviewer;
     r.decision = decision;
     r.comment = comment;
     r.digest = digest;
@@ -83,7 +86,7 @@ public class RequestReview {
     return reviewerKey;
   }
 
-  public Map<String, Object> reviewer() {
+  public CallerSnapshot reviewer() {
     return reviewer;
   }
 

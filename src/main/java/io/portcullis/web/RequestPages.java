@@ -9,9 +9,14 @@ import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problem;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.request.AccessRequest;
+import io.portcullis.request.RequestCancellation;
+import io.portcullis.request.RequestListing;
 import io.portcullis.request.RequestReview;
-import io.portcullis.request.RequestService;
+import io.portcullis.request.RequestReviews;
 import io.portcullis.request.RequestState;
+import io.portcullis.request.RequestSubmission;
+import io.portcullis.request.RequestVisibility;
+import io.portcullis.request.Submission;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -38,12 +43,27 @@ import java.util.UUID;
 @Produces(MediaType.TEXT_HTML)
 public class RequestPages {
 
-  private final RequestService requests;
+  private final RequestSubmission submission;
+  private final RequestListing listing;
+  private final RequestVisibility visibility;
+  private final RequestReviews reviews;
+  private final RequestCancellation cancellation;
   private final CatalogResource catalog;
   private final CurrentCaller caller;
 
-  RequestPages(RequestService requests, CatalogResource catalog, CurrentCaller caller) {
-    this.requests = requests;
+  RequestPages(
+      RequestSubmission submission,
+      RequestListing listing,
+      RequestVisibility visibility,
+      RequestReviews reviews,
+      RequestCancellation cancellation,
+      CatalogResource catalog,
+      CurrentCaller caller) {
+    this.submission = submission;
+    this.listing = listing;
+    this.visibility = visibility;
+    this.reviews = reviews;
+    this.cancellation = cancellation;
     this.catalog = catalog;
     this.caller = caller;
   }
@@ -60,29 +80,26 @@ public class RequestPages {
     }
 
     /** The approval plan in words, one line per entitlement. */
-    @SuppressWarnings("unchecked")
     public List<String> planLines() {
       return request.plan().stream()
           .map(
               p -> {
-                String head = p.get("entitlement") + ": ";
-                if (p.get("autoApprovedBy") != null) {
-                  return head + "auto-approved by rule " + p.get("autoApprovedBy");
+                String head = p.entitlement() + ": ";
+                if (p.autoApproved()) {
+                  return head + "auto-approved by rule " + p.autoApprovedBy();
                 }
-                List<java.util.Map<String, Object>> stages =
-                    (List<java.util.Map<String, Object>>) p.getOrDefault("stages", List.of());
                 return head
                     + String.join(
                         "; then ",
-                        stages.stream()
+                        p.stages().stream()
                             .map(
                                 st ->
                                     "stage "
-                                        + st.get("name")
+                                        + st.name()
                                         + " needs "
-                                        + st.get("approvals")
+                                        + st.approvals()
                                         + " of "
-                                        + String.join(", ", (List<String>) st.get("reviewers")))
+                                        + String.join(", ", st.reviewers()))
                             .toList());
               })
           .toList();
@@ -135,10 +152,10 @@ public class RequestPages {
           }
         });
     try {
-      RequestService.Submitted s =
-          requests.submit(
+      Submission.Submitted s =
+          submission.submit(
               caller.get(),
-              new RequestService.Submission(
+              new Submission(
                   entitlement == null ? List.of() : List.of(entitlement),
                   form.getFirst("duration"),
                   null,
@@ -180,28 +197,24 @@ public class RequestPages {
         "; ", p.errors().stream().map((FieldError e) -> e.field() + " " + e.message()).toList());
   }
 
-  private Row row(AccessRequest r) {
-    return rows(List.of(r)).get(0);
+  private Row row(RequestListing.Shown s) {
+    return new Row(
+        s.request(),
+        s.reviews(),
+        Identities.samePerson(caller.get(), s.request().owner()),
+        s.resolution());
   }
 
-  /** Rows for many requests, with two queries in all (see {@link RequestService#show}). */
+  /** Rows for many requests, with two queries in all (see {@link RequestListing#show}). */
   private List<Row> rows(List<AccessRequest> rs) {
-    return requests.show(rs).stream()
-        .map(
-            s ->
-                new Row(
-                    s.request(),
-                    s.reviews(),
-                    Identities.samePerson(caller.get(), s.request().owner()),
-                    s.resolution()))
-        .toList();
+    return listing.show(rs).stream().map(this::row).toList();
   }
 
   @GET
   @Path("requests")
   public TemplateInstance mine() {
     List<Row> rows =
-        rows(requests.list(caller.get(), RequestService.View.MINE, null, null, 100).items());
+        rows(listing.list(caller.get(), RequestListing.View.MINE, null, null, 100).items());
     return Templates.list(caller.get(), "My requests", rows, "You have not asked for access yet.");
   }
 
@@ -209,7 +222,7 @@ public class RequestPages {
   @Path("reviews")
   public TemplateInstance toReview() {
     List<Row> rows =
-        rows(requests.list(caller.get(), RequestService.View.TO_REVIEW, null, null, 100).items());
+        rows(listing.list(caller.get(), RequestListing.View.TO_REVIEW, null, null, 100).items());
     return Templates.list(caller.get(), "Waiting for your review", rows, "Nothing waits for you.");
   }
 
@@ -220,15 +233,16 @@ public class RequestPages {
   }
 
   private TemplateInstance detailPage(UUID id, String problem) {
-    AccessRequest r = requests.get(caller.get(), id);
-    Row row = row(r);
+    AccessRequest r = visibility.get(caller.get(), id);
+    RequestListing.Shown shown = listing.show(r);
+    Row row = row(shown);
     boolean pending = r.state() == RequestState.PENDING;
     return Templates.detail(
         caller.get(),
         row,
-        requests.grants(r.id()).stream().map(GrantLine::new).toList(),
+        shown.grants().stream().map(GrantLine::new).toList(),
         pending && row.mine(),
-        pending && !row.mine() && requests.mayReviewNow(caller.get(), r),
+        pending && !row.mine() && reviews.mayReviewNow(caller.get(), r),
         problem);
   }
 
@@ -241,7 +255,7 @@ public class RequestPages {
       @FormParam("comment") String comment) {
     UUID uuid = parse(id);
     try {
-      requests.review(
+      reviews.review(
           caller.get(),
           uuid,
           decision(decision),
@@ -280,7 +294,7 @@ public class RequestPages {
   public Response cancel(@PathParam("id") String id) {
     UUID uuid = parse(id);
     try {
-      requests.cancel(caller.get(), uuid);
+      cancellation.cancel(caller.get(), uuid);
       return Response.seeOther(URI.create("/ui/requests/" + uuid)).build();
     } catch (Problem p) {
       if (p.status() == 404) {

@@ -423,9 +423,9 @@ final class AuditBench {
 
   /**
    * A {@code request.submitted} event as the API records it: a person with MFA, a request id,
-   * hashed source address and user agent, the details {@code RequestService} writes. One details
-   * map is shared; every event gets its own request id (target and context) and, in a chain, its
-   * own seq, time and hash.
+   * hashed source address and user agent, the details the request feature writes. One details map
+   * is shared; every event gets its own request id (target and context) and, in a chain, its own
+   * seq, time and hash.
    */
   static final class Sample {
     static final String TYPE = "request.submitted";

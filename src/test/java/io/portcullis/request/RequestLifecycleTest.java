@@ -37,7 +37,7 @@ class RequestLifecycleTest {
 
   @Inject AuditLog auditLog;
   @Inject DataSource dataSource;
-  @Inject RequestService service;
+  @Inject RequestCancellation service;
 
   static final ZoneId IST = ZoneId.of("Asia/Kolkata");
 

@@ -161,7 +161,7 @@ public class Suspensions {
    */
   @Transactional
   public List<String> refusalsToReview(
-      PolicySet policy, Caller reviewer, Map<String, Object> requester, List<String> entitlements) {
+      PolicySet policy, Caller reviewer, Caller requester, List<String> entitlements) {
     return refusalsToReview(active(), policy, reviewer, requester, entitlements);
   }
 
@@ -170,8 +170,7 @@ public class Suspensions {
    * suspensions are read once, then each request (its requester snapshot and entitlements) is
    * tested in memory. For listings.
    */
-  public BiPredicate<Map<String, Object>, List<String>> reviewRefused(
-      PolicySet policy, Caller reviewer) {
+  public BiPredicate<Caller, List<String>> reviewRefused(PolicySet policy, Caller reviewer) {
     List<Suspension> active = active();
     if (active.isEmpty()) {
       return (requester, entitlements) -> false;
@@ -184,7 +183,7 @@ public class Suspensions {
       List<Suspension> active,
       PolicySet policy,
       Caller reviewer,
-      Map<String, Object> requester,
+      Caller requester,
       List<String> entitlements) {
     List<String> out = new ArrayList<>();
     for (Suspension s : active) {
@@ -192,10 +191,10 @@ public class Suspensions {
       if (!m.coversAnyEntitlement(entitlements)) {
         continue;
       }
-      if (m.coversSnapshot(requester)) {
+      if (m.coversCaller(requester)) {
         out.add(
             "suspended: the requester "
-                + requester.get("subject")
+                + requester.subject()
                 + " is covered by "
                 + describe(s)
                 + "; no review counts until an admin lifts it");

@@ -2,7 +2,8 @@ package io.portcullis.request.api;
 
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.platform.error.Problems;
-import io.portcullis.request.RequestService;
+import io.portcullis.request.GrantExtensions;
+import io.portcullis.request.Submission;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -28,11 +29,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class GrantExtensionResource {
 
-  private final RequestService requests;
+  private final GrantExtensions extensions;
   private final CurrentCaller caller;
 
-  GrantExtensionResource(RequestService requests, CurrentCaller caller) {
-    this.requests = requests;
+  GrantExtensionResource(GrantExtensions extensions, CurrentCaller caller) {
+    this.extensions = extensions;
     this.caller = caller;
   }
 
@@ -43,8 +44,8 @@ public class GrantExtensionResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Ask to extend one of your grants (a new request, linked to the grant)")
   public Response extend(@PathParam("id") String id, @Valid @NotNull ExtendBody body) {
-    RequestService.Submitted s =
-        requests.extend(
+    Submission.Submitted s =
+        extensions.extend(
             caller.get(), parse(id), body.duration(), body.justification(), body.ticket());
     URI location = URI.create("/api/v1/requests/" + s.request().id());
     return (s.existing() ? Response.ok() : Response.created(location))

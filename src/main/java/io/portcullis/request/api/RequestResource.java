@@ -4,9 +4,14 @@ import io.portcullis.identity.CurrentCaller;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.request.AccessRequest;
+import io.portcullis.request.RequestCancellation;
+import io.portcullis.request.RequestListing;
 import io.portcullis.request.RequestReview;
-import io.portcullis.request.RequestService;
+import io.portcullis.request.RequestReviews;
 import io.portcullis.request.RequestState;
+import io.portcullis.request.RequestSubmission;
+import io.portcullis.request.RequestVisibility;
+import io.portcullis.request.Submission;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -37,11 +42,25 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class RequestResource {
 
-  private final RequestService requests;
+  private final RequestSubmission submission;
+  private final RequestListing listing;
+  private final RequestVisibility visibility;
+  private final RequestReviews reviews;
+  private final RequestCancellation cancellation;
   private final CurrentCaller caller;
 
-  RequestResource(RequestService requests, CurrentCaller caller) {
-    this.requests = requests;
+  RequestResource(
+      RequestSubmission submission,
+      RequestListing listing,
+      RequestVisibility visibility,
+      RequestReviews reviews,
+      RequestCancellation cancellation,
+      CurrentCaller caller) {
+    this.submission = submission;
+    this.listing = listing;
+    this.visibility = visibility;
+    this.reviews = reviews;
+    this.cancellation = cancellation;
     this.caller = caller;
   }
 
@@ -58,17 +77,17 @@ public class RequestResource {
   /** The body of {@code POST /requests/{id}/reviews}. */
   public record ReviewBody(
       @NotNull String decision,
-      @Size(max = RequestService.MAX_COMMENT_CHARS) String comment,
+      @Size(max = RequestReviews.MAX_COMMENT_CHARS) String comment,
       String digest) {}
 
   /** A page of requests. */
   public record RequestPage(List<RequestView> items, String next) {}
 
   RequestView view(AccessRequest r) {
-    return view(requests.show(List.of(r)).get(0));
+    return view(listing.show(List.of(r)).get(0));
   }
 
-  static RequestView view(RequestService.Shown s) {
+  static RequestView view(RequestListing.Shown s) {
     return RequestView.of(s.request(), s.resolution(), s.reviews(), s.grants());
   }
 
@@ -93,10 +112,10 @@ public class RequestResource {
   @APIResponse(responseCode = "201", description = "Submitted")
   @APIResponse(responseCode = "422", description = "Policy refuses, every reason listed")
   public Response submit(@Valid @NotNull SubmitBody body) {
-    RequestService.Submitted s =
-        requests.submit(
+    Submission.Submitted s =
+        submission.submit(
             caller.get(),
-            new RequestService.Submission(
+            new Submission(
                 body.entitlements(),
                 body.duration(),
                 body.start(),
@@ -123,9 +142,9 @@ public class RequestResource {
       @QueryParam("state") String state,
       @QueryParam("cursor") String cursor,
       @QueryParam("limit") @DefaultValue("50") int limit) {
-    RequestService.View v;
+    RequestListing.View v;
     try {
-      v = RequestService.View.valueOf(view.toUpperCase(Locale.ROOT).replace('-', '_'));
+      v = RequestListing.View.valueOf(view.toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new Problems.Invalid(new FieldError("view", "must be mine, to-review or all", null));
     }
@@ -142,9 +161,9 @@ public class RequestResource {
     if (limit < 1 || limit > 200) {
       throw new Problems.Invalid(new FieldError("limit", "must be between 1 and 200", null));
     }
-    RequestService.Page page = requests.list(caller.get(), v, s, cursor, limit);
+    RequestListing.Page page = listing.list(caller.get(), v, s, cursor, limit);
     return new RequestPage(
-        requests.show(page.items()).stream().map(RequestResource::view).toList(), page.next());
+        listing.show(page.items()).stream().map(RequestResource::view).toList(), page.next());
   }
 
   @GET
@@ -153,7 +172,7 @@ public class RequestResource {
       summary =
           "One request, for its requester, its eligible reviewers, auditors and admins (others get 404)")
   public RequestView get(@PathParam("id") String id) {
-    return view(requests.get(caller.get(), parse(id)));
+    return view(visibility.get(caller.get(), parse(id)));
   }
 
   @POST
@@ -178,14 +197,14 @@ public class RequestResource {
     } catch (IllegalArgumentException e) {
       throw new Problems.Invalid(new FieldError("decision", "must be APPROVE or DENY", null));
     }
-    return view(requests.review(caller.get(), parse(id), d, body.comment(), body.digest()));
+    return view(reviews.review(caller.get(), parse(id), d, body.comment(), body.digest()));
   }
 
   @POST
   @Path("{id}/cancel")
   @Operation(summary = "Cancel your own pending request")
   public RequestView cancel(@PathParam("id") String id) {
-    return view(requests.cancel(caller.get(), parse(id)));
+    return view(cancellation.cancel(caller.get(), parse(id)));
   }
 
   static UUID parse(String id) {

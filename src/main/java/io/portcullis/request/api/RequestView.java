@@ -1,7 +1,9 @@
 package io.portcullis.request.api;
 
 import io.portcullis.grant.AccessGrant;
+import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.request.AccessRequest;
+import io.portcullis.request.PlannedEntitlement;
 import io.portcullis.request.RequestReview;
 import java.time.Instant;
 import java.util.List;
@@ -26,18 +28,15 @@ public record RequestView(
     Instant decidedAt,
     UUID extendsGrant,
     Map<String, String> inputs,
-    List<Map<String, Object>> plan,
+    List<PlannedEntitlement> plan,
     List<String> resolution,
     List<ReviewView> reviews,
     List<UUID> grants) {
 
   /** Who, as the identity provider described them at the time. */
   public record Person(String subject, String name, String email) {
-    static Person of(Map<String, Object> snapshot) {
-      return new Person(
-          (String) snapshot.get("subject"),
-          (String) snapshot.get("name"),
-          (String) snapshot.get("email"));
+    static Person of(CallerSnapshot snapshot) {
+      return new Person(snapshot.subject(), snapshot.name(), snapshot.email());
     }
   }
 

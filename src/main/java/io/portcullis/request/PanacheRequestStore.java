@@ -1,0 +1,256 @@
+package io.portcullis.request;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.identity.CallerSnapshot;
+import io.portcullis.identity.PersonKey;
+import io.portcullis.platform.paging.Cursor;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The request store on PostgreSQL through Panache repositories. Native SQL remains where JPQL
+ * cannot say it (see ADR 0008): the advisory lock on an ask, the JSONB containment test of the
+ * to-review listing, the SKIP LOCKED claim of expired requests by the database clock, and the
+ * break-glass review row, which has no entity.
+ */
+@ApplicationScoped
+class PanacheRequestStore implements RequestStore {
+
+  /** The request rows. */
+  @ApplicationScoped
+  static class Requests implements PanacheRepositoryBase<AccessRequest, UUID> {}
+
+  /** The review rows. */
+  @ApplicationScoped
+  static class Reviews implements PanacheRepositoryBase<RequestReview, UUID> {}
+
+  /** How many ids one locking query names. */
+  static final int CHUNK = 500;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Requests requests;
+  private final Reviews reviews;
+
+  PanacheRequestStore(Requests requests, Reviews reviews) {
+    this.requests = requests;
+    this.reviews = reviews;
+  }
+
+  private EntityManager em() {
+    return requests.getEntityManager();
+  }
+
+  @Override
+  public Optional<AccessRequest> find(UUID id) {
+    return requests.findByIdOptional(id);
+  }
+
+  @Override
+  public Optional<AccessRequest> lock(UUID id) {
+    return requests.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
+  }
+
+  @Override
+  public void add(AccessRequest r) {
+    requests.persist(r);
+  }
+
+  @Override
+  public void add(RequestReview v) {
+    reviews.persist(v);
+  }
+
+  @Override
+  public void lockAsk(String askKey) {
+    em().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:k, 0))")
+        .setParameter("k", askKey)
+        .getSingleResult();
+  }
+
+  @Override
+  public Optional<AccessRequest> pendingWithAsk(String askKey) {
+    return requests
+        .find(
+            "askKey = :k and state = :s",
+            Parameters.with("k", askKey).and("s", RequestState.PENDING))
+        .firstResultOptional();
+  }
+
+  @Override
+  public List<AccessRequest> approvedWithAsk(String askKey, int n) {
+    return requests
+        .find(
+            "askKey = :k and state = :s",
+            Sort.descending("createdAt"),
+            Parameters.with("k", askKey).and("s", RequestState.APPROVED))
+        .page(0, n)
+        .list();
+  }
+
+  @Override
+  public List<RequestReview> reviewsOf(UUID requestId) {
+    return reviews.list("requestId = ?1 order by createdAt, id", requestId);
+  }
+
+  @Override
+  public Map<UUID, List<RequestReview>> reviewsOf(Collection<UUID> requestIds) {
+    if (requestIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<UUID, List<RequestReview>> out = new HashMap<>();
+    reviews
+        .list("requestId in ?1 order by createdAt, id", List.copyOf(requestIds))
+        .forEach(v -> out.computeIfAbsent(v.requestId(), k -> new ArrayList<>()).add(v));
+    return out;
+  }
+
+  @Override
+  public long extensionsOf(UUID grantId) {
+    return requests.count(
+        "extendsGrantId = ?1 and state in ?2",
+        grantId,
+        List.of(RequestState.PENDING, RequestState.APPROVED));
+  }
+
+  @Override
+  public void addBreakGlassReview(UUID requestId, Instant dueAt) {
+    em().createNativeQuery("insert into break_glass_review (request_id, due_at) values (:id, :due)")
+        .setParameter("id", requestId)
+        .setParameter("due", dueAt)
+        .executeUpdate();
+  }
+
+  @Override
+  public List<AccessRequest> page(PersonKey owner, RequestState state, Cursor after, int n) {
+    StringBuilder q = new StringBuilder("1 = 1");
+    Parameters p = new Parameters();
+    if (owner != null) {
+      // PersonKey.samePerson in SQL
+      if (owner.verifiedEmail() == null) {
+        q.append(" and (requesterKey = :me or requesterEmailKey = :me)");
+      } else {
+        q.append(" and (requesterKey in (:me, :email) or requesterEmailKey in (:me, :email))");
+        p = p.and("email", owner.verifiedEmail());
+      }
+      p = p.and("me", owner.subject());
+    }
+    if (state != null) {
+      q.append(" and state = :state");
+      p = p.and("state", state);
+    }
+    if (after != null) {
+      q.append(" and (createdAt < :t or (createdAt = :t and id < :id))");
+      p = p.and("t", after.createdAt()).and("id", after.id());
+    }
+    return requests.find(q.toString(), Sort.descending("createdAt", "id"), p).page(0, n).list();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<AccessRequest> pendingFor(
+      PersonKey reviewer, Collection<String> entitlements, Instant now, Cursor after, int n) {
+    var query =
+        em().createNativeQuery(
+                "select * from access_request r where r.state = 'PENDING'"
+                    + " and r.expires_at > :now"
+                    // not the reviewer's own (PersonKey.samePerson in SQL)
+                    + " and r.requester_key not in (:me, :email)"
+                    + " and (r.requester_email_key is null"
+                    + " or r.requester_email_key not in (:me, :email))"
+                    + " and jsonb_exists_any(r.entitlements, string_to_array(:ids, ','))"
+                    + (after == null
+                        ? ""
+                        : " and (r.created_at < :t or (r.created_at = :t and r.id < :id))")
+                    + " order by r.created_at desc, r.id desc limit :n",
+                AccessRequest.class)
+            .setParameter("now", now)
+            .setParameter("me", reviewer.subject())
+            .setParameter("email", reviewer.verifiedEmail() == null ? "" : reviewer.verifiedEmail())
+            .setParameter("ids", String.join(",", entitlements)) // ids never hold a comma
+            .setParameter("n", n);
+    if (after != null) {
+      query.setParameter("t", after.createdAt()).setParameter("id", after.id());
+    }
+    return query.getResultList();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<AccessRequest> claimExpired(int n) {
+    List<UUID> due =
+        em().createNativeQuery(
+                "select id from access_request where state = 'PENDING' and expires_at <= now()"
+                    + " order by expires_at limit :n for update skip locked")
+            .setParameter("n", n)
+            .getResultList();
+    return due.isEmpty() ? List.of() : requests.list("id in ?1 order by expiresAt", due);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<Candidate> pendingCandidates(String entitlement, String group) {
+    List<Object[]> rows =
+        em().createNativeQuery(
+                "select id, cast(requester as text), cast(entitlements as text) from access_request"
+                    + " where state = 'PENDING'"
+                    + " and (:ent = '' or jsonb_exists(entitlements, :ent))"
+                    + " and (:grp = '' or (requester -> 'groups') @> jsonb_build_array(:grp))"
+                    + " order by id")
+            .setParameter("ent", entitlement == null ? "" : entitlement)
+            .setParameter("grp", group == null ? "" : group)
+            .getResultList();
+    List<Candidate> out = new ArrayList<>(rows.size());
+    for (Object[] row : rows) {
+      out.add(
+          new Candidate(
+              (UUID) row[0],
+              read((String) row[1], new TypeReference<CallerSnapshot>() {}),
+              read((String) row[2], new TypeReference<List<String>>() {})));
+    }
+    return out;
+  }
+
+  @Override
+  public List<AccessRequest> lockPending(List<UUID> ids) {
+    List<AccessRequest> out = new ArrayList<>(ids.size());
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      out.addAll(
+          requests
+              .find(
+                  "id in ?1 and state = ?2 order by id",
+                  ids.subList(from, Math.min(ids.size(), from + CHUNK)),
+                  RequestState.PENDING)
+              .withLock(LockModeType.PESSIMISTIC_WRITE)
+              .list());
+    }
+    return out;
+  }
+
+  @Override
+  public void flush() {
+    requests.flush();
+  }
+
+  private static <T> T read(String json, TypeReference<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable request row", e);
+    }
+  }
+}

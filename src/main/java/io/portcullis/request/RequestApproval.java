@@ -1,0 +1,59 @@
+package io.portcullis.request;
+
+import io.portcullis.audit.AuditLog;
+import io.portcullis.catalog.decision.PolicyDecisions;
+import io.portcullis.catalog.model.Entitlement;
+import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.grant.GrantHandOff;
+import io.portcullis.platform.error.Problems;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The one way a request becomes APPROVED, whoever approved it (reviewers, an auto-approval rule,
+ * break-glass): the transition, the hand-off to the grant engine (one grant per entitlement, with
+ * the provider of the policy in force) and its audit event, in the caller's transaction.
+ */
+@ApplicationScoped
+class RequestApproval {
+
+  private final PolicyStore policies;
+  private final GrantHandOff handOff;
+  private final AuditLog audit;
+
+  RequestApproval(PolicyStore policies, GrantHandOff handOff, AuditLog audit) {
+    this.policies = policies;
+    this.handOff = handOff;
+    this.audit = audit;
+  }
+
+  void approve(AccessRequest r, String actor, List<String> reasons, Instant now) {
+    r.approve(now, reasons);
+    PolicyDecisions d = policies.decisions();
+    List<String> grantIds = new ArrayList<>();
+    for (String entitlement : r.entitlements()) {
+      Entitlement e =
+          d.policy()
+              .entitlement(entitlement)
+              .orElseThrow(
+                  () ->
+                      new Problems.Conflict(
+                          entitlement + " is no longer in the policy; nothing can be granted."));
+      UUID g =
+          handOff.handOff(
+              r.id(),
+              entitlement,
+              r.owner(),
+              e.provider(),
+              d.policy().hash(),
+              r.startAt(),
+              r.duration(),
+              now);
+      grantIds.add(g.toString());
+    }
+    audit.append(RequestAudit.approved(r.id(), actor, reasons, grantIds, r.policyVersion()));
+  }
+}

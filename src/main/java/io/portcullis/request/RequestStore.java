@@ -1,0 +1,85 @@
+package io.portcullis.request;
+
+import io.portcullis.identity.CallerSnapshot;
+import io.portcullis.identity.PersonKey;
+import io.portcullis.platform.paging.Cursor;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where requests and their reviews are kept: the only code that reads or writes the request
+ * feature's tables. The use cases (submission, reviewing, cancellation, listing) work through it.
+ */
+public interface RequestStore {
+
+  Optional<AccessRequest> find(UUID id);
+
+  /** The request with its row locked for update until the transaction ends. */
+  Optional<AccessRequest> lock(UUID id);
+
+  void add(AccessRequest r);
+
+  void add(RequestReview v);
+
+  /** Serialises submissions of the same ask until the transaction ends. */
+  void lockAsk(String askKey);
+
+  /** The open (pending) request with this ask key, if any. */
+  Optional<AccessRequest> pendingWithAsk(String askKey);
+
+  /** Approved requests with this ask key, newest first, at most {@code n}. */
+  List<AccessRequest> approvedWithAsk(String askKey, int n);
+
+  /** A request's reviews, oldest first. */
+  List<RequestReview> reviewsOf(UUID requestId);
+
+  /** The reviews of many requests in one query, by request, oldest first. */
+  Map<UUID, List<RequestReview>> reviewsOf(Collection<UUID> requestIds);
+
+  /** How many pending or approved requests extend this grant. */
+  long extensionsOf(UUID grantId);
+
+  /** Records when a break-glass request must be reviewed after the fact. */
+  void addBreakGlassReview(UUID requestId, Instant dueAt);
+
+  /**
+   * One page of requests newest first, keyset-paged by (created, id).
+   *
+   * @param owner only this person's requests, or null for everyone's
+   * @param state only in this state, or null for any
+   */
+  List<AccessRequest> page(PersonKey owner, RequestState state, Cursor after, int n);
+
+  /**
+   * Pending, unexpired requests of anyone but {@code reviewer} that ask for one of {@code
+   * entitlements}, newest first after {@code after}.
+   */
+  List<AccessRequest> pendingFor(
+      PersonKey reviewer, Collection<String> entitlements, Instant now, Cursor after, int n);
+
+  /** A pending request as the kill switch first sees it, before it locks anything. */
+  record Candidate(UUID id, CallerSnapshot requester, List<String> entitlements) {}
+
+  /**
+   * Pending requests that may be in a kill switch's scope, narrowed by what compares exactly in
+   * SQL: one of their entitlements, one of their requester's groups (either may be null). Read
+   * without locks, by id.
+   */
+  List<Candidate> pendingCandidates(String entitlement, String group);
+
+  /** These requests, those still pending, row-locked in id order. */
+  List<AccessRequest> lockPending(List<UUID> ids);
+
+  /**
+   * Claims up to {@code n} pending requests whose time to live has passed by the database clock,
+   * locked (SKIP LOCKED) so that replicas never claim the same one.
+   */
+  List<AccessRequest> claimExpired(int n);
+
+  /** Writes pending changes now, so that what runs next in the transaction sees them. */
+  void flush();
+}

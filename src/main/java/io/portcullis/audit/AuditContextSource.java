@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Where the ledger learns the context of an event it did not get one with: the HTTP request being
- * served (caller, authentication, request id, source), and the policy in force. Implemented by the
- * HTTP layer; the ledger itself knows nothing of HTTP or identities.
+ * served (caller, authentication, request id, source). Implemented by {@link
+ * io.portcullis.audit.http.HttpAuditContext}; the ledger itself knows nothing of HTTP.
  */
 public interface AuditContextSource {
 
@@ -21,7 +21,4 @@ public interface AuditContextSource {
 
   /** The HTTP request this thread serves, if it serves one. */
   Optional<Call> current();
-
-  /** The hash of the policy in force, or null before the first policy was accepted. */
-  String policyVersion();
 }

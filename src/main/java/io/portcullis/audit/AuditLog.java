@@ -49,16 +49,19 @@ public class AuditLog {
 
   private final DataSource dataSource;
   private final Instance<AuditContextSource> contexts;
+  private final Instance<PolicyVersionSource> versions;
   private final TransactionSynchronizationRegistry transactions;
   private final AuditConfig config;
 
   AuditLog(
       DataSource dataSource,
       Instance<AuditContextSource> contexts,
+      Instance<PolicyVersionSource> versions,
       TransactionSynchronizationRegistry transactions,
       AuditConfig config) {
     this.dataSource = dataSource;
     this.contexts = contexts;
+    this.versions = versions;
     this.transactions = transactions;
     this.config = config;
   }
@@ -91,8 +94,8 @@ public class AuditLog {
     c.checkFor(event.actorSubject());
     if (event.details().get("policyVersion") instanceof String v && !v.isBlank()) {
       c = c.withPolicyVersion(v);
-    } else if (c.policyVersion() == null && source != null) {
-      c = c.withPolicyVersion(source.policyVersion());
+    } else if (c.policyVersion() == null && versions.isResolvable()) {
+      c = c.withPolicyVersion(versions.get().policyVersion());
     }
     return c;
   }

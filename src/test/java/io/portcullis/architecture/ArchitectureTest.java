@@ -1,6 +1,7 @@
 package io.portcullis.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -170,5 +171,37 @@ class ArchitectureTest {
             .callMethod(java.time.ZonedDateTime.class, "now")
             .because("time comes from an injected java.time.Clock so that tests control it");
     rule.check(classes);
+  }
+
+  /**
+   * Features depend on each other in one direction only: platform, then identity, audit, notify,
+   * provider, catalog, grant, request, and web on top (see ADR 0008). A cycle between two feature
+   * packages fails here with the classes that make it.
+   */
+  @Test
+  void featurePackagesAreFreeOfCycles() {
+    slices().matching("io.portcullis.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  /** The platform is plumbing: it knows no feature. */
+  @Test
+  void thePlatformDependsOnNoFeature() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.portcullis.platform..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.portcullis.identity..",
+            "io.portcullis.audit..",
+            "io.portcullis.notify..",
+            "io.portcullis.provider..",
+            "io.portcullis.catalog..",
+            "io.portcullis.grant..",
+            "io.portcullis.request..",
+            "io.portcullis.review..",
+            "io.portcullis.web..")
+        .allowEmptyShould(true)
+        .check(classes);
   }
 }

@@ -1,11 +1,11 @@
-package io.portcullis.platform.http;
+package io.portcullis.audit.http;
 
 import io.portcullis.audit.AuditContext;
 import io.portcullis.audit.AuditContextSource;
 import io.portcullis.audit.AuditHmac;
-import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
+import io.portcullis.platform.http.RequestIds;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InstanceHandle;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -25,25 +25,14 @@ import java.util.Optional;
  * proxy's forwarding headers.
  */
 @ApplicationScoped
-public class RequestAuditContext implements AuditContextSource {
+public class HttpAuditContext implements AuditContextSource {
 
   static final int MAX_USER_AGENT = 256;
 
   private final AuditHmac hmac;
-  private final PolicyStore policies;
 
-  RequestAuditContext(AuditHmac hmac, PolicyStore policies) {
+  HttpAuditContext(AuditHmac hmac) {
     this.hmac = hmac;
-    this.policies = policies;
-  }
-
-  @Override
-  public String policyVersion() {
-    try {
-      return policies.decisions().policy().hash();
-    } catch (RuntimeException noPolicyYet) {
-      return null;
-    }
   }
 
   @Override

@@ -1,6 +1,5 @@
-package io.portcullis.platform;
+package io.portcullis.audit;
 
-import io.portcullis.audit.AuditEvent;
 import java.util.List;
 import java.util.Map;
 

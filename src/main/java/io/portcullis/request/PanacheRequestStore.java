@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -137,18 +138,11 @@ class PanacheRequestStore implements RequestStore {
 
   @Override
   public List<AccessRequest> page(PersonKey owner, RequestState state, Cursor after, int n) {
+    if (owner != null) {
+      return pageOf(owner, state, after, n);
+    }
     StringBuilder q = new StringBuilder("1 = 1");
     Parameters p = new Parameters();
-    if (owner != null) {
-      // PersonKey.samePerson in SQL
-      if (owner.verifiedEmail() == null) {
-        q.append(" and (requesterKey = :me or requesterEmailKey = :me)");
-      } else {
-        q.append(" and (requesterKey in (:me, :email) or requesterEmailKey in (:me, :email))");
-        p = p.and("email", owner.verifiedEmail());
-      }
-      p = p.and("me", owner.subject());
-    }
     if (state != null) {
       q.append(" and state = :state");
       p = p.and("state", state);
@@ -158,6 +152,56 @@ class PanacheRequestStore implements RequestStore {
       p = p.and("t", after.createdAt()).and("id", after.id());
     }
     return requests.find(q.toString(), Sort.descending("createdAt", "id"), p).page(0, n).list();
+  }
+
+  /**
+   * One person's page (PersonKey.samePerson in SQL: their subject or verified email as either key).
+   * One ordered index scan per (column, key), each stopping after {@code n} rows, merged: an OR
+   * over the two columns would make PostgreSQL read and sort every request of the person for each
+   * page (measured: p50 15 ms for a person with 10,000 requests, see ADR 0008).
+   */
+  @SuppressWarnings("unchecked")
+  private List<AccessRequest> pageOf(PersonKey owner, RequestState state, Cursor after, int n) {
+    List<String> keys = new ArrayList<>(List.of(owner.subject()));
+    if (owner.verifiedEmail() != null && !owner.verifiedEmail().equals(owner.subject())) {
+      keys.add(owner.verifiedEmail());
+    }
+    String filter =
+        (state == null ? "" : " and state = :state")
+            + (after == null ? "" : " and (created_at, id) < (:t, :id)");
+    List<String> branches = new ArrayList<>();
+    for (String column : List.of("requester_key", "requester_email_key")) {
+      for (int k = 0; k < keys.size(); k++) {
+        branches.add(
+            "(select * from access_request where "
+                + column
+                + " = :k"
+                + k
+                + filter
+                + " order by created_at desc, id desc limit :n)");
+      }
+    }
+    var query =
+        em().createNativeQuery(
+                "select * from ("
+                    + String.join(" union all ", branches)
+                    + ") r order by created_at desc, id desc",
+                AccessRequest.class)
+            .setParameter("n", n);
+    for (int k = 0; k < keys.size(); k++) {
+      query.setParameter("k" + k, keys.get(k));
+    }
+    if (state != null) {
+      query.setParameter("state", state.name());
+    }
+    if (after != null) {
+      query.setParameter("t", after.createdAt()).setParameter("id", after.id());
+    }
+    Map<UUID, AccessRequest> distinct = new LinkedHashMap<>();
+    for (AccessRequest r : (List<AccessRequest>) query.getResultList()) {
+      distinct.putIfAbsent(r.id(), r);
+    }
+    return distinct.values().stream().limit(n).toList();
   }
 
   @Override

@@ -41,7 +41,8 @@ final class ActivationRules {
           ActivationGate.Verdict.REFUSE,
           null,
           null,
-          entitlementId + " is no longer in the policy in force, so its grant does not start");
+          ReasonCode.ENTITLEMENT_REMOVED.reason(
+              entitlementId + " is no longer in the policy in force, so its grant does not start"));
     }
     Entitlement e = found.get();
     Optional<Eligibility> el = membership.eligibility(e.eligible(), requester, now);
@@ -53,11 +54,12 @@ final class ActivationRules {
           ActivationGate.Verdict.REFUSE,
           null,
           null,
-          Words.who(requester)
-              + " is no longer eligible for "
-              + e.id()
-              + " when the grant falls due: "
-              + membership.whyNot(e.eligible(), requester, now));
+          ReasonCode.NO_LONGER_ELIGIBLE.reason(
+              Words.who(requester)
+                  + " is no longer eligible for "
+                  + e.id()
+                  + " when the grant falls due: "
+                  + membership.whyNot(e.eligible(), requester, now)));
     }
     Instant ends = el.get().endsAt();
     if (e.activationWindow() != null && !breakGlass && !e.activationWindow().contains(now)) {
@@ -67,24 +69,26 @@ final class ActivationRules {
             ActivationGate.Verdict.REFUSE,
             null,
             null,
-            e.id()
-                + " can be activated only "
-                + e.activationWindow().describe()
-                + (next == null ? "" : "; the next opening, " + next + ",")
-                + " comes after "
-                + Words.who(requester)
-                + "'s eligibility ends at "
-                + ends);
+            ReasonCode.ACTIVATION_WINDOW_AFTER_ELIGIBILITY.reason(
+                e.id()
+                    + " can be activated only "
+                    + e.activationWindow().describe()
+                    + (next == null ? "" : "; the next opening, " + next + ",")
+                    + " comes after "
+                    + Words.who(requester)
+                    + "'s eligibility ends at "
+                    + ends));
       }
       return new ActivationGate(
           ActivationGate.Verdict.DEFER,
           null,
           next,
-          e.id()
-              + " can be activated only "
-              + e.activationWindow().describe()
-              + "; the grant starts at the next opening, "
-              + next);
+          ReasonCode.OUTSIDE_ACTIVATION_WINDOW.reason(
+              e.id()
+                  + " can be activated only "
+                  + e.activationWindow().describe()
+                  + "; the grant starts at the next opening, "
+                  + next));
     }
     Instant notAfter = now.plus(duration);
     if (ends != null && ends.isBefore(notAfter)) {
@@ -92,18 +96,19 @@ final class ActivationRules {
           ActivationGate.Verdict.START,
           ends,
           null,
-          "ends at "
-              + ends
-              + " instead of "
-              + notAfter
-              + ": "
-              + Words.who(requester)
-              + "'s eligibility for "
-              + e.id()
-              + " ("
-              + el.get().how()
-              + ") ends then");
+          ReasonCode.GRANT_ENDS_WITH_ELIGIBILITY.reason(
+              "ends at "
+                  + ends
+                  + " instead of "
+                  + notAfter
+                  + ": "
+                  + Words.who(requester)
+                  + "'s eligibility for "
+                  + e.id()
+                  + " ("
+                  + el.get().how()
+                  + ") ends then"));
     }
-    return new ActivationGate(ActivationGate.Verdict.START, notAfter, null, null);
+    return ActivationGate.start(notAfter);
   }
 }

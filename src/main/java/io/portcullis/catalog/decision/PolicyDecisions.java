@@ -89,8 +89,38 @@ public final class PolicyDecisions {
     return requests.mayRequest(e, requester, req, now);
   }
 
-  /** What the policy in force says when an approved grant falls due. */
-  public record ActivationGate(Verdict verdict, Instant notAfter, Instant retryAt, String reason) {
+  /**
+   * What the policy in force says when an approved grant falls due.
+   *
+   * @param detail why, with its code; null for a plain start
+   */
+  public record ActivationGate(Verdict verdict, Instant notAfter, Instant retryAt, Reason detail) {
+
+    /**
+     * A gate whose reason the caller words itself (not one of the policy's own): it carries the
+     * code {@code activation-refused}, {@code activation-deferred} or {@code activation-started}.
+     */
+    public ActivationGate(Verdict verdict, Instant notAfter, Instant retryAt, String reason) {
+      this(verdict, notAfter, retryAt, reason == null ? null : worded(verdict).reason(reason));
+    }
+
+    /** Start now, to end at {@code notAfter}, with nothing to say. */
+    public static ActivationGate start(Instant notAfter) {
+      return new ActivationGate(Verdict.START, notAfter, null, (Reason) null);
+    }
+
+    /** Why, in words; null for a plain start. */
+    public String reason() {
+      return detail == null ? null : detail.message();
+    }
+
+    private static ReasonCode worded(Verdict verdict) {
+      return switch (verdict) {
+        case START -> ReasonCode.ACTIVATION_STARTED;
+        case DEFER -> ReasonCode.ACTIVATION_DEFERRED;
+        case REFUSE -> ReasonCode.ACTIVATION_REFUSED;
+      };
+    }
 
     /** Start now; wait for the next activation window; or never start. */
     public enum Verdict {
@@ -165,13 +195,27 @@ public final class PolicyDecisions {
     return resolution.resolve(e, requester, req, reviews);
   }
 
-  /** The whole decision for one entitlement of a request. */
+  /**
+   * The whole decision for one entitlement of a request.
+   *
+   * @param details every reason, with its code and the request field it concerns
+   */
   public record Outcome(
       String entitlement,
       boolean allowed,
-      List<String> reasons,
+      List<Reason> details,
       boolean breakGlass,
-      ApprovalPlan plan) {}
+      ApprovalPlan plan) {
+
+    public Outcome {
+      details = List.copyOf(details);
+    }
+
+    /** Every reason, in words. */
+    public List<String> reasons() {
+      return Reason.messages(details);
+    }
+  }
 
   /** Decides every entitlement of a request; unknown entitlements are refused with a reason. */
   public List<Outcome> decide(Caller requester, RequestSpec req, Instant now) {
@@ -184,17 +228,17 @@ public final class PolicyDecisions {
    * entitlement with any is refused, those reasons first, then the policy's own refusals if any.
    */
   public List<Outcome> decide(
-      Caller requester, RequestSpec req, Instant now, Map<String, List<String>> refusals) {
+      Caller requester, RequestSpec req, Instant now, Map<String, List<Reason>> refusals) {
     List<Outcome> out = new ArrayList<>();
     for (Outcome o : decideByPolicy(requester, req, now)) {
-      List<String> outside = refusals.getOrDefault(o.entitlement(), List.of());
+      List<Reason> outside = refusals.getOrDefault(o.entitlement(), List.of());
       if (outside.isEmpty()) {
         out.add(o);
         continue;
       }
-      List<String> reasons = new ArrayList<>(outside);
+      List<Reason> reasons = new ArrayList<>(outside);
       if (!o.allowed()) {
-        reasons.addAll(o.reasons());
+        reasons.addAll(o.details());
       }
       out.add(new Outcome(o.entitlement(), false, reasons, o.breakGlass(), null));
     }
@@ -208,7 +252,11 @@ public final class PolicyDecisions {
       if (e.isEmpty()) {
         out.add(
             new Outcome(
-                id, false, List.of("unknown entitlement '" + id + "'"), req.breakGlass(), null));
+                id,
+                false,
+                List.of(ReasonCode.UNKNOWN_ENTITLEMENT.reason("unknown entitlement '" + id + "'")),
+                req.breakGlass(),
+                null));
         continue;
       }
       Decision d = mayRequest(e.get(), requester, req, now);
@@ -216,7 +264,7 @@ public final class PolicyDecisions {
           new Outcome(
               id,
               d.allowed(),
-              d.reasons(),
+              d.details(),
               req.breakGlass(),
               d.allowed() && !req.breakGlass() ? plan(e.get(), requester, req, now) : null));
     }

@@ -27,7 +27,7 @@ final class ReviewResolution {
    */
   Resolution resolve(Entitlement e, Caller requester, RequestSpec req, List<Review> reviews) {
     List<Stage> stages = e.approval().stages();
-    List<String> reasons = new ArrayList<>();
+    List<Reason> reasons = new ArrayList<>();
     List<Review> ordered = new ArrayList<>(reviews);
     ordered.sort(Comparator.comparing(Review::at));
     List<PersonKey> counted = new ArrayList<>();
@@ -42,45 +42,54 @@ final class ReviewResolution {
       PersonKey key = PersonKey.of(r.reviewer());
       if (counted.stream().anyMatch(key::samePerson)) {
         reasons.add(
-            Words.who(r.reviewer())
-                + "'s review already counts for "
-                + e.id()
-                + "; a reviewer counts once per entitlement");
+            ReasonCode.REVIEW_COUNTED_ONCE.reason(
+                Words.who(r.reviewer())
+                    + "'s review already counts for "
+                    + e.id()
+                    + "; a reviewer counts once per entitlement"));
         continue;
       }
       if (e.approval().commentRequired() && (r.comment() == null || r.comment().isBlank())) {
-        reasons.add(Words.who(r.reviewer()) + "'s review does not count: a comment is required");
+        reasons.add(
+            ReasonCode.COMMENT_REQUIRED.reason(
+                Words.who(r.reviewer()) + "'s review does not count: a comment is required"));
         continue;
       }
       Decision may = rules.mayReview(e, stage, r.reviewer(), requester, req, r.at());
       if (!may.allowed()) {
         reasons.add(
-            Words.who(r.reviewer())
-                + "'s "
-                + (r.verdict() == Review.Verdict.DENY ? "denial" : "approval")
-                + " does not count: "
-                + String.join("; ", may.reasons()));
+            ReasonCode.REVIEW_NOT_COUNTED.reason(
+                Words.who(r.reviewer())
+                    + "'s "
+                    + (r.verdict() == Review.Verdict.DENY ? "denial" : "approval")
+                    + " does not count: "
+                    + String.join("; ", may.reasons())));
         continue;
       }
       counted.add(key);
       if (r.verdict() == Review.Verdict.DENY) {
         denials++;
         if (denials >= stage.denials()) {
-          reasons.add("stage " + stage.name() + " denied by " + Words.who(r.reviewer()));
+          reasons.add(
+              ReasonCode.STAGE_DENIED.reason(
+                  "stage " + stage.name() + " denied by " + Words.who(r.reviewer())));
           return new Resolution(Resolution.State.DENIED, k, reasons, counted);
         }
         reasons.add(
-            Words.who(r.reviewer())
-                + " denied ("
-                + denials
-                + " of "
-                + stage.denials()
-                + " denials end the request)");
+            ReasonCode.DENIAL_COUNTED.reason(
+                Words.who(r.reviewer())
+                    + " denied ("
+                    + denials
+                    + " of "
+                    + stage.denials()
+                    + " denials end the request)"));
         continue;
       }
       approvers.add(Words.who(r.reviewer()));
       if (approvers.size() >= stage.approvals()) {
-        reasons.add("stage " + stage.name() + " approved by " + String.join(", ", approvers));
+        reasons.add(
+            ReasonCode.STAGE_APPROVED.reason(
+                "stage " + stage.name() + " approved by " + String.join(", ", approvers)));
         k++;
         approvers = new ArrayList<>();
         denials = 0;
@@ -95,15 +104,16 @@ final class ReviewResolution {
     }
     Stage current = stages.get(k);
     reasons.add(
-        "stage "
-            + current.name()
-            + " needs "
-            + current.approvals()
-            + " of "
-            + Words.describe(current.reviewers())
-            + (approvers.isEmpty()
-                ? "; no approvals yet"
-                : "; approved so far by " + String.join(", ", approvers)));
+        ReasonCode.STAGE_PENDING.reason(
+            "stage "
+                + current.name()
+                + " needs "
+                + current.approvals()
+                + " of "
+                + Words.describe(current.reviewers())
+                + (approvers.isEmpty()
+                    ? "; no approvals yet"
+                    : "; approved so far by " + String.join(", ", approvers))));
     return new Resolution(Resolution.State.PENDING, k, reasons, counted);
   }
 }

@@ -2,6 +2,7 @@ package io.portcullis.catalog.suspension;
 
 import io.portcullis.audit.AuditHmac;
 import io.portcullis.audit.AuditLog;
+import io.portcullis.catalog.decision.Reason;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Identities;
@@ -17,8 +18,6 @@ import jakarta.transaction.Transactional.TxType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -126,32 +125,13 @@ public class Suspensions {
 
   /**
    * Why active suspensions refuse {@code requester} each of {@code entitlements}: by entitlement,
-   * only those refused. Each reason names the suspension, who placed it and why.
+   * only those refused. Each reason (code {@code suspended}, field {@code entitlement}) names the
+   * suspension, who placed it and why.
    */
   @Transactional
-  public Map<String, List<String>> refusalsToRequest(
+  public Map<String, List<Reason>> refusalsToRequest(
       PolicySet policy, Caller requester, List<String> entitlements) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Suspension s : active()) {
-      ScopeMatch m = ScopeMatch.of(s.scope(), policy, s.setMembers());
-      if (!m.coversCaller(requester)) {
-        continue;
-      }
-      for (String e : entitlements) {
-        if (m.coversEntitlement(e)) {
-          out.computeIfAbsent(e, k -> new ArrayList<>())
-              .add(
-                  "suspended: "
-                      + e
-                      + " is locked for "
-                      + who(requester)
-                      + " by "
-                      + describe(s)
-                      + "; an admin must lift it before they may ask again");
-        }
-      }
-    }
-    return out;
+    return SuspensionRefusals.toRequest(active(), policy, requester, entitlements);
   }
 
   /**
@@ -162,7 +142,16 @@ public class Suspensions {
   @Transactional
   public List<String> refusalsToReview(
       PolicySet policy, Caller reviewer, Map<String, Object> requester, List<String> entitlements) {
-    return refusalsToReview(active(), policy, reviewer, requester, entitlements);
+    return Reason.messages(refusalDetailsToReview(policy, reviewer, requester, entitlements));
+  }
+
+  /**
+   * {@link #refusalsToReview} with codes: {@code suspended-requester}, {@code suspended-reviewer}.
+   */
+  @Transactional
+  public List<Reason> refusalDetailsToReview(
+      PolicySet policy, Caller reviewer, Map<String, Object> requester, List<String> entitlements) {
+    return SuspensionRefusals.toReview(active(), policy, reviewer, requester, entitlements);
   }
 
   /**
@@ -177,58 +166,7 @@ public class Suspensions {
       return (requester, entitlements) -> false;
     }
     return (requester, entitlements) ->
-        !refusalsToReview(active, policy, reviewer, requester, entitlements).isEmpty();
-  }
-
-  private static List<String> refusalsToReview(
-      List<Suspension> active,
-      PolicySet policy,
-      Caller reviewer,
-      Map<String, Object> requester,
-      List<String> entitlements) {
-    List<String> out = new ArrayList<>();
-    for (Suspension s : active) {
-      ScopeMatch m = ScopeMatch.of(s.scope(), policy, s.setMembers());
-      if (!m.coversAnyEntitlement(entitlements)) {
-        continue;
-      }
-      if (m.coversSnapshot(requester)) {
-        out.add(
-            "suspended: the requester "
-                + requester.get("subject")
-                + " is covered by "
-                + describe(s)
-                + "; no review counts until an admin lifts it");
-      }
-      if (m.coversCaller(reviewer)) {
-        out.add(
-            "suspended: the reviewer "
-                + who(reviewer)
-                + " is covered by "
-                + describe(s)
-                + "; they may not review until an admin lifts it");
-      }
-    }
-    return out;
-  }
-
-  private static String describe(Suspension s) {
-    return "suspension "
-        + s.id()
-        + " ("
-        + s.scope().describe()
-        + "), placed by "
-        + s.placedByName()
-        + " ("
-        + s.placedBy()
-        + ") at "
-        + s.placedAt()
-        + ": "
-        + s.reason();
-  }
-
-  private static String who(Caller c) {
-    return c.name().equals(c.subject()) ? c.subject() : c.name() + " (" + c.subject() + ")";
+        !SuspensionRefusals.toReview(active, policy, reviewer, requester, entitlements).isEmpty();
   }
 
   // ------------------------------------------------------------------ admin

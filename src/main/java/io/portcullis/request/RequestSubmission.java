@@ -2,6 +2,7 @@ package io.portcullis.request;
 
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.decision.PolicyDecisions;
+import io.portcullis.catalog.decision.Reason;
 import io.portcullis.catalog.decision.RequestSpec;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.store.PolicyStore;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -154,13 +154,17 @@ public class RequestSubmission {
     return new Submission.Submitted(r, false);
   }
 
+  /**
+   * A 422 naming each refusal's field: policy says which request field a reason concerns; a reason
+   * about the entitlement itself (or about none) points at that entitlement in the list.
+   */
   private static void refuseUnlessAllowed(List<PolicyDecisions.Outcome> outcomes) {
     List<FieldError> refusals = new ArrayList<>();
     for (int i = 0; i < outcomes.size(); i++) {
       PolicyDecisions.Outcome o = outcomes.get(i);
       if (!o.allowed()) {
-        for (String reason : o.reasons()) {
-          refusals.add(new FieldError(fieldOf(reason, i), reason));
+        for (Reason reason : o.details()) {
+          refusals.add(new FieldError(fieldOf(reason, i), reason.message()));
         }
       }
     }
@@ -174,27 +178,10 @@ public class RequestSubmission {
     }
   }
 
-  private static String fieldOf(String reason, int index) {
-    String r = reason.toLowerCase(Locale.ROOT);
-    if (r.startsWith("suspended:") || r.contains("unknown entitlement")) {
-      return "entitlements[" + index + "]";
-    }
-    if (r.contains("duration")) {
-      return "duration";
-    }
-    if (r.contains("ticket")) {
-      return "ticket";
-    }
-    if (r.contains("justification")) {
-      return "justification";
-    }
-    if (r.contains("break-glass")) {
-      return "breakGlass";
-    }
-    if (r.contains("can be activated only")) {
-      return "start";
-    }
-    return "entitlements[" + index + "]";
+  static String fieldOf(Reason reason, int index) {
+    return reason.field() == null || reason.field().equals("entitlement")
+        ? "entitlements[" + index + "]"
+        : reason.field();
   }
 
   private static boolean parallel(PolicyDecisions d, String entitlement) {

@@ -74,7 +74,18 @@ class PolicyApiTest {
         .body("allowed", equalTo(false))
         .body("outcomes[0].reasons", hasItem(containsString("exceeds the maximum PT4H")))
         .body("outcomes[0].reasons", hasItem(containsString("needs at least 10")))
-        .body("outcomes[1].reasons", hasItem("unknown entitlement 'nope'"));
+        .body("outcomes[1].reasons", hasItem("unknown entitlement 'nope'"))
+        .body(
+            "outcomes[0].details.code",
+            containsInAnyOrder("duration-too-long", "justification-too-short"))
+        .body(
+            "outcomes[0].details.find { it.code == 'duration-too-long' }.field",
+            equalTo("duration"))
+        .body(
+            "outcomes[0].details.find { it.code == 'duration-too-long' }.message",
+            containsString("exceeds the maximum PT4H"))
+        .body("outcomes[1].details[0].code", equalTo("unknown-entitlement"))
+        .body("outcomes[1].details[0].field", equalTo("entitlement"));
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.portcullis.catalog.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.portcullis.catalog.suspension.SetMembers;
 import io.portcullis.catalog.suspension.Suspension;
-import io.portcullis.catalog.suspension.Suspensions;
+import io.portcullis.catalog.suspension.SuspensionAdmin;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
@@ -36,10 +36,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminSuspensionResource {
 
-  private final Suspensions suspensions;
+  private final SuspensionAdmin suspensions;
   private final CurrentCaller caller;
 
-  AdminSuspensionResource(Suspensions suspensions, CurrentCaller caller) {
+  AdminSuspensionResource(SuspensionAdmin suspensions, CurrentCaller caller) {
     this.suspensions = suspensions;
     this.caller = caller;
   }
@@ -96,16 +96,16 @@ public class AdminSuspensionResource {
       @QueryParam("state") @DefaultValue("all") String state,
       @QueryParam("cursor") String cursor,
       @QueryParam("limit") @DefaultValue("50") int limit) {
-    Suspensions.State s;
+    SuspensionAdmin.State s;
     try {
-      s = Suspensions.State.valueOf(state.toUpperCase(Locale.ROOT));
+      s = SuspensionAdmin.State.valueOf(state.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new Problems.Invalid(new FieldError("state", "must be active, lifted or all", null));
     }
     if (limit < 1 || limit > 200) {
       throw new Problems.Invalid(new FieldError("limit", "must be between 1 and 200", null));
     }
-    Suspensions.Page page = suspensions.list(caller.get(), s, cursor, limit);
+    SuspensionAdmin.Page page = suspensions.list(caller.get(), s, cursor, limit);
     return new SuspensionPage(page.items().stream().map(SuspensionView::of).toList(), page.next());
   }
 

@@ -2,6 +2,7 @@ package io.portcullis.catalog.api;
 
 import io.portcullis.catalog.decision.ApprovalPlan;
 import io.portcullis.catalog.decision.PolicyDecisions;
+import io.portcullis.catalog.decision.Reason;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.catalog.suspension.Suspensions;
@@ -87,13 +88,20 @@ public class CatalogResource {
     PolicyDecisions decisions = store.decisions();
     Caller me = caller.get();
     Instant now = clock.instant();
-    Map<String, List<String>> suspended =
+    Map<String, List<Reason>> suspended =
         suspensions.refusalsToRequest(
             decisions.policy(), me, List.copyOf(decisions.policy().entitlements().keySet()));
     return decisions.policy().entitlements().values().stream()
         .sorted(Comparator.comparing(Entitlement::id))
         .map(
-            e -> entry(decisions, e, me, now, providers, suspended.getOrDefault(e.id(), List.of())))
+            e ->
+                entry(
+                    decisions,
+                    e,
+                    me,
+                    now,
+                    providers,
+                    Reason.messages(suspended.getOrDefault(e.id(), List.of()))))
         .filter(e -> e != null)
         .toList();
   }

@@ -1,7 +1,9 @@
 package io.portcullis.catalog.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.portcullis.catalog.decision.ApprovalPlan;
 import io.portcullis.catalog.decision.PolicyDecisions;
+import io.portcullis.catalog.decision.Reason;
 import io.portcullis.catalog.decision.RequestSpec;
 import io.portcullis.catalog.load.PolicyIssue;
 import io.portcullis.catalog.model.PolicySet;
@@ -126,7 +128,28 @@ public class PolicyResource {
       Instant at,
       String requester,
       boolean allowed,
-      List<PolicyDecisions.Outcome> outcomes) {}
+      List<SimulatedOutcome> outcomes) {}
+
+  /**
+   * The decision for one entitlement.
+   *
+   * @param reasons every reason, in words
+   * @param details the same reasons with their codes and the request field each concerns (see
+   *     policies/README.md, "Reason codes")
+   */
+  public record SimulatedOutcome(
+      String entitlement,
+      boolean allowed,
+      List<String> reasons,
+      List<Reason> details,
+      boolean breakGlass,
+      ApprovalPlan plan) {
+
+    static SimulatedOutcome of(PolicyDecisions.Outcome o) {
+      return new SimulatedOutcome(
+          o.entitlement(), o.allowed(), o.reasons(), o.details(), o.breakGlass(), o.plan());
+    }
+  }
 
   @POST
   @Path("simulate")
@@ -134,7 +157,8 @@ public class PolicyResource {
   @Operation(
       summary = "Decide a hypothetical request",
       description =
-          "Returns, per entitlement, whether it would be allowed and every reason, the auto-approval"
+          "Returns, per entitlement, whether it would be allowed and every reason (in words, and as"
+              + " details with a stable code and the request field it concerns), the auto-approval"
               + " rule that would apply or the approval stages. Active suspensions (placed by the"
               + " kill switch) that cover the requester refuse with their id, who placed them and"
               + " why. Changes nothing. 'requester' other than the caller needs the admin or"
@@ -208,7 +232,7 @@ public class PolicyResource {
         at,
         requester.subject(),
         outcomes.stream().allMatch(PolicyDecisions.Outcome::allowed),
-        outcomes);
+        outcomes.stream().map(SimulatedOutcome::of).toList());
   }
 
   private static Duration parseDuration(String text, List<FieldError> errors) {

@@ -5,19 +5,24 @@ import java.util.List;
 /**
  * Whether something is allowed, and why or why not.
  *
- * @param reasons every reason, in words a person can act on; for an allowed outcome, what made it
- *     allowed
+ * @param details every reason, with its code and the field it concerns; for an allowed outcome,
+ *     what made it allowed
  */
-public record Decision(boolean allowed, List<String> reasons) {
+public record Decision(boolean allowed, List<Reason> details) {
   public Decision {
-    reasons = List.copyOf(reasons);
+    details = List.copyOf(details);
   }
 
-  public static Decision allow(List<String> reasons) {
-    return new Decision(true, reasons);
+  /** Every reason, in words a person can act on. */
+  public List<String> reasons() {
+    return Reason.messages(details);
   }
 
-  public static Decision deny(List<String> reasons) {
-    return new Decision(false, reasons);
+  public static Decision allow(List<Reason> details) {
+    return new Decision(true, details);
+  }
+
+  public static Decision deny(List<Reason> details) {
+    return new Decision(false, details);
   }
 }

@@ -8,19 +8,24 @@ import java.util.List;
  *
  * @param stage index of the stage being decided (or that decided it); equals the number of stages
  *     once approved
- * @param reasons per stage, what counted and what did not
+ * @param details per stage, what counted and what did not, each with its code
  * @param counted the reviewers whose reviews count in this entitlement (a person counts once per
  *     entitlement)
  */
-public record Resolution(State state, int stage, List<String> reasons, List<PersonKey> counted) {
+public record Resolution(State state, int stage, List<Reason> details, List<PersonKey> counted) {
 
   public Resolution {
-    reasons = List.copyOf(reasons);
+    details = List.copyOf(details);
     counted = List.copyOf(counted);
   }
 
-  public Resolution(State state, int stage, List<String> reasons) {
-    this(state, stage, reasons, List.of());
+  public Resolution(State state, int stage, List<Reason> details) {
+    this(state, stage, details, List.of());
+  }
+
+  /** Per stage, what counted and what did not, in words. */
+  public List<String> reasons() {
+    return Reason.messages(details);
   }
 
   /** Whether a review by this person already counts in this entitlement. */

@@ -2,32 +2,27 @@ package io.portcullis.catalog.suspension;
 
 import io.portcullis.audit.AuditHmac;
 import io.portcullis.audit.AuditLog;
+import io.portcullis.catalog.decision.Reason;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Identities;
-import io.portcullis.identity.Roles;
-import io.portcullis.platform.error.FieldError;
-import io.portcullis.platform.error.Problems;
-import io.portcullis.platform.paging.Cursor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiPredicate;
 
 /**
- * Suspensions as a decision input: the kill switch places them, every request and review asks which
- * of them refuse it, and admins lift them. Policy decisions stay pure: this service reads the
- * active suspensions and hands their reasons to {@code PolicyDecisions}.
+ * Suspensions as a decision input: the kill switch places them, and every request and review asks
+ * which of them refuse it ({@link SuspensionRefusals} words why). Policy decisions stay pure: this
+ * service reads the active suspensions and hands their reasons to {@code PolicyDecisions}. Admins
+ * list and lift them through {@link SuspensionAdmin}.
  *
  * <p>Placing a suspension and checking one are serialised by a PostgreSQL advisory lock: a request
  * or review takes it shared ({@link #holdOff()}) before it reads the active suspensions and keeps
@@ -39,19 +34,16 @@ import java.util.function.BiPredicate;
 public class Suspensions {
 
   static final String LOCK = "portcullis:suspensions";
-  static final int MAX_REASON = 1_000;
 
   private final EntityManager em;
   private final AuditLog audit;
   private final AuditHmac hmac;
-  private final Roles roles;
   private final Clock clock;
 
-  Suspensions(EntityManager em, AuditLog audit, AuditHmac hmac, Roles roles, Clock clock) {
+  Suspensions(EntityManager em, AuditLog audit, AuditHmac hmac, Clock clock) {
     this.em = em;
     this.audit = audit;
     this.hmac = hmac;
-    this.roles = roles;
     this.clock = clock;
   }
 
@@ -66,9 +58,6 @@ public class Suspensions {
     }
     return m;
   }
-
-  // ------------------------------------------------------------------ serialising with kill
-  // switches
 
   /** Waits for a kill switch under way, and holds the next one off until this transaction ends. */
   @Transactional(TxType.MANDATORY)
@@ -87,8 +76,6 @@ public class Suspensions {
         .setParameter("k", LOCK)
         .getSingleResult();
   }
-
-  // ------------------------------------------------------------------ placing
 
   /**
    * Places a suspension with the kill switch's scope, in the caller's transaction, audited there.
@@ -113,8 +100,6 @@ public class Suspensions {
     return s;
   }
 
-  // ------------------------------------------------------------------ as a decision input
-
   /** The active suspensions, newest first. */
   @Transactional
   public List<Suspension> active() {
@@ -126,32 +111,13 @@ public class Suspensions {
 
   /**
    * Why active suspensions refuse {@code requester} each of {@code entitlements}: by entitlement,
-   * only those refused. Each reason names the suspension, who placed it and why.
+   * only those refused. Each reason (code {@code suspended}, field {@code entitlement}) names the
+   * suspension, who placed it and why.
    */
   @Transactional
-  public Map<String, List<String>> refusalsToRequest(
+  public Map<String, List<Reason>> refusalsToRequest(
       PolicySet policy, Caller requester, List<String> entitlements) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Suspension s : active()) {
-      ScopeMatch m = ScopeMatch.of(s.scope(), policy, s.setMembers());
-      if (!m.coversCaller(requester)) {
-        continue;
-      }
-      for (String e : entitlements) {
-        if (m.coversEntitlement(e)) {
-          out.computeIfAbsent(e, k -> new ArrayList<>())
-              .add(
-                  "suspended: "
-                      + e
-                      + " is locked for "
-                      + who(requester)
-                      + " by "
-                      + describe(s)
-                      + "; an admin must lift it before they may ask again");
-        }
-      }
-    }
-    return out;
+    return SuspensionRefusals.toRequest(active(), policy, requester, entitlements);
   }
 
   /**
@@ -162,7 +128,16 @@ public class Suspensions {
   @Transactional
   public List<String> refusalsToReview(
       PolicySet policy, Caller reviewer, Caller requester, List<String> entitlements) {
-    return refusalsToReview(active(), policy, reviewer, requester, entitlements);
+    return Reason.messages(refusalDetailsToReview(policy, reviewer, requester, entitlements));
+  }
+
+  /**
+   * {@link #refusalsToReview} with codes: {@code suspended-requester}, {@code suspended-reviewer}.
+   */
+  @Transactional
+  public List<Reason> refusalDetailsToReview(
+      PolicySet policy, Caller reviewer, Caller requester, List<String> entitlements) {
+    return SuspensionRefusals.toReview(active(), policy, reviewer, requester, entitlements);
   }
 
   /**
@@ -176,151 +151,6 @@ public class Suspensions {
       return (requester, entitlements) -> false;
     }
     return (requester, entitlements) ->
-        !refusalsToReview(active, policy, reviewer, requester, entitlements).isEmpty();
-  }
-
-  private static List<String> refusalsToReview(
-      List<Suspension> active,
-      PolicySet policy,
-      Caller reviewer,
-      Caller requester,
-      List<String> entitlements) {
-    List<String> out = new ArrayList<>();
-    for (Suspension s : active) {
-      ScopeMatch m = ScopeMatch.of(s.scope(), policy, s.setMembers());
-      if (!m.coversAnyEntitlement(entitlements)) {
-        continue;
-      }
-      if (m.coversCaller(requester)) {
-        out.add(
-            "suspended: the requester "
-                + requester.subject()
-                + " is covered by "
-                + describe(s)
-                + "; no review counts until an admin lifts it");
-      }
-      if (m.coversCaller(reviewer)) {
-        out.add(
-            "suspended: the reviewer "
-                + who(reviewer)
-                + " is covered by "
-                + describe(s)
-                + "; they may not review until an admin lifts it");
-      }
-    }
-    return out;
-  }
-
-  private static String describe(Suspension s) {
-    return "suspension "
-        + s.id()
-        + " ("
-        + s.scope().describe()
-        + "), placed by "
-        + s.placedByName()
-        + " ("
-        + s.placedBy()
-        + ") at "
-        + s.placedAt()
-        + ": "
-        + s.reason();
-  }
-
-  private static String who(Caller c) {
-    return c.name().equals(c.subject()) ? c.subject() : c.name() + " (" + c.subject() + ")";
-  }
-
-  // ------------------------------------------------------------------ admin
-
-  /** Which suspensions a listing shows. */
-  public enum State {
-    ACTIVE,
-    LIFTED,
-    ALL
-  }
-
-  /** One page and the cursor of the next, or null at the end. */
-  public record Page(List<Suspension> items, String next) {}
-
-  /** Suspensions newest first, keyset-paged by (placed_at, id); admins and auditors. */
-  @Transactional
-  public Page list(Caller caller, State state, String cursor, int limit) {
-    if (!roles.mayReadAll(caller)) {
-      throw new Problems.Forbidden("Only admins and auditors may list suspensions.");
-    }
-    Cursor after = Cursor.decode(cursor);
-    StringBuilder q = new StringBuilder("from Suspension s where 1 = 1");
-    if (state == State.ACTIVE) {
-      q.append(" and s.liftedAt is null");
-    } else if (state == State.LIFTED) {
-      q.append(" and s.liftedAt is not null");
-    }
-    if (after != null) {
-      q.append(" and (s.placedAt < :t or (s.placedAt = :t and s.id < :id))");
-    }
-    q.append(" order by s.placedAt desc, s.id desc");
-    var query = em.createQuery(q.toString(), Suspension.class);
-    if (after != null) {
-      query.setParameter("t", after.createdAt()).setParameter("id", after.id());
-    }
-    List<Suspension> rows = query.setMaxResults(limit + 1).getResultList();
-    if (rows.size() > limit) {
-      Suspension last = rows.get(limit - 1);
-      return new Page(
-          List.copyOf(rows.subList(0, limit)), new Cursor(last.placedAt(), last.id()).encode());
-    }
-    return new Page(List.copyOf(rows), null);
-  }
-
-  /** One suspension; admins and auditors. */
-  @Transactional
-  public Suspension get(Caller caller, UUID id) {
-    if (!roles.mayReadAll(caller)) {
-      throw new Problems.Forbidden("Only admins and auditors may see suspensions.");
-    }
-    Suspension s = em.find(Suspension.class, id);
-    if (s == null) {
-      throw new Problems.NotFound("Suspension", id.toString());
-    }
-    return s;
-  }
-
-  /** Lifts a suspension, once, with a reason; admins only. Audited in the same transaction. */
-  @Transactional
-  public Suspension lift(Caller caller, UUID id, String reason) {
-    if (!roles.isAdmin(caller)) {
-      throw new Problems.Forbidden("Only admins may lift a suspension.");
-    }
-    String why = checkReason(reason);
-    Suspension s = em.find(Suspension.class, id, LockModeType.PESSIMISTIC_WRITE);
-    if (s == null) {
-      throw new Problems.NotFound("Suspension", id.toString());
-    }
-    s.lift(caller.subject(), caller.name(), why, clock.instant().truncatedTo(ChronoUnit.MICROS));
-    audit.append(
-        SuspensionAudit.lifted(
-            s.id(),
-            caller.subject(),
-            why,
-            s.scope().toMap(),
-            s.placedAt(),
-            s.placedBy(),
-            s.operation()));
-    return s;
-  }
-
-  /** A reason as the kill switch and lifting need it: present, at most 1,000 characters, no NUL. */
-  public static String checkReason(String reason) {
-    if (reason == null || reason.isBlank()) {
-      throw new Problems.Invalid(
-          new FieldError("reason", "is required", "say why, e.g. \"contract renewed\""));
-    }
-    String r = reason.strip();
-    if (r.length() > MAX_REASON || r.indexOf('\u0000') >= 0) {
-      throw new Problems.Invalid(
-          new FieldError(
-              "reason", "must be at most " + MAX_REASON + " characters without NUL", null));
-    }
-    return r;
+        !SuspensionRefusals.toReview(active, policy, reviewer, requester, entitlements).isEmpty();
   }
 }

@@ -26,8 +26,18 @@ import java.util.Set;
  */
 public interface CredentialProvider {
 
+  /**
+   * The kind named in policy ({@code provider: {kind: …}}) and how its parameters read into this
+   * provider's typed record. It must be listed in {@code
+   * io.portcullis.provider.builtin.BuiltInKinds}, which the policy loader checks entitlements
+   * against ({@link ProviderRegistry} refuses to start otherwise).
+   */
+  ProviderKind<?> providerKind();
+
   /** The kind named in policy ({@code provider: {kind: …}}). */
-  String kind();
+  default String kind() {
+    return providerKind().name();
+  }
 
   /**
    * Whether this deployment configured the provider. Grants of an unconfigured kind fail to

@@ -2,19 +2,31 @@ package io.portcullis.provider;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
-/** Every {@link CredentialProvider} in this build, by kind. */
+/**
+ * Every {@link CredentialProvider} in this build, by kind. At startup it checks the providers
+ * against the kinds policy may name ({@link ProviderKinds}, the built-in list the policy loader
+ * uses): each provider's kind is listed, with the same parameter reader, and each listed kind has a
+ * provider. So policy never accepts a kind that cannot be granted, nor refuses one that can.
+ */
 @ApplicationScoped
 public class ProviderRegistry {
 
   private final Map<String, CredentialProvider> byKind;
 
-  ProviderRegistry(Instance<CredentialProvider> providers) {
+  @Inject
+  ProviderRegistry(Instance<CredentialProvider> providers, ProviderKinds kinds) {
+    this((Iterable<CredentialProvider>) providers, kinds);
+  }
+
+  ProviderRegistry(Iterable<CredentialProvider> providers, ProviderKinds kinds) {
     Map<String, CredentialProvider> m = new TreeMap<>();
     for (CredentialProvider p : providers) {
       CredentialProvider earlier = m.put(p.kind(), p);
@@ -27,6 +39,23 @@ public class ProviderRegistry {
                 + " and "
                 + p.getClass().getName());
       }
+      if (!kinds.find(p.kind()).equals(Optional.of(p.providerKind()))) {
+        throw new IllegalStateException(
+            "Credential provider "
+                + p.getClass().getName()
+                + " declares kind '"
+                + p.kind()
+                + "', which the provider kinds policy may name do not list as its own ("
+                + String.join(", ", kinds.names())
+                + "): add its ProviderKind to io.portcullis.provider.builtin.BuiltInKinds");
+      }
+    }
+    TreeSet<String> unserved = new TreeSet<>(kinds.names());
+    unserved.removeAll(m.keySet());
+    if (!unserved.isEmpty()) {
+      throw new IllegalStateException(
+          "Policy may name provider kinds that no credential provider implements: "
+              + String.join(", ", unserved));
     }
     this.byKind = Collections.unmodifiableMap(m);
   }

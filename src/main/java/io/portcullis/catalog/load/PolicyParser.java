@@ -4,6 +4,7 @@ import io.portcullis.catalog.cel.CelEngine;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.PrincipalSet;
 import io.portcullis.catalog.model.ProviderSpec;
+import io.portcullis.provider.builtin.BuiltInKinds;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,17 +44,7 @@ final class PolicyParser {
   static final Set<String> ENTITLEMENT_KEYS =
       union(SETTING_KEYS, Set.of("description", "labels", "provider"));
   static final Set<String> PRINCIPAL_KEYS = Set.of("users", "groups", "sets", "until");
-  static final Set<String> PROVIDER_KINDS =
-      Set.of(
-          "noop",
-          "http-stub",
-          "vault-secret",
-          "vault-token",
-          "aws-sts",
-          "aws-identity-center",
-          "aws-iam-group",
-          "postgres",
-          "ssh");
+  static final Set<String> PROVIDER_KINDS = BuiltInKinds.ALL.names();
   static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   static final Pattern GROUP = Pattern.compile("[^\\s,]{1,200}");
 
@@ -240,29 +231,7 @@ final class PolicyParser {
   }
 
   private ProviderSpec provider(Nodes n, Node node) {
-    Map<String, Node> p = n.mapping(node, "provider", null);
-    Node kindNode = p.get("kind");
-    if (kindNode == null) {
-      n.error(
-          node,
-          "provider.kind is missing",
-          "one of " + String.join(", ", PROVIDER_KINDS.stream().sorted().toList()));
-      return null;
-    }
-    String kind = n.string(kindNode, "provider.kind").orElse("");
-    if (!PROVIDER_KINDS.contains(kind)) {
-      n.error(
-          kindNode, "unknown provider kind '" + kind + "'", Nodes.suggest(kind, PROVIDER_KINDS));
-      return null;
-    }
-    Map<String, Object> params = new LinkedHashMap<>();
-    p.forEach(
-        (k, v) -> {
-          if (!k.equals("kind")) {
-            params.put(k, n.plain(v));
-          }
-        });
-    return new ProviderSpec(kind, params);
+    return ProviderSpecs.read(n, node, BuiltInKinds.ALL);
   }
 
   /** Checks that need every file first (references to principal sets, set cycles, known groups). */

@@ -7,6 +7,7 @@ import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.ProviderKind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +30,9 @@ import software.amazon.awssdk.services.iam.model.RemoveUserFromGroupRequest;
 @ApplicationScoped
 public class AwsIamGroupProvider implements CredentialProvider {
 
-  static final String KIND = "aws-iam-group";
-  private static final Pattern NAME = Pattern.compile("[\\w+=,.@-]{1,128}");
+  public static final ProviderKind<IamGroupParams> KIND =
+      new ProviderKind<>("aws-iam-group", IamGroupParams::read);
+
   private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
 
   private final AwsClients clients;
@@ -42,7 +44,7 @@ public class AwsIamGroupProvider implements CredentialProvider {
   }
 
   @Override
-  public String kind() {
+  public ProviderKind<IamGroupParams> providerKind() {
     return KIND;
   }
 
@@ -72,10 +74,10 @@ public class AwsIamGroupProvider implements CredentialProvider {
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
     requireConfigured();
-    Params p = new Params(KIND, r.params());
-    String group = p.matching("groupName", NAME, "portcullis-db-admins");
-    String attribute = p.choice("userName", "email", "email", "email-local-part", "subject");
-    String user = userName(r.requester(), attribute, p);
+    IamGroupParams p = KIND.params(r.params());
+    String group = p.groupName();
+    String attribute = p.userName();
+    String user = userName(r.requester(), attribute);
     IamClient iam = clients.iam();
     Deadline d = clients.deadline();
     try {
@@ -90,7 +92,7 @@ public class AwsIamGroupProvider implements CredentialProvider {
         String said = clients.awsMessage(e);
         throw new ProviderException(
             Kind.PERMANENT,
-            KIND
+            KIND.name()
                 + ": IAM user "
                 + user
                 + " (the requester's "
@@ -114,7 +116,7 @@ public class AwsIamGroupProvider implements CredentialProvider {
             + " is in IAM group "
             + group
             + " until "
-            + Params.grantEnd(r, clock.instant())
+            + GrantEnd.of(r, clock.instant())
             + "; use your own IAM credentials (the group's permissions may take a few seconds to"
             + " apply).");
     Map<String, Object> handle = new LinkedHashMap<>();
@@ -124,8 +126,7 @@ public class AwsIamGroupProvider implements CredentialProvider {
   }
 
   /** The IAM user name taken from the requester attribute the entitlement names. */
-  static String userName(IssueRequest.Requester who, String attribute, Params p)
-      throws ProviderException {
+  static String userName(IssueRequest.Requester who, String attribute) throws ProviderException {
     String v = null;
     if (who != null) {
       v =
@@ -139,9 +140,10 @@ public class AwsIamGroupProvider implements CredentialProvider {
           };
     }
     if (v == null || v.isBlank()) {
-      throw p.wrong(
-          "userName",
-          "is "
+      throw new ProviderException(
+          Kind.PERMANENT,
+          KIND.name()
+              + " parameter 'userName' is "
               + attribute
               + ", but the requester has no "
               + (attribute.equals("subject")
@@ -150,9 +152,10 @@ public class AwsIamGroupProvider implements CredentialProvider {
     }
     v = v.trim();
     if (!USER_NAME.matcher(v).matches()) {
-      throw p.wrong(
-          "userName",
-          "is "
+      throw new ProviderException(
+          Kind.PERMANENT,
+          KIND.name()
+              + " parameter 'userName' is "
               + attribute
               + ", and the requester's value '"
               + v
@@ -165,7 +168,7 @@ public class AwsIamGroupProvider implements CredentialProvider {
   public Revoked revoke(RevokeRequest r) throws ProviderException {
     Map<String, Object> h = r.handle();
     if (h == null || h.get("groupName") == null || h.get("userName") == null) {
-      throw new ProviderException(Kind.NOT_FOUND, KIND + ": no membership was recorded");
+      throw new ProviderException(Kind.NOT_FOUND, KIND.name() + ": no membership was recorded");
     }
     requireConfigured();
     String group = String.valueOf(h.get("groupName"));
@@ -183,7 +186,7 @@ public class AwsIamGroupProvider implements CredentialProvider {
       if ("NoSuchEntity".equals(AwsClients.code(e))) {
         throw new ProviderException(
             Kind.NOT_FOUND,
-            KIND + ": IAM user " + user + " or group " + group + " no longer exists");
+            KIND.name() + ": IAM user " + user + " or group " + group + " no longer exists");
       }
       throw clients.failure(
           "iam:RemoveUserFromGroup",
@@ -197,7 +200,8 @@ public class AwsIamGroupProvider implements CredentialProvider {
   private void requireConfigured() throws ProviderException {
     if (!configured()) {
       throw new ProviderException(
-          Kind.PERMANENT, "provider '" + KIND + "' is not configured: " + configurationHint());
+          Kind.PERMANENT,
+          "provider '" + KIND.name() + "' is not configured: " + configurationHint());
     }
   }
 }

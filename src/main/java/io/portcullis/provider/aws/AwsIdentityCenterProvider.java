@@ -7,10 +7,10 @@ import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.ProviderKind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,17 +55,14 @@ import software.amazon.awssdk.services.ssoadmin.model.TargetType;
 @ApplicationScoped
 public class AwsIdentityCenterProvider implements CredentialProvider {
 
-  static final String KIND = "aws-identity-center";
+  public static final ProviderKind<IdentityCenterParams> KIND =
+      new ProviderKind<>("aws-identity-center", IdentityCenterParams::read);
 
   static final Pattern INSTANCE_ARN =
       Pattern.compile("arn:aws[a-z-]*:sso:::instance/(?:sso)?(ins-[a-zA-Z0-9.-]{16})");
-  static final Pattern PERMISSION_SET_ARN =
-      Pattern.compile(
-          "arn:aws[a-z-]*:sso:::permissionSet/(?:sso)?(ins-[a-zA-Z0-9.-]{16})/ps-[a-zA-Z0-9./-]{16}");
   static final Pattern IDENTITY_STORE_ID =
       Pattern.compile(
           "d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern NOT_FOUND_REASON =
       Pattern.compile("(?i)not (be )?found|does not exist|doesn't exist|no such|no assignment");
   private static final Duration DEFAULT_SESSION = Duration.ofHours(1);
@@ -86,7 +83,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
   }
 
   @Override
-  public String kind() {
+  public ProviderKind<IdentityCenterParams> providerKind() {
     return KIND;
   }
 
@@ -175,30 +172,26 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     requireConfigured();
     String instanceArn = instanceArn();
     String storeId = identityStoreId();
-    Params p = new Params(KIND, r.params());
-    String accountId = accountId(p);
-    String permissionSetArn =
-        p.matching(
-            "permissionSetArn",
-            PERMISSION_SET_ARN,
-            "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-5555666677778888");
+    IdentityCenterParams p = KIND.params(r.params());
+    String accountId = p.accountId();
+    String permissionSetArn = p.permissionSetArn();
     Matcher ins = INSTANCE_ARN.matcher(instanceArn);
-    Matcher psIns = PERMISSION_SET_ARN.matcher(permissionSetArn);
+    Matcher psIns = IdentityCenterParams.PERMISSION_SET_ARN.matcher(permissionSetArn);
     if (ins.matches() && psIns.matches() && !ins.group(1).equals(psIns.group(1))) {
-      throw p.wrong(
-          "permissionSetArn",
-          "belongs to instance "
+      throw new ProviderException(
+          Kind.PERMANENT,
+          KIND.name()
+              + " parameter 'permissionSetArn' belongs to instance "
               + psIns.group(1)
               + ", not to portcullis.aws.identity-center.instance-arn "
               + instanceArn);
     }
-    String principal = p.choice("principal", "email", "email", "userName");
-    String attributePath = principal.equals("email") ? "emails.value" : "userName";
+    String attributePath = p.attributePath();
     String email = r.requester() == null ? null : r.requester().email();
     if (email == null || email.isBlank()) {
       throw new ProviderException(
           Kind.PERMANENT,
-          KIND
+          KIND.name()
               + ": the requester has no email address that the identity provider verified"
               + " (claim email_verified), which is looked up as "
               + attributePath
@@ -243,7 +236,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
               + reason(status));
     }
 
-    Instant notAfter = Params.grantEnd(r, clock.instant());
+    Instant notAfter = GrantEnd.of(r, clock.instant());
     String portal = ic().portalUrl().filter(s -> !s.isBlank()).map(String::trim).orElse(null);
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put(
@@ -302,24 +295,6 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
         + "\nsso_registration_scopes = sso:account:access\n";
   }
 
-  private static String accountId(Params p) throws ProviderException {
-    Object raw = p.raw("accountId");
-    if (raw instanceof Number n) {
-      // A YAML number is only safe with 12 digits: a leading zero is lost, or read as octal.
-      try {
-        long v = new BigDecimal(n.toString()).longValueExact();
-        if (v >= 100_000_000_000L && v <= 999_999_999_999L) {
-          return Long.toString(v);
-        }
-      } catch (ArithmeticException | NumberFormatException e) {
-        // not a whole number: say how to write it
-      }
-      throw p.wrong(
-          "accountId", "must be the 12-digit AWS account id in quotes, e.g. '012345678901'");
-    }
-    return p.matching("accountId", ACCOUNT, "'123456789012'");
-  }
-
   private String userId(
       IdentitystoreClient ids, String storeId, String attributePath, String value, Deadline d)
       throws ProviderException {
@@ -367,7 +342,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     ProviderException noSuchSet =
         new ProviderException(
             Kind.PERMANENT,
-            KIND
+            KIND.name()
                 + ": permission set "
                 + permissionSetArn
                 + " does not exist in instance "
@@ -417,7 +392,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
         || h.get("permissionSetArn") == null
         || h.get("principalId") == null) {
       throw new ProviderException(
-          Kind.NOT_FOUND, KIND + ": no assignment was recorded for the grant");
+          Kind.NOT_FOUND, KIND.name() + ": no assignment was recorded for the grant");
     }
     if (!clients.regionSet()) {
       requireConfigured();
@@ -430,7 +405,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     Deadline d = clients.deadline();
     String target =
         "account " + accountId + ", permission set " + permissionSetArn + ", user " + principalId;
-    String gone = KIND + ": the assignment of " + target + " does not exist (any more)";
+    String gone = KIND.name() + ": the assignment of " + target + " does not exist (any more)";
     ProviderException notFound = new ProviderException(Kind.NOT_FOUND, gone);
     AccountAssignmentOperationStatus status =
         retrying(
@@ -640,7 +615,8 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
   private void requireConfigured() throws ProviderException {
     if (!configured()) {
       throw new ProviderException(
-          Kind.PERMANENT, "provider '" + KIND + "' is not configured: " + configurationHint());
+          Kind.PERMANENT,
+          "provider '" + KIND.name() + "' is not configured: " + configurationHint());
     }
   }
 }

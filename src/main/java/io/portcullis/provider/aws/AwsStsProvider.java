@@ -1,7 +1,5 @@
 package io.portcullis.provider.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.provider.Capability;
@@ -9,8 +7,10 @@ import io.portcullis.provider.Credential;
 import io.portcullis.provider.CredentialProvider;
 import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
+import io.portcullis.provider.ParamReader;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.ProviderKind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +55,8 @@ import software.amazon.awssdk.services.sts.model.Tag;
 @ApplicationScoped
 public class AwsStsProvider implements CredentialProvider {
 
-  static final String KIND = "aws-sts";
+  public static final ProviderKind<AwsStsParams> KIND =
+      new ProviderKind<>("aws-sts", AwsStsParams::read);
 
   /** The inline policy that cuts off older sessions of a role. */
   static final String CUT_OFF_POLICY = "PortcullisRevokeOlderSessions";
@@ -66,8 +67,6 @@ public class AwsStsProvider implements CredentialProvider {
   private static final long DEFAULT_ROLE_MAX = 3_600;
   private static final Duration ROLE_CACHE = Duration.ofHours(1);
 
-  static final Pattern ROLE_ARN =
-      Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/(?:[!-~]*/)?([\\w+=,.@-]{1,64})");
   private static final Pattern NOT_SOURCE_IDENTITY = Pattern.compile("[^\\w+=,.@-]");
   private static final Pattern NOT_TAG = Pattern.compile("[^\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]");
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9/+=._-]*");
@@ -91,7 +90,7 @@ public class AwsStsProvider implements CredentialProvider {
   }
 
   @Override
-  public String kind() {
+  public ProviderKind<AwsStsParams> providerKind() {
     return KIND;
   }
 
@@ -123,17 +122,15 @@ public class AwsStsProvider implements CredentialProvider {
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
     requireConfigured();
-    Params p = new Params(KIND, r.params());
-    Matcher arn = roleArn(p);
-    String roleArn = arn.group(0);
-    String roleName = arn.group(2);
-    String policy = sessionPolicy(p);
-    OptionalLong declaredMax = p.seconds("maxSessionDuration", MIN_SECONDS, MAX_SECONDS);
-    cutOffMode(p); // a bad value fails the activation now, not the revocation later
+    AwsStsParams p = KIND.params(r.params());
+    String roleArn = p.roleArn();
+    String roleName = p.roleName();
+    String policy = p.sessionPolicy();
+    OptionalLong declaredMax = p.maxSessionDuration();
     StsClient sts = clients.sts();
     Deadline d = clients.deadline();
     Instant now = clock.instant();
-    Instant notAfter = Params.grantEnd(r, now);
+    Instant notAfter = GrantEnd.of(r, now);
 
     long max =
         declaredMax.isPresent() ? declaredMax.getAsLong() : roleMaxSeconds(roleArn, roleName, d);
@@ -147,7 +144,7 @@ public class AwsStsProvider implements CredentialProvider {
     try {
       answer = assumeRole(sts, r, roleArn, sessionName, policy, seconds, d);
     } catch (SdkException e) {
-      long lower = lowerLimit(e, roleArn, roleName, declaredMax, p, d);
+      long lower = lowerLimit(e, roleArn, roleName, declaredMax, d);
       long retry = lower > 0 ? durationSeconds(now, notAfter, Math.min(max, lower)) : seconds;
       if (retry >= seconds) {
         throw assumeFailure(roleArn, e);
@@ -240,12 +237,7 @@ public class AwsStsProvider implements CredentialProvider {
    * hour, or the role's maximum read afresh), or 0 when retrying cannot help.
    */
   private long lowerLimit(
-      SdkException e,
-      String roleArn,
-      String roleName,
-      OptionalLong declaredMax,
-      Params p,
-      Deadline d)
+      SdkException e, String roleArn, String roleName, OptionalLong declaredMax, Deadline d)
       throws ProviderException {
     String code = AwsClients.code(e);
     String message = clients.awsMessage(e);
@@ -259,13 +251,14 @@ public class AwsStsProvider implements CredentialProvider {
       return CHAINED_SECONDS;
     }
     if (declaredMax.isPresent()) {
-      throw p.wrong(
-          "maxSessionDuration",
-          "is more than the role "
+      throw new ProviderException(
+          Kind.PERMANENT,
+          KIND.name()
+              + " parameter 'maxSessionDuration' is more than the role "
               + roleArn
               + " allows (STS said: "
               + message
-              + "); lower it to the role's MaxSessionDuration");
+              + "); expected the role's MaxSessionDuration or less");
     }
     roleMax.remove(roleArn);
     return roleMaxSeconds(roleArn, roleName, d);
@@ -402,53 +395,9 @@ public class AwsStsProvider implements CredentialProvider {
     return SHELL_SAFE.matcher(v).matches() ? v : "'" + v.replace("'", "'\\''") + "'";
   }
 
-  private static Matcher roleArn(Params p) throws ProviderException {
-    String v =
-        p.matching("roleArn", ROLE_ARN, "arn:aws:iam::123456789012:role/portcullis/db-admin");
-    Matcher m = ROLE_ARN.matcher(v);
-    if (!m.matches()) {
-      throw p.wrong("roleArn", "is not a role ARN");
-    }
-    return m;
-  }
-
-  /** The session policy as compact JSON within STS's limits, or null. */
-  static String sessionPolicy(Params p) throws ProviderException {
-    Object raw = p.raw("sessionPolicy");
-    if (raw == null || (raw instanceof String s && s.isBlank())) {
-      return null;
-    }
-    JsonNode node;
-    try {
-      node = raw instanceof String s ? JSON.readTree(s) : JSON.valueToTree(raw);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw p.wrong("sessionPolicy", "is not valid JSON");
-    }
-    if (!(node instanceof ObjectNode)) {
-      throw p.wrong("sessionPolicy", "must be an IAM policy document (a JSON object)");
-    }
-    String text = node.toString();
-    if (text.length() > 2048) {
-      throw p.wrong(
-          "sessionPolicy",
-          "is " + text.length() + " characters without spaces; STS accepts at most 2048");
-    }
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      if (ch > 0xFF || (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')) {
-        throw p.wrong("sessionPolicy", "contains characters STS does not accept (beyond U+00FF)");
-      }
-    }
-    return text;
-  }
-
-  private AwsConfig.CutOff cutOffMode(Params p) throws ProviderException {
-    String v = p.string("cutOff").orElse(null);
-    if (v == null) {
-      return clients.config().sts().cutOff();
-    }
-    return AwsConfig.CutOff.valueOf(
-        p.choice("cutOff", "early", "never", "early", "always").toUpperCase(Locale.ROOT));
+  /** Policy's {@code cutOff}, else the deployment's. */
+  private AwsConfig.CutOff cutOffMode(AwsConfig.CutOff fromPolicy) {
+    return fromPolicy != null ? fromPolicy : clients.config().sts().cutOff();
   }
 
   // ------------------------------------------------------------------ revoke
@@ -470,7 +419,8 @@ public class AwsStsProvider implements CredentialProvider {
     if (!expiration.isAfter(now)) {
       return Revoked.NOW; // the session is over
     }
-    AwsConfig.CutOff mode = cutOffMode(new Params(KIND, r.params()));
+    AwsConfig.CutOff mode =
+        cutOffMode(AwsStsParams.cutOff(new ParamReader(KIND.name(), r.params())));
     boolean cutOff =
         mode == AwsConfig.CutOff.ALWAYS
             || (mode == AwsConfig.CutOff.EARLY && !"expiry".equals(r.reason()));
@@ -479,7 +429,7 @@ public class AwsStsProvider implements CredentialProvider {
     }
     requireConfigured();
     String roleArn = String.valueOf(h.get("roleArn"));
-    Matcher m = ROLE_ARN.matcher(roleArn);
+    Matcher m = AwsStsParams.ROLE_ARN.matcher(roleArn);
     if (!m.matches()) {
       throw new ProviderException(
           Kind.PERMANENT, "aws-sts: the grant's handle names no role ARN: " + roleArn);
@@ -542,7 +492,8 @@ public class AwsStsProvider implements CredentialProvider {
   private void requireConfigured() throws ProviderException {
     if (!configured()) {
       throw new ProviderException(
-          Kind.PERMANENT, "provider '" + KIND + "' is not configured: " + configurationHint());
+          Kind.PERMANENT,
+          "provider '" + KIND.name() + "' is not configured: " + configurationHint());
     }
   }
 }

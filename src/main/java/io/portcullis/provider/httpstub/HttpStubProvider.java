@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.provider.Capability;
 import io.portcullis.provider.Credential;
 import io.portcullis.provider.CredentialProvider;
+import io.portcullis.provider.InvalidParamException;
 import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
+import io.portcullis.provider.ParamReader;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.ProviderKind;
 import io.portcullis.provider.RenewRequest;
 import io.portcullis.provider.Renewed;
 import io.portcullis.provider.RevokeRequest;
@@ -63,9 +66,23 @@ public class HttpStubProvider implements CredentialProvider {
             .build();
   }
 
+  /**
+   * The parameters the provider itself reads; all of them are passed to the service as {@code
+   * params}.
+   *
+   * @param inputs values the requester must supply, by name, with what to enter
+   */
+  public record Params(Map<String, String> inputs) {
+    static Params read(ParamReader p) throws InvalidParamException {
+      return new Params(p.textMap("inputs"));
+    }
+  }
+
+  public static final ProviderKind<Params> KIND = new ProviderKind<>("http-stub", Params::read);
+
   @Override
-  public String kind() {
-    return "http-stub";
+  public ProviderKind<Params> providerKind() {
+    return KIND;
   }
 
   @Override
@@ -93,15 +110,16 @@ public class HttpStubProvider implements CredentialProvider {
    */
   @Override
   public Map<String, String> requiredInputs(Map<String, Object> params) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (params.get("inputs") instanceof Map<?, ?> m) {
-      m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+    try {
+      return KIND.params(params).inputs();
+    } catch (InvalidParamException e) {
+      return Map.of(); // policy load refuses such a policy; the issue call says why
     }
-    return out;
   }
 
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
+    KIND.params(r.params());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("grantId", r.grantId().toString());
     body.put("requestId", r.requestId() == null ? null : r.requestId().toString());

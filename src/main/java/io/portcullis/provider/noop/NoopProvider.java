@@ -5,6 +5,7 @@ import io.portcullis.provider.Credential;
 import io.portcullis.provider.CredentialProvider;
 import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
+import io.portcullis.provider.ProviderKind;
 import io.portcullis.provider.RenewRequest;
 import io.portcullis.provider.Renewed;
 import io.portcullis.provider.RevokeRequest;
@@ -22,9 +23,14 @@ import java.util.Set;
 @ApplicationScoped
 public class NoopProvider implements CredentialProvider {
 
+  /** No parameters: any given are ignored. */
+  public record Params() {}
+
+  public static final ProviderKind<Params> KIND = new ProviderKind<>("noop", p -> new Params());
+
   @Override
-  public String kind() {
-    return "noop";
+  public ProviderKind<Params> providerKind() {
+    return KIND;
   }
 
   @Override

@@ -87,6 +87,15 @@ final class SqlFailures {
     return new ProviderException(kind, Scrubber.scrub(m.toString(), secrets), null, null);
   }
 
+  /** A failure of this code or the driver that no SQLSTATE describes. */
+  static ProviderException unexpected(RuntimeException e, String what, Collection<String> secrets) {
+    return new ProviderException(
+        Kind.TRANSIENT,
+        Scrubber.scrub(what + " failed unexpectedly: " + e.getClass().getSimpleName(), secrets),
+        null,
+        null);
+  }
+
   /** The server's own words (message, detail, hint) and the SQLSTATE, or the driver's message. */
   private static String describe(SQLException e) {
     String text;

@@ -149,7 +149,7 @@ final class TargetDatabase {
     }
     if (reassignTo.isPresent()) {
       String to = reassignTo.get();
-      if (!PostgresProvider.ROLE_NAME.matcher(to).matches()) {
+      if (!PostgresParams.ROLE_NAME.matcher(to).matches()) {
         throw permanent(property("reassign-to") + " is not a plain role name");
       }
       if (to.equals(adminUser)) {

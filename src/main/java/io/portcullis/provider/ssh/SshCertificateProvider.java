@@ -3,10 +3,12 @@ package io.portcullis.provider.ssh;
 import io.portcullis.provider.Capability;
 import io.portcullis.provider.Credential;
 import io.portcullis.provider.CredentialProvider;
+import io.portcullis.provider.InvalidParamException;
 import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.ProviderKind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +49,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SshCertificateProvider implements CredentialProvider {
 
-  static final String KIND = "ssh";
+  public static final ProviderKind<SshParams> KIND = new ProviderKind<>("ssh", SshParams::read);
+
   static final String INPUT = "publicKey";
   static final String CA_KEY_FILE = "portcullis.providers.ssh.ca-key-file";
   static final String GENERATE_CA = "portcullis.providers.ssh.generate-ca";
@@ -75,7 +78,7 @@ public class SshCertificateProvider implements CredentialProvider {
   }
 
   @Override
-  public String kind() {
+  public ProviderKind<SshParams> providerKind() {
     return KIND;
   }
 
@@ -132,8 +135,8 @@ public class SshCertificateProvider implements CredentialProvider {
     SshCa authority = ca();
     SshParams params;
     try {
-      params = SshParams.of(r.params());
-    } catch (SshParams.Invalid e) {
+      params = KIND.params(r.params());
+    } catch (InvalidParamException e) {
       throw new ProviderException(
           Kind.PERMANENT, "entitlement " + r.entitlement() + ": " + e.getMessage());
     }

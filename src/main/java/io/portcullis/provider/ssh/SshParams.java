@@ -1,7 +1,7 @@
 package io.portcullis.provider.ssh;
 
-import java.util.ArrayList;
-import java.util.Collection;
+import io.portcullis.provider.InvalidParamException;
+import io.portcullis.provider.ParamReader;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * @param criticalOptions restrictions sshd enforces, by name (sorted, as OpenSSH requires)
  * @param extensions what sshd permits beyond a plain login, by name with empty values (sorted)
  */
-record SshParams(
+public record SshParams(
     List<String> principals, Map<String, String> criticalOptions, Map<String, String> extensions) {
 
   static final String PRINCIPALS = "principals";
@@ -57,101 +57,66 @@ record SshParams(
       Pattern.compile(
           "(\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(/\\d{1,3})?)");
 
-  /** A parameter that cannot be used; the message names it. */
-  static final class Invalid extends Exception {
-    Invalid(String message) {
-      super(message, null, false, false);
-    }
-  }
+  private static final String PRINCIPALS_EXPECTED =
+      "the users the certificate may log in as, e.g. principals: [ops]";
 
   /** Reads and checks the parameters. */
-  static SshParams of(Map<String, Object> params) throws Invalid {
-    for (String name : params.keySet()) {
-      if (!Set.of(PRINCIPALS, CRITICAL_OPTIONS, EXTENSIONS).contains(name)) {
-        throw new Invalid(
-            "unknown parameter '"
-                + name
-                + "' for provider ssh; known: principals, criticalOptions, extensions");
-      }
-    }
-    return new SshParams(
-        principals(params.get(PRINCIPALS)),
-        criticalOptions(params.get(CRITICAL_OPTIONS)),
-        extensions(params.get(EXTENSIONS)));
+  static SshParams read(ParamReader p) throws InvalidParamException {
+    p.onlyKnown(Set.of(PRINCIPALS, CRITICAL_OPTIONS, EXTENSIONS));
+    return new SshParams(principals(p), criticalOptions(p), extensions(p));
   }
 
-  private static List<String> principals(Object value) throws Invalid {
-    List<String> raw = new ArrayList<>();
-    if (value instanceof String s) {
-      raw.add(s);
-    } else if (value instanceof Collection<?> c) {
-      for (Object o : c) {
-        if (!(o instanceof String s)) {
-          throw new Invalid("parameter principals must be a list of names, not " + kindOf(o));
-        }
-        raw.add(s);
-      }
-    } else if (value == null) {
-      throw new Invalid(
-          "parameter principals is required: the users the certificate may log in as, e.g."
-              + " principals: [ops]");
-    } else {
-      throw new Invalid("parameter principals must be a list of names, not " + kindOf(value));
+  private static List<String> principals(ParamReader p) throws InvalidParamException {
+    if (p.raw(PRINCIPALS) == null) {
+      throw p.invalid(PRINCIPALS, "is missing", PRINCIPALS_EXPECTED);
     }
     Set<String> out = new LinkedHashSet<>();
-    for (String p : raw) {
-      if (!PRINCIPAL.matcher(p).matches()) {
-        throw new Invalid(
-            "parameter principals holds '"
-                + printable(p)
-                + "': a principal is 1 to 256 printable characters without spaces or commas");
+    for (String principal : p.texts(PRINCIPALS)) {
+      if (!PRINCIPAL.matcher(principal).matches()) {
+        throw p.invalid(
+            PRINCIPALS,
+            "holds " + ParamReader.shown(principal),
+            "principals of 1 to 256 printable characters without spaces or commas");
       }
-      out.add(p);
+      out.add(principal);
     }
     if (out.isEmpty()) {
-      throw new Invalid(
-          "parameter principals is empty: OpenSSH would accept such a certificate for every user;"
-              + " name at least one");
+      throw p.invalid(
+          PRINCIPALS,
+          "is empty: OpenSSH would accept such a certificate for every user",
+          PRINCIPALS_EXPECTED);
     }
     if (out.size() > MAX_PRINCIPALS) {
-      throw new Invalid("parameter principals names more than " + MAX_PRINCIPALS + " principals");
+      throw p.invalid(PRINCIPALS, "names more than " + MAX_PRINCIPALS + " principals", null);
     }
     return List.copyOf(out);
   }
 
-  private static Map<String, String> criticalOptions(Object value) throws Invalid {
+  private static Map<String, String> criticalOptions(ParamReader p) throws InvalidParamException {
     Map<String, String> out = new TreeMap<>();
-    if (value == null) {
-      return out;
-    }
-    if (!(value instanceof Map<?, ?> m)) {
-      throw new Invalid(
-          "parameter criticalOptions must be a map, e.g. {source-address: \"10.0.0.0/8\"}, not "
-              + kindOf(value));
-    }
-    for (Map.Entry<?, ?> e : m.entrySet()) {
-      String name = String.valueOf(e.getKey());
+    for (Map.Entry<String, String> e : p.textMap(CRITICAL_OPTIONS).entrySet()) {
+      String name = e.getKey();
+      String param = CRITICAL_OPTIONS + "." + name;
       if (!KNOWN_CRITICAL_OPTIONS.contains(name)) {
-        throw new Invalid(
-            "parameter criticalOptions names '"
-                + printable(name)
-                + "'; sshd refuses certificates with critical options it does not know; allowed: "
-                + String.join(", ", new TreeSet<>(KNOWN_CRITICAL_OPTIONS)));
+        throw p.invalid(
+            CRITICAL_OPTIONS,
+            "names " + ParamReader.shown(name) + ", which sshd does not know and would refuse",
+            "one of " + String.join(", ", new TreeSet<>(KNOWN_CRITICAL_OPTIONS)));
       }
-      if (!(e.getValue() instanceof String v) || v.isBlank()) {
-        throw new Invalid("parameter criticalOptions." + name + " needs a text value");
+      String v = e.getValue();
+      if (v.isBlank()) {
+        throw p.invalid(param, "is empty", "a text value");
       }
       if (v.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-        throw new Invalid("parameter criticalOptions." + name + " holds control characters");
+        throw p.invalid(param, "holds control characters", null);
       }
       if (name.equals("source-address")) {
         for (String a : v.split(",", -1)) {
           if (!ADDRESS.matcher(a.strip()).matches()) {
-            throw new Invalid(
-                "parameter criticalOptions.source-address holds '"
-                    + printable(a)
-                    + "'; give addresses or CIDR blocks separated by commas, e.g."
-                    + " \"10.0.0.0/8,192.0.2.7\"");
+            throw p.invalid(
+                param,
+                "holds " + ParamReader.shown(a),
+                "addresses or CIDR blocks separated by commas, e.g. \"10.0.0.0/8,192.0.2.7\"");
           }
         }
         v = v.replace(" ", "");
@@ -161,43 +126,21 @@ record SshParams(
     return out;
   }
 
-  private static Map<String, String> extensions(Object value) throws Invalid {
+  private static Map<String, String> extensions(ParamReader p) throws InvalidParamException {
     Map<String, String> out = new TreeMap<>();
-    List<?> names;
-    if (value == null) {
-      names = DEFAULT_EXTENSIONS;
-    } else if (value instanceof List<?> l) {
-      names = l;
-    } else {
-      throw new Invalid(
-          "parameter extensions must be a list, e.g. [permit-pty], not " + kindOf(value));
+    if (p.raw(EXTENSIONS) instanceof String) {
+      throw p.invalid(EXTENSIONS, "must be a list, not a text", "e.g. [permit-pty]");
     }
-    for (Object o : names) {
-      String name = String.valueOf(o);
+    List<String> names = p.raw(EXTENSIONS) == null ? DEFAULT_EXTENSIONS : p.texts(EXTENSIONS);
+    for (String name : names) {
       if (!KNOWN_EXTENSIONS.contains(name)) {
-        throw new Invalid(
-            "parameter extensions names '"
-                + printable(name)
-                + "'; allowed: "
-                + String.join(", ", new TreeSet<>(KNOWN_EXTENSIONS)));
+        throw p.invalid(
+            EXTENSIONS,
+            "names " + ParamReader.shown(name),
+            "some of " + String.join(", ", new TreeSet<>(KNOWN_EXTENSIONS)));
       }
       out.put(name, "");
     }
     return out;
-  }
-
-  private static String kindOf(Object o) {
-    if (o instanceof Map<?, ?>) {
-      return "a map";
-    }
-    if (o instanceof Collection<?>) {
-      return "a list";
-    }
-    return o == null ? "nothing" : "'" + printable(String.valueOf(o)) + "'";
-  }
-
-  private static String printable(String s) {
-    String p = s.replaceAll("[^\\x20-\\x7e]", "?");
-    return p.length() <= 60 ? p : p.substring(0, 60) + "…";
   }
 }

@@ -9,6 +9,7 @@ import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.ProviderKind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import io.portcullis.provider.vault.VaultErrors.Op;
@@ -43,9 +44,10 @@ import java.util.Set;
 @ApplicationScoped
 public class VaultSecretProvider implements CredentialProvider {
 
-  static final String KIND = "vault-secret";
+  public static final ProviderKind<VaultSecretParams> KIND =
+      new ProviderKind<>("vault-secret", VaultSecretParams::read);
+
   static final String LEASES_REVOKE = "sys/leases/revoke";
-  static final Set<String> PARAMS = Set.of("path", "wrap", "policies", "capTtl");
 
   /** The shortest STS session AWS issues, for {@code capTtl}. */
   static final long STS_MIN_SECONDS = 900;
@@ -63,7 +65,7 @@ public class VaultSecretProvider implements CredentialProvider {
   }
 
   @Override
-  public String kind() {
+  public ProviderKind<VaultSecretParams> providerKind() {
     return KIND;
   }
 
@@ -94,11 +96,8 @@ public class VaultSecretProvider implements CredentialProvider {
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
     session.requireUsable();
-    VaultParams.onlyKnown(KIND, r.params(), PARAMS);
-    String path = VaultParams.path(KIND, r.params().get("path"));
-    Duration wrap = VaultParams.wrap(KIND, r.params().get("wrap"));
-    List<String> policies = VaultParams.policies(KIND, r.params().get("policies"), false);
-    boolean capTtl = VaultParams.flag(KIND, "capTtl", r.params().get("capTtl"));
+    VaultSecretParams params = KIND.params(r.params());
+    String path = params.path();
     Instant now = clock.instant();
     Instant notAfter = notAfter(r, now);
     long seconds = VaultParams.secondsUntil(now, notAfter);
@@ -112,7 +111,7 @@ public class VaultSecretProvider implements CredentialProvider {
                 r.grantId(),
                 r.entitlement(),
                 r.requester() == null ? null : r.requester().subject(),
-                policies,
+                params.policies(),
                 seconds,
                 null,
                 Map.of(),
@@ -121,7 +120,7 @@ public class VaultSecretProvider implements CredentialProvider {
             known);
     known.add(child.token());
     try {
-      return read(path, wrap, capTtl, seconds, child, notAfter, known);
+      return read(path, params.wrap(), params.capTtl(), seconds, child, notAfter, known);
     } catch (ProviderException | RuntimeException e) {
       // the token was never handed out: take it back rather than let it live until notAfter
       tokens.revokeQuietly(broker, child.accessor(), known);

@@ -7,11 +7,11 @@ import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.ProviderKind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,8 +30,8 @@ import java.util.Set;
 @ApplicationScoped
 public class VaultTokenProvider implements CredentialProvider {
 
-  static final String KIND = "vault-token";
-  static final Set<String> PARAMS = Set.of("policies", "wrap", "numUses", "meta");
+  public static final ProviderKind<VaultTokenParams> KIND =
+      new ProviderKind<>("vault-token", VaultTokenParams::read);
 
   private final VaultSession session;
   private final VaultTokens tokens;
@@ -44,7 +44,7 @@ public class VaultTokenProvider implements CredentialProvider {
   }
 
   @Override
-  public String kind() {
+  public ProviderKind<VaultTokenParams> providerKind() {
     return KIND;
   }
 
@@ -74,12 +74,9 @@ public class VaultTokenProvider implements CredentialProvider {
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
     session.requireUsable();
-    VaultParams.onlyKnown(KIND, r.params(), PARAMS);
-    List<String> policies = VaultParams.policies(KIND, r.params().get("policies"), true);
-    Duration wrap = VaultParams.wrap(KIND, r.params().get("wrap"));
-    Long numUses = VaultParams.count(KIND, "numUses", r.params().get("numUses"));
-    Map<String, String> meta =
-        VaultParams.meta(KIND, r.params().get("meta"), VaultTokens.RESERVED_META);
+    VaultTokenParams params = KIND.params(r.params());
+    List<String> policies = params.policies();
+    Long numUses = params.numUses();
     Instant now = clock.instant();
     Instant notAfter =
         r.notAfter() != null ? r.notAfter() : r.duration() != null ? now.plus(r.duration()) : null;
@@ -99,8 +96,8 @@ public class VaultTokenProvider implements CredentialProvider {
                 policies,
                 seconds,
                 numUses,
-                meta,
-                wrap),
+                params.meta(),
+                params.wrap()),
             "creating the grant's token",
             known);
     Map<String, String> fields = new LinkedHashMap<>();

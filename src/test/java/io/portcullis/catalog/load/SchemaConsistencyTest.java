@@ -49,6 +49,6 @@ class SchemaConsistencyTest {
         .get("kind")
         .get("enum")
         .forEach(k -> kinds.add(k.asText()));
-    assertThat(kinds).isEqualTo(PolicyParser.PROVIDER_KINDS);
+    assertThat(kinds).isEqualTo(io.portcullis.provider.builtin.BuiltInKinds.ALL.names());
   }
 }

@@ -197,7 +197,7 @@ class AwsIamGroupProviderTest extends ProviderContract {
                         alice())));
     assertThat(notAUserName.kind()).isEqualTo(Kind.PERMANENT);
     assertThat(notAUserName.getMessage())
-        .contains("parameter userName")
+        .contains("parameter 'userName'")
         .contains("'demo:alice' is not a valid IAM user name");
     ProviderException badChoice =
         thrown(
@@ -210,7 +210,7 @@ class AwsIamGroupProviderTest extends ProviderContract {
     assertThat(badChoice.getMessage()).contains("email, email-local-part, subject");
     ProviderException noGroup =
         thrown(() -> groups.issue(request(UUID.randomUUID(), Map.of(), alice())));
-    assertThat(noGroup.getMessage()).contains("parameter groupName is required");
+    assertThat(noGroup.getMessage()).contains("parameter 'groupName' is missing");
   }
 
   @Test

@@ -309,7 +309,8 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
     Map<String, Object> lost =
         Map.of("accountId", 12345678901L, "permissionSetArn", FakeAws.PS_ARN);
     assertThat(issueWith(lost, alice()).getMessage())
-        .contains("accountId must be the 12-digit AWS account id in quotes");
+        .contains("parameter 'accountId'")
+        .contains("the 12-digit AWS account id in quotes");
   }
 
   // ------------------------------------------------------------------ asynchrony and retries
@@ -434,11 +435,11 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
   @Test
   void badParametersAndUnknownUsersAreNamed() {
     assertThat(issueWith(Map.of("permissionSetArn", FakeAws.PS_ARN), alice()).getMessage())
-        .contains("parameter accountId is required");
+        .contains("parameter 'accountId' is missing");
     assertThat(
             issueWith(Map.of("accountId", "12345", "permissionSetArn", FakeAws.PS_ARN), alice())
                 .getMessage())
-        .contains("parameter accountId");
+        .contains("parameter 'accountId'");
     assertThat(
             issueWith(
                     Map.of(
@@ -452,7 +453,7 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
     Map<String, Object> bad = new HashMap<>(params());
     bad.put("principal", "nickname");
     assertThat(issueWith(bad, alice()).getMessage())
-        .contains("principal must be one of email, userName");
+        .contains("'principal' must be one of email, userName");
     assertThat(
             issueWith(params(), new IssueRequest.Requester("demo:x", "X", null, List.of()))
                 .getMessage())

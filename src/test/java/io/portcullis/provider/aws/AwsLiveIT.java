@@ -8,6 +8,7 @@ import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderContract;
 import io.portcullis.provider.ProviderException;
+import io.portcullis.provider.ProviderKind;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import java.time.Clock;
@@ -174,8 +175,8 @@ class AwsLiveIT {
     protected CredentialProvider provider() {
       return new CredentialProvider() {
         @Override
-        public String kind() {
-          return sts.kind();
+        public ProviderKind<?> providerKind() {
+          return sts.providerKind();
         }
 
         @Override

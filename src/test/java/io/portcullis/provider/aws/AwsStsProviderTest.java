@@ -522,22 +522,22 @@ class AwsStsProviderTest extends ProviderContract {
   void badParametersNameTheParameter() {
     assertThat(issueWith(Map.of()))
         .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.PERMANENT))
-        .satisfies(e -> assertThat(e.getMessage()).contains("roleArn is required"));
+        .satisfies(e -> assertThat(e.getMessage()).contains("parameter 'roleArn' is missing"));
     assertThat(issueWith(Map.of("roleArn", "arn:aws:iam::123:user/x")).getMessage())
-        .contains("parameter roleArn");
+        .contains("parameter 'roleArn'");
     assertThat(
             issueWith(Map.of("roleArn", FakeAws.ROLE_ARN, "sessionPolicy", "{not json"))
                 .getMessage())
-        .contains("sessionPolicy is not valid JSON");
+        .contains("'sessionPolicy' is not valid JSON");
     assertThat(
             issueWith(Map.of("roleArn", FakeAws.ROLE_ARN, "sessionPolicy", "x".repeat(3000)))
                 .getMessage())
         .contains("sessionPolicy");
     assertThat(issueWith(Map.of("roleArn", FakeAws.ROLE_ARN, "cutOff", "sometimes")).getMessage())
-        .contains("cutOff must be one of never, early, always");
+        .contains("'cutOff' must be one of never, early, always");
     assertThat(
             issueWith(Map.of("roleArn", FakeAws.ROLE_ARN, "maxSessionDuration", 60)).getMessage())
-        .contains("maxSessionDuration must be between 900 and 43200");
+        .contains("'maxSessionDuration' must be a whole number from 900 to 43200");
     aws.sts.verify(0, assumeRole());
   }
 

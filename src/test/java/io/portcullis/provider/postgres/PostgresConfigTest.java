@@ -92,7 +92,7 @@ class PostgresConfigTest {
         .contains("portcullis.providers.postgres.databases.ledger.jdbc-url")
         .contains("configured: payments");
     assertThat(thrown(p, Map.of("roles", List.of("r"))).getMessage())
-        .contains("policy parameter database");
+        .contains("postgres parameter 'database' is missing");
     // a database that is only partly configured
     PostgresProvider partial =
         new PostgresProvider(config(Map.of(P + "ledger.username", "admin"), Map.of()));
@@ -272,13 +272,17 @@ class PostgresConfigTest {
         .satisfies(e -> assertThat(((ProviderException) e).kind()).isEqualTo(Kind.PERMANENT));
   }
 
+  private static List<String> roles(Map<String, ?> params) throws ProviderException {
+    Map<String, Object> p = new HashMap<>(params);
+    p.put("database", "payments");
+    return PostgresProvider.KIND.params(p).roles();
+  }
+
   @Test
   void policyParametersAreChecked() throws Exception {
-    assertThat(
-            PostgresProvider.roles(
-                Map.of("roles", List.of("app_reader", "app-writer", "app_reader"))))
+    assertThat(roles(Map.of("roles", List.of("app_reader", "app-writer", "app_reader"))))
         .containsExactly("app_reader", "app-writer");
-    assertThat(PostgresProvider.roles(Map.of("roles", "app_reader"))).containsExactly("app_reader");
+    assertThat(roles(Map.of("roles", "app_reader"))).containsExactly("app_reader");
     for (Object bad :
         List.of(
             List.of(),
@@ -288,13 +292,13 @@ class PostgresConfigTest {
             List.of("9lives"),
             List.of(""),
             List.of("r".repeat(64)))) {
-      assertThatThrownBy(() -> PostgresProvider.roles(Map.of("roles", bad)))
+      assertThatThrownBy(() -> roles(Map.of("roles", bad)))
           .isInstanceOf(ProviderException.class)
           .hasMessageContaining("roles")
           .satisfies(e -> assertThat(((ProviderException) e).kind()).isEqualTo(Kind.PERMANENT));
     }
-    assertThatThrownBy(() -> PostgresProvider.roles(Map.of()))
-        .hasMessageContaining("policy parameter roles is missing");
+    assertThatThrownBy(() -> roles(Map.of()))
+        .hasMessageContaining("postgres parameter 'roles' is missing");
     assertThat(PostgresProvider.roleName(UUID.fromString("0b5c2d9e-1f3a-4c6b-8d7e-9f0a1b2c3d4e")))
         .isEqualTo("pc_0b5c2d9e1f3a4c6b8d7e9f0a1b2c3d4e")
         .matches(PostgresProvider.TEMPORARY_ROLE);

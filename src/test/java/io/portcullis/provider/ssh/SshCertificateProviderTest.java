@@ -444,21 +444,21 @@ class SshCertificateProviderTest extends ProviderContract {
   @Test
   void badPolicyParametersFailTheActivationNamingTheParameter() {
     Map<Map<String, Object>, String> cases = new LinkedHashMap<>();
-    cases.put(Map.of(), "parameter principals is required");
-    cases.put(Map.of("principals", List.of()), "principals is empty");
+    cases.put(Map.of(), "parameter 'principals' is missing");
+    cases.put(Map.of("principals", List.of()), "'principals' is empty");
     cases.put(Map.of("principals", List.of("two words")), "without spaces or commas");
     cases.put(
-        Map.of("principals", List.of("ops"), "principal", "x"), "unknown parameter 'principal'");
+        Map.of("principals", List.of("ops"), "principal", "x"), "parameter 'principal' is unknown");
     cases.put(
         Map.of("principals", List.of("ops"), "criticalOptions", Map.of("no-pty", "")),
-        "critical options it does not know");
+        "which sshd does not know");
     cases.put(
         Map.of(
             "principals", List.of("ops"), "criticalOptions", Map.of("source-address", "prod-db")),
-        "source-address holds 'prod-db'");
+        "source-address' holds 'prod-db'");
     cases.put(
         Map.of("principals", List.of("ops"), "extensions", List.of("permit-everything")),
-        "extensions names 'permit-everything'");
+        "extensions' names 'permit-everything'");
     cases.put(Map.of("principals", List.of("ops"), "extensions", "permit-pty"), "must be a list");
     cases.forEach(
         (params, message) -> {

@@ -331,7 +331,7 @@ class VaultTokenProviderTest {
         List.of(
             new Case(Map.of(), "'policies' is missing"),
             new Case(Map.of("policies", List.of()), "'policies' is missing"),
-            new Case(Map.of("policies", List.of(1)), "must be a list of Vault policy names"),
+            new Case(Map.of("policies", List.of(1)), "must be a list of texts"),
             new Case(Map.of("policies", "a b"), "invalid policy name"),
             new Case(
                 Map.of("policies", "ops-read", "numUses", -1), "'numUses' must be a whole number"),

@@ -3,10 +3,7 @@ package io.portcullis.audit;
 import io.portcullis.platform.json.Sha256;
 import io.portcullis.platform.secrets.KeyFiles;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -80,41 +77,15 @@ public class AuditHmac {
   }
 
   static byte[] loadKey(AuditConfig c, Path dataDir) {
-    if (c.hmacKey().filter(k -> !k.isBlank()).isPresent()) {
-      return decode(c.hmacKey().get(), "portcullis.audit.hmac-key");
-    }
-    if (c.hmacKeyFile().filter(k -> !k.isBlank()).isPresent()) {
-      Path file = dataDir.resolve(c.hmacKeyFile().get());
-      try {
-        if (!Files.exists(file)) {
-          if (!c.generateHmacKey()) {
-            throw KeyFiles.missing(
-                "portcullis.audit.hmac-key-file",
-                file,
-                "head -c 32 /dev/urandom | base64 > " + file);
-          }
-          KeyFiles.writeOwnerOnly(file, KeyFiles.randomBase64(32));
-        }
-        return decode(Files.readString(file).strip(), "the key file " + file);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read the audit HMAC key file " + file, e);
-      }
-    }
-    throw new IllegalStateException(
-        "No audit HMAC key: set portcullis.audit.hmac-key (PORTCULLIS_AUDIT_HMAC_KEY, 32 random"
-            + " bytes in base64) or portcullis.audit.hmac-key-file");
-  }
-
-  private static byte[] decode(String base64, String where) {
-    byte[] raw;
-    try {
-      raw = Base64.getDecoder().decode(base64.strip());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(where + " is not base64");
-    }
-    if (raw.length < 32) {
-      throw new IllegalStateException(where + " must hold at least 32 bytes in base64");
-    }
-    return raw;
+    return KeyFiles.load(
+        new KeyFiles.KeySource(
+            c.hmacKey(),
+            c.hmacKeyFile(),
+            c.generateHmacKey(),
+            "portcullis.audit.hmac-key",
+            "audit HMAC key",
+            "No audit HMAC key: set portcullis.audit.hmac-key (PORTCULLIS_AUDIT_HMAC_KEY, 32 random"
+                + " bytes in base64) or portcullis.audit.hmac-key-file"),
+        dataDir);
   }
 }

@@ -36,6 +36,40 @@ class KeyFilesTest {
 
   @TempDir Path dir;
 
+  static KeyFiles.KeySource source(String inline, String file, boolean generate) {
+    return new KeyFiles.KeySource(
+        java.util.Optional.ofNullable(inline),
+        java.util.Optional.ofNullable(file),
+        generate,
+        "portcullis.test.key",
+        "test key",
+        "No test key: set portcullis.test.key or portcullis.test.key-file");
+  }
+
+  @Test
+  void aKeyIsInlineOrInAFileGeneratedOnceOrRefusedNamingWhatToSet() throws IOException {
+    String inline = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    assertThat(KeyFiles.load(source(inline, "ignored.key", false), dir)).hasSize(32);
+
+    byte[] generated = KeyFiles.load(source(null, "keys/test.key", true), dir);
+    assertThat(generated).hasSize(32);
+    assertThat(KeyFiles.load(source(null, "keys/test.key", false), dir))
+        .as("the second start reads the same key")
+        .isEqualTo(generated);
+
+    assertThatThrownBy(() -> KeyFiles.load(source(null, "absent.key", false), dir))
+        .hasMessageContaining("portcullis.test.key-file names")
+        .hasMessageContaining("head -c 32 /dev/urandom | base64");
+    assertThat(dir.resolve("absent.key")).doesNotExist();
+
+    assertThatThrownBy(() -> KeyFiles.load(source(null, null, true), dir))
+        .hasMessage("No test key: set portcullis.test.key or portcullis.test.key-file");
+    assertThatThrownBy(() -> KeyFiles.load(source("not base64!", null, false), dir))
+        .hasMessage("portcullis.test.key is not base64");
+    assertThatThrownBy(() -> KeyFiles.load(source("AAAA", null, false), dir))
+        .hasMessage("portcullis.test.key must hold at least 32 bytes in base64");
+  }
+
   @Test
   void theKeyFileIsOwnerOnlyFromTheSystemCallThatCreatesIt() throws IOException {
     Recording fs = new Recording(dir.getFileSystem());

@@ -72,7 +72,8 @@ public final class PolicyLoader {
             parser.entitlements,
             parser.principalSets,
             parser.knownGroups,
-            parser.warnings),
+            parser.warnings,
+            parser.accessReviews),
         List.of(),
         hash,
         read.files().size());

@@ -1,6 +1,7 @@
 package io.portcullis.catalog.load;
 
 import io.portcullis.catalog.cel.CelEngine;
+import io.portcullis.catalog.model.AccessReview;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.PrincipalSet;
 import io.portcullis.catalog.model.ProviderSpec;
@@ -20,7 +21,13 @@ import org.yaml.snakeyaml.nodes.Node;
 final class PolicyParser {
 
   static final Set<String> ROOT_KEYS =
-      Set.of("schemaVersion", "knownGroups", "defaults", "principalSets", "environments");
+      Set.of(
+          "schemaVersion",
+          "knownGroups",
+          "defaults",
+          "principalSets",
+          "environments",
+          "accessReviews");
   static final Set<String> SETTING_KEYS =
       Set.of(
           "maxDuration",
@@ -51,12 +58,16 @@ final class PolicyParser {
   private final List<PolicyIssue> issues;
   private final PrincipalsReader principals;
   private final SettingsReader settings;
+  private final AccessReviewsReader reviews;
 
   /** Entitlements by id, with where each was first defined. */
   final Map<String, Entitlement> entitlements = new LinkedHashMap<>();
 
   /** Principal sets by name, from every file. */
   final Map<String, PrincipalSet> principalSets;
+
+  /** Access-review campaign definitions by id, from every file. */
+  final Map<String, AccessReview> accessReviews;
 
   /** The groups the policy declares as existing (names or patterns), from every file. */
   final Set<String> knownGroups;
@@ -70,6 +81,8 @@ final class PolicyParser {
     ExpressionReader expressions = new ExpressionReader(cel);
     this.settings =
         new SettingsReader(principals, new ApprovalReader(principals, expressions), expressions);
+    this.reviews = new AccessReviewsReader(issues, principals);
+    this.accessReviews = reviews.reviews;
     this.principalSets = principals.principalSets;
     this.knownGroups = principals.knownGroups;
     this.warnings = principals.warnings;
@@ -91,6 +104,9 @@ final class PolicyParser {
     }
     if (top.containsKey("principalSets")) {
       principals.principalSets(n, top.get("principalSets"));
+    }
+    if (top.containsKey("accessReviews")) {
+      reviews.read(n, top.get("accessReviews"));
     }
     Settings rootSettings =
         top.containsKey("defaults")
@@ -237,6 +253,7 @@ final class PolicyParser {
   /** Checks that need every file first (references to principal sets, set cycles, known groups). */
   void finish() {
     principals.finish();
+    reviews.finish(entitlements, principalSets.keySet());
   }
 
   static String idHint() {

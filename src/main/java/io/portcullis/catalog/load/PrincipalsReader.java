@@ -95,7 +95,14 @@ final class PrincipalsReader {
 
   /** The principals at {@code node}, whose keys must be among {@code allowed}. */
   Principals read(Nodes n, Node node, String what, Set<String> allowed) {
-    Map<String, Node> p = n.mapping(node, what, allowed);
+    return read(n, n.mapping(node, what, allowed), what);
+  }
+
+  /**
+   * The principals among entries already read from a mapping ({@code users}, {@code groups}, {@code
+   * sets}, {@code until}); other entries are the caller's.
+   */
+  Principals read(Nodes n, Map<String, Node> p, String what) {
     Set<String> users =
         p.containsKey("users") ? n.strings(p.get("users"), what + ".users") : Set.of();
     Set<String> groups =

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param knownGroups the groups the policy declares as existing ({@code knownGroups:}, names or
  *     patterns); empty when it declares none, and then no group it names can be checked
  * @param warnings what loaded but deserves attention, as {@code file:line: message}
+ * @param accessReviews the access-review campaign definitions by id ({@code accessReviews:})
  */
 public record PolicySet(
     String hash,
@@ -22,9 +23,11 @@ public record PolicySet(
     Map<String, Entitlement> entitlements,
     Map<String, PrincipalSet> principalSets,
     Set<String> knownGroups,
-    List<String> warnings) {
+    List<String> warnings,
+    Map<String, AccessReview> accessReviews) {
 
   public PolicySet {
+    accessReviews = Map.copyOf(accessReviews);
     entitlements = Map.copyOf(entitlements);
     principalSets = Map.copyOf(principalSets);
     knownGroups = Set.copyOf(knownGroups);
@@ -37,7 +40,22 @@ public record PolicySet(
       int files,
       Map<String, Entitlement> entitlements,
       Map<String, PrincipalSet> principalSets) {
-    this(hash, loadedAt, files, entitlements, principalSets, Set.of(), List.of());
+    this(hash, loadedAt, files, entitlements, principalSets, Set.of(), List.of(), Map.of());
+  }
+
+  public PolicySet(
+      String hash,
+      Instant loadedAt,
+      int files,
+      Map<String, Entitlement> entitlements,
+      Map<String, PrincipalSet> principalSets,
+      Set<String> knownGroups,
+      List<String> warnings) {
+    this(hash, loadedAt, files, entitlements, principalSets, knownGroups, warnings, Map.of());
+  }
+
+  public Optional<AccessReview> accessReview(String id) {
+    return Optional.ofNullable(accessReviews.get(id));
   }
 
   public Optional<Entitlement> entitlement(String id) {

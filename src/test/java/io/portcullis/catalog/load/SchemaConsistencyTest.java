@@ -41,6 +41,17 @@ class SchemaConsistencyTest {
     assertThat(keys(def("environment").get("properties"))).isEqualTo(PolicyParser.ENVIRONMENT_KEYS);
     assertThat(keys(def("system").get("properties"))).isEqualTo(PolicyParser.SYSTEM_KEYS);
     assertThat(keys(def("principals").get("properties"))).isEqualTo(PolicyParser.PRINCIPAL_KEYS);
+    JsonNode review = def("accessReview").get("properties");
+    assertThat(keys(review)).isEqualTo(AccessReviewsReader.CAMPAIGN_KEYS);
+    assertThat(keys(review.get("scope").get("properties")))
+        .isEqualTo(AccessReviewsReader.SCOPE_KEYS);
+    assertThat(keys(review.get("reviewers").get("properties")))
+        .isEqualTo(AccessReviewsReader.REVIEWER_KEYS);
+    assertThat(keys(review.get("secondStage").get("properties")))
+        .isEqualTo(AccessReviewsReader.STAGE_KEYS);
+    assertThat(keys(review.get("recommend").get("properties")))
+        .isEqualTo(AccessReviewsReader.RECOMMEND_KEYS);
+    assertThat(keys(def("people").get("properties"))).isEqualTo(AccessReviewsReader.PEOPLE_KEYS);
     Set<String> kinds = new HashSet<>();
     def("entitlement")
         .get("properties")

@@ -243,7 +243,8 @@ final class PolicyParser {
             s.pendingTtl(),
             s.maxExtensions() == null ? 0 : s.maxExtensions(),
             s.parallelGrants(),
-            n.at(node)));
+            n.at(node),
+            s.eligibleAt()));
   }
 
   private ProviderSpec provider(Nodes n, Node node) {

@@ -4,6 +4,7 @@ import io.portcullis.catalog.model.Approval;
 import io.portcullis.catalog.model.Constraint;
 import io.portcullis.catalog.model.Principals;
 import io.portcullis.catalog.model.Risk;
+import io.portcullis.catalog.model.SourceLocation;
 import io.portcullis.catalog.model.TimeWindow;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ record Settings(
     TimeWindow activationWindow,
     TimeWindow approvalWindow,
     Principals eligible,
+    SourceLocation eligibleAt,
     Principals breakGlass,
     Approval approval,
     List<Constraint> constraints,
@@ -42,6 +44,7 @@ record Settings(
           null,
           null,
           Principals.NOBODY,
+          null,
           null,
           Approval.NONE,
           List.of(),

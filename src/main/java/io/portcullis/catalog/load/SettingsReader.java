@@ -142,6 +142,8 @@ final class SettingsReader {
         m.containsKey("eligible")
             ? principals.read(n, m.get("eligible"), "eligible")
             : parent.eligible();
+    io.portcullis.catalog.model.SourceLocation eligibleAt =
+        m.containsKey("eligible") ? n.at(m.get("eligible")) : parent.eligibleAt();
     Principals breakGlass = parent.breakGlass();
     if (m.containsKey("breakGlass")) {
       Principals bg = principals.read(n, m.get("breakGlass"), "breakGlass");
@@ -223,6 +225,7 @@ final class SettingsReader {
         activationWindow,
         approvalWindow,
         eligible,
+        eligibleAt,
         breakGlass,
         approval,
         constraints,

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * @param activationWindow null when activation is allowed at any time
  * @param approvalWindow null when reviews are allowed at any time
  * @param breakGlass who may activate at once without approval (null when break-glass is off)
+ * @param eligibleAt where the {@code eligible:} in force for it is written (here, or in the
+ *     defaults it inherits)
  * @param parallelGrants whether a person may hold several grants of it at once (otherwise an equal
  *     open request is returned instead of a new one)
  */
@@ -39,7 +41,8 @@ public record Entitlement(
     Duration pendingTtl,
     int maxExtensions,
     boolean parallelGrants,
-    SourceLocation location) {
+    SourceLocation location,
+    SourceLocation eligibleAt) {
 
   public Entitlement {
     labels = Map.copyOf(labels);

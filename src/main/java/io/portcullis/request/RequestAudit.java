@@ -44,7 +44,11 @@ public final class RequestAudit {
     return m;
   }
 
-  /** What was asked, under which policy, and what the policy said. */
+  /**
+   * What was asked, under which policy, and what the policy said; {@code eligibleVia} names, per
+   * entitlement, the policy entry that made the requester eligible (absent under break-glass
+   * without eligibility), so an access review can tell which entry each use went through.
+   */
   static AuditEvent submitted(
       UUID request,
       String actor,
@@ -57,6 +61,7 @@ public final class RequestAudit {
       String policyVersion,
       String digest,
       List<String> reasons,
+      Map<String, String> eligibleVia,
       UUID extendsGrant) {
     Map<String, Object> d =
         details(
@@ -68,7 +73,8 @@ public final class RequestAudit {
             "breakGlass", breakGlass,
             "policyVersion", policyVersion,
             "digest", digest,
-            "reasons", reasons);
+            "reasons", reasons,
+            "eligibleVia", eligibleVia);
     if (extendsGrant != null) {
       d.put("extendsGrant", extendsGrant.toString());
     }

@@ -138,6 +138,7 @@ public class RequestSubmission {
             policyVersion,
             r.digest(),
             outcomes.stream().flatMap(o -> o.reasons().stream()).toList(),
+            eligibleVia(decisions, caller, spec.entitlements(), now),
             s.extendsGrantId()));
     List<String> autoRules =
         plan.stream()
@@ -152,6 +153,19 @@ public class RequestSubmission {
       notices.reviewRequested(r, now);
     }
     return new Submission.Submitted(r, false);
+  }
+
+  private static Map<String, String> eligibleVia(
+      PolicyDecisions decisions, Caller caller, List<String> entitlements, Instant now) {
+    Map<String, String> via = new java.util.TreeMap<>();
+    for (String id : entitlements) {
+      decisions
+          .policy()
+          .entitlement(id)
+          .flatMap(e -> decisions.eligibleVia(e, caller, now))
+          .ifPresent(key -> via.put(id, key));
+    }
+    return via;
   }
 
   /**

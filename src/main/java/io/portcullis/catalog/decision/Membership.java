@@ -54,6 +54,39 @@ final class Membership {
   }
 
   /**
+   * The policy entry through which {@code caller} is in {@code principals} on {@code now}'s UTC
+   * date, as a path: {@code user:alice}, {@code group:eng}, or through sets, {@code
+   * set:contractors/set:vendor/group:vendor-x}. The same entry {@link #membership} describes; the
+   * same key an access review's eligibility population gives the entry.
+   */
+  Optional<String> entry(Principals principals, Caller caller, Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    if (principals.until() != null && today.isAfter(principals.until())) {
+      return Optional.empty();
+    }
+    for (String user : principals.users()) {
+      if (Identities.names(user, caller)) {
+        return Optional.of("user:" + user);
+      }
+    }
+    for (String group : new TreeSet<>(principals.groups())) {
+      if (caller.inGroup(group)) {
+        return Optional.of("group:" + group);
+      }
+    }
+    for (String setName : new TreeSet<>(principals.sets())) {
+      PrincipalSet set = policy.principalSets().get(setName);
+      if (set != null) {
+        Optional<String> inner = entry(set.members(), caller, now);
+        if (inner.isPresent()) {
+          return Optional.of("set:" + setName + "/" + inner.get());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * How {@code caller} is in {@code principals} at {@code now} and until when: of the ways they are
    * in it, the one that lasts longest (a direct entry, or a set, each bounded by every {@code
    * until:} on its way). Empty when they are not in it.

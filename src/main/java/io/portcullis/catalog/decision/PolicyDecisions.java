@@ -47,6 +47,15 @@ public final class PolicyDecisions {
   }
 
   /**
+   * Which entry of {@code e}'s {@code eligible:} lets {@code caller} ask on {@code now}, as a path
+   * such as {@code group:eng} or {@code set:vendor/user:vera}; empty when none does (a break-glass
+   * request may still be allowed).
+   */
+  public Optional<String> eligibleVia(Entitlement e, Caller caller, Instant now) {
+    return membership.entry(e.eligible(), caller, now);
+  }
+
+  /**
    * How someone is in a set of principals, and when that ends.
    *
    * @param how in words, as {@link #membership} says it

@@ -7,6 +7,8 @@ import java.util.List;
  * One grant whose active time meets the review period, as the ledger tells it.
  *
  * @param requester the IdP subject who asked
+ * @param via the {@code eligible:} entry the requester asked through ({@code group:eng}, {@code
+ *     set:vendor/user:vera}), or null when none did (break-glass) or the event predates it
  * @param approval how it was approved
  * @param approvers the people whose approvals counted, in the order they gave them
  * @param autoRules the auto-approval rules that approved it, if it was auto-approved
@@ -25,6 +27,7 @@ public record GrantActivity(
     String request,
     String entitlement,
     String requester,
+    String via,
     Approval approval,
     List<Approver> approvers,
     List<String> autoRules,

@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * Folds ledger events, in {@code seq} order, into what people did with their eligibility: a line
- * per grant active in the review period, and per (entitlement, person) usage. Pure: the same events
- * give the same lines in the same order, so a snapshot recomputed from an export hashes the same.
+ * per grant active in the review period, and per (entitlement, person, eligibility entry used)
+ * usage. Pure: the same events give the same lines in the same order, so a snapshot recomputed from
+ * an export hashes the same.
  *
  * <p>State is kept only for what is still open (requests not yet decided, grants not yet ended,
  * break-glass requests awaiting follow-up) and per (entitlement, person), so the heap is bounded by
@@ -74,7 +75,7 @@ public final class LedgerFold {
     this.sink = sink;
   }
 
-  private record Key(String entitlement, String subject) {}
+  private record Key(String entitlement, String subject, String via) {}
 
   /** An approval given by {@code approver} to {@code requester}. */
   public record Pair(String approver, String requester) {}
@@ -83,6 +84,7 @@ public final class LedgerFold {
     String id;
     String requester;
     List<String> entitlements = List.of();
+    Map<String, String> via = Map.of();
     String duration;
     Instant submittedAt;
     boolean breakGlass;
@@ -158,6 +160,7 @@ public final class LedgerFold {
     r.requester = e.actorSubject();
     r.entitlements = strings(e.details().get("entitlements"));
     r.duration = string(e.details().get("duration"));
+    r.via = vias(e.details().get("eligibleVia"));
     r.submittedAt = e.occurredAt();
     r.breakGlass = Boolean.TRUE.equals(e.details().get("breakGlass"));
     r.extendsGrant = string(e.details().get("extendsGrant"));
@@ -225,7 +228,7 @@ public final class LedgerFold {
     }
     g.activatedAt = e.occurredAt();
     g.effectiveUntil = instant(e.details().get("effectiveUntil"));
-    Tally t = usage.computeIfAbsent(new Key(g.entitlement, g.request.requester), k -> new Tally());
+    Tally t = usage.computeIfAbsent(key(g), k -> new Tally());
     t.lastElevation = g.activatedAt;
     boolean follows =
         t.open > 0 || (t.lastEnd != null && !t.lastEnd.plus(chainGap).isBefore(g.activatedAt));
@@ -244,7 +247,7 @@ public final class LedgerFold {
     if (residual != null) {
       g.effectiveUntil = residual;
     }
-    Tally t = usage.get(new Key(g.entitlement, g.request.requester));
+    Tally t = usage.get(key(g));
     t.open--;
     Instant end = line(g).elevatedUntil(periodEnd);
     t.lastEnd = t.lastEnd == null || end.isAfter(t.lastEnd) ? end : t.lastEnd;
@@ -297,7 +300,7 @@ public final class LedgerFold {
   public void finish() {
     for (OpenGrant g : grants.values()) {
       if (g.activatedAt != null) {
-        Tally t = usage.get(new Key(g.entitlement, g.request.requester));
+        Tally t = usage.get(key(g));
         settle(g, t);
       }
     }
@@ -306,7 +309,7 @@ public final class LedgerFold {
       GrantActivity line = line(g);
       emit(line);
       if (line.followUp() != FollowUp.ACKNOWLEDGED) {
-        usage.get(new Key(g.entitlement, g.request.requester)).breakGlassWithoutFollowUp++;
+        usage.get(key(g)).breakGlassWithoutFollowUp++;
       }
     }
     breakGlassLines.clear();
@@ -321,6 +324,7 @@ public final class LedgerFold {
         r.id,
         g.entitlement,
         r.requester,
+        r.via.get(g.entitlement),
         approval,
         approval == Approval.HUMAN ? r.approvers : List.of(),
         r.rules,
@@ -345,6 +349,7 @@ public final class LedgerFold {
                 new Usage(
                     k.entitlement(),
                     k.subject(),
+                    k.via(),
                     t.lastElevation,
                     t.grants,
                     Duration.ofMillis(t.elevatedMillis),
@@ -398,6 +403,19 @@ public final class LedgerFold {
       return List.of();
     }
     return l.stream().map(Objects::toString).toList();
+  }
+
+  private static Key key(OpenGrant g) {
+    return new Key(g.entitlement, g.request.requester, g.request.via.get(g.entitlement));
+  }
+
+  private static Map<String, String> vias(Object o) {
+    if (!(o instanceof Map<?, ?> m)) {
+      return Map.of();
+    }
+    Map<String, String> out = new HashMap<>();
+    m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+    return out;
   }
 
   private static String string(Object o) {

@@ -7,6 +7,7 @@ import java.time.Instant;
  * What one person did with one entitlement: over the whole ledger (the last elevation) and within
  * the review period (everything else).
  *
+ * @param via the {@code eligible:} entry they asked through (null for none: break-glass)
  * @param lastElevation the last activation ever, before the snapshot; null if never
  * @param grants grants active in the period
  * @param elevated the time elevated within the period (overlaps counted once per grant, clipped to
@@ -23,6 +24,7 @@ import java.time.Instant;
 public record Usage(
     String entitlement,
     String subject,
+    String via,
     Instant lastElevation,
     int grants,
     Duration elevated,

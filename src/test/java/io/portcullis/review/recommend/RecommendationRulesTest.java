@@ -24,7 +24,19 @@ class RecommendationRulesTest {
   /** A person who used the entitlement once, yesterday, approved by a person: nothing fires. */
   static Usage quiet() {
     return new Usage(
-        "db", "alice", SNAP.minus(Duration.ofDays(1)), 1, Duration.ofHours(1), 1, 1, 0, 0, 0, 0, 0);
+        "db",
+        "alice",
+        "user:alice",
+        SNAP.minus(Duration.ofDays(1)),
+        1,
+        Duration.ofHours(1),
+        1,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 
   static Evidence evidence(Usage u) {
@@ -57,6 +69,7 @@ class RecommendationRulesTest {
     return new Usage(
         "db",
         "alice",
+        "user:alice",
         (Instant) a[0],
         (int) a[1],
         (Duration) a[2],
@@ -98,7 +111,8 @@ class RecommendationRulesTest {
                   .containsEntry("thresholdDays", 90L);
             });
     assertThat(rules(of(evidence(with(set(0, SNAP.minus(Duration.ofDays(89)))))))).isEmpty();
-    Usage never = new Usage("db", "alice", null, 0, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0);
+    Usage never =
+        new Usage("db", "alice", "user:alice", null, 0, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0);
     assertThat(of(evidence(never)).findings())
         .singleElement()
         .satisfies(f -> assertThat(f.summary()).isEqualTo("never elevated (threshold 90 days)"));

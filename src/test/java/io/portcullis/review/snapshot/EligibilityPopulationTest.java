@@ -122,6 +122,37 @@ class EligibilityPopulationTest {
   }
 
   @Test
+  void theEntryARequestGoesThroughHasTheKeyThePopulationGivesIt() {
+    PolicySet p = policy();
+    var decisions = new io.portcullis.catalog.decision.PolicyDecisions(p);
+    var db = p.entitlement("prod-db").orElseThrow();
+    java.time.Instant now = java.time.Instant.parse("2026-12-01T00:00:00Z");
+    List<String> population =
+        keys(EligibilityPopulation.of(p, p.accessReview("prod-q").orElseThrow()));
+
+    for (var caller :
+        List.of(
+            TestPolicies.person("vera"),
+            TestPolicies.person("someone", "vendor-x"),
+            TestPolicies.person("alice", "eng"),
+            TestPolicies.person("bob", "eng"))) {
+      String via = decisions.eligibleVia(db, caller, now).orElseThrow();
+      assertThat(population).contains("prod-db/" + via);
+    }
+    assertThat(decisions.eligibleVia(db, TestPolicies.person("vera"), now))
+        .hasValue("set:contractors/set:vendor/user:vera");
+    // a named user entry is found before a group the person is also in
+    assertThat(decisions.eligibleVia(db, TestPolicies.person("alice", "eng"), now))
+        .hasValue("user:alice");
+    assertThat(decisions.eligibleVia(db, TestPolicies.person("mallory", "ops"), now)).isEmpty();
+    // past the set's until, the set no longer makes anyone eligible
+    assertThat(
+            decisions.eligibleVia(
+                db, TestPolicies.person("vera"), java.time.Instant.parse("2027-01-16T00:00:00Z")))
+        .isEmpty();
+  }
+
+  @Test
   void theSamePolicyGivesTheSameListInTheSameOrder() {
     AccessReview prod = policy().accessReview("prod-q").orElseThrow();
     assertThat(EligibilityPopulation.of(policy(), prod))

@@ -25,6 +25,9 @@ class LedgerFoldTest {
   static final class Ledger {
     final List<AuditRecord> events = new ArrayList<>();
 
+    /** The eligibility entry the next requests are asked through (none when null). */
+    String via;
+
     void add(String type, String actor, Instant at, Map<String, String> targets, Object... kv) {
       Map<String, Object> d = new LinkedHashMap<>();
       for (int i = 0; i < kv.length; i += 2) {
@@ -56,7 +59,9 @@ class LedgerFoldTest {
           "duration",
           "PT1H",
           "breakGlass",
-          breakGlass);
+          breakGlass,
+          "eligibleVia",
+          via == null ? Map.of() : Map.of(entitlement, via));
       Instant t = start.minusSeconds(300);
       if (how.equals("auto")) {
         add(
@@ -114,6 +119,27 @@ class LedgerFoldTest {
 
   static Instant day(int d) {
     return START.plus(Duration.ofDays(d));
+  }
+
+  @Test
+  void eachUseIsCountedAgainstTheEligibilityEntryItWentThrough() {
+    Ledger l = new Ledger();
+    l.via = "group:eng";
+    l.grant("alice", "db", day(1), day(1).plusSeconds(3600), "human", "bob");
+    l.grant("dave", "db", day(2), day(2).plusSeconds(3600), "human", "bob");
+    l.via = "user:alice";
+    l.grant("alice", "db", day(3), day(3).plusSeconds(3600), "human", "bob");
+    l.via = null;
+    l.grant("erin", "db", day(4), day(4).plusSeconds(60), "break-glass");
+    Fold f = l.fold(Duration.ofHours(1));
+
+    assertThat(f.fold().usage())
+        .extracting(u -> u.subject() + "@" + u.via() + "=" + u.grants())
+        .containsExactly(
+            "alice@group:eng=1", "dave@group:eng=1", "alice@user:alice=1", "erin@null=1");
+    assertThat(f.lines())
+        .extracting(GrantActivity::via)
+        .containsExactly("group:eng", "group:eng", "user:alice", null);
   }
 
   @Test

@@ -292,6 +292,18 @@ public class AuditLog {
     pending.addAll(records);
   }
 
+  /** The seq of the last event committed (0 for an empty ledger). */
+  @Transactional(Transactional.TxType.REQUIRED)
+  public long headSeq() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("select last_seq from audit_head where id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the audit head failed: " + e.getSQLState(), e);
+    }
+  }
+
   /** Reads the ledger from {@code fromSeq} on, in seq order, in one repeatable snapshot. */
   @Transactional(Transactional.TxType.REQUIRED)
   public void read(long fromSeq, long limit, Consumer<AuditRecord> sink) {

@@ -1,6 +1,7 @@
 package io.portcullis.notify;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -79,6 +80,35 @@ public sealed interface Notification {
     @Override
     public String kind() {
       return KIND;
+    }
+
+    @Override
+    public UUID requestId() {
+      return null;
+    }
+  }
+
+  /**
+   * An access review needs people: a reminder before the deadline (kind {@code review.reminder}) or
+   * a notice that it is overdue ({@code review.overdue}), to the reviewers who still have open
+   * items.
+   */
+  record ReviewDue(
+      String kind,
+      List<String> recipients,
+      UUID campaign,
+      String title,
+      Instant dueAt,
+      int openItems)
+      implements Notification {
+    public static final String REMINDER = "review.reminder";
+    public static final String OVERDUE = "review.overdue";
+
+    public ReviewDue {
+      if (!kind.equals(REMINDER) && !kind.equals(OVERDUE)) {
+        throw new IllegalArgumentException("not a review notice: " + kind);
+      }
+      recipients = List.copyOf(recipients);
     }
 
     @Override

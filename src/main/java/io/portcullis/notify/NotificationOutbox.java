@@ -74,6 +74,11 @@ public class NotificationOutbox {
       p.put("lagging", l.lagging());
       p.put("worstLagSeconds", l.worstLag().toSeconds());
       p.put("budgetSeconds", l.budget().toSeconds());
+    } else if (n instanceof Notification.ReviewDue d) {
+      p.put("campaign", d.campaign().toString());
+      p.put("title", d.title());
+      p.put("dueAt", d.dueAt().toString());
+      p.put("openItems", d.openItems());
     }
     return p;
   }

@@ -48,6 +48,20 @@ public final class EligibilityPopulation {
     return out;
   }
 
+  /**
+   * The paths ({@code user:alice}, {@code set:vendor/group:vendor-x}) of the entries that make
+   * people eligible for {@code e} under {@code policy}: what a removal must take away.
+   */
+  public static java.util.Set<String> paths(PolicySet policy, Entitlement e) {
+    List<EligibilityEntry> mine = new ArrayList<>();
+    expand(policy, e.id(), e.eligible(), List.of(), null, where(e.eligibleAt(), e), mine);
+    java.util.Set<String> out = new TreeSet<>();
+    for (EligibilityEntry x : mine) {
+      out.add(x.key().substring(e.id().length() + 1));
+    }
+    return out;
+  }
+
   private static boolean inScope(AccessReview review, EligibilityEntry x) {
     var sets = review.scope().principalSets();
     if (sets.isEmpty()) {

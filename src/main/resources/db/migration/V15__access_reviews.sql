@@ -70,6 +70,7 @@ create table review_item (
     decided_at       timestamptz,
     remediated_at    timestamptz,
     remediated_by_policy text,
+    suspension_id    uuid,                        -- placed on REMOVE, lifted when remediated
     digest           text        not null,
     version          bigint      not null default 0,
     unique (campaign_id, ord),

@@ -113,6 +113,26 @@ public class SuspensionAdmin {
     return s;
   }
 
+  /**
+   * Lifts a suspension that another feature placed until the policy changed, once the policy in
+   * force shows that change (an access review's removal, verified). In the caller's transaction,
+   * audited there; a suspension already lifted (by an admin) is left as it is.
+   *
+   * @param actor the system actor that verified the change, e.g. {@code system:review-remediation}
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void liftOnPolicyChange(UUID id, String actor, String reason) {
+    String why = checkReason(reason);
+    Suspension s = em.find(Suspension.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (s == null || !s.active()) {
+      return;
+    }
+    s.lift(actor, actor, why, clock.instant().truncatedTo(ChronoUnit.MICROS));
+    audit.append(
+        SuspensionAudit.lifted(
+            s.id(), actor, why, s.scope().toMap(), s.placedAt(), s.placedBy(), s.operation()));
+  }
+
   /** A reason as the kill switch and lifting need it: present, at most 1,000 characters, no NUL. */
   public static String checkReason(String reason) {
     if (reason == null || reason.isBlank()) {

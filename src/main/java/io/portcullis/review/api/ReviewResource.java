@@ -13,6 +13,7 @@ import io.portcullis.review.campaign.CampaignOpening;
 import io.portcullis.review.campaign.CampaignState;
 import io.portcullis.review.campaign.Decision;
 import io.portcullis.review.campaign.ItemState;
+import io.portcullis.review.campaign.RemediationPatch;
 import io.portcullis.review.campaign.ReviewCampaign;
 import io.portcullis.review.campaign.ReviewItem;
 import io.portcullis.review.campaign.ReviewQueries;
@@ -56,6 +57,7 @@ public class ReviewResource {
   private final CampaignClosing closing;
   private final ReviewWork work;
   private final ReviewQueries queries;
+  private final RemediationPatch patches;
   private final CurrentCaller caller;
 
   ReviewResource(
@@ -63,11 +65,13 @@ public class ReviewResource {
       CampaignClosing closing,
       ReviewWork work,
       ReviewQueries queries,
+      RemediationPatch patches,
       CurrentCaller caller) {
     this.opening = opening;
     this.closing = closing;
     this.work = work;
     this.queries = queries;
+    this.patches = patches;
     this.caller = caller;
   }
 
@@ -197,6 +201,25 @@ public class ReviewResource {
     StreamingOutput body = out -> out.write(gzip);
     return Response.ok(body, "application/gzip")
         .header("Content-Disposition", "attachment; filename=\"snapshot-" + c + ".jsonl.gz\"")
+        .build();
+  }
+
+  @GET
+  @Path("campaigns/{id}/remediation.patch")
+  @Produces("text/x-diff")
+  @Operation(
+      summary = "The policy patch that carries out the campaign's REMOVE and REDUCE decisions",
+      description =
+          "A unified diff against the policy files in force (apply it in the policy repository"
+              + " with git apply), naming the campaign and each item; item=<id> for one item."
+              + " Items close as REMEDIATED when a reloaded policy no longer grants them.")
+  public Response patch(@PathParam("id") String id, @QueryParam("item") String item) {
+    UUID c = parse(id, "Campaign");
+    String diff = patches.patch(caller.get(), c, item == null ? null : parse(item, "Review item"));
+    return Response.ok(diff, "text/x-diff")
+        .header(
+            "Content-Disposition",
+            "attachment; filename=\"review-" + c + (item == null ? "" : "-" + item) + ".patch\"")
         .build();
   }
 

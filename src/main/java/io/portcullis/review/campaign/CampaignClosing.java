@@ -7,7 +7,6 @@ import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.catalog.model.Principals;
 import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.identity.Caller;
-import io.portcullis.identity.Identities;
 import io.portcullis.identity.Roles;
 import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
@@ -36,6 +35,7 @@ public class CampaignClosing {
   private final ReviewStore store;
   private final PolicyStore policies;
   private final Roles roles;
+  private final RemovalHold hold;
   private final NotificationOutbox outbox;
   private final AuditLog audit;
   private final Clock clock;
@@ -44,12 +44,14 @@ public class CampaignClosing {
       ReviewStore store,
       PolicyStore policies,
       Roles roles,
+      RemovalHold hold,
       NotificationOutbox outbox,
       AuditLog audit,
       Clock clock) {
     this.store = store;
     this.policies = policies;
     this.roles = roles;
+    this.hold = hold;
     this.outbox = outbox;
     this.audit = audit;
     this.clock = clock;
@@ -106,6 +108,7 @@ public class CampaignClosing {
       i.lapse(remove ? Decision.REMOVE : Decision.KEEP, now);
       if (remove) {
         removed++;
+        hold.place(i, c, RemovalHold.DEADLINE);
         store.addDecision(
             new ReviewStore.DecisionRow(
                 i.id(),
@@ -233,9 +236,5 @@ public class CampaignClosing {
     c.signOff(signer.subject(), clock.instant().truncatedTo(ChronoUnit.MICROS), text);
     audit.append(ReviewAudit.signedOff(c, signer.subject(), text));
     return c;
-  }
-
-  static String normalized(String s) {
-    return Identities.normalize(s);
   }
 }

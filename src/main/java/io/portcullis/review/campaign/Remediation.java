@@ -22,12 +22,15 @@ public class Remediation {
 
   private final ReviewStore store;
   private final PolicyStore policies;
+  private final RemovalHold hold;
   private final AuditLog audit;
   private final Clock clock;
 
-  Remediation(ReviewStore store, PolicyStore policies, AuditLog audit, Clock clock) {
+  Remediation(
+      ReviewStore store, PolicyStore policies, RemovalHold hold, AuditLog audit, Clock clock) {
     this.store = store;
     this.policies = policies;
+    this.hold = hold;
     this.audit = audit;
     this.clock = clock;
   }
@@ -44,6 +47,7 @@ public class Remediation {
     for (ReviewItem i : store.lockPendingRemediation(500)) {
       if (!stillGranted(policy, i)) {
         i.remediated(policy.hash(), now);
+        hold.lift(i, policy.hash());
         audit.append(ReviewAudit.remediated(i, policy.hash()));
         closed++;
       }

@@ -103,6 +103,9 @@ public class ReviewItem {
   @Column(name = "remediated_by_policy")
   private String remediatedByPolicy;
 
+  @Column(name = "suspension_id")
+  private UUID suspensionId;
+
   @Column(nullable = false)
   private String digest;
 
@@ -238,6 +241,14 @@ public class ReviewItem {
     remediatedByPolicy = policyHash;
   }
 
+  /** Records the suspension that holds the removal until the policy changes. */
+  void suspendedBy(UUID suspension) {
+    if (state != ItemState.REMEDIATION_PENDING || decision != Decision.REMOVE) {
+      throw new IllegalStateException("only a pending removal is suspended");
+    }
+    suspensionId = suspension;
+  }
+
   private void moveTo(Route next, Assignees who) {
     route = next;
     assign(who);
@@ -350,5 +361,10 @@ public class ReviewItem {
 
   public String digest() {
     return digest;
+  }
+
+  /** The suspension placed with a REMOVE, or null. */
+  public UUID suspensionId() {
+    return suspensionId;
   }
 }

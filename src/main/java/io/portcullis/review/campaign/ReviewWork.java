@@ -42,13 +42,21 @@ public class ReviewWork {
   private final ReviewStore store;
   private final PolicyStore policies;
   private final Roles roles;
+  private final RemovalHold hold;
   private final AuditLog audit;
   private final Clock clock;
 
-  ReviewWork(ReviewStore store, PolicyStore policies, Roles roles, AuditLog audit, Clock clock) {
+  ReviewWork(
+      ReviewStore store,
+      PolicyStore policies,
+      Roles roles,
+      RemovalHold hold,
+      AuditLog audit,
+      Clock clock) {
     this.store = store;
     this.policies = policies;
     this.roles = roles;
+    this.hold = hold;
     this.audit = audit;
     this.clock = clock;
   }
@@ -104,7 +112,7 @@ public class ReviewWork {
       checkReduction(ask);
       reduce = reductionOf(item.entitlement(), ask.maxDuration(), ask.addStage());
     }
-    apply(item, ask.decision(), reduce, ask.digest(), justification, c, false);
+    apply(campaign, item, ask.decision(), reduce, ask.digest(), justification, c, false);
     return item;
   }
 
@@ -140,7 +148,7 @@ public class ReviewWork {
             case KEEP -> Decision.KEEP;
           };
       Reduction r = d == Decision.REDUCE ? reductionOf(item.entitlement(), null, true) : null;
-      apply(item, d, r, s.digest(), null, c, true);
+      apply(campaign, item, d, r, s.digest(), null, c, true);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("item", item.id().toString());
       m.put("entitlement", item.entitlement());
@@ -155,6 +163,7 @@ public class ReviewWork {
   }
 
   private void apply(
+      ReviewCampaign campaign,
       ReviewItem item,
       Decision d,
       Reduction reduce,
@@ -173,7 +182,10 @@ public class ReviewWork {
             : Assignment.of(policy, content.secondStage().principals());
     switch (d) {
       case KEEP -> item.keep(c.subject(), now, second);
-      case REMOVE -> item.remove(c.subject(), now);
+      case REMOVE -> {
+        item.remove(c.subject(), now);
+        hold.place(item, campaign, c);
+      }
       case REDUCE -> item.reduce(reduce, c.subject(), now);
       case DONT_KNOW -> item.dontKnow(second, Assignment.of(policy, fallback(content)));
     }

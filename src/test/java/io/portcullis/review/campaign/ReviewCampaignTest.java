@@ -109,7 +109,7 @@ class ReviewCampaignTest {
                     "justification",
                     "review test " + requester))
             .post("/api/v1/requests");
-    r.then().statusCode(201);
+    assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
     String id = r.jsonPath().getString("id");
     as(approver)
         .body(body("decision", "APPROVE", "digest", r.jsonPath().getString("digest")))
@@ -338,12 +338,12 @@ class ReviewCampaignTest {
 
   @Test
   void decidingAClosedCampaignIsAConflictAndUndecidedItemsAreRemovedByTheRule() {
-    JsonPath c = open("rv-logs-review");
+    JsonPath c = open("rv-lapse");
     String campaign = c.getString("id");
     Instant due = Instant.parse(c.getString("dueAt"));
     String admin = fresh("admin");
     List<Map<String, Object>> all = items(as(admin, "admins"), campaign);
-    Map<String, Object> logs = item(all, "rv-logs", "group:rv-eng");
+    Map<String, Object> logs = item(all, "rv-archive", "group:rv-eng");
 
     // a reminder 7 days before the deadline, once
     TestClock.pin(due.minus(Duration.ofDays(7)).plusSeconds(1));

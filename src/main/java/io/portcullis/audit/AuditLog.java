@@ -129,6 +129,20 @@ public class AuditLog {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public List<AuditRecord> appendAll(List<AuditEvent> events) {
+    return append(events, null);
+  }
+
+  /**
+   * Appends events as if they had happened at {@code at}: for the demo's synthetic history only
+   * ({@code portcullis.demo.history}), whose events say they are demo data. The chain stays intact
+   * (the time is hashed like any other); {@code ArchitectureTest} keeps every other caller out.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public List<AuditRecord> appendBackdated(Instant at, List<AuditEvent> events) {
+    return append(events, at.truncatedTo(ChronoUnit.MICROS));
+  }
+
+  private List<AuditRecord> append(List<AuditEvent> events, Instant backdated) {
     if (events.isEmpty()) {
       return List.of();
     }
@@ -147,6 +161,9 @@ public class AuditLog {
         seq = rs.getLong(1);
         prevHash = rs.getString(2);
         at = rs.getObject(3, OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.MICROS);
+        if (backdated != null) {
+          at = backdated;
+        }
       }
       List<AuditRecord> records = new ArrayList<>(events.size());
       try (PreparedStatement ps =

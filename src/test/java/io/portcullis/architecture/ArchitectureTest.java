@@ -69,6 +69,22 @@ class ArchitectureTest {
     rule.check(classes);
   }
 
+  /** Only the demo's synthetic history writes backdated events. */
+  @Test
+  void onlyTheDemoHistoryBackdatesEvents() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.portcullis.review.demo..")
+        .should()
+        .callMethod(
+            io.portcullis.audit.AuditLog.class,
+            "appendBackdated",
+            java.time.Instant.class,
+            java.util.List.class)
+        .because("the ledger's times are the database's, except in the demo's marked history")
+        .check(classes);
+  }
+
   /**
    * Requests hand approved work to grants ({@code GrantHandOff}); grants never call back into
    * requests (the extension endpoint is a request resource), so the two features form no cycle.

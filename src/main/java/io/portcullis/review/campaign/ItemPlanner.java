@@ -78,12 +78,16 @@ public final class ItemPlanner {
         for (String u : reviewers.users()) {
           (conflicted.contains(Identities.normalize(u)) ? out2 : left).add(u);
         }
+        Set<String> groupsLeft = new TreeSet<>(reviewers.groups());
+        if (f.entry().kind().equals("group") && groupsLeft.remove(f.entry().name())) {
+          out2.add("members of " + f.entry().name());
+        }
         if (!out2.isEmpty()) {
           flags.add(
               String.join(", ", out2)
                   + " may not decide it (its subject, a user of it, or an approver of its grants)");
         }
-        if (left.isEmpty() && reviewers.groups().isEmpty() && reviewers.sets().isEmpty()) {
+        if (left.isEmpty() && groupsLeft.isEmpty() && reviewers.sets().isEmpty()) {
           route = Route.FALLBACK;
           flags.add("no independent reviewer is left: it goes to the fallback");
         }

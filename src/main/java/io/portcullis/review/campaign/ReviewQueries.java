@@ -42,7 +42,18 @@ public class ReviewQueries {
       Map<String, Long> counts,
       Map<String, Long> openByReviewer,
       boolean overdue,
-      long remediationOverdue) {}
+      long remediationOverdue) {
+
+    /** Items decided REMOVE or REDUCE that wait for a policy change. */
+    public long remediationPending() {
+      return counts.getOrDefault("REMEDIATION_PENDING", 0L);
+    }
+
+    /** Items a policy change carried out. */
+    public long remediated() {
+      return counts.getOrDefault("REMEDIATED", 0L);
+    }
+  }
 
   /** Campaigns, newest first (admins and auditors). */
   @Transactional
@@ -133,6 +144,32 @@ public class ReviewQueries {
   /** Whether {@code c} may decide {@code i} now. */
   public boolean mayDecide(Caller c, ReviewItem i) {
     return i.state() == ItemState.OPEN && Assignment.mayDecide(i, c);
+  }
+
+  /** A definition an admin may open a campaign from. */
+  public record DefinitionInfo(String id, String description, List<String> principalSets) {}
+
+  /** The definitions of the policy in force, by id, and the principal sets they may narrow to. */
+  public List<DefinitionInfo> definitions() {
+    PolicySet policy = policies.currentOrNull();
+    if (policy == null) {
+      return List.of();
+    }
+    List<String> sets = policy.principalSets().keySet().stream().sorted().toList();
+    return policy.accessReviews().values().stream()
+        .sorted(java.util.Comparator.comparing(AccessReview::id))
+        .map(r -> new DefinitionInfo(r.id(), r.description(), sets))
+        .toList();
+  }
+
+  /** Whether {@code c} may open and close campaigns. */
+  public boolean isAdmin(Caller c) {
+    return roles.isAdmin(c);
+  }
+
+  /** Whether {@code c} may read every campaign. */
+  public boolean mayReadAll(Caller c) {
+    return roles.mayReadAll(c);
   }
 
   /** Streams the snapshot's gzip chunks (admins, auditors and signers). */

@@ -61,6 +61,8 @@ create table review_item (
     flagged          boolean     not null,
     assignee_users   text[]      not null,            -- normalised subjects/emails who may decide now
     assignee_groups  text[]      not null,
+    fallback_users   text[]      not null,            -- the fallback, who also see flagged items
+    fallback_groups  text[]      not null,
     conflicted       text[]      not null,            -- normalised people who may never decide it
     state            text        not null check (state in
                        ('OPEN', 'KEPT', 'REMEDIATION_PENDING', 'REMEDIATED', 'NOT_REVIEWED')),
@@ -78,6 +80,10 @@ create table review_item (
 );
 create index review_item_users on review_item using gin (assignee_users) where state = 'OPEN';
 create index review_item_groups on review_item using gin (assignee_groups) where state = 'OPEN';
+create index review_item_fallback_users on review_item using gin (fallback_users)
+    where state = 'OPEN' and flagged;
+create index review_item_fallback_groups on review_item using gin (fallback_groups)
+    where state = 'OPEN' and flagged;
 create index review_item_campaign on review_item (campaign_id, ord);
 create index review_item_pending on review_item (entitlement) where state = 'REMEDIATION_PENDING';
 

@@ -134,8 +134,9 @@ public class AuditLog {
 
   /**
    * Appends events as if they had happened at {@code at}: for the demo's synthetic history only
-   * ({@code portcullis.demo.history}), whose events say they are demo data. The chain stays intact
-   * (the time is hashed like any other); {@code ArchitectureTest} keeps every other caller out.
+   * ({@code portcullis.review.demo-history}), whose events say they are demo data. The chain stays
+   * intact (the time is hashed like any other); {@code ArchitectureTest} keeps every other caller
+   * out.
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public List<AuditRecord> appendBackdated(Instant at, List<AuditEvent> events) {

@@ -44,12 +44,17 @@ final class Assignment {
     return n;
   }
 
-  /** Whether {@code c} is assigned {@code i} now and independent of it. */
+  /**
+   * Whether {@code c} may decide {@code i} now: assigned it, or one of the campaign's fallback
+   * reviewers (the backstop for every item), and independent of it.
+   */
   static boolean mayDecide(ReviewItem i, Caller c) {
     Set<String> names = names(c);
     boolean assigned =
         i.assigneeUsers().stream().anyMatch(names::contains)
-            || i.assigneeGroups().stream().anyMatch(c::inGroup);
+            || i.assigneeGroups().stream().anyMatch(c::inGroup)
+            || i.fallbackUsers().stream().anyMatch(names::contains)
+            || i.fallbackGroups().stream().anyMatch(c::inGroup);
     return assigned && !i.conflictsWith(names, c.groups());
   }
 }

@@ -196,7 +196,8 @@ public class CampaignOpening {
               People.of(d.fallback()),
               review.secondStage().map(st -> People.of(st.reviewers())).orElse(null),
               d.flags());
-      store.add(ReviewItem.planned(UUID.randomUUID(), id, ord, d, content, who, digest(c, d)));
+      store.add(
+          ReviewItem.planned(UUID.randomUUID(), id, ord, d, content, who, fallback, digest(c, d)));
     }
     audit.append(ReviewAudit.opened(c, drafts.size(), actor));
     return c;

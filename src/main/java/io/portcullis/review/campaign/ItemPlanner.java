@@ -87,6 +87,15 @@ public final class ItemPlanner {
               String.join(", ", out2)
                   + " may not decide it (its subject, a user of it, or an approver of its grants)");
         }
+        if (f.entry().kind().equals("group")
+            && !left.isEmpty()
+            && !out2.contains("members of " + f.entry().name())) {
+          flags.add(
+              String.join(", ", left)
+                  + " may not decide it if they are members of "
+                  + f.entry().name()
+                  + "; the fallback may decide it too");
+        }
         if (left.isEmpty() && groupsLeft.isEmpty() && reviewers.sets().isEmpty()) {
           route = Route.FALLBACK;
           flags.add("no independent reviewer is left: it goes to the fallback");

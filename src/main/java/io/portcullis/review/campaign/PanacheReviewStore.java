@@ -214,7 +214,9 @@ class PanacheReviewStore implements ReviewStore {
         em().createNativeQuery(
                 "select i.* from review_item i where i.state = 'OPEN'"
                     + " and (i.assignee_users && cast(:names as text[])"
-                    + "      or i.assignee_groups && cast(:groups as text[]))"
+                    + "      or i.assignee_groups && cast(:groups as text[])"
+                    + "      or (i.flagged and (i.fallback_users && cast(:names as text[])"
+                    + "          or i.fallback_groups && cast(:groups as text[]))))"
                     + " and not (i.conflicted && cast(:names as text[]))"
                     + " and not (i.kind = 'group' and i.name = any(cast(:groups as text[])))"
                     + (campaign == null ? "" : " and i.campaign_id = :c")

@@ -78,6 +78,14 @@ public class ReviewItem {
   private String[] assigneeGroups;
 
   @JdbcTypeCode(SqlTypes.ARRAY)
+  @Column(name = "fallback_users", nullable = false, updatable = false)
+  private String[] fallbackUsers;
+
+  @JdbcTypeCode(SqlTypes.ARRAY)
+  @Column(name = "fallback_groups", nullable = false, updatable = false)
+  private String[] fallbackGroups;
+
+  @JdbcTypeCode(SqlTypes.ARRAY)
   @Column(nullable = false, updatable = false)
   private String[] conflicted;
 
@@ -128,6 +136,7 @@ public class ReviewItem {
       ItemDraft d,
       ItemContent content,
       Assignees assignees,
+      Assignees fallback,
       String digest) {
     ReviewItem i = new ReviewItem();
     i.id = id;
@@ -144,6 +153,8 @@ public class ReviewItem {
     i.route = d.route();
     i.flagged = !d.flags().isEmpty();
     i.assign(assignees);
+    i.fallbackUsers = fallback.users().stream().sorted().toArray(String[]::new);
+    i.fallbackGroups = fallback.groups().stream().sorted().toArray(String[]::new);
     i.conflicted = d.conflicted().stream().sorted().toArray(String[]::new);
     i.state = ItemState.OPEN;
     i.digest = digest;
@@ -329,6 +340,15 @@ public class ReviewItem {
 
   public Set<String> assigneeGroups() {
     return Set.of(assigneeGroups);
+  }
+
+  /** The fallback reviewers (normalised users), the campaign's backstop for every item. */
+  public Set<String> fallbackUsers() {
+    return Set.of(fallbackUsers);
+  }
+
+  public Set<String> fallbackGroups() {
+    return Set.of(fallbackGroups);
   }
 
   public ItemState state() {

@@ -221,7 +221,7 @@ public class ReviewWork {
         store
             .item(campaign.id(), itemId)
             .orElseThrow(() -> new Problems.NotFound("Review item", itemId.toString()));
-    if (!Assignment.mayDecide(item, c) && !fallbackMayDecide(item, c)) {
+    if (!Assignment.mayDecide(item, c)) {
       boolean assignedButNotIndependent =
           item.conflictsWith(Assignment.names(c), c.groups())
               && (item.assigneeUsers().stream().anyMatch(Assignment.names(c)::contains)
@@ -258,22 +258,6 @@ public class ReviewWork {
       throw new Problems.Invalid(
           new FieldError("maxDuration", "must be a positive ISO-8601 duration", "e.g. PT1H"));
     }
-  }
-
-  /**
-   * The fallback reviewers are the backstop: they may decide any open item of the campaign they are
-   * independent of, not only those routed to them (e.g. a group entry whose only reviewers turn out
-   * to be its members).
-   */
-  private boolean fallbackMayDecide(ReviewItem item, Caller c) {
-    ItemContent content = item.content();
-    if (content.fallback() == null || item.conflictsWith(Assignment.names(c), c.groups())) {
-      return false;
-    }
-    ReviewItem.Assignees fallback =
-        Assignment.of(policies.decisions().policy(), content.fallback().principals());
-    return fallback.users().stream().anyMatch(Assignment.names(c)::contains)
-        || fallback.groups().stream().anyMatch(c::inGroup);
   }
 
   private Reduction reductionOf(String entitlement, Duration max, boolean addStage) {

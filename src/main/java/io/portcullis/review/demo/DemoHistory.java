@@ -17,8 +17,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * A quarter of demo grants for {@code make run} ({@code portcullis.demo.history}), so that the
- * demo's access review has something to find: self-service reads, a renewal chain, owner access
+ * A quarter of demo grants for {@code make run} ({@code portcullis.review.demo-history}), so that
+ * the demo's access review has something to find: self-service reads, a renewal chain, owner access
  * approved by both owners, approvers who approve each other, and SSH access last used four months
  * ago. Written once into an empty demo ledger, backdated, each event marked {@code demo: true}
  * after a {@code demo.history_seeded} event that says so. It touches no request or grant table.
@@ -41,7 +41,8 @@ public class DemoHistory {
       AuditLog audit,
       AuditSearch search,
       Clock clock,
-      @ConfigProperty(name = "portcullis.demo.history", defaultValue = "false") boolean enabled) {
+      @ConfigProperty(name = "portcullis.review.demo-history", defaultValue = "false")
+          boolean enabled) {
     this.audit = audit;
     this.search = search;
     this.clock = clock;

@@ -84,6 +84,12 @@ public class RemediationPatch {
             + campaign.definition()
             + ")");
     header.add("against policy version " + policy.hash());
+    header.add(
+        "paths are relative to the policy directory ("
+            + config.dir()
+            + "); from the repository that holds it, apply with: git apply --directory="
+            + config.dir()
+            + " <this file>");
     List<PolicyEdits.Edit> edits = new ArrayList<>();
     for (ReviewItem i : pending) {
       String what =

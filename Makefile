@@ -35,6 +35,7 @@ $(APP_JAR): $(SOURCES)
 .PHONY: run
 run: $(APP_JAR) ## Start Portcullis on the embedded PostgreSQL with demo users at http://localhost:8080
 	$(JAVA) -Dquarkus.profile=demo -Dportcullis.data-dir=$(DATA_DIR) -Dquarkus.http.port=$(PORT) \
+	  -Dportcullis.review.demo-history=true \
 	  -Dquarkus.management.port=$(MANAGEMENT_PORT) \
 	  -jar $(APP_JAR)
 
@@ -88,7 +89,7 @@ package: ## Build the runnable application into target/quarkus-app (no tests)
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
 .PHONY: bench
-bench: $(APP_JAR) ## Run the benchmarks (policy, requests, grants, audit; BENCH=audit for one group, BENCH_OPTS=-D...) and print their table
+bench: $(APP_JAR) ## Run the benchmarks (policy, requests, grants, audit, reviews; BENCH=audit for one group, BENCH_OPTS=-D...) and print their table
 	$(MVN) $(MVNFLAGS) -q -Dspotless.check.skip=true test-compile dependency:build-classpath \
 	  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	$(JAVA) -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager $(if $(BENCH),-Dbench=$(BENCH)) $(BENCH_OPTS) \

@@ -316,6 +316,7 @@ final class AuditBench {
         AuditLog.class.getDeclaredConstructor(
             DataSource.class,
             Instance.class,
+            Instance.class,
             TransactionSynchronizationRegistry.class,
             AuditConfig.class);
     k.setAccessible(true);
@@ -327,7 +328,7 @@ final class AuditBench {
                 switch (m.getName()) {
                   case "isResolvable", "isAmbiguous" -> false;
                   case "isUnsatisfied" -> true;
-                  default -> objectMethod(p, m.getName(), a, "no AuditContextSource");
+                  default -> objectMethod(p, m.getName(), a, "no context or policy source");
                 });
     TransactionSynchronizationRegistry noTx =
         proxy(
@@ -340,7 +341,7 @@ final class AuditBench {
                 m.getName().equals("siemLog")
                     ? false
                     : objectMethod(p, m.getName(), a, "not configured in the bench"));
-    return k.newInstance(ds, none, noTx, config);
+    return k.newInstance(ds, none, none, noTx, config);
   }
 
   @SuppressWarnings("unchecked")

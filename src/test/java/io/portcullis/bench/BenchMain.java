@@ -18,7 +18,7 @@ public final class BenchMain {
   /** One line of the results table. */
   public record Row(String benchmark, String metric, String value, String notes) {}
 
-  static final List<String> BENCHES = List.of("policy", "requests", "grants", "audit");
+  static final List<String> BENCHES = List.of("policy", "requests", "grants", "audit", "reviews");
 
   public static void main(String[] args) throws Exception {
     List<Row> rows = new ArrayList<>();
@@ -39,6 +39,9 @@ public final class BenchMain {
     }
     if (selected.contains("audit")) {
       rows.addAll(AuditBench.run());
+    }
+    if (selected.contains("reviews")) {
+      rows.addAll(ReviewBench.run());
     }
     print(rows);
   }

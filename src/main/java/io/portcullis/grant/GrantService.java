@@ -470,6 +470,24 @@ public class GrantService {
     if (!roles.isAdmin(caller)) {
       throw new Problems.Forbidden("Only admins may use the kill switch.");
     }
+    return kill(caller, filter, reason, suspend);
+  }
+
+  /**
+   * "Remove now" of an access review: the kill switch for one person or group and one entitlement,
+   * without a suspension of its own (the review placed one with the decision). The review feature
+   * has authorised the reviewer for exactly this scope; anything wider is refused.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public KillSwitchResult removeNowForReview(
+      Caller reviewer, String user, String group, String entitlement, String reason) {
+    if (entitlement == null || (user == null) == (group == null)) {
+      throw new IllegalArgumentException("one person or group, and one entitlement");
+    }
+    return kill(reviewer, new KillFilter(user, group, null, entitlement, null), reason, false);
+  }
+
+  private KillSwitchResult kill(Caller caller, KillFilter filter, String reason, Boolean suspend) {
     SuspensionScope scope =
         filter == null ? new SuspensionScope(null, null, null, null, null) : filter.scope();
     List<FieldError> errors = new ArrayList<>();

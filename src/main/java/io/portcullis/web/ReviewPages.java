@@ -169,7 +169,8 @@ public class ReviewPages {
       @FormParam("digest") String digest,
       @FormParam("justification") String justification,
       @FormParam("maxDuration") String maxDuration,
-      @FormParam("addStage") String addStage) {
+      @FormParam("addStage") String addStage,
+      @FormParam("removeNow") String removeNow) {
     try {
       work.decide(
           caller.get(),
@@ -180,7 +181,8 @@ public class ReviewPages {
               digest,
               justification,
               duration(maxDuration),
-              "on".equals(addStage) || "true".equals(addStage)));
+              "on".equals(addStage) || "true".equals(addStage),
+              "on".equals(removeNow) || "true".equals(removeNow)));
       return Response.seeOther(URI.create("/ui/access-reviews")).build();
     } catch (Problem p) {
       if (p.status() == 404) {

@@ -81,7 +81,12 @@ public class ReviewResource {
 
   /** The body of a decision. */
   public record DecisionBody(
-      String decision, String digest, String justification, String maxDuration, Boolean addStage) {}
+      String decision,
+      String digest,
+      String justification,
+      String maxDuration,
+      Boolean addStage,
+      Boolean removeNow) {}
 
   /** One item of a bulk acceptance. */
   public record SeenBody(String id, String digest) {}
@@ -268,7 +273,8 @@ public class ReviewResource {
   @Operation(
       summary = "Decide an item (its assigned, independent reviewers)",
       description =
-          "KEEP, REMOVE, REDUCE (maxDuration and/or addStage) or DONT_KNOW (escalates to the"
+          "KEEP, REMOVE (removeNow: true also ends the live grants in the item's scope at once),"
+              + " REDUCE (maxDuration and/or addStage) or DONT_KNOW (escalates to the"
               + " second stage or the fallback), with the digest of the item as shown (409 if it"
               + " changed). KEEP against a REMOVE recommendation needs a justification (422)."
               + " Deciding in a campaign that is not OPEN is 409.")
@@ -293,7 +299,12 @@ public class ReviewResource {
             c,
             i,
             new ReviewWork.Ask(
-                d, body.digest(), body.justification(), max, Boolean.TRUE.equals(body.addStage())));
+                d,
+                body.digest(),
+                body.justification(),
+                max,
+                Boolean.TRUE.equals(body.addStage()),
+                Boolean.TRUE.equals(body.removeNow())));
     return ItemView.of(decided, queries.mayDecide(caller.get(), decided), queries.decisions(i));
   }
 

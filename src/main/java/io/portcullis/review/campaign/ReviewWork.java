@@ -5,6 +5,7 @@ import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.catalog.model.Principals;
 import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.grant.GrantService;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.FieldError;
@@ -43,6 +44,7 @@ public class ReviewWork {
   private final PolicyStore policies;
   private final Roles roles;
   private final RemovalHold hold;
+  private final GrantService grants;
   private final AuditLog audit;
   private final Clock clock;
 
@@ -51,12 +53,14 @@ public class ReviewWork {
       PolicyStore policies,
       Roles roles,
       RemovalHold hold,
+      GrantService grants,
       AuditLog audit,
       Clock clock) {
     this.store = store;
     this.policies = policies;
     this.roles = roles;
     this.hold = hold;
+    this.grants = grants;
     this.audit = audit;
     this.clock = clock;
   }
@@ -68,13 +72,27 @@ public class ReviewWork {
    * @param justification required to KEEP against a REMOVE recommendation
    * @param maxDuration for REDUCE: the new maximum duration
    * @param addStage for REDUCE: add an approval stage
+   * @param removeNow for REMOVE: also end the live grants of the item's person or group for the
+   *     entitlement at once, through the grant engine
    */
   public record Ask(
       Decision decision,
       String digest,
       String justification,
       Duration maxDuration,
-      boolean addStage) {}
+      boolean addStage,
+      boolean removeNow) {
+
+    /** A decision without "remove now". */
+    public Ask(
+        Decision decision,
+        String digest,
+        String justification,
+        Duration maxDuration,
+        boolean addStage) {
+      this(decision, digest, justification, maxDuration, addStage, false);
+    }
+  }
 
   /** One item of a bulk acceptance, with the digest the reviewer saw. */
   public record Seen(UUID item, String digest) {}
@@ -89,6 +107,10 @@ public class ReviewWork {
     if (ask.digest() == null || ask.digest().isBlank()) {
       throw new Problems.Invalid(
           new FieldError("digest", "required: the digest of the item as shown", "reload the item"));
+    }
+    if (ask.removeNow() && ask.decision() != Decision.REMOVE) {
+      throw new Problems.Invalid(
+          new FieldError("removeNow", "only with REMOVE", "leave it out, or decide REMOVE"));
     }
     ReviewCampaign campaign = campaign(campaignId);
     ReviewItem item = lockForDecision(c, campaign, itemId);
@@ -113,6 +135,22 @@ public class ReviewWork {
       reduce = reductionOf(item.entitlement(), ask.maxDuration(), ask.addStage());
     }
     apply(campaign, item, ask.decision(), reduce, ask.digest(), justification, c, false);
+    if (ask.removeNow()) {
+      grants.removeNowForReview(
+          c,
+          item.kind().equals("user") ? item.name() : null,
+          item.kind().equals("group") ? item.name() : null,
+          item.entitlement(),
+          "access review '"
+              + campaign.title()
+              + "': REMOVE now of "
+              + item.entry()
+              + " from "
+              + item.entitlement()
+              + " (item "
+              + item.id()
+              + ")");
+    }
     return item;
   }
 

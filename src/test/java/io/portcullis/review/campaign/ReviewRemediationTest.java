@@ -8,17 +8,20 @@ import static io.portcullis.review.campaign.ReviewCampaignTest.item;
 import static io.portcullis.review.campaign.ReviewCampaignTest.items;
 import static io.portcullis.review.campaign.ReviewCampaignTest.open;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.portcullis.catalog.store.PolicyStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +55,7 @@ class ReviewRemediationTest {
           Map.entry("portcullis.policy.dir", DIR.toString()),
           Map.entry("portcullis.policy.reload-interval", "PT1H"),
           Map.entry("portcullis.review.open-on-schedule", "false"),
+          Map.entry("portcullis.grants.poll-interval", "PT0.2S"),
           Map.entry("portcullis.review.deadline-check", "1h"));
     }
   }
@@ -135,6 +139,68 @@ class ReviewRemediationTest {
                 assertThat(s.toString())
                     .contains(rob.get("id").toString())
                     .contains("system:review-remediation"));
+  }
+
+  @Test
+  void removeNowEndsTheLiveGrantsOfTheItemAtOnce() {
+    String requester = fresh("now");
+    Response asked =
+        as(requester, "rv-now-eng")
+            .body(
+                body(
+                    "entitlements",
+                    List.of("rv-now"),
+                    "duration",
+                    "PT1H",
+                    "justification",
+                    "need it now"))
+            .post("/api/v1/requests");
+    asked.then().statusCode(201);
+    String request = asked.jsonPath().getString("id");
+    as("rv-lou")
+        .body(body("decision", "APPROVE", "digest", asked.jsonPath().getString("digest")))
+        .post("/api/v1/requests/" + request + "/reviews")
+        .then()
+        .statusCode(200);
+    String grant =
+        as(requester, "rv-now-eng")
+            .get("/api/v1/requests/" + request)
+            .jsonPath()
+            .getString("grants[0]");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> grantState(requester, grant).equals("ACTIVE"));
+
+    JsonPath c = open("rv-now-review");
+    String admin = fresh("admin");
+    Map<String, Object> item =
+        item(items(as(admin, "admins"), c.getString("id")), "rv-now", "group:rv-now-eng");
+    // rv-lou approved its grant: the fallback decides it
+    assertThat(item.get("route")).isEqualTo("FALLBACK");
+    String sec = fresh("sec");
+    decide(
+            as(sec, "rv-sec"),
+            c.getString("id"),
+            item,
+            "decision",
+            "KEEP",
+            "justification",
+            "x",
+            "removeNow",
+            true)
+        .then()
+        .statusCode(400);
+    decide(as(sec, "rv-sec"), c.getString("id"), item, "decision", "REMOVE", "removeNow", true)
+        .then()
+        .statusCode(200);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> grantState(requester, grant).equals("REVOKED"));
+    assertThat(state(admin, c.getString("id"), item)).isEqualTo("REMEDIATION_PENDING");
+  }
+
+  static String grantState(String requester, String grant) {
+    return as(requester, "rv-now-eng").get("/api/v1/grants/" + grant).jsonPath().getString("state");
   }
 
   static JsonPath itemView(String admin, String campaign, Map<String, Object> item) {

@@ -463,6 +463,63 @@ class ReviewCampaignTest {
   }
 
   @Test
+  void acceptingRecommendationsInBulkIsAllOrNothingAndRecordedAsSuch() {
+    JsonPath c = open("rv-prod");
+    String campaign = c.getString("id");
+    List<Map<String, Object>> all = items(as(fresh("auditor"), "auditors"), campaign);
+    Map<String, Object> sam = item(all, "rv-solo", "user:rv-sam");
+    Map<String, Object> rob = item(all, "rv-db", "user:rv-rob");
+    String sec = fresh("sec");
+    String path = "/api/v1/reviews/campaigns/" + campaign + "/items/accept-recommendations";
+
+    // one stale digest: nothing is decided
+    as(sec, "rv-sec")
+        .body(
+            body(
+                "items",
+                List.of(
+                    Map.of("id", sam.get("id"), "digest", sam.get("digest")),
+                    Map.of("id", rob.get("id"), "digest", "0".repeat(64)))))
+        .post(path)
+        .then()
+        .statusCode(409);
+    assertThat(
+            as(sec, "rv-sec")
+                .get("/api/v1/reviews/campaigns/" + campaign + "/items/" + sam.get("id"))
+                .jsonPath()
+                .getString("state"))
+        .isEqualTo("OPEN");
+
+    List<Map<String, Object>> done =
+        as(sec, "rv-sec")
+            .body(
+                body(
+                    "items",
+                    List.of(
+                        Map.of("id", sam.get("id"), "digest", sam.get("digest")),
+                        Map.of("id", rob.get("id"), "digest", rob.get("digest")))))
+            .post(path)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("items");
+    assertThat(done).extracting(i -> i.get("decision")).containsExactly("REMOVE", "REMOVE");
+    JsonPath samNow =
+        as(sec, "rv-sec")
+            .get("/api/v1/reviews/campaigns/" + campaign + "/items/" + sam.get("id"))
+            .jsonPath();
+    assertThat(samNow.getList("decisions.bulk")).containsExactly(true);
+    assertThat(events(ReviewAudit.RECOMMENDATIONS_ACCEPTED))
+        .anySatisfy(
+            e -> {
+              assertThat(e.targets().get("campaign")).isEqualTo(campaign);
+              assertThat(e.actorSubject()).isEqualTo(sec);
+              assertThat((List<?>) e.details().get("items")).hasSize(2);
+            });
+  }
+
+  @Test
   void badInputIsAProblemAndChangesNothing() {
     String admin = fresh("admin");
     as(admin, "admins")

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * {@code make bench}: runs every benchmark and prints one table. Benchmarks measure; they never
  * assert timings. System property {@code bench} (a comma list among {@code policy}, {@code
- * requests}, {@code grants}, {@code audit}; default all) selects a subset.
+ * requests}, {@code grants}, {@code audit}, {@code reviews}; default all) selects a subset.
  */
 public final class BenchMain {
 

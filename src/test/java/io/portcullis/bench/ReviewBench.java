@@ -285,7 +285,9 @@ final class ReviewBench {
               bench,
               "peak heap",
               AuditBench.size(Long.parseLong(v.get("peak-heap"))),
-              "sum of the child's heap pools' peaks (limit 256 MB): " + v.get("pools")));
+              "sum of the child's heap pools' peaks, an upper bound (they peak at different"
+                  + " times); limit -Xmx256m: "
+                  + v.get("pools")));
     }
     return rows;
   }
@@ -374,7 +376,10 @@ final class ReviewBench {
 
   // ------------------------------------------------------------------ a reviewer's first page
 
-  /** The SQL of {@code PanacheReviewStore.assigned} for one campaign-less listing. */
+  /**
+   * The SQL of {@code PanacheReviewStore.assigned} for a first page across campaigns (no campaign,
+   * no cursor), the page size bound as a parameter as there.
+   */
   static final String ASSIGNED =
       "select i.* from review_item i where i.state = 'OPEN'"
           + " and (i.assignee_users && cast(? as text[])"
@@ -383,7 +388,7 @@ final class ReviewBench {
           + "          or i.fallback_groups && cast(? as text[]))))"
           + " and not (i.conflicted && cast(? as text[]))"
           + " and not (i.kind = 'group' and i.name = any(cast(? as text[])))"
-          + " order by i.campaign_id, i.ord limit 50";
+          + " order by i.campaign_id, i.ord limit ?";
 
   static List<BenchMain.Row> page(String url) throws Exception {
     String bench = "review items, a reviewer's first page (10k open)";
@@ -430,6 +435,7 @@ final class ReviewBench {
           ps.setArray(4, groups);
           ps.setArray(5, names);
           ps.setArray(6, groups);
+          ps.setInt(7, 50);
           int rows = 0;
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

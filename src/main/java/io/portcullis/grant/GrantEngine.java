@@ -10,7 +10,8 @@ import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CallerSnapshots;
 import io.portcullis.identity.RoleConfig;
-import io.portcullis.platform.json.CanonicalJson;
+import io.portcullis.notify.Notification;
+import io.portcullis.notify.NotificationOutbox;
 import io.portcullis.platform.secrets.Scrubber;
 import io.portcullis.provider.Capability;
 import io.portcullis.provider.CredentialProvider;
@@ -27,10 +28,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -48,7 +47,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
@@ -86,6 +84,8 @@ public class GrantEngine {
   private final FaultPoints faults;
   private final RoleConfig roles;
   private final List<String> securityContacts;
+  private final GrantCredentials stored;
+  private final NotificationOutbox outbox;
   private final ExecutorService calls;
   private final String node;
   private final Backoff activationBackoff;
@@ -100,8 +100,12 @@ public class GrantEngine {
       GrantConfig config,
       FaultPoints faults,
       RoleConfig roles,
+      GrantCredentials stored,
+      NotificationOutbox outbox,
       @ConfigProperty(name = "portcullis.requests.security-contacts")
           List<String> securityContacts) {
+    this.stored = stored;
+    this.outbox = outbox;
     this.em = em;
     this.audit = audit;
     this.policies = policies;
@@ -284,7 +288,7 @@ public class GrantEngine {
     Instant now = dbNow();
     List<AuditEvent> events = new ArrayList<>(work.size() + 4);
     List<Completion> completions = new ArrayList<>(work.size());
-    List<Object[]> credentials = new ArrayList<>();
+    List<GrantCredentials.ToStore> credentials = new ArrayList<>();
     List<UUID> ended = new ArrayList<>();
     List<AccessGrant> alerts = new ArrayList<>();
     for (int i = 0; i < work.size(); i++) {
@@ -297,8 +301,8 @@ public class GrantEngine {
       }
     }
     em.flush();
-    writeCredentials(credentials, now);
-    deleteCredentials(ended);
+    stored.store(credentials, now.plus(config.credential().window()));
+    stored.discard(ended);
     for (AccessGrant g : alerts) {
       alert(g, now);
     }
@@ -575,7 +579,7 @@ public class GrantEngine {
       Instant now,
       List<AuditEvent> events,
       List<Completion> completions,
-      List<Object[]> credentials) {
+      List<GrantCredentials.ToStore> credentials) {
     AccessGrant g = w.grant();
     if (!w.startsNow()) {
       ActivationGate gate = w.gate();
@@ -593,7 +597,8 @@ public class GrantEngine {
     }
     if (o.issued() != null) {
       g.activate(started, o.issued().handle(), o.issued().effectiveUntil(), w.notAfter(started));
-      credentials.add(new Object[] {g.id(), sealer.seal(g.id(), o.issued().credential())});
+      credentials.add(
+          new GrantCredentials.ToStore(g.id(), sealer.seal(g.id(), o.issued().credential())));
       events.add(
           GrantAudit.activated(
               g, node, auditable(g.handle()), w.gate() == null ? null : w.gate().reason()));
@@ -720,63 +725,21 @@ public class GrantEngine {
     return DbTime.now(em);
   }
 
-  private void writeCredentials(List<Object[]> credentials, Instant now) {
-    if (credentials.isEmpty()) {
-      return;
-    }
-    Instant expires = now.plus(config.credential().window());
-    em.unwrap(Session.class)
-        .doWork(
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "insert into grant_credential (grant_id, key_id, sealed, expires_at) values"
-                          + " (?, ?, ?, ?) on conflict (grant_id) do update set key_id ="
-                          + " excluded.key_id, sealed = excluded.sealed, expires_at ="
-                          + " excluded.expires_at")) {
-                for (Object[] row : credentials) {
-                  CredentialSealer.Sealed s = (CredentialSealer.Sealed) row[1];
-                  ps.setObject(1, row[0]);
-                  ps.setString(2, s.keyId());
-                  ps.setBytes(3, s.bytes());
-                  ps.setObject(4, OffsetDateTime.ofInstant(expires, java.time.ZoneOffset.UTC));
-                  ps.addBatch();
-                }
-                ps.executeBatch();
-              }
-            });
-  }
-
-  private void deleteCredentials(List<UUID> grants) {
-    if (grants.isEmpty()) {
-      return;
-    }
-    em.createNativeQuery("delete from grant_credential where grant_id in (:ids)")
-        .setParameter("ids", grants)
-        .executeUpdate();
-  }
-
   /** An alert for admins and security contacts, delivered by the notification service. */
   private void alert(AccessGrant g, Instant now) {
     List<String> recipients = new ArrayList<>();
     roles.adminGroups().stream().sorted().forEach(a -> recipients.add("group " + a));
     securityContacts.forEach(c -> recipients.add("security " + c));
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("grant", g.id().toString());
-    payload.put("entitlement", g.entitlement());
-    payload.put("provider", g.provider());
-    payload.put("requester", g.requesterKey());
-    payload.put("attempts", g.attempts());
-    payload.put("error", g.lastError());
-    em.createNativeQuery(
-            "insert into notification_event (id, request_id, kind, recipients, payload,"
-                + " created_at) values (:id, :r, 'grant.irrevocable', cast(:rec as jsonb),"
-                + " cast(:p as jsonb), :t)")
-        .setParameter("id", UUID.randomUUID())
-        .setParameter("r", g.requestId())
-        .setParameter("rec", CanonicalJson.write(recipients))
-        .setParameter("p", CanonicalJson.write(payload))
-        .setParameter("t", now)
-        .executeUpdate();
+    outbox.enqueue(
+        new Notification.GrantIrrevocable(
+            g.requestId(),
+            recipients,
+            g.id(),
+            g.entitlement(),
+            g.provider(),
+            g.requesterKey(),
+            g.attempts(),
+            g.lastError()),
+        now);
   }
 }

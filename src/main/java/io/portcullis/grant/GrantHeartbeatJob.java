@@ -14,10 +14,10 @@ public class GrantHeartbeatJob {
 
   private static final Logger LOG = Logger.getLogger(GrantHeartbeatJob.class);
 
-  private final GrantService grants;
+  private final GrantHeartbeat heartbeat;
 
-  GrantHeartbeatJob(GrantService grants) {
-    this.grants = grants;
+  GrantHeartbeatJob(GrantHeartbeat heartbeat) {
+    this.heartbeat = heartbeat;
   }
 
   @Scheduled(
@@ -25,7 +25,7 @@ public class GrantHeartbeatJob {
       every = "${portcullis.grants.heartbeat-interval:30s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void beat() {
-    GrantService.Heartbeat h = grants.heartbeat();
+    GrantHeartbeat.Heartbeat h = heartbeat.heartbeat();
     if (h.credentialsDiscarded() > 0) {
       LOG.infof(
           "Discarded %d credential(s) that were not collected in time", h.credentialsDiscarded());

@@ -1,6 +1,7 @@
 package io.portcullis.web;
 
 import io.portcullis.grant.AccessGrant;
+import io.portcullis.grant.CredentialHandout;
 import io.portcullis.grant.GrantService;
 import io.portcullis.grant.GrantState;
 import io.portcullis.identity.Caller;
@@ -39,11 +40,13 @@ public class GrantPages {
   static final int PAGE = 100;
 
   private final GrantService grants;
+  private final CredentialHandout handout;
   private final CurrentCaller caller;
   private final Roles roles;
 
-  GrantPages(GrantService grants, CurrentCaller caller, Roles roles) {
+  GrantPages(GrantService grants, CredentialHandout handout, CurrentCaller caller, Roles roles) {
     this.grants = grants;
+    this.handout = handout;
     this.caller = caller;
     this.roles = roles;
   }
@@ -207,7 +210,7 @@ public class GrantPages {
   public Response credential(@PathParam("id") String id) {
     UUID uuid = parse(id);
     try {
-      GrantService.Handout h = grants.takeCredential(caller.get(), uuid);
+      CredentialHandout.Handout h = handout.takeCredential(caller.get(), uuid);
       List<Field> fields =
           h.credential().fields().entrySet().stream()
               .map(e -> new Field(e.getKey(), e.getValue()))

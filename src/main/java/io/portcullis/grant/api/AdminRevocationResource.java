@@ -1,6 +1,6 @@
 package io.portcullis.grant.api;
 
-import io.portcullis.grant.GrantService;
+import io.portcullis.grant.KillSwitch;
 import io.portcullis.identity.CurrentCaller;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -24,11 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminRevocationResource {
 
-  private final GrantService grants;
+  private final KillSwitch killSwitch;
   private final CurrentCaller caller;
 
-  AdminRevocationResource(GrantService grants, CurrentCaller caller) {
-    this.grants = grants;
+  AdminRevocationResource(KillSwitch killSwitch, CurrentCaller caller) {
+    this.killSwitch = killSwitch;
     this.caller = caller;
   }
 
@@ -91,10 +91,10 @@ public class AdminRevocationResource {
   public Response revokeAll(KillSwitchBody body) {
     KillSwitchBody b =
         body == null ? new KillSwitchBody(null, null, null, null, null, null, null) : body;
-    GrantService.KillSwitchResult r =
-        grants.killSwitch(
+    KillSwitch.KillSwitchResult r =
+        killSwitch.run(
             caller.get(),
-            new GrantService.KillFilter(
+            new KillSwitch.KillFilter(
                 b.user(), b.group(), b.principalSet(), b.entitlement(), b.provider()),
             b.reason(),
             b.suspend());

@@ -1,5 +1,6 @@
 package io.portcullis.grant.api;
 
+import io.portcullis.grant.CredentialHandout;
 import io.portcullis.grant.GrantService;
 import io.portcullis.grant.GrantState;
 import io.portcullis.identity.CurrentCaller;
@@ -37,10 +38,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class GrantResource {
 
   private final GrantService grants;
+  private final CredentialHandout handout;
   private final CurrentCaller caller;
 
-  GrantResource(GrantService grants, CurrentCaller caller) {
+  GrantResource(GrantService grants, CredentialHandout handout, CurrentCaller caller) {
     this.grants = grants;
+    this.handout = handout;
     this.caller = caller;
   }
 
@@ -134,7 +137,7 @@ public class GrantResource {
               + " value, and reading it changes nothing: take the credential with POST.")
   @APIResponse(responseCode = "200", description = "Status, deadline and field names; no secret")
   public Response credentialStatus(@PathParam("id") String id) {
-    GrantService.CredentialMetadata m = grants.credentialMetadata(caller.get(), parse(id));
+    CredentialHandout.CredentialMetadata m = handout.credentialMetadata(caller.get(), parse(id));
     boolean available = m.status() == GrantService.CredentialStatus.AVAILABLE;
     return Response.ok(
             new CredentialStatusBody(
@@ -171,7 +174,7 @@ public class GrantResource {
   @APIResponse(responseCode = "409", description = "Not active yet, or activation failed")
   @APIResponse(responseCode = "410", description = "Already handed out, discarded or revoked")
   public Response credential(@PathParam("id") String id) {
-    GrantService.Handout h = grants.takeCredential(caller.get(), parse(id));
+    CredentialHandout.Handout h = handout.takeCredential(caller.get(), parse(id));
     return Response.ok(
             new CredentialBody(
                 h.grant().id(),

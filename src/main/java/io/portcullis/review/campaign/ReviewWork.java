@@ -5,7 +5,7 @@ import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.catalog.model.Principals;
 import io.portcullis.catalog.store.PolicyStore;
-import io.portcullis.grant.GrantService;
+import io.portcullis.grant.KillSwitch;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.FieldError;
@@ -44,7 +44,7 @@ public class ReviewWork {
   private final PolicyStore policies;
   private final Roles roles;
   private final RemovalHold hold;
-  private final GrantService grants;
+  private final KillSwitch grants;
   private final AuditLog audit;
   private final Clock clock;
 
@@ -53,7 +53,7 @@ public class ReviewWork {
       PolicyStore policies,
       Roles roles,
       RemovalHold hold,
-      GrantService grants,
+      KillSwitch grants,
       AuditLog audit,
       Clock clock) {
     this.store = store;

@@ -1,0 +1,96 @@
+package io.portcullis.grant;
+
+import io.portcullis.audit.AuditEvent;
+import io.portcullis.audit.AuditLog;
+import io.portcullis.identity.RoleConfig;
+import io.portcullis.notify.Notification;
+import io.portcullis.notify.NotificationOutbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The recurring cluster-wide check of the grant engine (one replica at a time): discards
+ * credentials nobody collected in time, and raises an alert when revocations lag beyond the budget.
+ */
+@ApplicationScoped
+public class GrantHeartbeat {
+
+  private static final Logger LOG = Logger.getLogger(GrantHeartbeat.class);
+
+  private final EntityManager em;
+  private final AuditLog audit;
+  private final GrantCredentials stored;
+  private final GrantConfig config;
+  private final RoleConfig roleConfig;
+  private final NotificationOutbox outbox;
+
+  GrantHeartbeat(
+      EntityManager em,
+      AuditLog audit,
+      GrantCredentials stored,
+      GrantConfig config,
+      RoleConfig roleConfig,
+      NotificationOutbox outbox) {
+    this.em = em;
+    this.audit = audit;
+    this.stored = stored;
+    this.config = config;
+    this.roleConfig = roleConfig;
+    this.outbox = outbox;
+  }
+
+  /** What one heartbeat found. */
+  public record Heartbeat(int credentialsDiscarded, long lagging, Duration worstLag) {}
+
+  /**
+   * The recurring cluster-wide check (one replica at a time): discards credentials nobody collected
+   * in time, and raises an alert when revocations lag beyond the budget.
+   */
+  @Transactional
+  public Heartbeat heartbeat() {
+    List<UUID> discarded = stored.discardExpired(1000);
+    if (!discarded.isEmpty()) {
+      List<AuditEvent> events = new ArrayList<>(discarded.size());
+      for (UUID g : discarded) {
+        events.add(
+            GrantAudit.credentialDiscarded(
+                g, "not collected within " + config.credential().window()));
+      }
+      audit.appendAll(events);
+    }
+    Object[] lag =
+        (Object[])
+            em.createNativeQuery(
+                    "select count(*), coalesce(cast(extract(epoch from (clock_timestamp() -"
+                        + " min(next_attempt_at))) * 1000 as bigint), 0) from access_grant where"
+                        + " state in ('ACTIVE', 'REVOKING') and next_attempt_at <= now() -"
+                        + " cast(:budget as interval)")
+                .setParameter("budget", config.lagBudget().toSeconds() + " seconds")
+                .getSingleResult();
+    long lagging = ((Number) lag[0]).longValue();
+    Duration worst = Duration.ofMillis(((Number) lag[1]).longValue());
+    if (lagging > 0) {
+      LOG.errorf(
+          "ALERT %d revocation(s) are more than %s late (the oldest by %s): are the grant workers"
+              + " running and the providers reachable?",
+          lagging, config.lagBudget(), worst);
+      Instant now = DbTime.now(em);
+      if (!outbox.queuedSince(
+          Notification.RevocationLagging.KIND, now.minus(Duration.ofMinutes(15)))) {
+        List<String> recipients = new ArrayList<>();
+        roleConfig.adminGroups().stream().sorted().forEach(a -> recipients.add("group " + a));
+        outbox.enqueue(
+            new Notification.RevocationLagging(recipients, lagging, worst, config.lagBudget()),
+            now);
+      }
+    }
+    return new Heartbeat(discarded.size(), lagging, worst);
+  }
+}

@@ -34,6 +34,7 @@ public class GrantDispatcher {
   }
 
   private final GrantEngine engine;
+  private final GrantBacklog backlog;
   private final GrantConfig config;
   private final GrantMetrics metrics;
   private final FaultPoints faults;
@@ -47,7 +48,12 @@ public class GrantDispatcher {
   private volatile long lastRefreshNanos;
 
   GrantDispatcher(
-      GrantEngine engine, GrantConfig config, GrantMetrics metrics, FaultPoints faults) {
+      GrantEngine engine,
+      GrantBacklog backlog,
+      GrantConfig config,
+      GrantMetrics metrics,
+      FaultPoints faults) {
+    this.backlog = backlog;
     this.engine = engine;
     this.config = config;
     this.metrics = metrics;
@@ -148,7 +154,7 @@ public class GrantDispatcher {
         if (r.claimed() >= batch) {
           continue;
         }
-        long until = engine.millisUntilNextDue();
+        long until = backlog.millisUntilNextDue();
         long poll = config.pollInterval().toMillis();
         long wait = until < 0 ? poll : Math.min(poll, until);
         if (wait > 0) {
@@ -197,7 +203,7 @@ public class GrantDispatcher {
       return;
     }
     lastRefreshNanos = now;
-    metrics.refresh(engine.snapshot());
+    metrics.refresh(backlog.snapshot());
   }
 
   private void await(long seen, long millis) {

@@ -8,37 +8,21 @@ import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.api.Auth;
 import io.github.jopenlibs.vault.response.AuthResponse;
-import io.github.jopenlibs.vault.response.HealthResponse;
-import io.github.jopenlibs.vault.response.LookupResponse;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.vault.VaultErrors.Op;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -49,11 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.jboss.logging.Logger;
 
 /**
@@ -176,8 +155,6 @@ public class VaultSession {
     this.background = background;
   }
 
-  // ------------------------------------------------------------------ configuration
-
   boolean configured() {
     return settings.address().filter(a -> !a.isBlank()).isPresent();
   }
@@ -219,80 +196,8 @@ public class VaultSession {
     return tokenRole().map(r -> "auth/token/create/" + r).orElse("auth/token/create");
   }
 
-  /** What is wrong with the configuration, each naming the property; empty when usable. */
   List<String> problems() {
-    List<String> p = new ArrayList<>();
-    if (!configured()) {
-      p.add("Vault is not configured: " + configurationHint());
-      return p;
-    }
-    try {
-      URI uri = new URI(address());
-      if (uri.getScheme() == null
-          || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-          || uri.getHost() == null
-          || uri.getQuery() != null) {
-        p.add(
-            "portcullis.vault.address must be an http(s) URL such as https://vault:8200, not '"
-                + address()
-                + "'");
-      }
-    } catch (URISyntaxException e) {
-      p.add("portcullis.vault.address is not a valid URL: '" + address() + "'");
-    }
-    if (settings.timeout().isNegative() || settings.timeout().isZero()) {
-      p.add("portcullis.vault.timeout must be positive, e.g. PT5S");
-    }
-    tokenRole()
-        .filter(r -> !NAME.matcher(r).matches())
-        .ifPresent(r -> p.add("portcullis.vault.token-role is not a valid token role name: " + r));
-    switch (method()) {
-      case "token" -> {
-        if (settings.auth().token().filter(t -> !t.isBlank()).isEmpty()
-            && settings.auth().tokenFile().filter(t -> !t.isBlank()).isEmpty()) {
-          p.add(
-              "portcullis.vault.auth.method is token but neither portcullis.vault.auth.token"
-                  + " (PORTCULLIS_VAULT_AUTH_TOKEN) nor portcullis.vault.auth.token-file is set");
-        }
-      }
-      case "approle" -> {
-        if (settings.auth().approle().roleId().filter(t -> !t.isBlank()).isEmpty()) {
-          p.add(
-              "portcullis.vault.auth.method is approle but portcullis.vault.auth.approle.role-id"
-                  + " (PORTCULLIS_VAULT_AUTH_APPROLE_ROLE_ID) is not set");
-        }
-        if (settings.auth().approle().secretId().filter(t -> !t.isBlank()).isEmpty()
-            && settings.auth().approle().secretIdFile().filter(t -> !t.isBlank()).isEmpty()) {
-          p.add(
-              "portcullis.vault.auth.method is approle but neither"
-                  + " portcullis.vault.auth.approle.secret-id"
-                  + " (PORTCULLIS_VAULT_AUTH_APPROLE_SECRET_ID) nor"
-                  + " portcullis.vault.auth.approle.secret-id-file is set");
-        }
-        if (!MOUNT.matcher(settings.auth().approle().mount().strip()).matches()) {
-          p.add("portcullis.vault.auth.approle.mount is not a valid mount path");
-        }
-      }
-      case "kubernetes" -> {
-        if (settings.auth().kubernetes().role().filter(t -> !t.isBlank()).isEmpty()) {
-          p.add(
-              "portcullis.vault.auth.method is kubernetes but"
-                  + " portcullis.vault.auth.kubernetes.role (PORTCULLIS_VAULT_AUTH_KUBERNETES_ROLE)"
-                  + " is not set");
-        }
-        if (!MOUNT.matcher(settings.auth().kubernetes().mount().strip()).matches()) {
-          p.add("portcullis.vault.auth.kubernetes.mount is not a valid mount path");
-        }
-      }
-      default ->
-          p.add(
-              "portcullis.vault.auth.method must be one of "
-                  + String.join(", ", METHODS)
-                  + ", not '"
-                  + settings.auth().method()
-                  + "'");
-    }
-    return p;
+    return VaultConfigCheck.problems(this, settings);
   }
 
   /** Throws a PERMANENT error naming the properties when the configuration is unusable. */
@@ -302,8 +207,6 @@ public class VaultSession {
       throw new ProviderException(Kind.PERMANENT, String.join("; ", p));
     }
   }
-
-  // ------------------------------------------------------------------ transport
 
   /** The one HTTP client, shared by the driver and the direct calls; TLS as configured. */
   HttpClient http() throws ProviderException {
@@ -317,105 +220,10 @@ public class VaultSession {
             HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.timeout())
-                .sslContext(sslContext())
+                .sslContext(VaultTls.context(settings))
                 .build();
       }
       return http;
-    }
-  }
-
-  private SSLContext sslContext() throws ProviderException {
-    try {
-      if (!settings.tls().verify()) {
-        LOG.warn(
-            "TLS verification towards Vault is OFF (portcullis.vault.tls.verify=false); production"
-                + " refuses this setting");
-        SSLContext c = SSLContext.getInstance("TLS");
-        c.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
-        return c;
-      }
-      Optional<String> caFile = settings.tls().caFile().filter(f -> !f.isBlank());
-      if (caFile.isEmpty()) {
-        return SSLContext.getDefault();
-      }
-      return fromPem(caFile.get());
-    } catch (GeneralSecurityException e) {
-      throw new ProviderException(
-          Kind.PERMANENT, "cannot set up TLS towards Vault: " + e.getClass().getSimpleName());
-    }
-  }
-
-  /**
-   * Trusts exactly the certificates of a PEM file (a CA bundle may hold several). The driver's own
-   * {@code SslConfig.pemFile} reads only the first certificate and pins TLS 1.2, hence this.
-   */
-  private static SSLContext fromPem(String file) throws ProviderException {
-    byte[] pem;
-    try {
-      pem = Files.readAllBytes(Path.of(file));
-    } catch (IOException | RuntimeException e) {
-      throw new ProviderException(
-          Kind.PERMANENT,
-          "cannot read portcullis.vault.tls.ca-file '"
-              + file
-              + "' ("
-              + e.getClass().getSimpleName()
-              + ")");
-    }
-    try {
-      Collection<? extends Certificate> certs =
-          CertificateFactory.getInstance("X.509")
-              .generateCertificates(new ByteArrayInputStream(pem));
-      if (certs.isEmpty()) {
-        throw new ProviderException(
-            Kind.PERMANENT, "portcullis.vault.tls.ca-file '" + file + "' holds no PEM certificate");
-      }
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      for (Certificate c : certs) {
-        trust.setCertificateEntry("vault-ca-" + i++, c);
-      }
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext c = SSLContext.getInstance("TLS");
-      c.init(null, tmf.getTrustManagers(), new SecureRandom());
-      return c;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new ProviderException(
-          Kind.PERMANENT,
-          "portcullis.vault.tls.ca-file '"
-              + file
-              + "' is not a PEM certificate file ("
-              + e.getClass().getSimpleName()
-              + ")");
-    }
-  }
-
-  /** For {@code tls.verify=false} only (refused in production). */
-  private static final class TrustAll extends X509ExtendedTrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 
@@ -525,8 +333,6 @@ public class VaultSession {
     return s;
   }
 
-  // ------------------------------------------------------------------ login and renewal
-
   /** Portcullis's current Vault token: logs in, or renews, when needed. */
   synchronized String token() throws ProviderException {
     requireUsable();
@@ -631,137 +437,7 @@ public class VaultSession {
   }
 
   private Login login(Instant now) throws ProviderException {
-    return switch (method()) {
-      case "approle" -> appRoleLogin(now);
-      case "kubernetes" -> kubernetesLogin(now);
-      default -> tokenLogin(now);
-    };
-  }
-
-  private Login tokenLogin(Instant now) throws ProviderException {
-    String source =
-        settings.auth().token().filter(t -> !t.isBlank()).isPresent()
-            ? "portcullis.vault.auth.token"
-            : "portcullis.vault.auth.token-file";
-    String token =
-        settings.auth().token().filter(t -> !t.isBlank()).map(String::strip).orElse(null);
-    if (token == null) {
-      token =
-          readFile(settings.auth().tokenFile().orElseThrow(), "portcullis.vault.auth.token-file");
-    }
-    List<String> known = List.of(token);
-    Op op =
-        new Op(
-            "looking up Portcullis's own token",
-            "auth/token/lookup-self",
-            "the token from "
-                + source
-                + " is invalid or expired, or lacks the 'default' policy (read on"
-                + " auth/token/lookup-self)",
-            null);
-    try {
-      LookupResponse r = auth(token).lookupSelf();
-      Duration ttl = Duration.ofSeconds(Math.max(0, r.getTTL()));
-      Duration full = Duration.ofSeconds(Math.max(r.getCreationTTL(), r.getTTL()));
-      LOG.infof(
-          "Logged in to Vault at %s with a token (%s)",
-          address(), ttl.isZero() ? "no expiry" : "TTL " + ttl);
-      return new Login(token, r.isRenewable(), ttl, full, now, "token");
-    } catch (VaultException e) {
-      throw VaultErrors.driver(op, e, address(), settings.timeout(), known);
-    } catch (RuntimeException e) {
-      throw new ProviderException(
-          Kind.TRANSIENT, "Vault answered auth/token/lookup-self with an unexpected body");
-    }
-  }
-
-  private Login appRoleLogin(Instant now) throws ProviderException {
-    VaultSettings.AppRole a = settings.auth().approle();
-    String roleId = a.roleId().orElseThrow().strip();
-    String secretId =
-        a.secretId().filter(s -> !s.isBlank()).isPresent()
-            ? a.secretId().get().strip()
-            : readFile(
-                a.secretIdFile().orElseThrow(), "portcullis.vault.auth.approle.secret-id-file");
-    String mount = a.mount().strip();
-    Op op =
-        new Op(
-            "logging in with AppRole",
-            "auth/" + mount + "/login",
-            "check portcullis.vault.auth.approle.role-id, secret-id and mount",
-            "no AppRole auth method is mounted at auth/"
-                + mount
-                + " (portcullis.vault.auth.approle.mount)");
-    List<String> known = List.of(roleId, secretId);
-    try {
-      AuthResponse r = auth(null).loginByAppRole(mount, roleId, secretId);
-      return loggedIn(r, now, "approle", op);
-    } catch (VaultException e) {
-      ProviderException p = VaultErrors.driver(op, e, address(), settings.timeout(), known);
-      throw p.kind() == Kind.PERMANENT && e.getHttpStatusCode() == 400
-          ? new ProviderException(
-              Kind.PERMANENT,
-              p.getMessage()
-                  + "; check portcullis.vault.auth.approle.role-id and secret-id (or secret-id-file)")
-          : p;
-    } catch (RuntimeException e) {
-      throw new ProviderException(
-          Kind.TRANSIENT, "Vault answered the AppRole login with an unexpected body");
-    }
-  }
-
-  private Login kubernetesLogin(Instant now) throws ProviderException {
-    VaultSettings.Kubernetes k = settings.auth().kubernetes();
-    String role = k.role().orElseThrow().strip();
-    String jwt = readFile(k.jwtFile(), "portcullis.vault.auth.kubernetes.jwt-file");
-    String mount = k.mount().strip();
-    Op op =
-        new Op(
-            "logging in with Kubernetes",
-            "auth/" + mount + "/login",
-            "check that portcullis.vault.auth.kubernetes.role ('"
-                + role
-                + "') binds this pod's service account",
-            "no Kubernetes auth method is mounted at auth/"
-                + mount
-                + " (portcullis.vault.auth.kubernetes.mount)");
-    try {
-      AuthResponse r = auth(null).loginByKubernetes(role, jwt, "auth/" + mount);
-      return loggedIn(r, now, "kubernetes", op);
-    } catch (VaultException e) {
-      throw VaultErrors.driver(op, e, address(), settings.timeout(), List.of(jwt));
-    } catch (RuntimeException e) {
-      throw new ProviderException(
-          Kind.TRANSIENT, "Vault answered the Kubernetes login with an unexpected body");
-    }
-  }
-
-  private Login loggedIn(AuthResponse r, Instant now, String method, Op op)
-      throws ProviderException {
-    String token = r.getAuthClientToken();
-    if (token == null || token.isBlank()) {
-      throw new ProviderException(
-          Kind.TRANSIENT, "Vault answered " + op.what() + " without a client token");
-    }
-    Duration ttl = Duration.ofSeconds(Math.max(0, r.getAuthLeaseDuration()));
-    LOG.infof(
-        "Logged in to Vault at %s with %s (%s)",
-        address(), method, ttl.isZero() ? "no expiry" : "TTL " + ttl);
-    return new Login(token, r.isAuthRenewable(), ttl, ttl, now, method);
-  }
-
-  private static String readFile(String file, String property) throws ProviderException {
-    try {
-      String s = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-      if (s.isEmpty()) {
-        throw new ProviderException(Kind.PERMANENT, property + " '" + file + "' is empty");
-      }
-      return s;
-    } catch (IOException | RuntimeException e) {
-      throw new ProviderException(
-          Kind.PERMANENT,
-          "cannot read " + property + " '" + file + "' (" + e.getClass().getSimpleName() + ")");
-    }
+    return new VaultLogin(this, settings).login(method(), now);
   }
 
   private void startRenewer() {
@@ -796,97 +472,13 @@ public class VaultSession {
     }
   }
 
-  // ------------------------------------------------------------------ check
-
-  /**
-   * Reachability ({@code sys/health}) and Portcullis's permissions ({@code sys/capabilities-self})
-   * for the paths a provider needs.
-   *
-   * @param required path to the capability it needs (e.g. {@code update})
-   */
+  /** Checks that Vault answers and grants what {@code required} names: see {@link VaultChecks}. */
   void check(Map<String, String> required) throws ProviderException {
-    requireUsable();
-    http();
-    health();
-    String token = token();
-    Set<String> known = knownSecrets();
-    Op op =
-        new Op(
-            "checking Portcullis's permissions",
-            "sys/capabilities-self",
-            "Portcullis's Vault policy needs update on sys/capabilities-self (the 'default' policy"
-                + " has it)",
-            null);
-    Reply r =
-        send(
-            op,
-            "POST",
-            "sys/capabilities-self",
-            token,
-            Map.of("paths", List.copyOf(required.keySet())),
-            null,
-            known);
-    if (!r.ok()) {
-      throw r.failure(op, known);
-    }
-    Map<String, Object> body = r.json(op);
-    Object data = body.get("data");
-    Map<?, ?> caps = data instanceof Map<?, ?> m ? m : body;
-    Map<String, String> missing = new LinkedHashMap<>();
-    required.forEach(
-        (path, capability) -> {
-          Object held = caps.get(path);
-          List<String> list = new ArrayList<>();
-          if (held instanceof List<?> l) {
-            l.forEach(x -> list.add(String.valueOf(x)));
-          }
-          if (!list.contains("root") && !list.contains(capability)) {
-            missing.put(path, capability);
-          }
-        });
-    if (!missing.isEmpty()) {
-      StringBuilder m =
-          new StringBuilder(
-              "Portcullis's Vault token lacks capabilities it needs; add to its policy:");
-      missing.forEach(
-          (path, capability) ->
-              m.append(" path \"")
-                  .append(path)
-                  .append("\" { capabilities = [\"")
-                  .append(capability)
-                  .append("\"] }"));
-      throw new ProviderException(Kind.PERMANENT, m.toString());
-    }
+    new VaultChecks(this, settings).check(required);
   }
 
-  /**
-   * {@code sys/health}: active or standby is fine; sealed is transient, uninitialised permanent.
-   */
+  /** Whether Vault is reachable and the session's token valid: see {@link VaultChecks}. */
   void health() throws ProviderException {
-    Op op = new Op("checking its health", "sys/health");
-    HealthResponse h;
-    try {
-      // sys/health is unauthenticated and cluster-wide: no token, no namespace
-      h = Vault.create(driverConfig(null), 1).debug().withNameSpace(null).health();
-    } catch (VaultException e) {
-      throw VaultErrors.driver(op, e, address(), settings.timeout(), List.of());
-    } catch (RuntimeException e) {
-      throw new ProviderException(
-          Kind.TRANSIENT, "Vault answered sys/health with an unexpected body");
-    }
-    int status = h.getRestResponse().getStatus();
-    if (status == 501 || Boolean.FALSE.equals(h.getInitialized())) {
-      throw new ProviderException(
-          Kind.PERMANENT,
-          "Vault at " + address() + " is not initialised (sys/health " + status + ")");
-    }
-    if (status == 503 || Boolean.TRUE.equals(h.getSealed())) {
-      throw new ProviderException(
-          Kind.TRANSIENT, "Vault at " + address() + " is sealed (sys/health " + status + ")");
-    }
-    if (status >= 500) {
-      throw new ProviderException(
-          Kind.TRANSIENT, "Vault at " + address() + " is unhealthy (sys/health " + status + ")");
-    }
+    new VaultChecks(this, settings).health();
   }
 }

@@ -187,6 +187,6 @@ class AllProvidersSecretHygieneTest {
     assertThat(RestAssured.get("/q/metrics").asString()).as("metrics").doesNotContain(CANARY);
     assertThat(String.join("\n", answers)).as("API answers").doesNotContain(CANARY);
     String log = Files.readString(LOG);
-    assertThat(log).as("log").contains("io.portcullis.grant.GrantEngine").doesNotContain(CANARY);
+    assertThat(log).as("log").contains("io.portcullis.grant.GrantOutcomes").doesNotContain(CANARY);
   }
 }

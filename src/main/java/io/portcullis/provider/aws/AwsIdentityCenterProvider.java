@@ -21,11 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.document.Document;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.identitystore.IdentitystoreClient;
 import software.amazon.awssdk.services.identitystore.model.AlternateIdentifier;
 import software.amazon.awssdk.services.identitystore.model.GetUserIdRequest;
@@ -34,8 +32,6 @@ import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
 import software.amazon.awssdk.services.ssoadmin.model.AccountAssignmentOperationStatus;
 import software.amazon.awssdk.services.ssoadmin.model.CreateAccountAssignmentRequest;
 import software.amazon.awssdk.services.ssoadmin.model.DeleteAccountAssignmentRequest;
-import software.amazon.awssdk.services.ssoadmin.model.DescribeAccountAssignmentCreationStatusRequest;
-import software.amazon.awssdk.services.ssoadmin.model.DescribeAccountAssignmentDeletionStatusRequest;
 import software.amazon.awssdk.services.ssoadmin.model.DescribePermissionSetRequest;
 import software.amazon.awssdk.services.ssoadmin.model.PermissionSet;
 import software.amazon.awssdk.services.ssoadmin.model.PrincipalType;
@@ -68,8 +64,6 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
   private static final Duration DEFAULT_SESSION = Duration.ofHours(1);
   private static final Duration LONGEST_SESSION = Duration.ofHours(12);
   private static final Duration CACHE = Duration.ofHours(1);
-  private static final Duration FIRST_PAUSE = Duration.ofMillis(250);
-  private static final Duration LONGEST_PAUSE = Duration.ofSeconds(2);
 
   private final AwsClients clients;
   private final Clock clock;
@@ -77,7 +71,10 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
 
   record PermissionSetInfo(String name, Duration sessionDuration, Instant readAt) {}
 
+  private final IdentityCenterCalls calls;
+
   AwsIdentityCenterProvider(AwsClients clients, Clock clock) {
+    this.calls = new IdentityCenterCalls(clients);
     this.clients = clients;
     this.clock = clock;
   }
@@ -165,8 +162,6 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     return v;
   }
 
-  // ------------------------------------------------------------------ issue
-
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
     requireConfigured();
@@ -207,7 +202,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     String principalId = userId(ids, storeId, attributePath, email, d);
     String target = "account " + accountId + ", permission set " + permissionSetArn;
     AccountAssignmentOperationStatus status =
-        retrying(
+        calls.retrying(
             d,
             "sso:CreateAccountAssignment",
             target,
@@ -224,7 +219,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
                             .overrideConfiguration(d.override())
                             .build())
                     .accountAssignmentCreationStatus());
-    status = await(sso, instanceArn, status, true, target, d, null);
+    status = calls.await(sso, instanceArn, status, true, target, d, null);
     if (status.status() == StatusValues.FAILED) {
       throw new ProviderException(
           Kind.PERMANENT,
@@ -233,7 +228,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
               + " to "
               + email
               + ": "
-              + reason(status));
+              + calls.reason(status));
     }
 
     Instant notAfter = GrantEnd.of(r, clock.instant());
@@ -256,7 +251,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
             + ", role "
             + ps.name()
             + " (it may take a minute to appear). A session started there lasts up to "
-            + human(ps.sessionDuration())
+            + IdentityCenterCalls.human(ps.sessionDuration())
             + ", also past the end of the grant.");
     fields.put("permission_set", ps.name());
     if (portal != null) {
@@ -311,7 +306,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
                 + (attributePath.equals("userName")
                     ? " (or set principal: email on the entitlement)"
                     : " (or set principal: userName on the entitlement)"));
-    return retrying(
+    return calls.retrying(
         d,
         "identitystore:GetUserId",
         target,
@@ -349,7 +344,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
                 + instanceArn
                 + "; check the entitlement's permissionSetArn");
     PermissionSet ps =
-        retrying(
+        calls.retrying(
             d,
             "sso:DescribePermissionSet",
             permissionSetArn,
@@ -381,8 +376,6 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     return info;
   }
 
-  // ------------------------------------------------------------------ revoke
-
   @Override
   public Revoked revoke(RevokeRequest r) throws ProviderException {
     Map<String, Object> h = r.handle();
@@ -408,7 +401,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     String gone = KIND.name() + ": the assignment of " + target + " does not exist (any more)";
     ProviderException notFound = new ProviderException(Kind.NOT_FOUND, gone);
     AccountAssignmentOperationStatus status =
-        retrying(
+        calls.retrying(
             d,
             "sso:DeleteAccountAssignment",
             target,
@@ -425,9 +418,9 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
                             .overrideConfiguration(d.override())
                             .build())
                     .accountAssignmentDeletionStatus());
-    status = await(sso, instanceArn, status, false, target, d, notFound);
+    status = calls.await(sso, instanceArn, status, false, target, d, notFound);
     if (status.status() == StatusValues.FAILED) {
-      String why = reason(status);
+      String why = calls.reason(status);
       if (NOT_FOUND_REASON.matcher(why).find()) {
         throw new ProviderException(Kind.NOT_FOUND, gone + ": " + why);
       }
@@ -450,166 +443,6 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     }
     PermissionSetInfo cached = permissionSets.get(String.valueOf(handle.get("permissionSetArn")));
     return cached != null ? cached.sessionDuration() : LONGEST_SESSION;
-  }
-
-  // ------------------------------------------------------------------ asynchronous operations
-
-  /** Polls an assignment operation until it is no longer IN_PROGRESS, within the budget. */
-  private AccountAssignmentOperationStatus await(
-      SsoAdminClient sso,
-      String instanceArn,
-      AccountAssignmentOperationStatus status,
-      boolean creation,
-      String target,
-      Deadline d,
-      ProviderException notFound)
-      throws ProviderException {
-    String operation = creation ? "creation" : "deletion";
-    if (status == null) {
-      throw new ProviderException(
-          Kind.TRANSIENT,
-          "IAM Identity Center answered the assignment " + operation + " without a status");
-    }
-    Duration pause = FIRST_PAUSE;
-    while (status.status() != StatusValues.SUCCEEDED && status.status() != StatusValues.FAILED) {
-      String requestId = status.requestId();
-      if (requestId == null) {
-        throw new ProviderException(
-            Kind.TRANSIENT,
-            "IAM Identity Center answered the assignment " + operation + " without a request id");
-      }
-      if (d.remaining().compareTo(pause.plusMillis(100)) < 0) {
-        throw new ProviderException(
-            Kind.TIMEOUT,
-            "the assignment "
-                + operation
-                + " of "
-                + target
-                + " was still "
-                + status.statusAsString()
-                + " after "
-                + d.total()
-                + " (request "
-                + requestId
-                + "); the next attempt repeats it");
-      }
-      d.sleep(pause, "waiting for the assignment " + operation);
-      pause =
-          pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0
-              ? LONGEST_PAUSE
-              : pause.multipliedBy(2);
-      status =
-          creation
-              ? retrying(
-                  d,
-                  "sso:DescribeAccountAssignmentCreationStatus",
-                  target,
-                  notFound,
-                  () ->
-                      sso.describeAccountAssignmentCreationStatus(
-                              DescribeAccountAssignmentCreationStatusRequest.builder()
-                                  .instanceArn(instanceArn)
-                                  .accountAssignmentCreationRequestId(requestId)
-                                  .overrideConfiguration(d.override())
-                                  .build())
-                          .accountAssignmentCreationStatus())
-              : retrying(
-                  d,
-                  "sso:DescribeAccountAssignmentDeletionStatus",
-                  target,
-                  notFound,
-                  () ->
-                      sso.describeAccountAssignmentDeletionStatus(
-                              DescribeAccountAssignmentDeletionStatusRequest.builder()
-                                  .instanceArn(instanceArn)
-                                  .accountAssignmentDeletionRequestId(requestId)
-                                  .overrideConfiguration(d.override())
-                                  .build())
-                          .accountAssignmentDeletionStatus());
-      if (status == null) {
-        throw new ProviderException(
-            Kind.TRANSIENT,
-            "IAM Identity Center answered the " + operation + " status without a status");
-      }
-    }
-    return status;
-  }
-
-  private String reason(AccountAssignmentOperationStatus status) {
-    String why = status.failureReason();
-    return why == null || why.isBlank() ? "no reason given" : clients.scrub(why);
-  }
-
-  /** An AWS call. */
-  @FunctionalInterface
-  private interface Call<T> {
-    T run();
-  }
-
-  /**
-   * Runs a call, retrying ConflictException and throttling with backoff while the budget lasts.
-   *
-   * @param notFound thrown instead when AWS says ResourceNotFoundException, or null to report AWS's
-   *     own words
-   */
-  private <T> T retrying(
-      Deadline d, String call, String target, ProviderException notFound, Call<T> op)
-      throws ProviderException {
-    Duration pause = Duration.ofMillis(200);
-    ProviderException last = null;
-    while (true) {
-      try {
-        return op.run();
-      } catch (SdkException e) {
-        String code = AwsClients.code(e);
-        if (notFound != null && "ResourceNotFoundException".equals(code)) {
-          throw notFound;
-        }
-        ProviderException failure = clients.failure(call, target, e, deniedHint(call));
-        if (failure.kind() == Kind.TIMEOUT && last != null) {
-          throw last; // ran out of time while AWS kept us waiting: report why
-        }
-        boolean again = failure.kind() == Kind.THROTTLED || "ConflictException".equals(code);
-        if (!again || d.remaining().compareTo(pause.plusMillis(100)) < 0) {
-          throw failure;
-        }
-        last = failure;
-        long jittered =
-            pause.toMillis() / 2 + ThreadLocalRandom.current().nextLong(pause.toMillis() / 2 + 1);
-        d.sleep(Duration.ofMillis(jittered), call);
-        pause =
-            pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0
-                ? LONGEST_PAUSE
-                : pause.multipliedBy(2);
-      }
-    }
-  }
-
-  private static String deniedHint(String call) {
-    if (call.startsWith("identitystore:")) {
-      return "allow identitystore:GetUserId on the identity store to Portcullis's AWS principal";
-    }
-    if (call.contains("Creation") || call.contains("CreateAccountAssignment")) {
-      return "allow sso:CreateAccountAssignment and sso:DescribeAccountAssignmentCreationStatus on"
-          + " the instance, the permission set and the account to Portcullis's AWS principal (the"
-          + " first assignment of a permission set in an account also provisions its role there,"
-          + " which needs the IAM permissions listed in the documentation)";
-    }
-    if (call.contains("Deletion") || call.contains("DeleteAccountAssignment")) {
-      return "allow sso:DeleteAccountAssignment and sso:DescribeAccountAssignmentDeletionStatus on"
-          + " the instance, the permission set and the account to Portcullis's AWS principal";
-    }
-    return "allow "
-        + call
-        + " on the instance and the permission set to Portcullis's AWS principal";
-  }
-
-  private static String human(Duration d) {
-    long minutes = d.toMinutes();
-    if (minutes % 60 == 0) {
-      return (minutes / 60) + " h";
-    }
-    return minutes >= 60 ? (minutes / 60) + " h " + (minutes % 60) + " min" : minutes + " min";
   }
 
   private void requireConfigured() throws ProviderException {

@@ -7,13 +7,13 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Opens campaigns on their definitions' cadence. One clustered Quartz job (a stable identity: one
- * replica runs each firing); the opening itself is keyed by (definition, fire time), so a firing is
- * opened once even if two replicas or a late misfire run it.
+ * replica runs each firing; {@code portcullis.review.schedule-check=off} turns it off); the opening
+ * itself is keyed by (definition, fire time), so a firing is opened once even if two replicas or a
+ * late misfire run it.
  */
 @ApplicationScoped
 public class CampaignScheduler {
@@ -23,18 +23,11 @@ public class CampaignScheduler {
   private final PolicyStore policies;
   private final CampaignOpening opening;
   private final Clock clock;
-  private final boolean enabled;
 
-  CampaignScheduler(
-      PolicyStore policies,
-      CampaignOpening opening,
-      Clock clock,
-      @ConfigProperty(name = "portcullis.review.open-on-schedule", defaultValue = "true")
-          boolean enabled) {
+  CampaignScheduler(PolicyStore policies, CampaignOpening opening, Clock clock) {
     this.policies = policies;
     this.opening = opening;
     this.clock = clock;
-    this.enabled = enabled;
   }
 
   @Scheduled(
@@ -42,9 +35,7 @@ public class CampaignScheduler {
       every = "${portcullis.review.schedule-check:1m}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void run() {
-    if (enabled) {
-      openDue();
-    }
+    openDue();
   }
 
   /** Opens every campaign whose firing is due and not yet opened; returns how many it opened. */

@@ -54,8 +54,8 @@ class ReviewCampaignTest {
       return Map.ofEntries(
           Map.entry("portcullis.policy.dir", "src/test/resources/policies-reviews"),
           Map.entry("portcullis.grants.poll-interval", "PT0.2S"),
-          Map.entry("portcullis.review.open-on-schedule", "false"),
-          Map.entry("portcullis.review.deadline-check", "1h"));
+          Map.entry("portcullis.review.schedule-check", "off"),
+          Map.entry("portcullis.review.deadline-check", "off"));
     }
   }
 

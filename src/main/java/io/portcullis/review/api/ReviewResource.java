@@ -1,5 +1,6 @@
 package io.portcullis.review.api;
 
+import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
@@ -32,7 +33,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +52,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "reviews")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReviewResource {
+
+  /** Snapshot chunks (about 1 MiB each) read per transaction while downloading. */
+  static final int SNAPSHOT_PAGE = 4;
 
   private final CampaignOpening opening;
   private final CampaignClosing closing;
@@ -200,10 +203,24 @@ public class ReviewResource {
               + " snapshot.sha256 and is in the review.campaign_opened event.")
   public Response snapshot(@PathParam("id") String id) {
     UUID c = parse(id, "Campaign");
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    queries.snapshot(caller.get(), c, buffer::writeBytes);
-    byte[] gzip = buffer.toByteArray();
-    StreamingOutput body = out -> out.write(gzip);
+    Caller me = caller.get();
+    // the first page here, so that a refusal is a problem answer and not a broken download
+    List<byte[]> first = queries.snapshotChunks(me, c, 0, SNAPSHOT_PAGE);
+    StreamingOutput body =
+        out -> {
+          List<byte[]> page = first;
+          int next = 0;
+          while (true) {
+            for (byte[] chunk : page) {
+              out.write(chunk);
+            }
+            next += page.size();
+            if (page.size() < SNAPSHOT_PAGE) {
+              return;
+            }
+            page = queries.snapshotChunks(me, c, next, SNAPSHOT_PAGE);
+          }
+        };
     return Response.ok(body, "application/gzip")
         .header("Content-Disposition", "attachment; filename=\"snapshot-" + c + ".jsonl.gz\"")
         .build();

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * The review store on PostgreSQL through Panache. Native SQL where JPQL cannot say it: the advisory
@@ -76,23 +75,15 @@ class PanacheReviewStore implements ReviewStore {
   }
 
   @Override
-  public void chunks(UUID campaign, Consumer<byte[]> sink) {
-    int next = 0;
-    while (true) {
-      @SuppressWarnings("unchecked")
-      List<byte[]> batch =
-          em().createNativeQuery(
-                  "select data from review_snapshot_chunk where campaign_id = :c and idx >= :i"
-                      + " order by idx limit 16")
-              .setParameter("c", campaign)
-              .setParameter("i", next)
-              .getResultList();
-      batch.forEach(sink);
-      if (batch.size() < 16) {
-        return;
-      }
-      next += batch.size();
-    }
+  @SuppressWarnings("unchecked")
+  public List<byte[]> chunks(UUID campaign, int from, int limit) {
+    return em().createNativeQuery(
+            "select data from review_snapshot_chunk where campaign_id = :c and idx >= :i"
+                + " order by idx limit :n")
+        .setParameter("c", campaign)
+        .setParameter("i", from)
+        .setParameter("n", limit)
+        .getResultList();
   }
 
   @Override

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * What people may read of reviews: admins and auditors read everything; a reviewer reads the
@@ -172,13 +171,16 @@ public class ReviewQueries {
     return roles.mayReadAll(c);
   }
 
-  /** Streams the snapshot's gzip chunks (admins, auditors and signers). */
+  /**
+   * Up to {@code limit} of the snapshot's gzip chunks from chunk {@code from} (admins, auditors and
+   * signers); a download reads them page by page, each in its own short transaction.
+   */
   @Transactional
-  public void snapshot(Caller c, UUID campaign, Consumer<byte[]> sink) {
+  public List<byte[]> snapshotChunks(Caller c, UUID campaign, int from, int limit) {
     ReviewCampaign k = readable(c, campaign);
     if (!roles.mayReadAll(c) && !signer(c, k)) {
       throw new Problems.NotFound("Campaign", campaign.toString());
     }
-    store.chunks(campaign, sink);
+    return store.chunks(campaign, from, limit);
   }
 }

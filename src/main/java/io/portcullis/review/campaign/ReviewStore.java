@@ -22,8 +22,8 @@ public interface ReviewStore {
 
   void addChunk(UUID campaign, int index, byte[] gzip);
 
-  /** The snapshot's gzip chunks in order. */
-  void chunks(UUID campaign, java.util.function.Consumer<byte[]> sink);
+  /** Up to {@code limit} of the snapshot's gzip chunks in order, from chunk {@code from}. */
+  List<byte[]> chunks(UUID campaign, int from, int limit);
 
   void add(ReviewItem i);
 

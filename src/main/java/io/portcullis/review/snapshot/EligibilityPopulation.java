@@ -40,7 +40,7 @@ public final class EligibilityPopulation {
       expand(policy, e.id(), e.eligible(), List.of(), null, where(e.eligibleAt(), e), mine);
       mine.sort(Comparator.comparing(EligibilityEntry::key));
       for (EligibilityEntry x : mine) {
-        if (inScope(review, x)) {
+        if (through(x, review.scope().principalSets())) {
           out.add(x);
         }
       }
@@ -62,8 +62,8 @@ public final class EligibilityPopulation {
     return out;
   }
 
-  private static boolean inScope(AccessReview review, EligibilityEntry x) {
-    var sets = review.scope().principalSets();
+  /** Whether an entry is in or through one of {@code sets} (every entry when there are none). */
+  static boolean through(EligibilityEntry x, java.util.Set<String> sets) {
     if (sets.isEmpty()) {
       return true;
     }

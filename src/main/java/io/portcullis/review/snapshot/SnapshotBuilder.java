@@ -70,7 +70,7 @@ public final class SnapshotBuilder {
         spec.principalSet() != null ? Set.of(spec.principalSet()) : review.scope().principalSets();
     List<EligibilityEntry> eligibility =
         EligibilityPopulation.of(spec.policy(), review).stream()
-            .filter(e -> spec.principalSet() == null || through(e, sets))
+            .filter(e -> spec.principalSet() == null || EligibilityPopulation.through(e, sets))
             .toList();
     Set<String> inScope =
         EligibilityPopulation.entitlements(spec.policy(), review).stream()
@@ -171,15 +171,6 @@ public final class SnapshotBuilder {
     out.line(end);
     return new Built(
         out.finish(), count[0], grantLines[0], facts, approvals, human, fold.approvalPairs());
-  }
-
-  /** Whether an entry is in or through one of {@code sets} (every entry when there are none). */
-  static boolean through(EligibilityEntry e, Set<String> sets) {
-    if (sets.isEmpty()) {
-      return true;
-    }
-    return e.via().stream().anyMatch(sets::contains)
-        || (e.kind().equals("set") && sets.contains(e.name()));
   }
 
   /** Whether a use went through one of {@code sets} (every use when there are none). */

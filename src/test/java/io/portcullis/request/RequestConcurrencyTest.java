@@ -1,7 +1,10 @@
 package io.portcullis.request;
 
-import static io.portcullis.request.Api.as;
-import static io.portcullis.request.Api.bearer;
+import static io.portcullis.testing.Http.as;
+import static io.portcullis.testing.Http.bearer;
+import static io.portcullis.testing.Http.fresh;
+import static io.portcullis.testing.Http.review;
+import static io.portcullis.testing.Http.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.audit.AuditLog;
@@ -43,25 +46,25 @@ class RequestConcurrencyTest {
 
   @RepeatedTest(3)
   void oneTerminalOutcomeAtMostOneHandOffAndAMatchingAuditTrail() throws Exception {
-    String me = "eng-" + UUID.randomUUID();
+    String me = fresh("eng");
     var requester = bearer(me, null, Set.of("engineers"), null);
-    String id = Api.submit(requester, "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
+    String id = submit(requester, "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
 
     List<Callable<Response>> calls = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       int k = i % 4;
       calls.add(
           switch (k) {
-            case 0 -> () -> Api.review(as("bob"), id, "APPROVE", "ok " + UUID.randomUUID());
-            case 1 -> () -> Api.review(as("carol"), id, "DENY", "no");
+            case 0 -> () -> review(as("bob"), id, "APPROVE", "ok " + UUID.randomUUID());
+            case 1 -> () -> review(as("carol"), id, "DENY", "no");
             case 2 ->
                 () ->
                     bearer(me, null, Set.of("engineers"), null)
                         .post("/api/v1/requests/" + id + "/cancel");
             default ->
                 () ->
-                    Api.review(
-                        bearer("approver-" + UUID.randomUUID(), null, Set.of("approvers"), null),
+                    review(
+                        bearer(fresh("approver"), null, Set.of("approvers"), null),
                         id,
                         "APPROVE",
                         "ok");

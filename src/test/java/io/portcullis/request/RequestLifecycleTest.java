@@ -1,9 +1,11 @@
 package io.portcullis.request;
 
-import static io.portcullis.request.Api.as;
-import static io.portcullis.request.Api.bearer;
-import static io.portcullis.request.Api.review;
-import static io.portcullis.request.Api.submit;
+import static io.portcullis.testing.Http.as;
+import static io.portcullis.testing.Http.bearer;
+import static io.portcullis.testing.Http.fresh;
+import static io.portcullis.testing.Http.request;
+import static io.portcullis.testing.Http.review;
+import static io.portcullis.testing.Http.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -14,6 +16,7 @@ import static org.hamcrest.Matchers.hasSize;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,7 +30,9 @@ import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -82,21 +87,23 @@ class RequestLifecycleTest {
     }
   }
 
-  /** Cancels alice's open demo requests so that tests do not see each other's duplicates. */
-  void cancelOpen(String user) {
-    List<String> ids =
-        as(user).get("/api/v1/requests?view=mine&state=PENDING&limit=200").path("items.id");
-    ids.forEach(id -> as(user).post("/api/v1/requests/" + id + "/cancel"));
+  /**
+   * An engineer nobody else is, so that a test never meets another's open request (an equal one
+   * would be returned instead of a new one). Reviewers stay the demo users the demo policy names.
+   */
+  static RequestSpecification engineer(String subject) {
+    return bearer(subject, subject + "@example.com", Set.of("engineers"), null);
   }
 
   @Test
   void autoApprovedRequestIsApprovedAtOnceWithAGrantAndAPolicyReview() {
-    var r = submit(as("alice"), "demo-db-readonly", "PT30M", "checking the refunds report");
+    String me = fresh("eng");
+    var r = submit(engineer(me), "demo-db-readonly", "PT30M", "checking the refunds report");
     r.then()
         .statusCode(201)
         .header("Location", containsString("/api/v1/requests/"))
         .body("state", equalTo("APPROVED"))
-        .body("requester.subject", equalTo("demo:alice"))
+        .body("requester.subject", equalTo(me))
         .body("entitlements", containsInAnyOrder("demo-db-readonly"))
         .body("plan[0].autoApprovedBy", equalTo("engineers-read-up-to-1h"))
         .body("reviews[0].reviewer.subject", equalTo("system:policy"))
@@ -110,8 +117,7 @@ class RequestLifecycleTest {
 
   @Test
   void twoApproversThenApprovedNeverTheRequester() {
-    cancelOpen("alice");
-    var r = submit(as("alice"), "demo-db-admin", "PT30M", "fixing a broken migration");
+    var r = submit(engineer(fresh("eng")), "demo-db-admin", "PT30M", "fixing a broken migration");
     r.then()
         .statusCode(201)
         .body("state", equalTo("PENDING"))
@@ -152,30 +158,39 @@ class RequestLifecycleTest {
 
   @Test
   void theRequesterCannotApproveThroughCaseEmailAliasOrGroup() {
-    cancelOpen("bob");
-    var r = submit(as("bob"), "demo-ssh-ops", "PT1H", "rotating the ops keys");
+    // a requester who is in the approvers group, with a verified email, like the demo's bob
+    String me = fresh("approver");
+    String email = me + "@example.com";
+    var requester = bearer(me, email, Set.of("approvers"), null);
+    var r = submit(requester, "demo-ssh-ops", "PT1H", "rotating the ops keys");
     r.then().statusCode(201).body("state", equalTo("PENDING"));
     String id = r.path("id");
-    review(as("bob"), id, "APPROVE", "me")
-        .then()
-        .statusCode(403)
-        .body("detail", containsString("they are the requester"));
-    review(bearer("DEMO:Bob", null, Set.of("approvers"), null), id, "APPROVE", "me")
+    review(bearer(me, email, Set.of("approvers"), null), id, "APPROVE", "me")
         .then()
         .statusCode(403)
         .body("detail", containsString("they are the requester"));
     review(
-            bearer("bob-second-account", "BOB@example.com", Set.of("approvers"), null),
+            bearer(me.toUpperCase(Locale.ROOT), null, Set.of("approvers"), null),
             id,
             "APPROVE",
             "me")
         .then()
         .statusCode(403)
         .body("detail", containsString("they are the requester"));
-    review(bearer("\uFF44emo:bob", null, Set.of("approvers"), null), id, "APPROVE", "fullwidth d")
+    review(
+            bearer(
+                me + "-second-account", email.toUpperCase(Locale.ROOT), Set.of("approvers"), null),
+            id,
+            "APPROVE",
+            "me")
+        .then()
+        .statusCode(403)
+        .body("detail", containsString("they are the requester"));
+    String fullwidthA = "\uFF41" + me.substring(1); // NFKC folds it back to 'a'
+    review(bearer(fullwidthA, null, Set.of("approvers"), null), id, "APPROVE", "fullwidth a")
         .then()
         .statusCode(403);
-    as("bob")
+    bearer(me, email, Set.of("approvers"), null)
         .get("/api/v1/requests/" + id)
         .then()
         .body("state", equalTo("PENDING"))
@@ -188,14 +203,14 @@ class RequestLifecycleTest {
 
   @Test
   void denyEndsTheRequest() {
-    cancelOpen("alice");
-    String id = submit(as("alice"), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
+    String me = fresh("eng");
+    String id = submit(engineer(me), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
     review(as("carol"), id, "DENY", "not today")
         .then()
         .statusCode(200)
         .body("state", equalTo("DENIED"))
         .body("grants", hasSize(0));
-    as("alice")
+    engineer(me)
         .post("/api/v1/requests/" + id + "/cancel")
         .then()
         .statusCode(409)
@@ -206,8 +221,8 @@ class RequestLifecycleTest {
 
   @Test
   void onlyTheRequesterCancelsAndOthersSee404() {
-    cancelOpen("alice");
-    String id = submit(as("alice"), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
+    String me = fresh("eng");
+    String id = submit(engineer(me), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
     as("bob").post("/api/v1/requests/" + id + "/cancel").then().statusCode(403);
     as("dana").post("/api/v1/requests/" + id + "/cancel").then().statusCode(403);
     bearer("outsider", null, Set.of("sales"), null)
@@ -220,12 +235,12 @@ class RequestLifecycleTest {
         .statusCode(404)
         .contentType("application/problem+json");
     bearer("outsider", null, Set.of("sales"), null)
-        .get("/api/v1/requests/" + java.util.UUID.randomUUID())
+        .get("/api/v1/requests/" + UUID.randomUUID())
         .then()
         .statusCode(404);
-    as("alice").get("/api/v1/requests/not-a-uuid").then().statusCode(404);
+    engineer(me).get("/api/v1/requests/not-a-uuid").then().statusCode(404);
     as("dana").get("/api/v1/requests/" + id).then().statusCode(200);
-    as("alice")
+    engineer(me)
         .post("/api/v1/requests/" + id + "/cancel")
         .then()
         .statusCode(200)
@@ -233,14 +248,9 @@ class RequestLifecycleTest {
     assertThat(auditTypes(id)).containsExactly("request.submitted", "request.cancelled");
   }
 
-  /** A new engineer, so that tests do not meet each other's open requests. */
-  static io.restassured.specification.RequestSpecification engineer(String subject) {
-    return bearer(subject, subject + "@example.com", Set.of("engineers"), null);
-  }
-
   @Test
   void anEqualOpenRequestIsReturnedInsteadOfADuplicate() {
-    String me = "eng-" + java.util.UUID.randomUUID();
+    String me = fresh("eng");
     String first =
         submit(engineer(me), "demo-db-admin", "PT30M", "fixing a broken migration").path("id");
     submit(engineer(me), "demo-db-admin", "PT1H", "fixing a broken migration, again")
@@ -262,8 +272,8 @@ class RequestLifecycleTest {
 
   @Test
   void pendingRequestsExpire() throws Exception {
-    cancelOpen("alice");
-    String id = submit(as("alice"), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
+    String me = fresh("eng");
+    String id = submit(engineer(me), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.executeUpdate(
@@ -272,7 +282,7 @@ class RequestLifecycleTest {
               + "'");
     }
     assertThat(service.expireDue(500)).isGreaterThanOrEqualTo(1);
-    as("alice").get("/api/v1/requests/" + id).then().body("state", equalTo("EXPIRED"));
+    engineer(me).get("/api/v1/requests/" + id).then().body("state", equalTo("EXPIRED"));
     review(as("carol"), id, "APPROVE", null)
         .then()
         .statusCode(409)
@@ -284,12 +294,18 @@ class RequestLifecycleTest {
   void prodNeedsStepUpAndBothStagesInBusinessHours() {
     ZonedDateTime tuesday11 = next(DayOfWeek.TUESDAY, 11);
     TestClock.pin(tuesday11.toInstant());
-    var ravi = bearer("ravi", "ravi@example.com", Set.of("platform-eng-blr"), List.of("pwd"));
+    String raviSubject = fresh("ravi");
+    var ravi =
+        bearer(
+            raviSubject, raviSubject + "@example.com", Set.of("platform-eng-blr"), List.of("pwd"));
     var r =
-        ravi.body(
-                "{\"entitlements\":[\"prod-payments-db-admin\"],\"duration\":\"PT1H\",\"ticket\":\"INC-4711\","
-                    + "\"justification\":\"repairing the settlement ledger after INC-4711\"}")
-            .post("/api/v1/requests");
+        submit(
+            ravi,
+            request(
+                    "prod-payments-db-admin",
+                    "PT1H",
+                    "repairing the settlement ledger after INC-4711")
+                .put("ticket", "INC-4711"));
     r.then().statusCode(201).body("state", equalTo("PENDING"));
     String id = r.path("id");
     service.expireDue(500); // the sweep (on the database's clock) leaves a request of now alone
@@ -338,12 +354,19 @@ class RequestLifecycleTest {
   void breakGlassActivatesAtOnceAndIsFollowedUp() throws Exception {
     Instant sunday3 = next(DayOfWeek.SUNDAY, 3).toInstant();
     TestClock.pin(sunday3);
-    var sam = bearer("sam", "sam@example.com", Set.of("oncall-sre"), List.of("pwd", "otp"));
+    String samSubject = fresh("sam");
+    var sam =
+        bearer(
+            samSubject, samSubject + "@example.com", Set.of("oncall-sre"), List.of("pwd", "otp"));
     var r =
-        sam.body(
-                "{\"entitlements\":[\"prod-payments-db-admin\"],\"duration\":\"PT30M\",\"ticket\":\"INC-9001\","
-                    + "\"breakGlass\":true,\"justification\":\"payments are down, restoring the primary database\"}")
-            .post("/api/v1/requests");
+        submit(
+            sam,
+            request(
+                    "prod-payments-db-admin",
+                    "PT30M",
+                    "payments are down, restoring the primary database")
+                .put("ticket", "INC-9001")
+                .put("breakGlass", true));
     r.then()
         .statusCode(201)
         .body("state", equalTo("APPROVED"))
@@ -370,7 +393,7 @@ class RequestLifecycleTest {
 
   @Test
   void listingsArePagedByCursorAndScopedByView() {
-    String me = "eng-" + java.util.UUID.randomUUID();
+    String me = fresh("eng");
     List<String> mine = new ArrayList<>();
     for (String e : List.of("demo-db-readonly", "demo-ssh-ops", "demo-db-admin")) {
       mine.add(0, submit(engineer(me), e, "PT30M", "checking the refunds report").path("id"));
@@ -406,9 +429,9 @@ class RequestLifecycleTest {
 
   @Test
   void reviewerEligibilityIsEvaluatedWhenTheReviewIsMade() {
-    String me = "eng-" + java.util.UUID.randomUUID();
+    String me = fresh("eng");
     String id = submit(engineer(me), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
-    String reviewer = "rev-" + java.util.UUID.randomUUID();
+    String reviewer = fresh("rev");
     bearer(reviewer, null, Set.of("approvers"), null)
         .get("/api/v1/requests/" + id)
         .then()

@@ -1,6 +1,7 @@
 package io.portcullis.request;
 
-import static io.portcullis.request.Api.bearer;
+import static io.portcullis.testing.Http.bearer;
+import static io.portcullis.testing.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -104,9 +105,13 @@ class ReviewRulesTest {
 
   static String submit(RequestSpecification who, String... entitlements) {
     return who.body(
-            "{\"entitlements\":[\""
-                + String.join("\",\"", entitlements)
-                + "\"],\"duration\":\"PT1H\",\"justification\":\"review rules\"}")
+            json(
+                "entitlements",
+                List.of(entitlements),
+                "duration",
+                "PT1H",
+                "justification",
+                "review rules"))
         .post("/api/v1/requests")
         .then()
         .statusCode(201)
@@ -115,7 +120,7 @@ class ReviewRulesTest {
   }
 
   static io.restassured.response.Response review(RequestSpecification who, String id) {
-    return who.body("{\"decision\":\"APPROVE\",\"comment\":\"ok\"}")
+    return who.body(json("decision", "APPROVE", "comment", "ok"))
         .post("/api/v1/requests/" + id + "/reviews");
   }
 
@@ -214,7 +219,7 @@ class ReviewRulesTest {
         .body("resolution", hasItem(containsString("rr-b: stage shared approved by " + sam)));
     // and once more is one time too many
     person(sam, "rr-shared")
-        .body("{\"decision\":\"APPROVE\",\"comment\":\"ok\"}")
+        .body(json("decision", "APPROVE", "comment", "ok"))
         .post("/api/v1/requests/" + id + "/reviews")
         .then()
         .statusCode(409);

@@ -1,6 +1,8 @@
 package io.portcullis.grant;
 
-import static io.restassured.RestAssured.given;
+import static io.portcullis.testing.Http.json;
+import static io.portcullis.testing.Http.person;
+import static io.portcullis.testing.Http.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -10,8 +12,8 @@ import static org.hamcrest.Matchers.hasItem;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.testing.Http;
 import io.portcullis.testing.TestClock;
-import io.portcullis.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -30,7 +32,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,13 +124,6 @@ class ActivationPolicyTest {
     policies.reload();
   }
 
-  static RequestSpecification person(String subject, String... groups) {
-    return given()
-        .auth()
-        .oauth2(Tokens.sign(Tokens.claims(subject, Set.of(groups))))
-        .contentType("application/json");
-  }
-
   static String subject(String name) {
     return "ap:" + name + "-" + UUID.randomUUID();
   }
@@ -166,10 +160,7 @@ class ActivationPolicyTest {
     RequestSpecification ravi = person(subject("ravi"), "ap-vendor");
     Instant contractEnd = TODAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     JsonPath submitted =
-        ravi.body(
-                "{\"entitlements\":[\"ap-vendor\"],\"duration\":\"PT25H\","
-                    + "\"justification\":\"vendor maintenance\"}")
-            .post("/api/v1/requests")
+        Http.submit(ravi, request("ap-vendor", "PT25H", "vendor maintenance"))
             .then()
             .statusCode(201)
             .body("state", equalTo("APPROVED"))
@@ -196,11 +187,7 @@ class ActivationPolicyTest {
     TestClock.pin(opening.plus(Duration.ofHours(1)));
     String asker = subject("asha");
     String id =
-        person(asker, "ap-staff")
-            .body(
-                "{\"entitlements\":[\"ap-window\"],\"duration\":\"PT1H\","
-                    + "\"justification\":\"weekly maintenance\"}")
-            .post("/api/v1/requests")
+        Http.submit(person(asker, "ap-staff"), request("ap-window", "PT1H", "weekly maintenance"))
             .then()
             .statusCode(201)
             .body("state", equalTo("PENDING"))
@@ -209,7 +196,7 @@ class ActivationPolicyTest {
     // ... and approved now, outside it
     TestClock.reset();
     person(subject("owen"), "ap-owners")
-        .body("{\"decision\":\"APPROVE\",\"comment\":\"ok\"}")
+        .body(json("decision", "APPROVE", "comment", "ok"))
         .post("/api/v1/requests/" + id + "/reviews")
         .then()
         .statusCode(200)
@@ -232,12 +219,9 @@ class ActivationPolicyTest {
     String asker = subject("kim");
     Instant start = TestClock.now().plusSeconds(4);
     String id =
-        person(asker, "ap-staff")
-            .body(
-                "{\"entitlements\":[\"ap-later\"],\"duration\":\"PT1H\",\"start\":\""
-                    + start
-                    + "\",\"justification\":\"later maintenance\"}")
-            .post("/api/v1/requests")
+        Http.submit(
+                person(asker, "ap-staff"),
+                request("ap-later", "PT1H", "later maintenance").put("start", start.toString()))
             .then()
             .statusCode(201)
             .body("state", equalTo("APPROVED"))

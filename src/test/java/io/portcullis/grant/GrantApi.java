@@ -1,51 +1,30 @@
 package io.portcullis.grant;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
-import io.portcullis.testing.Tokens;
+import io.portcullis.testing.Http;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 
-/** Helpers for grant tests. */
+/** Grant helpers of the grant tests; who calls and request bodies come from {@link Http}. */
 final class GrantApi {
   private GrantApi() {}
 
-  static RequestSpecification as(String demoUser) {
-    return given().auth().preemptive().basic(demoUser, demoUser).contentType("application/json");
-  }
-
-  /** A person the test OIDC provider vouches for. */
-  static RequestSpecification person(String subject, String... groups) {
-    return given()
-        .auth()
-        .oauth2(Tokens.token(subject, Set.of(groups)))
-        .contentType("application/json");
-  }
-
   /** A fresh engineer, so that tests never see each other's grants. */
   static String newEngineer() {
-    return "eng-" + UUID.randomUUID();
+    return Http.fresh("eng");
   }
 
   static RequestSpecification engineer(String subject) {
-    return person(subject, "engineers");
+    return Http.person(subject, "engineers");
   }
 
   /** Submits and returns the response (201 with the request). */
   static Response submit(RequestSpecification who, String entitlement, String duration) {
-    return who.body(
-            "{\"entitlements\":[\""
-                + entitlement
-                + "\"],\"duration\":\""
-                + duration
-                + "\",\"justification\":\"grant engine test\"}")
-        .post("/api/v1/requests");
+    return Http.submit(who, entitlement, duration, "grant engine test");
   }
 
   /** Submits an auto-approved request and returns its one grant id. */

@@ -1,13 +1,16 @@
 package io.portcullis.grant;
 
-import static io.portcullis.grant.GrantApi.as;
 import static io.portcullis.grant.GrantApi.awaitState;
 import static io.portcullis.grant.GrantApi.engineer;
 import static io.portcullis.grant.GrantApi.grant;
 import static io.portcullis.grant.GrantApi.grantOf;
 import static io.portcullis.grant.GrantApi.newEngineer;
-import static io.portcullis.grant.GrantApi.person;
 import static io.portcullis.grant.GrantApi.submit;
+import static io.portcullis.testing.Http.as;
+import static io.portcullis.testing.Http.json;
+import static io.portcullis.testing.Http.object;
+import static io.portcullis.testing.Http.person;
+import static io.portcullis.testing.Http.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -20,6 +23,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
+import io.portcullis.testing.Http;
 import io.portcullis.testing.StubProviderResource;
 import io.portcullis.testing.StubProviderServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,6 +42,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -272,12 +277,10 @@ class GrantEngineTest {
     RequestSpecification alice = engineer(newEngineer());
     Instant start = Instant.now().plusSeconds(3);
     Response r =
-        alice
-            .body(
-                "{\"entitlements\":[\"lab-stub\"],\"duration\":\"PT1H\",\"start\":\""
-                    + OffsetDateTime.ofInstant(start, ZoneOffset.UTC)
-                    + "\",\"justification\":\"later on\"}")
-            .post("/api/v1/requests");
+        Http.submit(
+            alice,
+            request("lab-stub", "PT1H", "later on")
+                .put("start", OffsetDateTime.ofInstant(start, ZoneOffset.UTC).toString()));
     r.then().statusCode(201);
     String id = r.path("grants[0]");
     assertThat(grant(alice, id).getString("state")).isEqualTo("SCHEDULED");
@@ -357,7 +360,7 @@ class GrantEngineTest {
       awaitState(alice, id, "ACTIVE", SOON);
     }
     person("stranger-" + UUID.randomUUID(), "engineers")
-        .body("{\"reason\":\"mine now\"}")
+        .body(json("reason", "mine now"))
         .post("/api/v1/grants/" + a + "/revoke")
         .then()
         .statusCode(404);
@@ -365,7 +368,7 @@ class GrantEngineTest {
     as("dana").get("/api/v1/grants/" + a).then().statusCode(200);
 
     alice
-        .body("{\"reason\":\"done early\"}")
+        .body(json("reason", "done early"))
         .post("/api/v1/grants/" + a + "/revoke")
         .then()
         .statusCode(202)
@@ -399,12 +402,10 @@ class GrantEngineTest {
     RequestSpecification alice = engineer(me);
     Instant start = Instant.now().plus(Duration.ofHours(1));
     Response r =
-        alice
-            .body(
-                "{\"entitlements\":[\"lab-stub\"],\"duration\":\"PT1H\",\"start\":\""
-                    + OffsetDateTime.ofInstant(start, ZoneOffset.UTC)
-                    + "\",\"justification\":\"later on\"}")
-            .post("/api/v1/requests");
+        Http.submit(
+            alice,
+            request("lab-stub", "PT1H", "later on")
+                .put("start", OffsetDateTime.ofInstant(start, ZoneOffset.UTC).toString()));
     String id = r.path("grants[0]");
     engineer(me) // a fresh specification: RestAssured keeps the body of the last call
         .post("/api/v1/grants/" + id + "/revoke")
@@ -427,31 +428,33 @@ class GrantEngineTest {
     String g2 = grantOf(v2, "lab-stub", "PT1H");
     String other = grantOf(staff, "lab-stub", "PT1H");
     Response later =
-        v1.body(
-                "{\"entitlements\":[\"lab-stub\"],\"duration\":\"PT1H\",\"start\":\""
-                    + OffsetDateTime.ofInstant(
-                        Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC)
-                    + "\",\"justification\":\"tomorrow\"}")
-            .post("/api/v1/requests");
+        Http.submit(
+            v1,
+            request("lab-stub", "PT1H", "tomorrow")
+                .put(
+                    "start",
+                    OffsetDateTime.ofInstant(
+                            Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC)
+                        .toString()));
     String g3 = later.path("grants[0]");
     for (var p : List.of(List.of(v1, g1), List.of(v2, g2), List.of(staff, other))) {
       awaitState((RequestSpecification) p.get(0), (String) p.get(1), "ACTIVE", SOON);
     }
 
     as("alice")
-        .body("{\"group\":\"" + vendor + "\",\"reason\":\"contract ended\"}")
+        .body(json("group", vendor, "reason", "contract ended"))
         .post("/api/v1/admin/revocations")
         .then()
         .statusCode(403);
     as("admin")
-        .body("{\"reason\":\"contract ended\"}")
+        .body(json("reason", "contract ended"))
         .post("/api/v1/admin/revocations")
         .then()
         .statusCode(400)
         .contentType("application/problem+json")
         .body("errors[0].field", equalTo("user"));
     as("admin")
-        .body("{\"group\":\"" + vendor + "\"}")
+        .body(json("group", vendor))
         .post("/api/v1/admin/revocations")
         .then()
         .statusCode(400)
@@ -459,7 +462,7 @@ class GrantEngineTest {
 
     Response kill =
         as("admin")
-            .body("{\"group\":\"" + vendor + "\",\"reason\":\"contract ended\"}")
+            .body(json("group", vendor, "reason", "contract ended"))
             .post("/api/v1/admin/revocations");
     kill.then()
         .statusCode(202)
@@ -557,20 +560,20 @@ class GrantEngineTest {
     String grant = grantOf(alice, "lab-noop", "PT30M");
     awaitState(alice, grant, "ACTIVE", SOON);
     alice
-        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
+        .body(json("duration", "PT30M", "justification", "the report needs more time"))
         .post("/api/v1/grants/" + grant + "/extend")
         .then()
         .statusCode(201)
         .body("state", equalTo("APPROVED"));
     alice
-        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
+        .body(json("duration", "PT30M", "justification", "the report needs more time"))
         .post("/api/v1/grants/" + grant + "/extend")
         .then()
         .statusCode(422)
         .contentType("application/problem+json")
         .body("detail", containsString("1 extension(s) per grant"));
     engineer("someone-else-" + UUID.randomUUID())
-        .body("{\"duration\":\"PT30M\",\"justification\":\"the report needs more time\"}")
+        .body(json("duration", "PT30M", "justification", "the report needs more time"))
         .post("/api/v1/grants/" + grant + "/extend")
         .then()
         .statusCode(404);
@@ -768,7 +771,13 @@ class GrantEngineTest {
     String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGrantEngineTestKey me@laptop";
     engineer(me)
         .body(
-            "{\"entitlements\":[\"lab-stub-key\"],\"duration\":\"PT1H\",\"justification\":\"needs a key\"}")
+            json(
+                "entitlements",
+                List.of("lab-stub-key"),
+                "duration",
+                "PT1H",
+                "justification",
+                "needs a key"))
         .post("/api/v1/requests")
         .then()
         .statusCode(400)
@@ -777,21 +786,24 @@ class GrantEngineTest {
         .body("errors[0].message", containsString("Your OpenSSH public key"));
     engineer(me)
         .body(
-            "{\"entitlements\":[\"lab-stub\"],\"duration\":\"PT1H\",\"justification\":\"needs a key\","
-                + "\"inputs\":{\"publicKey\":\"x\"}}")
+            json(
+                "entitlements",
+                List.of("lab-stub"),
+                "duration",
+                "PT1H",
+                "justification",
+                "needs a key",
+                "inputs",
+                Map.of("publicKey", "x")))
         .post("/api/v1/requests")
         .then()
         .statusCode(400)
         .body("errors[0].field", equalTo("inputs.publicKey"))
         .body("errors[0].message", containsString("not used"));
     Response r =
-        engineer(me)
-            .body(
-                "{\"entitlements\":[\"lab-stub-key\"],\"duration\":\"PT1H\",\"justification\":\"needs a key\","
-                    + "\"inputs\":{\"publicKey\":\""
-                    + key
-                    + "\"}}")
-            .post("/api/v1/requests");
+        Http.submit(
+            engineer(me),
+            request("lab-stub-key", "PT1H", "needs a key").set("inputs", object("publicKey", key)));
     r.then().statusCode(201).body("inputs.publicKey", equalTo(key));
     String grant = r.path("grants[0]");
     awaitState(engineer(me), grant, "ACTIVE", SOON);
@@ -800,7 +812,7 @@ class GrantEngineTest {
     // an extension asks for the same entitlement with the same inputs
     Response ext =
         engineer(me)
-            .body("{\"duration\":\"PT30M\",\"justification\":\"a little longer\"}")
+            .body(json("duration", "PT30M", "justification", "a little longer"))
             .post("/api/v1/grants/" + grant + "/extend");
     ext.then().statusCode(201);
     engineer(me)
@@ -813,13 +825,9 @@ class GrantEngineTest {
   void inputsAreBoundToTheRequestDigest() throws Exception {
     String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDigestBound bob@laptop";
     Response r =
-        as("bob")
-            .body(
-                "{\"entitlements\":[\"lab-stub-key\"],\"duration\":\"PT1H\",\"justification\":\"needs a key\","
-                    + "\"inputs\":{\"publicKey\":\""
-                    + key
-                    + "\"}}")
-            .post("/api/v1/requests");
+        Http.submit(
+            as("bob"),
+            request("lab-stub-key", "PT1H", "needs a key").set("inputs", object("publicKey", key)));
     r.then().statusCode(201).body("state", equalTo("PENDING"));
     String id = r.path("id");
     execute(
@@ -828,7 +836,7 @@ class GrantEngineTest {
             + id
             + "'");
     as("carol")
-        .body("{\"decision\":\"APPROVE\",\"comment\":\"ok\"}")
+        .body(json("decision", "APPROVE", "comment", "ok"))
         .post("/api/v1/requests/" + id + "/reviews")
         .then()
         .statusCode(409)

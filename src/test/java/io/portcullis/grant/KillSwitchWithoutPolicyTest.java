@@ -1,6 +1,7 @@
 package io.portcullis.grant;
 
-import static io.portcullis.grant.GrantApi.as;
+import static io.portcullis.testing.Http.as;
+import static io.portcullis.testing.Http.json;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -42,7 +43,7 @@ class KillSwitchWithoutPolicyTest {
     as("admin").get("/api/v1/policy").then().body("status", equalTo("none"));
     String group = "vendor-" + UUID.randomUUID();
     as("admin")
-        .body("{\"group\":\"" + group + "\",\"reason\":\"contract ended\"}")
+        .body(json("group", group, "reason", "contract ended"))
         .post("/api/v1/admin/revocations")
         .then()
         .statusCode(202)
@@ -50,7 +51,7 @@ class KillSwitchWithoutPolicyTest {
         .body("requestsCancelled", equalTo(0))
         .body("suspension", notNullValue());
     as("admin")
-        .body("{\"principalSet\":\"vendor-acme\",\"reason\":\"contract ended\"}")
+        .body(json("principalSet", "vendor-acme", "reason", "contract ended"))
         .post("/api/v1/admin/revocations")
         .then()
         .statusCode(400)

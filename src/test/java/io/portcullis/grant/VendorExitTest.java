@@ -1,9 +1,12 @@
 package io.portcullis.grant;
 
-import static io.portcullis.grant.GrantApi.as;
 import static io.portcullis.grant.GrantApi.awaitState;
 import static io.portcullis.grant.GrantApi.grant;
-import static io.portcullis.grant.GrantApi.person;
+import static io.portcullis.testing.Http.as;
+import static io.portcullis.testing.Http.json;
+import static io.portcullis.testing.Http.object;
+import static io.portcullis.testing.Http.person;
+import static io.portcullis.testing.Http.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -14,6 +17,7 @@ import static org.hamcrest.Matchers.nullValue;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.testing.Http;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -116,11 +120,7 @@ class VendorExitTest {
   }
 
   static Response submit(RequestSpecification who, String entitlement) {
-    return who.body(
-            "{\"entitlements\":[\""
-                + entitlement
-                + "\"],\"duration\":\"PT1H\",\"justification\":\"vendor exit test, INC-1\"}")
-        .post("/api/v1/requests");
+    return Http.submit(who, request(entitlement, "PT1H", "vendor exit test, INC-1"));
   }
 
   static String pending(RequestSpecification who, String entitlement) {
@@ -146,20 +146,16 @@ class VendorExitTest {
   }
 
   static Response review(RequestSpecification who, String request) {
-    return who.body("{\"decision\":\"APPROVE\",\"comment\":\"fine\"}")
+    return who.body(json("decision", "APPROVE", "comment", "fine"))
         .post("/api/v1/requests/" + request + "/reviews");
   }
 
   static Response simulate(String subject, String group, String entitlement) {
     return as("admin")
         .body(
-            "{\"requester\":{\"subject\":\""
-                + subject
-                + "\",\"groups\":[\""
-                + group
-                + "\"]},\"entitlements\":[\""
-                + entitlement
-                + "\"],\"duration\":\"PT1H\",\"justification\":\"vendor exit test, INC-1\"}")
+            Http.write(
+                request(entitlement, "PT1H", "vendor exit test, INC-1")
+                    .set("requester", object("subject", subject, "groups", List.of(group)))))
         .post("/api/v1/policy/simulate");
   }
 
@@ -206,7 +202,7 @@ class VendorExitTest {
 
     // Acme's contract ended yesterday: the set's until: has passed, and the exit still reaches all
     install(run, today().minusDays(1), false);
-    Response k = kill("{\"principalSet\":\"" + set + "\",\"reason\":\"contract with Acme ended\"}");
+    Response k = kill(json("principalSet", set, "reason", "contract with Acme ended"));
     k.then()
         .statusCode(202)
         .body("matched", equalTo(1))
@@ -281,9 +277,9 @@ class VendorExitTest {
                 .getList("items.id", String.class))
         .contains(suspension);
     String lift = "/api/v1/admin/suspensions/" + suspension + "/lift";
-    as("dana").body("{\"reason\":\"renewed\"}").post(lift).then().statusCode(403);
+    as("dana").body(json("reason", "renewed")).post(lift).then().statusCode(403);
     as("admin")
-        .body("{}")
+        .body(json())
         .post(lift)
         .then()
         .statusCode(400)
@@ -291,7 +287,7 @@ class VendorExitTest {
         .body("errors[0].field", equalTo("reason"));
     submit(person(m1, set), "dev-k8s-admin").then().statusCode(422); // still locked
     as("admin")
-        .body("{\"reason\":\"contract renewed, CHG-7\"}")
+        .body(json("reason", "contract renewed, CHG-7"))
         .post(lift)
         .then()
         .statusCode(200)
@@ -299,7 +295,7 @@ class VendorExitTest {
         .body("lifted.subject", equalTo("demo:admin"))
         .body("lifted.reason", equalTo("contract renewed, CHG-7"));
     as("admin")
-        .body("{\"reason\":\"again\"}")
+        .body(json("reason", "again"))
         .post(lift)
         .then()
         .statusCode(409)
@@ -395,13 +391,13 @@ class VendorExitTest {
     RequestSpecification vendorLead = person("acme-lead-" + run, set, "platform-leads");
     RequestSpecification lead = person("lead-" + run, "platform-leads");
 
-    Response k = kill("{\"principalSet\":\"" + set + "\",\"reason\":\"contract with Acme ended\"}");
+    Response k = kill(json("principalSet", set, "reason", "contract with Acme ended"));
     k.then().statusCode(202).body("requestsCancelled", equalTo(0)).body("suspended", equalTo(true));
     String suspension = k.path("suspension");
 
     // a person in scope may not review
     vendorLead
-        .body("{\"decision\":\"APPROVE\",\"comment\":\"fine\"}")
+        .body(json("decision", "APPROVE", "comment", "fine"))
         .post("/api/v1/requests/" + staffRequest + "/reviews")
         .then()
         .statusCode(403)
@@ -450,9 +446,13 @@ class VendorExitTest {
     // the subject as an admin might type it: compared after case folding
     Response k =
         kill(
-            "{\"user\":\""
-                + subject.toUpperCase(java.util.Locale.ROOT)
-                + "\",\"entitlement\":\"staging-payments-db-write\",\"reason\":\"left Acme\"}");
+            json(
+                "user",
+                subject.toUpperCase(java.util.Locale.ROOT),
+                "entitlement",
+                "staging-payments-db-write",
+                "reason",
+                "left Acme"));
     k.then()
         .statusCode(202)
         .body("matched", equalTo(0)) // the dev grant is another entitlement
@@ -500,9 +500,13 @@ class VendorExitTest {
 
     Response k =
         kill(
-            "{\"user\":\""
-                + email.toUpperCase(java.util.Locale.ROOT)
-                + "\",\"reason\":\"Joe left Acme\",\"suspend\":false}");
+            json(
+                "user",
+                email.toUpperCase(java.util.Locale.ROOT),
+                "reason",
+                "Joe left Acme",
+                "suspend",
+                false));
     k.then().statusCode(202).body("matched", equalTo(1));
     awaitState(verified, reached, "REVOKED", SOON);
     assertThat(grant(unverified, untouched).getString("state")).isEqualTo("ACTIVE");
@@ -534,9 +538,8 @@ class VendorExitTest {
 
     Response k =
         kill(
-            "{\"principalSet\":\""
-                + set
-                + "\",\"reason\":\"rotating the vendor's accounts\",\"suspend\":false}");
+            json(
+                "principalSet", set, "reason", "rotating the vendor's accounts", "suspend", false));
     k.then()
         .statusCode(202)
         .body("matched", equalTo(1))
@@ -577,7 +580,7 @@ class VendorExitTest {
             "select count(*) from audit_event where event_type in ('grant.kill_switch',"
                 + " 'request.cancelled', 'suspension.placed')");
 
-    kill("{\"principalSet\":\"vendor-acme\",\"reason\":\"contract ended\"}")
+    kill(json("principalSet", "vendor-acme", "reason", "contract ended"))
         .then()
         .statusCode(400)
         .contentType("application/problem+json")
@@ -586,19 +589,12 @@ class VendorExitTest {
         .body("errors[0].hint", containsString(set))
         .body("errors[0].hint", containsString("platform-engineers"))
         .body("errors[0].hint", containsString("acme-subcontractors-" + run));
-    kill("{\"principalSet\":\"" + set + "\"}")
-        .then()
-        .statusCode(400)
-        .body("errors.field", hasItem("reason"));
-    kill("{\"principalSet\":\""
-            + set
-            + "\",\"reason\":\"x\",\"group\":\""
-            + "g".repeat(600)
-            + "\"}")
+    kill(json("principalSet", set)).then().statusCode(400).body("errors.field", hasItem("reason"));
+    kill(json("principalSet", set, "reason", "x", "group", "g".repeat(600)))
         .then()
         .statusCode(400)
         .body("errors.field", hasItem("group"));
-    kill("{\"reason\":\"contract ended\",\"suspend\":true}")
+    kill(json("reason", "contract ended", "suspend", true))
         .then()
         .statusCode(400)
         .body("errors[0].message", containsString("principalSet"));
@@ -619,7 +615,7 @@ class VendorExitTest {
     String set = "vendor-acme-" + run;
     install(run, today().plusDays(90), false);
     String p = pending(person("acme-" + run, set), "staging-payments-db-write");
-    String body = "{\"principalSet\":\"" + set + "\",\"reason\":\"contract ended\"}";
+    String body = json("principalSet", set, "reason", "contract ended");
     for (RequestSpecification who :
         List.of(as("alice"), as("bob"), as("dana"), person("acme-" + run, set))) {
       who.body(body)
@@ -633,20 +629,20 @@ class VendorExitTest {
     String suspension = kill(body).then().statusCode(202).extract().path("suspension");
     String lift = "/api/v1/admin/suspensions/" + suspension + "/lift";
     for (String user : List.of("alice", "bob", "dana")) {
-      as(user).body("{\"reason\":\"let them back\"}").post(lift).then().statusCode(403);
+      as(user).body(json("reason", "let them back")).post(lift).then().statusCode(403);
     }
     as("alice").get("/api/v1/admin/suspensions").then().statusCode(403);
     as("alice").get("/api/v1/admin/suspensions/" + suspension).then().statusCode(403);
     as("dana").get("/api/v1/admin/suspensions").then().statusCode(200);
     as("admin").get("/api/v1/admin/suspensions?state=everything").then().statusCode(400);
     as("admin")
-        .body("{\"reason\":\"" + "r".repeat(1001) + "\"}")
+        .body(json("reason", "r".repeat(1001)))
         .post(lift)
         .then()
         .statusCode(400)
         .body("errors[0].field", equalTo("reason"));
     as("admin")
-        .body("{\"reason\":\"ok\"}")
+        .body(json("reason", "ok"))
         .post("/api/v1/admin/suspensions/" + UUID.randomUUID() + "/lift")
         .then()
         .statusCode(404);
@@ -725,7 +721,7 @@ class VendorExitTest {
         "create trigger refuse_suspensions before insert on audit_event for each row execute"
             + " function refuse_suspensions()");
     try {
-      kill("{\"principalSet\":\"" + set + "\",\"reason\":\"contract with Acme ended\"}")
+      kill(json("principalSet", set, "reason", "contract with Acme ended"))
           .then()
           .statusCode(503)
           .contentType("application/problem+json")

@@ -1,11 +1,11 @@
 package io.portcullis.audit;
 
-import static io.restassured.RestAssured.given;
+import static io.portcullis.testing.Http.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.testing.Http;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
 import java.util.ArrayList;
@@ -29,19 +29,8 @@ class AuditActorConsistencyTest {
   @Inject AuditLog auditLog;
   @Inject UserTransaction tx;
 
-  static RequestSpecification as(String user) {
-    return given().auth().preemptive().basic(user, user).contentType("application/json");
-  }
-
   static String submit(String user, String entitlement, String why) {
-    return as(user)
-        .body(
-            "{\"entitlements\":[\""
-                + entitlement
-                + "\"],\"duration\":\"PT30M\",\"justification\":\""
-                + why
-                + "\"}")
-        .post("/api/v1/requests")
+    return Http.submit(as(user), entitlement, "PT30M", why)
         .then()
         .statusCode(201)
         .extract()
@@ -75,7 +64,7 @@ class AuditActorConsistencyTest {
     String auto = submit("alice", "demo-db-readonly", "actor consistency: auto");
     String manual = submit("alice", "demo-db-admin", "actor consistency: manual");
     as("bob")
-        .body("{\"decision\":\"APPROVE\",\"comment\":\"ok\"}")
+        .body(Http.json("decision", "APPROVE", "comment", "ok"))
         .post("/api/v1/requests/" + manual + "/reviews")
         .then()
         .statusCode(200);

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.portcullis.audit.verify.ExportVerifier;
+import io.portcullis.testing.Http;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -39,16 +39,9 @@ class AuditCheckpointTest {
 
   /** Appends an event through the API: a fresh engineer submits a request. */
   void someActivity() {
-    given()
-        .auth()
-        .oauth2(
-            io.portcullis.testing.Tokens.token(
-                "checkpointee-" + UUID.randomUUID(), java.util.Set.of("engineers")))
-        .contentType("application/json")
-        .body(
-            "{\"entitlements\":[\"demo-db-admin\"],\"duration\":\"PT1H\","
-                + "\"justification\":\"checking checkpoints\"}")
-        .post("/api/v1/requests")
+    Http.submit(
+            Http.person(Http.fresh("checkpointee"), "engineers"),
+            Http.request("demo-db-admin", "PT1H", "checking checkpoints"))
         .then()
         .statusCode(201);
   }

@@ -3,6 +3,7 @@ package io.portcullis.audit;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.testing.Http;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
@@ -79,9 +80,11 @@ class AuditContextTest {
             .contentType("application/json")
             .header("X-Request-Id", requestId)
             .header("User-Agent", "portcullis-test/1.0")
+            // an entitlement with parallel grants: a new request whatever alice has open
             .body(
-                "{\"entitlements\":[\"demo-db-admin\"],\"duration\":\"PT1H\","
-                    + "\"justification\":\"fixing a broken migration\"}")
+                Http.write(
+                    Http.request("demo-ssh-ops", "PT1H", "rotating the ops keys")
+                        .set("inputs", Http.object("publicKey", Http.PUBLIC_KEY))))
             .post("/api/v1/requests")
             .then()
             .statusCode(201)

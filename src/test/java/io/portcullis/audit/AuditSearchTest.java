@@ -1,6 +1,11 @@
 package io.portcullis.audit;
 
-import static io.restassured.RestAssured.given;
+import static io.portcullis.testing.Http.as;
+import static io.portcullis.testing.Http.fresh;
+import static io.portcullis.testing.Http.json;
+import static io.portcullis.testing.Http.person;
+import static io.portcullis.testing.Http.request;
+import static io.portcullis.testing.Http.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -24,26 +29,21 @@ class AuditSearchTest {
 
   @Inject DataSource dataSource;
 
-  static RequestSpecification as(String user) {
-    return given().auth().preemptive().basic(user, user).contentType("application/json");
-  }
-
   /** A fresh engineer per test, so that no equal pending request is returned instead. */
-  final String me = "auditee-" + UUID.randomUUID();
+  final String me = fresh("auditee");
 
   RequestSpecification engineer() {
-    return given()
-        .auth()
-        .oauth2(io.portcullis.testing.Tokens.token(me, java.util.Set.of("engineers")))
-        .contentType("application/json");
+    return person(me, "engineers");
+  }
+
+  static String brokenMigration() {
+    return write(request("demo-db-admin", "PT1H", "fixing a broken migration"));
   }
 
   String submit(String requestId) {
     return engineer()
         .header("X-Request-Id", requestId)
-        .body(
-            "{\"entitlements\":[\"demo-db-admin\"],\"duration\":\"PT1H\","
-                + "\"justification\":\"fixing a broken migration\"}")
+        .body(brokenMigration())
         .post("/api/v1/requests")
         .then()
         .statusCode(201)
@@ -57,7 +57,7 @@ class AuditSearchTest {
     String rid = "search-" + UUID.randomUUID();
     String request = submit(rid);
     as("bob")
-        .body("{\"decision\":\"APPROVE\",\"comment\":\"first of two\"}")
+        .body(json("decision", "APPROVE", "comment", "first of two"))
         .post("/api/v1/requests/" + request + "/reviews")
         .then()
         .statusCode(200);
@@ -159,9 +159,7 @@ class AuditSearchTest {
       long requests = rows("select count(*) from access_request");
       long events = rows("select count(*) from audit_event");
       engineer()
-          .body(
-              "{\"entitlements\":[\"demo-db-admin\"],\"duration\":\"PT1H\","
-                  + "\"justification\":\"fixing a broken migration\"}")
+          .body(brokenMigration())
           .post("/api/v1/requests")
           .then()
           .statusCode(503)

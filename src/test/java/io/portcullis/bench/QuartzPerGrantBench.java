@@ -5,6 +5,7 @@ import io.agroal.api.configuration.supplier.AgroalPropertiesReader;
 import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditHashing;
 import io.portcullis.platform.json.CanonicalJson;
+import io.portcullis.testing.Http;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -302,7 +303,8 @@ final class QuartzPerGrantBench {
 
   /** The http-stub provider's revoke call; true when the provider had nothing to revoke. */
   static boolean revokeAtProvider(Context ctx, UUID grant) throws Exception {
-    String body = "{\"attempt\":1,\"handle\":{\"id\":\"" + grant + "\"},\"reason\":\"expiry\"}";
+    String body =
+        Http.json("attempt", 1, "handle", Map.of("id", grant.toString()), "reason", "expiry");
     HttpResponse<byte[]> r =
         ctx.http.send(
             HttpRequest.newBuilder(URI.create(ctx.stubUrl + "/grants/" + grant + "/revoke"))

@@ -1,6 +1,7 @@
 package io.portcullis.bench;
 
 import io.portcullis.platform.embedded.EmbeddedPostgresLauncher;
+import io.portcullis.testing.Http;
 import io.portcullis.testing.Tokens;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import java.net.URI;
@@ -196,6 +197,14 @@ final class RequestBench {
 
   static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
 
+  /** The bodies of each flow, written once: demo-ssh-ops for an hour, then an approval. */
+  static final String SUBMIT =
+      Http.write(
+          Http.request("demo-ssh-ops", "PT1H", "benchmarking the broker")
+              .set("inputs", Http.object("publicKey", Http.PUBLIC_KEY)));
+
+  static final String APPROVE = Http.json("decision", "APPROVE", "comment", "ok");
+
   static Step runStep(
       HttpClient http,
       String base,
@@ -222,9 +231,7 @@ final class RequestBench {
           HttpRequest.newBuilder(URI.create(base + "/api/v1/requests"))
               .header("Authorization", "Bearer " + token)
               .header("Content-Type", "application/json")
-              .POST(
-                  HttpRequest.BodyPublishers.ofString(
-                      "{\"entitlements\":[\"demo-ssh-ops\"],\"duration\":\"PT1H\",\"justification\":\"benchmarking the broker\",\"inputs\":{\"publicKey\":\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMj8V9NjcTNjy1bm+UNKpDMto5yKda/6xf5zNtskFXI+ alice@laptop\"}}"))
+              .POST(HttpRequest.BodyPublishers.ofString(SUBMIT))
               .build();
       inflight.add(
           http.sendAsync(submit, HttpResponse.BodyHandlers.ofString())
@@ -239,9 +246,7 @@ final class RequestBench {
                                 URI.create(base + "/api/v1/requests/" + m.group(1) + "/reviews"))
                             .header("Authorization", approver)
                             .header("Content-Type", "application/json")
-                            .POST(
-                                HttpRequest.BodyPublishers.ofString(
-                                    "{\"decision\":\"APPROVE\",\"comment\":\"ok\"}"))
+                            .POST(HttpRequest.BodyPublishers.ofString(APPROVE))
                             .build();
                     return http.sendAsync(review, HttpResponse.BodyHandlers.ofString());
                   })

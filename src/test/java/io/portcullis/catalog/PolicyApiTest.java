@@ -1,5 +1,8 @@
 package io.portcullis.catalog;
 
+import static io.portcullis.testing.Http.as;
+import static io.portcullis.testing.Http.json;
+import static io.portcullis.testing.Http.object;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -10,15 +13,11 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class PolicyApiTest {
-
-  static RequestSpecification as(String user) {
-    return given().auth().preemptive().basic(user, user);
-  }
 
   @Test
   void theCatalogListsWhatTheCallerMayRequest() {
@@ -42,12 +41,14 @@ class PolicyApiTest {
   @Test
   void simulateAnswersWithDecisionPlanAndReasons() {
     as("alice")
-        .contentType("application/json")
         .body(
-            """
-            {"entitlements":["demo-db-readonly","demo-db-admin"],"duration":"PT30M",
-             "justification":"checking the refunds report"}
-            """)
+            json(
+                "entitlements",
+                List.of("demo-db-readonly", "demo-db-admin"),
+                "duration",
+                "PT30M",
+                "justification",
+                "checking the refunds report"))
         .post("/api/v1/policy/simulate")
         .then()
         .statusCode(200)
@@ -65,9 +66,14 @@ class PolicyApiTest {
   @Test
   void simulateRefusalsListEveryReason() {
     as("alice")
-        .contentType("application/json")
         .body(
-            "{\"entitlements\":[\"demo-db-readonly\",\"nope\"],\"duration\":\"PT5H\",\"justification\":\"x\"}")
+            json(
+                "entitlements",
+                List.of("demo-db-readonly", "nope"),
+                "duration",
+                "PT5H",
+                "justification",
+                "x"))
         .post("/api/v1/policy/simulate")
         .then()
         .statusCode(200)
@@ -91,21 +97,26 @@ class PolicyApiTest {
   @Test
   void simulateForSomeoneElseIsForAuditorsAndAdmins() {
     String body =
-        """
-        {"requester":{"subject":"joe","groups":["vendor-acme"]},
-         "entitlements":["prod-payments-read"],"duration":"PT1H","ticket":"CHG-1",
-         "justification":"verifying the vendor's reconciliation job output",
-         "at":"2027-04-01T12:00:00+05:30"}
-        """;
+        json(
+            "requester",
+            object("subject", "joe", "groups", List.of("vendor-acme")),
+            "entitlements",
+            List.of("prod-payments-read"),
+            "duration",
+            "PT1H",
+            "ticket",
+            "CHG-1",
+            "justification",
+            "verifying the vendor's reconciliation job output",
+            "at",
+            "2027-04-01T12:00:00+05:30");
     as("alice")
-        .contentType("application/json")
         .body(body)
         .post("/api/v1/policy/simulate")
         .then()
         .statusCode(403)
         .contentType("application/problem+json");
     as("dana")
-        .contentType("application/json")
         .body(body)
         .post("/api/v1/policy/simulate")
         .then()
@@ -117,17 +128,21 @@ class PolicyApiTest {
   @Test
   void simulateRefusesBadInputByField() {
     as("alice")
-        .contentType("application/json")
         .body(
-            "{\"entitlements\":[\"demo-db-readonly\"],\"duration\":\"an hour\",\"at\":\"tomorrow\"}")
+            json(
+                "entitlements",
+                List.of("demo-db-readonly"),
+                "duration",
+                "an hour",
+                "at",
+                "tomorrow"))
         .post("/api/v1/policy/simulate")
         .then()
         .statusCode(400)
         .contentType("application/problem+json")
         .body("errors.field", containsInAnyOrder("duration", "at"));
     as("alice")
-        .contentType("application/json")
-        .body("{\"entitlements\":[],\"duration\":\"PT1H\"}")
+        .body(json("entitlements", List.of(), "duration", "PT1H"))
         .post("/api/v1/policy/simulate")
         .then()
         .statusCode(400)

@@ -1,5 +1,8 @@
 package io.portcullis.catalog;
 
+import static io.portcullis.testing.Http.as;
+import static io.portcullis.testing.Http.json;
+import static io.portcullis.testing.Http.object;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -87,13 +90,15 @@ class PolicyHotReloadTest {
     Files.writeString(DIR.resolve("p.yaml"), policy("e2", "PT2H"));
     await().atMost(Duration.ofSeconds(10)).until(() -> !version().equals(first));
     String second = version();
-    given()
-        .auth()
-        .preemptive()
-        .basic("dana", "dana")
-        .contentType("application/json")
+    as("dana")
         .body(
-            "{\"requester\":{\"subject\":\"x\",\"groups\":[\"eng\"]},\"entitlements\":[\"e2\"],\"duration\":\"PT2H\"}")
+            json(
+                "requester",
+                object("subject", "x", "groups", List.of("eng")),
+                "entitlements",
+                List.of("e2"),
+                "duration",
+                "PT2H"))
         .post("/api/v1/policy/simulate")
         .then()
         .statusCode(200)

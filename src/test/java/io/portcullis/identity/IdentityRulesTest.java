@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.portcullis.testing.Http;
 import io.portcullis.testing.TestClock;
 import io.portcullis.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -100,16 +101,13 @@ class IdentityRulesTest {
 
   static Response submit(Person who, String entitlement) {
     return who.api()
-        .body(
-            "{\"entitlements\":[\""
-                + entitlement
-                + "\"],\"duration\":\"PT1H\",\"justification\":\"identity rule checks\"}")
+        .body(Http.write(Http.request(entitlement, "PT1H", "identity rule checks")))
         .post("/api/v1/requests");
   }
 
   static Response review(Person who, String id, String decision) {
     return who.api()
-        .body("{\"decision\":\"" + decision + "\",\"comment\":\"ok\"}")
+        .body(Http.json("decision", decision, "comment", "ok"))
         .post("/api/v1/requests/" + id + "/reviews");
   }
 

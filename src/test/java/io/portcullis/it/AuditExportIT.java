@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.testing.Http;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +50,7 @@ class AuditExportIT {
           app.post(
               "/api/v1/requests",
               "alice",
-              "{\"entitlements\":[\"demo-db-readonly\"],\"duration\":\"PT1H\","
-                  + "\"justification\":\"checking the ledger export\"}");
+              Http.write(Http.request("demo-db-readonly", "PT1H", "checking the ledger export")));
       assertThat(asked.statusCode()).as(asked.body()).isEqualTo(201);
 
       JsonNode verdict = null;

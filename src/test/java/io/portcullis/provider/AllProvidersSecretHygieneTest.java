@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.portcullis.provider.aws.FakeAwsResource;
 import io.portcullis.provider.vault.FakeVaultResource;
+import io.portcullis.testing.Http;
 import io.portcullis.testing.StubProviderServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -70,7 +71,7 @@ class AllProvidersSecretHygieneTest {
   final List<String> answers = new ArrayList<>();
 
   RequestSpecification alice() {
-    return given().auth().preemptive().basic("alice", "alice").contentType("application/json");
+    return Http.as("alice");
   }
 
   Response keep(Response r) {
@@ -79,16 +80,7 @@ class AllProvidersSecretHygieneTest {
   }
 
   String grant(String entitlement, String duration) {
-    Response r =
-        keep(
-            alice()
-                .body(
-                    "{\"entitlements\":[\""
-                        + entitlement
-                        + "\"],\"duration\":\""
-                        + duration
-                        + "\",\"justification\":\"hygiene test\"}")
-                .post("/api/v1/requests"));
+    Response r = keep(Http.submit(alice(), Http.request(entitlement, duration, "hygiene test")));
     assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
     return r.path("grants[0]");
   }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.portcullis.testing.Http;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
@@ -67,12 +68,9 @@ class ApiFormGuardTest {
     return as("bob")
         .contentType("application/json")
         .body(
-            "{\"entitlements\":[\"demo-ssh-ops\"],\"duration\":\"PT1H\",\"justification\":"
-                + "\"api form guard "
-                + UUID.randomUUID()
-                + "\",\"inputs\":{\"publicKey\":\""
-                + key
-                + "\"}}")
+            Http.write(
+                Http.request("demo-ssh-ops", "PT1H", "api form guard " + UUID.randomUUID())
+                    .set("inputs", Http.object("publicKey", key))))
         .post("/api/v1/requests")
         .then()
         .statusCode(201)

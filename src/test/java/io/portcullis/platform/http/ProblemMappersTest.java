@@ -1,5 +1,6 @@
 package io.portcullis.platform.http;
 
+import static io.portcullis.testing.Http.json;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,6 +10,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -104,7 +106,7 @@ class ProblemMappersTest {
   void beanValidationNamesTheField() {
     alice()
         .contentType("application/json")
-        .body("{\"name\":\"\",\"tags\":[\"a\",\"b\",\"c\",\"d\"],\"count\":1}")
+        .body(json("name", "", "tags", List.of("a", "b", "c", "d"), "count", 1))
         .post("/api/test/problems/echo")
         .then()
         .statusCode(400)
@@ -117,7 +119,7 @@ class ProblemMappersTest {
   void unknownJsonFieldsAreRefusedByName() {
     alice()
         .contentType("application/json")
-        .body("{\"name\":\"x\",\"count\":1,\"admin\":true}")
+        .body(json("name", "x", "count", 1, "admin", true))
         .post("/api/test/problems/echo")
         .then()
         .statusCode(400)
@@ -131,7 +133,7 @@ class ProblemMappersTest {
   void wrongTypesAndMalformedJsonAreExplained() {
     alice()
         .contentType("application/json")
-        .body("{\"name\":\"x\",\"count\":\"many\"}")
+        .body(json("name", "x", "count", "many"))
         .post("/api/test/problems/echo")
         .then()
         .statusCode(400)
@@ -139,7 +141,7 @@ class ProblemMappersTest {
         .body("errors[0].field", equalTo("count"));
     alice()
         .contentType("application/json")
-        .body("{\"name\":")
+        .body("{\"name\":") // cut off on purpose: malformed JSON
         .post("/api/test/problems/echo")
         .then()
         .statusCode(400)
@@ -171,7 +173,7 @@ class ProblemMappersTest {
 
   @Test
   void oversizedBodiesAreRefused() {
-    String big = "{\"name\":\"" + "x".repeat(1_100_000) + "\",\"count\":1}";
+    String big = json("name", "x".repeat(1_100_000), "count", 1);
     alice()
         .contentType("application/json")
         .body(big)

@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.portcullis.testing.Tokens;
+import io.portcullis.testing.Http;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -151,7 +150,7 @@ class SshEndpointsTest {
     assertThat(revoked(dir, credential.get("certificate"))).isFalse();
 
     engineer(me)
-        .body("{\"reason\":\"done early\"}")
+        .body(Http.json("reason", "done early"))
         .post("/api/v1/grants/" + grant + "/revoke")
         .then()
         .statusCode(202);
@@ -168,17 +167,13 @@ class SshEndpointsTest {
   }
 
   private static String requestBody(String publicKey) {
-    return "{\"entitlements\":[\"lab-ssh-ops\"],\"duration\":\"PT1H\","
-        + "\"justification\":\"maintenance\",\"inputs\":{\"publicKey\":\""
-        + publicKey
-        + "\"}}";
+    return Http.write(
+        Http.request("lab-ssh-ops", "PT1H", "maintenance")
+            .set("inputs", Http.object("publicKey", publicKey)));
   }
 
   private static RequestSpecification engineer(String subject) {
-    return given()
-        .auth()
-        .oauth2(Tokens.token(subject, Set.of("engineers")))
-        .contentType("application/json");
+    return Http.person(subject, "engineers");
   }
 
   private static JsonPath awaitState(String who, String grant, String state) {

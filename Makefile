@@ -13,6 +13,10 @@ MANAGEMENT_PORT ?= 9000
 FAULT_ITERATIONS ?= 200
 FUTURE_DAYS ?= 365
 FUTURE_TESTS ?=
+# make test-shuffled: the seed of the random class order (empty: a fresh one, printed) and,
+# optionally, the test classes to run that way (surefire -Dtest syntax).
+SEED     ?=
+SHUFFLED_TESTS ?=
 comma    := ,
 # The classes marked @TimeSensitive, named to surefire so that it loads no other test class (a
 # @QuarkusTest class builds its application as soon as JUnit loads it, tag or no tag).
@@ -44,6 +48,17 @@ test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packag
 	@bash .ci/openssh
 	$(MVN) $(MVNFLAGS) verify -DskipITs=false
 	@$(MAKE) --no-print-directory test-future
+
+.PHONY: test-shuffled
+test-shuffled: ## Run the unit tests and @QuarkusTests in a random class order (seed printed; SEED=n replays it, SHUFFLED_TESTS=A,B for some)
+	@bash .ci/openssh
+	@seed="$(SEED)"; seed="$${seed:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"; \
+	  echo "test-shuffled: random class order, seed $$seed"; \
+	  $(MVN) $(MVNFLAGS) test -Dspotless.check.skip=true \
+	    -Dsurefire.runOrder=random -Dsurefire.runOrder.random.seed=$$seed \
+	    $(if $(SHUFFLED_TESTS),-Dtest='$(SHUFFLED_TESTS)' -Dsurefire.failIfNoSpecifiedTests=false); \
+	  rc=$$?; echo "test-shuffled: seed $$seed (replay: make test-shuffled SEED=$$seed$(if $(SHUFFLED_TESTS), SHUFFLED_TESTS='$(SHUFFLED_TESTS)'))"; \
+	  exit $$rc
 
 .PHONY: test-future
 test-future: ## Run the time-sensitive tests (@TimeSensitive; FUTURE_TESTS=A,B for others) with the clock FUTURE_DAYS (365) days ahead

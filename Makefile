@@ -14,7 +14,10 @@ FAULT_ITERATIONS ?= 200
 FUTURE_DAYS ?= 365
 FUTURE_TESTS ?=
 # make test-shuffled: the seed of the random class order (empty: a fresh one, printed) and,
-# optionally, the test classes to run that way (surefire -Dtest syntax).
+# optionally, the test classes to run that way (surefire -Dtest syntax). Surefire shuffles its list,
+# but Quarkus's class orderer re-sorts it (classes of one test profile together, so that the
+# application starts once per profile, by class name), so the seed also goes to that orderer's
+# secondary orderer: profiles, and the classes within each, then run in a random order.
 SEED     ?=
 SHUFFLED_TESTS ?=
 comma    := ,
@@ -56,6 +59,8 @@ test-shuffled: ## Run the unit tests and @QuarkusTests in a random class order (
 	  echo "test-shuffled: random class order, seed $$seed"; \
 	  $(MVN) $(MVNFLAGS) test -Dspotless.check.skip=true \
 	    -Dsurefire.runOrder=random -Dsurefire.runOrder.random.seed=$$seed \
+	    '-Djunit.quarkus.orderer.secondary-orderer=org.junit.jupiter.api.ClassOrderer$$Random' \
+	    -Djunit.jupiter.execution.order.random.seed=$$seed \
 	    $(if $(SHUFFLED_TESTS),-Dtest='$(SHUFFLED_TESTS)' -Dsurefire.failIfNoSpecifiedTests=false); \
 	  rc=$$?; echo "test-shuffled: seed $$seed (replay: make test-shuffled SEED=$$seed$(if $(SHUFFLED_TESTS), SHUFFLED_TESTS='$(SHUFFLED_TESTS)'))"; \
 	  exit $$rc

@@ -4,12 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.review.snapshot.SnapshotBuilder;
 import io.portcullis.review.snapshot.SnapshotWriter;
+import io.portcullis.testing.Http;
 import io.portcullis.testing.TestClock;
 import io.portcullis.testing.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,8 +58,6 @@ class ReviewCampaignTest {
     }
   }
 
-  static final ObjectMapper JSON = new ObjectMapper();
-
   @Inject CampaignOpening opening;
   @Inject CampaignClosing closing;
   @Inject AuditLog audit;
@@ -78,16 +75,9 @@ class ReviewCampaignTest {
         .contentType("application/json");
   }
 
+  /** A JSON object of names and values in turn, written by {@link Http#json}. */
   static String body(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Http.json(kv);
   }
 
   static String fresh(String who) {

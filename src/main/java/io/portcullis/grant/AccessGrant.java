@@ -1,5 +1,6 @@
 package io.portcullis.grant;
 
+import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.identity.PersonKey;
 import io.portcullis.platform.error.Problems;
 import jakarta.persistence.Column;
@@ -45,6 +46,22 @@ public class AccessGrant {
 
   @Column(name = "requester_email_key", updatable = false)
   private String requesterEmailKey;
+
+  /** The requester as the identity provider described them when they asked, copied at hand-off. */
+  @JdbcTypeCode(SqlTypes.JSON)
+  @Column(nullable = false, updatable = false)
+  private CallerSnapshot requester;
+
+  @Column(updatable = false)
+  private String ticket;
+
+  /** What the requester supplied for the provider (an SSH public key, …), copied at hand-off. */
+  @JdbcTypeCode(SqlTypes.JSON)
+  @Column(nullable = false, updatable = false)
+  private Map<String, String> inputs;
+
+  @Column(name = "break_glass", nullable = false, updatable = false)
+  private boolean breakGlass;
 
   @Enumerated(EnumType.STRING)
   @Column(nullable = false)
@@ -337,6 +354,23 @@ public class AccessGrant {
 
   public Map<String, Object> providerParams() {
     return providerParams == null ? Map.of() : providerParams;
+  }
+
+  /** The requester as they were when they asked (groups, verified email, sign-in). */
+  public CallerSnapshot requester() {
+    return requester;
+  }
+
+  public String ticket() {
+    return ticket;
+  }
+
+  public Map<String, String> inputs() {
+    return inputs == null ? Map.of() : inputs;
+  }
+
+  public boolean breakGlass() {
+    return breakGlass;
   }
 
   public String policyVersion() {

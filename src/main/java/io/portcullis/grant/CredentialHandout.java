@@ -5,8 +5,6 @@ import io.portcullis.identity.Caller;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.provider.Credential;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -19,19 +17,19 @@ import java.util.UUID;
 @ApplicationScoped
 public class CredentialHandout {
 
-  private final EntityManager em;
+  private final GrantStore store;
   private final AuditLog audit;
   private final GrantService grants;
   private final GrantCredentials stored;
   private final GrantConfig config;
 
   CredentialHandout(
-      EntityManager em,
+      GrantStore store,
       AuditLog audit,
       GrantService grants,
       GrantCredentials stored,
       GrantConfig config) {
-    this.em = em;
+    this.store = store;
     this.audit = audit;
     this.grants = grants;
     this.stored = stored;
@@ -53,7 +51,7 @@ public class CredentialHandout {
 
   @Transactional
   public CredentialMetadata credentialMetadata(Caller caller, UUID id) {
-    AccessGrant g = em.find(AccessGrant.class, id);
+    AccessGrant g = store.find(id).orElse(null);
     if (g == null || !grants.maySee(caller, g)) {
       throw new Problems.NotFound("Grant", id.toString());
     }
@@ -78,7 +76,7 @@ public class CredentialHandout {
    */
   @Transactional
   public Handout takeCredential(Caller caller, UUID id) {
-    AccessGrant g = em.find(AccessGrant.class, id, LockModeType.PESSIMISTIC_WRITE);
+    AccessGrant g = store.lock(id).orElse(null);
     if (g == null || !grants.maySee(caller, g)) {
       throw new Problems.NotFound("Grant", id.toString());
     }
@@ -130,7 +128,7 @@ public class CredentialHandout {
               + " minutes of activation and has been discarded. Revoke the grant and ask again.");
     }
     Credential c = opened.credential();
-    Instant now = DbTime.now(em);
+    Instant now = store.dbNow();
     g.credentialRetrieved(now);
     audit.append(
         GrantAudit.credentialRetrieved(g, caller.subject(), List.copyOf(c.fields().keySet())));

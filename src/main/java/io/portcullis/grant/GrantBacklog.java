@@ -2,10 +2,8 @@ package io.portcullis.grant;
 
 import io.portcullis.provider.ProviderRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,11 +13,11 @@ import java.util.Map;
 @ApplicationScoped
 public class GrantBacklog {
 
-  private final EntityManager em;
+  private final GrantStore store;
   private final ProviderRegistry providers;
 
-  GrantBacklog(EntityManager em, ProviderRegistry providers) {
-    this.em = em;
+  GrantBacklog(GrantStore store, ProviderRegistry providers) {
+    this.store = store;
     this.providers = providers;
   }
 
@@ -29,12 +27,7 @@ public class GrantBacklog {
    */
   @Transactional
   public long millisUntilNextDue() {
-    Object v =
-        em.createNativeQuery(
-                "select cast(ceil(extract(epoch from (min(next_attempt_at) - clock_timestamp()))"
-                    + " * 1000) as bigint) from access_grant where next_attempt_at is not null")
-            .getSingleResult();
-    return v == null ? -1 : Math.max(0, ((Number) v).longValue());
+    return store.millisUntilNextDue();
   }
 
   /** The live grants by provider and the revocation backlog, for the gauges. */
@@ -42,33 +35,17 @@ public class GrantBacklog {
   public GrantMetrics.Snapshot snapshot() {
     Map<String, Long> active = new java.util.TreeMap<>();
     Map<String, Long> irrevocable = new java.util.TreeMap<>();
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows =
-        em.createNativeQuery(
-                "select provider, state, count(*) from access_grant where state in ('ACTIVE',"
-                    + " 'REVOKING', 'IRREVOCABLE') group by provider, state")
-            .getResultList();
-    for (Object[] r : rows) {
-      String provider = (String) r[0];
-      long n = ((Number) r[2]).longValue();
-      active.merge(provider, n, Long::sum); // access may be live in all three states
-      if ("IRREVOCABLE".equals(r[1])) {
-        irrevocable.merge(provider, n, Long::sum);
-      }
-    }
+    store
+        .liveByProvider()
+        .forEach(
+            (provider, byState) -> {
+              // access may be live in all three states
+              active.put(provider, byState.values().stream().mapToLong(Long::longValue).sum());
+              irrevocable.put(provider, byState.getOrDefault(GrantState.IRREVOCABLE, 0L));
+            });
     providers.all().forEach(p -> active.putIfAbsent(p.kind(), 0L));
     providers.all().forEach(p -> irrevocable.putIfAbsent(p.kind(), 0L));
-    Object[] backlog =
-        (Object[])
-            em.createNativeQuery(
-                    "select count(*), coalesce(cast(extract(epoch from (clock_timestamp() -"
-                        + " min(next_attempt_at))) * 1000 as bigint), 0) from access_grant where"
-                        + " state in ('ACTIVE', 'REVOKING') and next_attempt_at <= now()")
-                .getSingleResult();
-    return new GrantMetrics.Snapshot(
-        active,
-        irrevocable,
-        ((Number) backlog[0]).longValue(),
-        Duration.ofMillis(Math.max(0, ((Number) backlog[1]).longValue())));
+    GrantStore.Overdue backlog = store.overdueRevocations(Duration.ZERO);
+    return new GrantMetrics.Snapshot(active, irrevocable, backlog.count(), backlog.oldest());
   }
 }

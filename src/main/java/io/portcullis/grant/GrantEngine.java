@@ -1,14 +1,10 @@
 package io.portcullis.grant;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.decision.PolicyDecisions;
-import io.portcullis.catalog.decision.PolicyDecisions.ActivationGate;
 import io.portcullis.catalog.store.PolicyStore;
-import io.portcullis.identity.Caller;
-import io.portcullis.identity.CallerSnapshots;
+import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.identity.RoleConfig;
 import io.portcullis.notify.NotificationOutbox;
 import io.portcullis.platform.secrets.Scrubber;
@@ -22,14 +18,12 @@ import io.portcullis.provider.Revoked;
 import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,10 +63,8 @@ public class GrantEngine {
 
   static final String ACTOR = "system:grant-engine";
   private static final Logger LOG = Logger.getLogger(GrantEngine.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
-  private final EntityManager em;
+  private final GrantStore store;
   private final AuditLog audit;
   private final PolicyStore policies;
   private final ProviderRegistry providers;
@@ -88,7 +80,7 @@ public class GrantEngine {
   private final GrantOutcomes results;
 
   GrantEngine(
-      EntityManager em,
+      GrantStore store,
       AuditLog audit,
       PolicyStore policies,
       ProviderRegistry providers,
@@ -102,7 +94,7 @@ public class GrantEngine {
           List<String> securityContacts) {
     this.stored = stored;
     this.outbox = outbox;
-    this.em = em;
+    this.store = store;
     this.audit = audit;
     this.policies = policies;
     this.providers = providers;
@@ -195,15 +187,7 @@ public class GrantEngine {
   @Transactional
   @TransactionConfiguration(timeout = 300)
   public BatchResult processDue(Mode mode, int limit) {
-    @SuppressWarnings("unchecked")
-    List<AccessGrant> claimed =
-        em.createNativeQuery(
-                "select * from access_grant where next_attempt_at <= now()"
-                    + (mode == Mode.SWEEP ? " and state in ('ACTIVE', 'REVOKING')" : "")
-                    + " order by next_attempt_at limit :n for update skip locked",
-                AccessGrant.class)
-            .setParameter("n", limit)
-            .getResultList();
+    List<AccessGrant> claimed = store.claimDue(mode == Mode.SWEEP, limit);
     if (claimed.isEmpty()) {
       return BatchResult.EMPTY;
     }
@@ -222,21 +206,18 @@ public class GrantEngine {
     faults.reach(FaultPoints.Point.AFTER_CLAIM, operations, ids);
 
     Instant started = dbNow();
-    Map<UUID, RequestInfo> requests = requestInfo(work);
     PolicyDecisions decisions = policies.decisions();
     for (int i = 0; i < work.size(); i++) {
       GrantWork w = work.get(i);
       if (w.activation()) {
-        work.set(
-            i,
-            w.withGate(gate(decisions, w.grant(), requests.get(w.grant().requestId()), started)));
+        work.set(i, w.withGate(gate(decisions, w.grant(), started)));
       }
     }
     List<Future<CallOutcome>> futures = new ArrayList<>(work.size());
     for (GrantWork w : work) {
       futures.add(
           w.startsNow()
-              ? calls.submit(() -> call(w, requests.get(w.grant().requestId()), started))
+              ? calls.submit(() -> call(w, started))
               : CompletableFuture.completedFuture(CallOutcome.NOT_CALLED));
     }
     List<CallOutcome> outcomes = collect(work, futures, operations, ids);
@@ -257,7 +238,7 @@ public class GrantEngine {
         results.applyRevocation(w, o, now, events, completions, ended, alerts);
       }
     }
-    em.flush();
+    store.flush();
     stored.store(credentials, now.plus(config.credential().window()));
     stored.discard(ended);
     for (AccessGrant g : alerts) {
@@ -267,85 +248,26 @@ public class GrantEngine {
     return new BatchResult(claimed.size(), completions);
   }
 
-  private record RequestInfo(
-      IssueRequest.Requester requester,
-      String ticket,
-      Map<String, String> inputs,
-      Caller caller,
-      boolean breakGlass) {}
-
   /**
-   * What the policy in force says about starting this grant now; a grant whose request cannot be
-   * read (it always can: the hand-off writes both) is refused rather than started blind.
+   * What the policy in force says about starting this grant now, for the requester as the identity
+   * provider described them when they asked (copied onto the grant at hand-off).
    */
   private static PolicyDecisions.ActivationGate gate(
-      PolicyDecisions d, AccessGrant g, RequestInfo info, Instant now) {
-    if (info == null || info.caller() == null) {
-      return new PolicyDecisions.ActivationGate(
-          ActivationGate.Verdict.REFUSE,
-          null,
-          null,
-          "the request of grant "
-              + g.id()
-              + " could not be read, so its requester cannot be checked");
-    }
-    return d.atActivation(g.entitlement(), info.caller(), info.breakGlass(), g.duration(), now);
+      PolicyDecisions d, AccessGrant g, Instant now) {
+    return d.atActivation(
+        g.entitlement(), g.requester().toCaller(), g.breakGlass(), g.duration(), now);
   }
 
-  private Map<UUID, RequestInfo> requestInfo(List<GrantWork> work) {
-    List<UUID> requestIds =
-        work.stream()
-            .filter(GrantWork::activation)
-            .map(w -> w.grant().requestId())
-            .distinct()
-            .toList();
-    Map<UUID, RequestInfo> out = new LinkedHashMap<>();
-    if (requestIds.isEmpty()) {
-      return out;
-    }
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows =
-        em.createNativeQuery(
-                "select id, cast(requester as text), ticket, cast(inputs as text), break_glass"
-                    + " from access_request where id in (:ids)")
-            .setParameter("ids", requestIds)
-            .getResultList();
-    for (Object[] row : rows) {
-      Map<String, Object> r;
-      Caller caller;
-      try {
-        r = JSON.readValue((String) row[1], OBJECT);
-        caller = CallerSnapshots.toCaller(r);
-      } catch (IOException | RuntimeException e) {
-        r = Map.of();
-        caller = null;
-      }
-      @SuppressWarnings("unchecked")
-      List<String> groups = (List<String>) r.getOrDefault("groups", List.of());
-      Map<String, String> inputs = new LinkedHashMap<>();
-      try {
-        JSON.readValue((String) row[3], OBJECT).forEach((k, v) -> inputs.put(k, String.valueOf(v)));
-      } catch (IOException | RuntimeException e) {
-        // no inputs
-      }
-      out.put(
-          (UUID) row[0],
-          new RequestInfo(
-              new IssueRequest.Requester(
-                  (String) r.get("subject"),
-                  (String) r.get("name"),
-                  // providers identify people by email (AWS): only one the IdP verified
-                  Boolean.TRUE.equals(r.get("emailVerified")) ? (String) r.get("email") : null,
-                  groups),
-              (String) row[2],
-              inputs,
-              caller,
-              Boolean.TRUE.equals(row[4])));
-    }
-    return out;
+  /** The requester as providers see them; an email only when the IdP verified it (AWS). */
+  private static IssueRequest.Requester requester(CallerSnapshot c) {
+    return new IssueRequest.Requester(
+        c.subject(),
+        c.name(),
+        Boolean.TRUE.equals(c.emailVerified()) ? c.email() : null,
+        c.groups());
   }
 
-  private CallOutcome call(GrantWork w, RequestInfo info, Instant started) {
+  private CallOutcome call(GrantWork w, Instant started) {
     AccessGrant g = w.grant();
     if (w.provider() == null) {
       return CallOutcome.failed(
@@ -362,11 +284,11 @@ public class GrantEngine {
                 g.requestId(),
                 g.entitlement(),
                 g.providerParams(),
-                info == null ? null : info.requester(),
+                requester(g.requester()),
                 notAfter,
                 Duration.between(started, notAfter),
-                info == null ? null : info.ticket(),
-                info == null ? Map.of() : info.inputs(),
+                g.ticket(),
+                g.inputs(),
                 g.attempts() + 1);
         try {
           return new CallOutcome(w.provider().issue(req), null, null, null, false);
@@ -484,6 +406,6 @@ public class GrantEngine {
   }
 
   private Instant dbNow() {
-    return DbTime.now(em);
+    return store.dbNow();
   }
 }

@@ -1,15 +1,15 @@
 package io.portcullis.grant;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.catalog.model.ProviderSpec;
+import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.identity.PersonKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -21,13 +21,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class GrantHandOff {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final EntityManager em;
+  private final GrantStore store;
   private final Event<GrantsDue> due;
 
-  GrantHandOff(EntityManager em, Event<GrantsDue> due) {
-    this.em = em;
+  GrantHandOff(GrantStore store, Event<GrantsDue> due) {
+    this.store = store;
     this.due = due;
   }
 
@@ -35,54 +33,41 @@ public class GrantHandOff {
   public record GrantsDue(int count) {}
 
   /**
-   * Writes a SCHEDULED grant in the caller's transaction.
+   * What every grant of one approved request shares, copied from the request so that the engine
+   * never reads the request table: the requester's person key as the request stores it, the
+   * requester as the identity provider described them when they asked, the ticket, their provider
+   * inputs, break-glass, the requested start and the duration.
    *
    * @param notBefore the requested start, or null for "as soon as approved"
+   */
+  public record Ask(
+      UUID requestId,
+      PersonKey owner,
+      CallerSnapshot requester,
+      String ticket,
+      Map<String, String> inputs,
+      boolean breakGlass,
+      Instant notBefore,
+      Duration duration) {
+    public Ask {
+      Objects.requireNonNull(requestId, "requestId");
+      Objects.requireNonNull(owner, "owner");
+      Objects.requireNonNull(requester, "requester");
+      Objects.requireNonNull(duration, "duration");
+      inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
+    }
+  }
+
+  /**
+   * Writes a SCHEDULED grant of one entitlement of {@code ask} in the caller's transaction.
+   *
    * @return the new grant's id
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public UUID handOff(
-      UUID requestId,
-      String entitlement,
-      PersonKey requester,
-      ProviderSpec provider,
-      String policyVersion,
-      Instant notBefore,
-      Duration duration,
-      Instant createdAt) {
-    UUID id = UUID.randomUUID();
-    em.createNativeQuery(
-            "insert into access_grant (id, request_id, entitlement, requester_key,"
-                + " requester_email_key, state, provider, provider_params, policy_version,"
-                + " not_before, duration_seconds, created_at, ready_at, next_attempt_at,"
-                + " updated_at) values (:id, :request, :entitlement, :requester,"
-                + " cast(nullif(:requesterEmail, '') as text), 'SCHEDULED', :provider,"
-                + " cast(:params as jsonb), :policy,"
-                + " cast(nullif(:notBefore, '') as timestamptz), :duration, :createdAt,"
-                + " greatest(coalesce(cast(nullif(:notBefore, '') as timestamptz), now()), now()),"
-                + " coalesce(cast(nullif(:notBefore, '') as timestamptz), now()), now())")
-        .setParameter("id", id)
-        .setParameter("request", requestId)
-        .setParameter("entitlement", entitlement)
-        .setParameter("requester", requester.subject())
-        .setParameter(
-            "requesterEmail", requester.verifiedEmail() == null ? "" : requester.verifiedEmail())
-        .setParameter("provider", provider.kind())
-        .setParameter("params", json(provider.params()))
-        .setParameter("policy", policyVersion)
-        .setParameter("notBefore", notBefore == null ? "" : notBefore.toString())
-        .setParameter("duration", duration.getSeconds())
-        .setParameter("createdAt", createdAt)
-        .executeUpdate();
+      Ask ask, String entitlement, ProviderSpec provider, String policyVersion, Instant createdAt) {
+    UUID id = store.schedule(ask, entitlement, provider, policyVersion, createdAt);
     due.fire(new GrantsDue(1));
     return id;
-  }
-
-  private static String json(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("Provider parameters cannot be written as JSON", e);
-    }
   }
 }

@@ -6,7 +6,6 @@ import io.portcullis.identity.RoleConfig;
 import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +23,7 @@ public class GrantHeartbeat {
 
   private static final Logger LOG = Logger.getLogger(GrantHeartbeat.class);
 
-  private final EntityManager em;
+  private final GrantStore store;
   private final AuditLog audit;
   private final GrantCredentials stored;
   private final GrantConfig config;
@@ -32,13 +31,13 @@ public class GrantHeartbeat {
   private final NotificationOutbox outbox;
 
   GrantHeartbeat(
-      EntityManager em,
+      GrantStore store,
       AuditLog audit,
       GrantCredentials stored,
       GrantConfig config,
       RoleConfig roleConfig,
       NotificationOutbox outbox) {
-    this.em = em;
+    this.store = store;
     this.audit = audit;
     this.stored = stored;
     this.config = config;
@@ -65,23 +64,15 @@ public class GrantHeartbeat {
       }
       audit.appendAll(events);
     }
-    Object[] lag =
-        (Object[])
-            em.createNativeQuery(
-                    "select count(*), coalesce(cast(extract(epoch from (clock_timestamp() -"
-                        + " min(next_attempt_at))) * 1000 as bigint), 0) from access_grant where"
-                        + " state in ('ACTIVE', 'REVOKING') and next_attempt_at <= now() -"
-                        + " cast(:budget as interval)")
-                .setParameter("budget", config.lagBudget().toSeconds() + " seconds")
-                .getSingleResult();
-    long lagging = ((Number) lag[0]).longValue();
-    Duration worst = Duration.ofMillis(((Number) lag[1]).longValue());
+    GrantStore.Overdue lag = store.overdueRevocations(config.lagBudget());
+    long lagging = lag.count();
+    Duration worst = lag.oldest();
     if (lagging > 0) {
       LOG.errorf(
           "ALERT %d revocation(s) are more than %s late (the oldest by %s): are the grant workers"
               + " running and the providers reachable?",
           lagging, config.lagBudget(), worst);
-      Instant now = DbTime.now(em);
+      Instant now = store.dbNow();
       if (!outbox.queuedSince(
           Notification.RevocationLagging.KIND, now.minus(Duration.ofMinutes(15)))) {
         List<String> recipients = new ArrayList<>();

@@ -1,13 +1,10 @@
 package io.portcullis.grant;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +19,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class GrantLookup {
 
-  private static final List<GrantState> ENDED =
-      List.of(GrantState.REVOKED, GrantState.ACTIVATION_FAILED);
+  private final GrantStore store;
 
-  private final EntityManager em;
-
-  GrantLookup(EntityManager em) {
-    this.em = em;
+  GrantLookup(GrantStore store) {
+    this.store = store;
   }
 
   /** The grants of many requests in one query, by request, each list by entitlement. */
@@ -38,11 +32,8 @@ public class GrantLookup {
       return Map.of();
     }
     Map<UUID, List<AccessGrant>> out = new HashMap<>();
-    em.createQuery(
-            "from AccessGrant g where g.requestId in :ids order by g.entitlement, g.id",
-            AccessGrant.class)
-        .setParameter("ids", List.copyOf(requestIds))
-        .getResultList()
+    store
+        .ofRequests(requestIds)
         .forEach(g -> out.computeIfAbsent(g.requestId(), k -> new ArrayList<>()).add(g));
     return out;
   }
@@ -59,19 +50,12 @@ public class GrantLookup {
     if (requestIds.isEmpty()) {
       return Set.of();
     }
-    return new HashSet<>(
-        em.createQuery(
-                "select distinct g.requestId from AccessGrant g where g.requestId in :ids"
-                    + " and g.state not in :ended",
-                UUID.class)
-            .setParameter("ids", List.copyOf(requestIds))
-            .setParameter("ended", ENDED)
-            .getResultList());
+    return store.requestsWithLiveGrants(requestIds);
   }
 
   /** The grant with its row locked until the transaction ends (to extend it). */
   @Transactional(Transactional.TxType.MANDATORY)
   public Optional<AccessGrant> lock(UUID grantId) {
-    return Optional.ofNullable(em.find(AccessGrant.class, grantId, LockModeType.PESSIMISTIC_WRITE));
+    return store.lock(grantId);
   }
 }

@@ -15,8 +15,6 @@ import io.portcullis.platform.error.Problems;
 import io.portcullis.platform.paging.Cursor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,7 +34,7 @@ public class GrantService {
 
   private static final Logger LOG = Logger.getLogger(GrantService.class);
 
-  private final EntityManager em;
+  private final GrantStore store;
   private final AuditLog audit;
   private final PolicyStore policies;
   private final Roles roles;
@@ -45,14 +43,14 @@ public class GrantService {
   private final Clock clock;
 
   GrantService(
-      EntityManager em,
+      GrantStore store,
       AuditLog audit,
       PolicyStore policies,
       Roles roles,
       GrantCredentials stored,
       Event<GrantsDue> due,
       Clock clock) {
-    this.em = em;
+    this.store = store;
     this.audit = audit;
     this.policies = policies;
     this.roles = roles;
@@ -101,7 +99,7 @@ public class GrantService {
   /** The grant if the caller may see it; otherwise 404, the same as for a missing id. */
   @Transactional
   public AccessGrant get(Caller caller, UUID id) {
-    AccessGrant g = em.find(AccessGrant.class, id);
+    AccessGrant g = store.find(id).orElse(null);
     if (g == null || !maySee(caller, g)) {
       throw new Problems.NotFound("Grant", id.toString());
     }
@@ -110,10 +108,7 @@ public class GrantService {
 
   @Transactional
   public List<AccessGrant> ofRequest(UUID requestId) {
-    return em.createQuery(
-            "from AccessGrant g where g.requestId = :id order by g.entitlement", AccessGrant.class)
-        .setParameter("id", requestId)
-        .getResultList();
+    return store.ofRequests(List.of(requestId));
   }
 
   /** Which grants a listing shows. */
@@ -132,36 +127,8 @@ public class GrantService {
       throw new Problems.Forbidden("Only auditors and admins may list every grant; use view=mine.");
     }
     Cursor after = Cursor.decode(cursor);
-    StringBuilder q = new StringBuilder("from AccessGrant g where 1 = 1");
-    PersonKey me = PersonKey.of(caller);
-    if (view == View.MINE) {
-      // PersonKey.samePerson in SQL
-      q.append(
-          me.verifiedEmail() == null
-              ? " and (g.requesterKey = :me or g.requesterEmailKey = :me)"
-              : " and (g.requesterKey in (:me, :email) or g.requesterEmailKey in (:me, :email))");
-    }
-    if (state != null) {
-      q.append(" and g.state = :state");
-    }
-    if (after != null) {
-      q.append(" and (g.createdAt < :t or (g.createdAt = :t and g.id < :id))");
-    }
-    q.append(" order by g.createdAt desc, g.id desc");
-    var query = em.createQuery(q.toString(), AccessGrant.class);
-    if (view == View.MINE) {
-      query.setParameter("me", me.subject());
-      if (me.verifiedEmail() != null) {
-        query.setParameter("email", me.verifiedEmail());
-      }
-    }
-    if (state != null) {
-      query.setParameter("state", state);
-    }
-    if (after != null) {
-      query.setParameter("t", after.createdAt()).setParameter("id", after.id());
-    }
-    List<AccessGrant> rows = query.setMaxResults(limit + 1).getResultList();
+    List<AccessGrant> rows =
+        store.page(view == View.MINE ? PersonKey.of(caller) : null, state, after, limit + 1);
     if (rows.size() > limit) {
       AccessGrant last = rows.get(limit - 1);
       return new Page(
@@ -210,7 +177,7 @@ public class GrantService {
   @Transactional
   public AccessGrant revoke(Caller caller, UUID id, String reason) {
     String why = checkReason(reason, false);
-    AccessGrant g = em.find(AccessGrant.class, id, LockModeType.PESSIMISTIC_WRITE);
+    AccessGrant g = store.lock(id).orElse(null);
     if (g == null || !maySee(caller, g)) {
       throw new Problems.NotFound("Grant", id.toString());
     }
@@ -253,6 +220,6 @@ public class GrantService {
   }
 
   private Instant dbNow() {
-    return DbTime.now(em);
+    return store.dbNow();
   }
 }

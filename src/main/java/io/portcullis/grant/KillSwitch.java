@@ -1,8 +1,5 @@
 package io.portcullis.grant;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.model.PolicySet;
@@ -16,10 +13,8 @@ import io.portcullis.identity.Caller;
 import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
-import io.portcullis.platform.json.CanonicalJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +36,7 @@ public class KillSwitch {
   static final int KILL_SWITCH_CHUNK = 500;
   static final int MAX_LISTED = 1_000;
 
-  private final EntityManager em;
+  private final GrantStore store;
   private final AuditLog audit;
   private final PolicyStore policies;
   private final Roles roles;
@@ -51,7 +46,7 @@ public class KillSwitch {
   private final PendingRequestCancellation cancellation;
 
   KillSwitch(
-      EntityManager em,
+      GrantStore store,
       AuditLog audit,
       PolicyStore policies,
       Roles roles,
@@ -59,7 +54,7 @@ public class KillSwitch {
       Event<GrantsDue> due,
       Suspensions suspensions,
       PendingRequestCancellation cancellation) {
-    this.em = em;
+    this.store = store;
     this.audit = audit;
     this.policies = policies;
     this.roles = roles;
@@ -211,10 +206,7 @@ public class KillSwitch {
     int already = 0;
     for (int from = 0; from < ids.size(); from += KILL_SWITCH_CHUNK) {
       List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + KILL_SWITCH_CHUNK));
-      List<AccessGrant> grants =
-          em.createQuery("from AccessGrant g where g.id in :ids order by g.id", AccessGrant.class)
-              .setParameter("ids", chunk)
-              .getResultList();
+      List<AccessGrant> grants = store.byIds(chunk);
       List<AuditEvent> events = new ArrayList<>(grants.size());
       List<UUID> discard = new ArrayList<>();
       for (AccessGrant g : grants) {
@@ -236,8 +228,7 @@ public class KillSwitch {
       }
       stored.discard(discard);
       audit.appendAll(events);
-      em.flush();
-      em.clear();
+      store.flushAndForget();
     }
     Suspension suspension = suspending ? suspensions.place(caller, match, why, operation) : null;
     audit.append(
@@ -278,77 +269,31 @@ public class KillSwitch {
         suspension == null ? null : suspension.id());
   }
 
-  private static final List<String> LIVE =
-      List.of("SCHEDULED", "ACTIVATING", "ACTIVE", "REVOKING", "IRREVOCABLE");
-
   /**
    * The live grants in scope, row-locked, in id order. SQL narrows by what compares exactly there
    * (state, entitlement, provider, group) and by a superset of the people in scope (subject keys,
    * the set's groups, anyone with a verified email when a user entry is in play); the one identity
-   * rule ({@link ScopeMatch#coversSnapshot}) decides on the requester as stored with the request.
+   * rule ({@link ScopeMatch#coversSnapshot}) decides on the requester as copied onto the grant at
+   * hand-off.
    */
   private List<UUID> lockLiveGrantsInScope(ScopeMatch m) {
     SuspensionScope s = m.scope();
-    boolean people = s.user() != null || s.principalSet() != null;
-    var query =
-        em.createNativeQuery(
-                "select g.id, cast(r.requester as text) from access_grant g"
-                    + " join access_request r on r.id = g.request_id"
-                    + " where g.state in (:live)"
-                    + " and (:ent = '' or g.entitlement = :ent)"
-                    + " and (:prov = '' or g.provider = :prov)"
-                    + " and (:grp = '' or (r.requester -> 'groups') @> jsonb_build_array(:grp))"
-                    + (people
-                        ? " and (g.requester_key in (select jsonb_array_elements_text(cast(:keys"
-                            + " as jsonb))) or jsonb_exists_any(r.requester -> 'groups',"
-                            + " array(select jsonb_array_elements_text(cast(:groups as jsonb))))"
-                            + (m.mayMatchByEmail()
-                                ? " or r.requester ->> 'emailVerified' = 'true'"
-                                : "")
-                            + ")"
-                        : "")
-                    + " order by g.id")
-            .setParameter("live", LIVE)
-            .setParameter("ent", s.entitlement() == null ? "" : s.entitlement())
-            .setParameter("prov", s.provider() == null ? "" : s.provider())
-            .setParameter("grp", s.group() == null ? "" : s.group());
-    if (people) {
-      query
-          .setParameter("keys", CanonicalJson.write(m.subjectKeys()))
-          .setParameter("groups", CanonicalJson.write(m.setGroups()));
-    }
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows = query.getResultList();
     List<UUID> inScope = new ArrayList<>();
-    for (Object[] row : rows) {
-      if (m.coversSnapshot(snapshot((String) row[1]))) {
-        inScope.add((UUID) row[0]);
+    for (GrantStore.LiveCandidate c :
+        store.liveCandidates(
+            new GrantStore.LiveScope(
+                s.entitlement(),
+                s.provider(),
+                s.group(),
+                s.user() != null || s.principalSet() != null,
+                m.subjectKeys(),
+                m.setGroups(),
+                m.mayMatchByEmail()))) {
+      if (m.coversSnapshot(c.requester())) {
+        inScope.add(c.id());
       }
     }
-    List<UUID> locked = new ArrayList<>(inScope.size());
-    for (int from = 0; from < inScope.size(); from += KILL_SWITCH_CHUNK) {
-      @SuppressWarnings("unchecked")
-      List<UUID> chunk =
-          em.createNativeQuery(
-                  "select id from access_grant where id in (:ids) and state in (:live)"
-                      + " order by id for update")
-              .setParameter(
-                  "ids", inScope.subList(from, Math.min(inScope.size(), from + KILL_SWITCH_CHUNK)))
-              .setParameter("live", LIVE)
-              .getResultList();
-      locked.addAll(chunk); // a grant that ended between the look and the lock is left out
-    }
-    return locked;
-  }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static Map<String, Object> snapshot(String json) {
-    try {
-      return JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable requester snapshot", e);
-    }
+    return store.lockLive(inScope);
   }
 
   private static String abbreviate(String s) {
@@ -356,6 +301,6 @@ public class KillSwitch {
   }
 
   private Instant dbNow() {
-    return DbTime.now(em);
+    return store.dbNow();
   }
 }

@@ -34,6 +34,16 @@ class RequestApproval {
     r.approve(now, reasons);
     PolicyDecisions d = policies.decisions();
     List<String> grantIds = new ArrayList<>();
+    GrantHandOff.Ask ask =
+        new GrantHandOff.Ask(
+            r.id(),
+            r.owner(),
+            r.requester(),
+            r.ticket(),
+            r.inputs(),
+            r.breakGlass(),
+            r.startAt(),
+            r.duration());
     for (String entitlement : r.entitlements()) {
       Entitlement e =
           d.policy()
@@ -42,16 +52,7 @@ class RequestApproval {
                   () ->
                       new Problems.Conflict(
                           entitlement + " is no longer in the policy; nothing can be granted."));
-      UUID g =
-          handOff.handOff(
-              r.id(),
-              entitlement,
-              r.owner(),
-              e.provider(),
-              d.policy().hash(),
-              r.startAt(),
-              r.duration(),
-              now);
+      UUID g = handOff.handOff(ask, entitlement, e.provider(), d.policy().hash(), now);
       grantIds.add(g.toString());
     }
     audit.append(RequestAudit.approved(r.id(), actor, reasons, grantIds, r.policyVersion()));

@@ -49,8 +49,9 @@ public final class GrantFixtures {
         c.prepareStatement(
             "insert into access_grant (id, request_id, entitlement, requester_key, state,"
                 + " provider, provider_params, policy_version, duration_seconds, created_at,"
-                + " ready_at, next_attempt_at, updated_at) values (?, ?, ?, ?, 'SCHEDULED', ?,"
-                + " '{}'::jsonb, repeat('0', 64), ?, now(), now(), now(), now())")) {
+                + " ready_at, next_attempt_at, updated_at, requester) values (?, ?, ?, ?,"
+                + " 'SCHEDULED', ?, '{}'::jsonb, repeat('0', 64), ?, now(), now(), now(), now(),"
+                + " (select requester from access_request where id = ?))")) {
       int i = 0;
       for (Object[] r : requests) {
         UUID id = UUID.randomUUID();
@@ -60,6 +61,7 @@ public final class GrantFixtures {
         ps.setString(4, (String) r[1]);
         ps.setString(5, provider);
         ps.setLong(6, minSeconds + (i++ % (maxSeconds - minSeconds + 1)));
+        ps.setObject(7, r[0]);
         ps.addBatch();
         grants.add(id);
       }
@@ -97,15 +99,16 @@ public final class GrantFixtures {
                   + " 64), md5(g::text || random()::text) || md5(random()::text),"
                   + " md5(g::text || random()::text) || md5(random()::text), 'APPROVED',"
                   + " '[]'::jsonb, '[]'::jsonb, now(), now() + interval '1 day', now() from"
-                  + " generate_series(?, ?) g returning id, requester_key),"
-                  + " numbered as (select id, requester_key, row_number() over () - 1 as k from"
-                  + " r), ins as (insert into access_grant (id, request_id, entitlement,"
-                  + " requester_key, state, provider, provider_params, policy_version,"
+                  + " generate_series(?, ?) g returning id, requester_key, requester),"
+                  + " numbered as (select id, requester_key, requester, row_number() over () - 1"
+                  + " as k from r), ins as (insert into access_grant (id, request_id, entitlement,"
+                  + " requester_key, requester, state, provider, provider_params, policy_version,"
                   + " duration_seconds, created_at, ready_at, activated_at, not_after, handle,"
-                  + " next_attempt_at, updated_at) select gid, id, ?, requester_key, 'ACTIVE', ?,"
+                  + " next_attempt_at, updated_at) select gid, id, ?, requester_key, requester,"
+                  + " 'ACTIVE', ?,"
                   + " '{}'::jsonb, repeat('0', 64), 3600, now(), now(), now(), e, jsonb_build_object('id',"
                   + " gid::text), e, now() from (select gen_random_uuid() as gid, id,"
-                  + " requester_key, now() + (? + (? * (k + ?)) / greatest(?, 1)) * interval '1"
+                  + " requester_key, requester, now() + (? + (? * (k + ?)) / greatest(?, 1)) * interval '1"
                   + " millisecond' as e from numbered) x returning id) select id from ins")) {
         ps.setString(1, entitlement);
         ps.setInt(2, from + 1);

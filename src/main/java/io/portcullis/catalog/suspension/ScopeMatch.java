@@ -2,10 +2,10 @@ package io.portcullis.catalog.suspension;
 
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.identity.Caller;
+import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.identity.Identities;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -62,19 +62,16 @@ public final class ScopeMatch {
   }
 
   /**
-   * Whether the scope covers a person as stored with a request: {@code subject}, {@code email},
-   * {@code emailVerified}, {@code groups} (what the identity provider said when they asked).
+   * Whether the scope covers a person as stored with a request or grant: subject, verified email
+   * and groups as the identity provider described them when they asked.
    */
-  public boolean coversSnapshot(Map<String, Object> snapshot) {
-    String subject = Identities.normalize(text(snapshot.get("subject")));
+  public boolean coversSnapshot(CallerSnapshot snapshot) {
+    String subject = Identities.normalize(snapshot.subject());
     String email =
-        Boolean.TRUE.equals(snapshot.get("emailVerified"))
-            ? Identities.normalize(text(snapshot.get("email")))
+        Boolean.TRUE.equals(snapshot.emailVerified())
+            ? Identities.normalize(snapshot.email())
             : null;
-    Set<String> groups = new TreeSet<>();
-    if (snapshot.get("groups") instanceof Collection<?> c) {
-      c.forEach(g -> groups.add(String.valueOf(g)));
-    }
+    Set<String> groups = new TreeSet<>(snapshot.groups());
     return coversPerson(
         entry -> {
           String e = Identities.normalize(entry);

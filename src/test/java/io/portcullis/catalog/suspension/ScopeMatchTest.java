@@ -6,9 +6,8 @@ import io.portcullis.catalog.TestPolicies;
 import io.portcullis.catalog.load.PolicyLoader;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.identity.Caller;
-import java.util.HashMap;
+import io.portcullis.identity.CallerSnapshot;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -86,19 +85,10 @@ class ScopeMatchTest {
         new Caller.Authentication("oidc", null, List.of()));
   }
 
-  static Map<String, Object> stored(
+  static CallerSnapshot stored(
       String subject, String email, Boolean emailVerified, String... groups) {
-    Map<String, Object> m = new HashMap<>();
-    m.put("subject", subject);
-    m.put("name", subject);
-    if (email != null) {
-      m.put("email", email);
-    }
-    if (emailVerified != null) {
-      m.put("emailVerified", emailVerified);
-    }
-    m.put("groups", List.of(groups));
-    return m;
+    return new CallerSnapshot(
+        subject, subject, email, emailVerified, List.of(groups), "oidc", null, null, null, null);
   }
 
   @Test

@@ -1,0 +1,309 @@
+package io.portcullis.grant;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.catalog.model.ProviderSpec;
+import io.portcullis.identity.CallerSnapshot;
+import io.portcullis.identity.PersonKey;
+import io.portcullis.platform.json.CanonicalJson;
+import io.portcullis.platform.paging.Cursor;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The grant store on PostgreSQL through a Panache repository. Native SQL remains where JPQL cannot
+ * say it (ADR 0008): the hand-off insert and the due-queue read the database clock, the claim uses
+ * SKIP LOCKED, the kill switch's narrowing tests JSONB containment, and the gauges do interval
+ * arithmetic on the database clock.
+ */
+@ApplicationScoped
+class PanacheGrantStore implements GrantStore {
+
+  /** The grant rows. */
+  @ApplicationScoped
+  static class Grants implements PanacheRepositoryBase<AccessGrant, UUID> {}
+
+  /** How many ids one locking query names. */
+  static final int CHUNK = 500;
+
+  static final List<GrantState> ENDED = List.of(GrantState.REVOKED, GrantState.ACTIVATION_FAILED);
+
+  static final List<String> LIVE =
+      List.of("SCHEDULED", "ACTIVATING", "ACTIVE", "REVOKING", "IRREVOCABLE");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Grants grants;
+
+  PanacheGrantStore(Grants grants) {
+    this.grants = grants;
+  }
+
+  private EntityManager em() {
+    return grants.getEntityManager();
+  }
+
+  @Override
+  public Optional<AccessGrant> find(UUID id) {
+    return grants.findByIdOptional(id);
+  }
+
+  @Override
+  public Optional<AccessGrant> lock(UUID id) {
+    return grants.findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
+  }
+
+  @Override
+  public List<AccessGrant> byIds(List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return grants.list("id in ?1 order by id", ids);
+  }
+
+  @Override
+  public List<AccessGrant> ofRequests(Collection<UUID> requestIds) {
+    if (requestIds.isEmpty()) {
+      return List.of();
+    }
+    return grants.list("requestId in ?1 order by entitlement, id", List.copyOf(requestIds));
+  }
+
+  @Override
+  public Set<UUID> requestsWithLiveGrants(Collection<UUID> requestIds) {
+    if (requestIds.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        em().createQuery(
+                "select distinct g.requestId from AccessGrant g where g.requestId in :ids"
+                    + " and g.state not in :ended",
+                UUID.class)
+            .setParameter("ids", List.copyOf(requestIds))
+            .setParameter("ended", ENDED)
+            .getResultList());
+  }
+
+  @Override
+  public List<AccessGrant> page(PersonKey owner, GrantState state, Cursor after, int n) {
+    StringBuilder q = new StringBuilder("1 = 1");
+    Parameters p = new Parameters();
+    if (owner != null) {
+      // PersonKey.samePerson in SQL
+      if (owner.verifiedEmail() == null) {
+        q.append(" and (requesterKey = :me or requesterEmailKey = :me)");
+      } else {
+        q.append(" and (requesterKey in (:me, :email) or requesterEmailKey in (:me, :email))");
+        p.and("email", owner.verifiedEmail());
+      }
+      p.and("me", owner.subject());
+    }
+    if (state != null) {
+      q.append(" and state = :state");
+      p.and("state", state);
+    }
+    if (after != null) {
+      q.append(" and (createdAt < :t or (createdAt = :t and id < :id))");
+      p.and("t", after.createdAt()).and("id", after.id());
+    }
+    q.append(" order by createdAt desc, id desc");
+    return grants.find(q.toString(), p).page(0, n).list();
+  }
+
+  @Override
+  public UUID schedule(
+      GrantHandOff.Ask ask,
+      String entitlement,
+      ProviderSpec provider,
+      String policyVersion,
+      Instant createdAt) {
+    UUID id = UUID.randomUUID();
+    PersonKey requester = ask.owner();
+    Instant notBefore = ask.notBefore();
+    em().createNativeQuery(
+            "insert into access_grant (id, request_id, entitlement, requester_key,"
+                + " requester_email_key, requester, ticket, inputs, break_glass, state, provider,"
+                + " provider_params, policy_version, not_before, duration_seconds, created_at,"
+                + " ready_at, next_attempt_at, updated_at) values (:id, :request, :entitlement,"
+                + " :requesterKey, cast(nullif(:requesterEmail, '') as text),"
+                + " cast(:requester as jsonb), cast(nullif(:ticket, '') as text),"
+                + " cast(:inputs as jsonb), :breakGlass, 'SCHEDULED', :provider,"
+                + " cast(:params as jsonb), :policy,"
+                + " cast(nullif(:notBefore, '') as timestamptz), :duration, :createdAt,"
+                + " greatest(coalesce(cast(nullif(:notBefore, '') as timestamptz), now()), now()),"
+                + " coalesce(cast(nullif(:notBefore, '') as timestamptz), now()), now())")
+        .setParameter("id", id)
+        .setParameter("request", ask.requestId())
+        .setParameter("entitlement", entitlement)
+        .setParameter("requesterKey", requester.subject())
+        .setParameter(
+            "requesterEmail", requester.verifiedEmail() == null ? "" : requester.verifiedEmail())
+        .setParameter("requester", json(ask.requester()))
+        .setParameter("ticket", ask.ticket() == null ? "" : ask.ticket())
+        .setParameter("inputs", json(ask.inputs()))
+        .setParameter("breakGlass", ask.breakGlass())
+        .setParameter("provider", provider.kind())
+        .setParameter("params", json(provider.params()))
+        .setParameter("policy", policyVersion)
+        .setParameter("notBefore", notBefore == null ? "" : notBefore.toString())
+        .setParameter("duration", ask.duration().getSeconds())
+        .setParameter("createdAt", createdAt)
+        .executeUpdate();
+    return id;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<AccessGrant> claimDue(boolean revocationsOnly, int n) {
+    return em().createNativeQuery(
+            "select * from access_grant where next_attempt_at <= now()"
+                + (revocationsOnly ? " and state in ('ACTIVE', 'REVOKING')" : "")
+                + " order by next_attempt_at limit :n for update skip locked",
+            AccessGrant.class)
+        .setParameter("n", n)
+        .getResultList();
+  }
+
+  @Override
+  public List<LiveCandidate> liveCandidates(LiveScope s) {
+    var query =
+        em().createNativeQuery(
+                "select g.id, cast(g.requester as text) from access_grant g"
+                    + " where g.state in (:live)"
+                    + " and (:ent = '' or g.entitlement = :ent)"
+                    + " and (:prov = '' or g.provider = :prov)"
+                    + " and (:grp = '' or (g.requester -> 'groups') @> jsonb_build_array(:grp))"
+                    + (s.narrowToPeople()
+                        ? " and (g.requester_key in (select jsonb_array_elements_text(cast(:keys"
+                            + " as jsonb))) or jsonb_exists_any(g.requester -> 'groups',"
+                            + " array(select jsonb_array_elements_text(cast(:groups as jsonb))))"
+                            + (s.anyVerifiedEmail()
+                                ? " or g.requester ->> 'emailVerified' = 'true'"
+                                : "")
+                            + ")"
+                        : "")
+                    + " order by g.id")
+            .setParameter("live", LIVE)
+            .setParameter("ent", s.entitlement() == null ? "" : s.entitlement())
+            .setParameter("prov", s.provider() == null ? "" : s.provider())
+            .setParameter("grp", s.group() == null ? "" : s.group());
+    if (s.narrowToPeople()) {
+      query
+          .setParameter("keys", CanonicalJson.write(List.copyOf(s.personKeys())))
+          .setParameter("groups", CanonicalJson.write(List.copyOf(s.personGroups())));
+    }
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = query.getResultList();
+    List<LiveCandidate> out = new ArrayList<>(rows.size());
+    for (Object[] row : rows) {
+      out.add(new LiveCandidate((UUID) row[0], read((String) row[1])));
+    }
+    return out;
+  }
+
+  @Override
+  public List<UUID> lockLive(List<UUID> ids) {
+    List<UUID> locked = new ArrayList<>(ids.size());
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      @SuppressWarnings("unchecked")
+      List<UUID> chunk =
+          em().createNativeQuery(
+                  "select id from access_grant where id in (:ids) and state in (:live)"
+                      + " order by id for update")
+              .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + CHUNK)))
+              .setParameter("live", LIVE)
+              .getResultList();
+      locked.addAll(chunk); // a grant that ended between the look and the lock is left out
+    }
+    return locked;
+  }
+
+  @Override
+  public long millisUntilNextDue() {
+    Object v =
+        em().createNativeQuery(
+                "select cast(ceil(extract(epoch from (min(next_attempt_at) - clock_timestamp()))"
+                    + " * 1000) as bigint) from access_grant where next_attempt_at is not null")
+            .getSingleResult();
+    return v == null ? -1 : Math.max(0, ((Number) v).longValue());
+  }
+
+  @Override
+  public Map<String, Map<GrantState, Long>> liveByProvider() {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em().createNativeQuery(
+                "select provider, state, count(*) from access_grant where state in ('ACTIVE',"
+                    + " 'REVOKING', 'IRREVOCABLE') group by provider, state")
+            .getResultList();
+    Map<String, Map<GrantState, Long>> out = new TreeMap<>();
+    for (Object[] r : rows) {
+      out.computeIfAbsent((String) r[0], k -> new EnumMap<>(GrantState.class))
+          .put(GrantState.valueOf((String) r[1]), ((Number) r[2]).longValue());
+    }
+    return out;
+  }
+
+  @Override
+  public Overdue overdueRevocations(Duration budget) {
+    Object[] row =
+        (Object[])
+            em().createNativeQuery(
+                    "select count(*), coalesce(cast(extract(epoch from (clock_timestamp() -"
+                        + " min(next_attempt_at))) * 1000 as bigint), 0) from access_grant where"
+                        + " state in ('ACTIVE', 'REVOKING') and next_attempt_at <= now() -"
+                        + " cast(:budget as interval)")
+                .setParameter("budget", budget.toMillis() + " milliseconds")
+                .getSingleResult();
+    return new Overdue(
+        ((Number) row[0]).longValue(),
+        Duration.ofMillis(Math.max(0, ((Number) row[1]).longValue())));
+  }
+
+  @Override
+  public Instant dbNow() {
+    return DbTime.now(em());
+  }
+
+  @Override
+  public void flush() {
+    grants.flush();
+  }
+
+  @Override
+  public void flushAndForget() {
+    em().flush();
+    em().clear();
+  }
+
+  private static CallerSnapshot read(String json) {
+    try {
+      return JSON.readValue(json, CallerSnapshot.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable requester snapshot", e);
+    }
+  }
+
+  private static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("A grant field cannot be written as JSON", e);
+    }
+  }
+}

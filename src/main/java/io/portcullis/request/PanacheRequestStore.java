@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.FlushMode;
+import org.hibernate.Session;
 
 /**
  * The request store on PostgreSQL through Panache repositories. Native SQL remains where JPQL
@@ -59,6 +61,13 @@ class PanacheRequestStore implements RequestStore {
   @Override
   public Optional<AccessRequest> find(UUID id) {
     return requests.findByIdOptional(id);
+  }
+
+  @Override
+  public void readOnly() {
+    Session session = em().unwrap(Session.class);
+    session.setDefaultReadOnly(true);
+    session.setHibernateFlushMode(FlushMode.MANUAL);
   }
 
   @Override

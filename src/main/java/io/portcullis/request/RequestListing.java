@@ -79,6 +79,22 @@ public class RequestListing {
     this.clock = clock;
   }
 
+  /** One page of a listing as shown, and the cursor of the next, or null at the end. */
+  public record ShownPage(List<Shown> items, String next) {}
+
+  /**
+   * {@link #list} and {@link #show} in one read-only transaction: a page costs one transaction and
+   * three queries (the page, its reviews, its grants), and nothing it loads is copied for dirty
+   * checking.
+   */
+  @Transactional
+  public ShownPage listShown(
+      Caller caller, View view, RequestState state, String cursor, int limit) {
+    store.readOnly();
+    Page page = list(caller, view, state, cursor, limit);
+    return new ShownPage(show(page.items()), page.next());
+  }
+
   /**
    * Lists requests newest first, keyset-paged by (created_at, id): no OFFSET, stable under inserts.
    * {@code TO_REVIEW} lists pending, unexpired requests the caller may review now (see {@link

@@ -18,6 +18,13 @@ public interface RequestStore {
 
   Optional<AccessRequest> find(UUID id);
 
+  /**
+   * Marks the current transaction as one that only reads: what it loads from now on (requests,
+   * reviews, grants) is read-only, kept without the snapshot that dirty checking needs, and nothing
+   * is flushed. Listings call it first; a change made after it would not be written.
+   */
+  void readOnly();
+
   /** The request with its row locked for update until the transaction ends. */
   Optional<AccessRequest> lock(UUID id);
 

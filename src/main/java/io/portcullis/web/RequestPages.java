@@ -205,24 +205,24 @@ public class RequestPages {
         s.resolution());
   }
 
-  /** Rows for many requests, with two queries in all (see {@link RequestListing#show}). */
-  private List<Row> rows(List<AccessRequest> rs) {
-    return listing.show(rs).stream().map(this::row).toList();
+  /** Rows of a listing, in one read-only transaction (see {@link RequestListing#listShown}). */
+  private List<Row> rows(RequestListing.View view) {
+    return listing.listShown(caller.get(), view, null, null, 100).items().stream()
+        .map(this::row)
+        .toList();
   }
 
   @GET
   @Path("requests")
   public TemplateInstance mine() {
-    List<Row> rows =
-        rows(listing.list(caller.get(), RequestListing.View.MINE, null, null, 100).items());
+    List<Row> rows = rows(RequestListing.View.MINE);
     return Templates.list(caller.get(), "My requests", rows, "You have not asked for access yet.");
   }
 
   @GET
   @Path("reviews")
   public TemplateInstance toReview() {
-    List<Row> rows =
-        rows(listing.list(caller.get(), RequestListing.View.TO_REVIEW, null, null, 100).items());
+    List<Row> rows = rows(RequestListing.View.TO_REVIEW);
     return Templates.list(caller.get(), "Waiting for your review", rows, "Nothing waits for you.");
   }
 

@@ -161,9 +161,8 @@ public class RequestResource {
     if (limit < 1 || limit > 200) {
       throw new Problems.Invalid(new FieldError("limit", "must be between 1 and 200", null));
     }
-    RequestListing.Page page = listing.list(caller.get(), v, s, cursor, limit);
-    return new RequestPage(
-        listing.show(page.items()).stream().map(RequestResource::view).toList(), page.next());
+    RequestListing.ShownPage page = listing.listShown(caller.get(), v, s, cursor, limit);
+    return new RequestPage(page.items().stream().map(RequestResource::view).toList(), page.next());
   }
 
   @GET

@@ -132,11 +132,13 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
 
   @Override
   public void check() throws ProviderException {
-    requireConfigured();
-    clients.validate();
-    instanceArn();
-    identityStoreId();
-    clients.callerIdentity();
+    AwsProviders.check(
+        this,
+        clients,
+        () -> {
+          instanceArn();
+          identityStoreId();
+        });
   }
 
   private String instanceArn() throws ProviderException {
@@ -164,7 +166,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
 
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
-    requireConfigured();
+    AwsProviders.requireConfigured(this);
     String instanceArn = instanceArn();
     String storeId = identityStoreId();
     IdentityCenterParams p = KIND.params(r.params());
@@ -388,7 +390,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
           Kind.NOT_FOUND, KIND.name() + ": no assignment was recorded for the grant");
     }
     if (!clients.regionSet()) {
-      requireConfigured();
+      AwsProviders.requireConfigured(this);
     }
     String instanceArn = String.valueOf(h.get("instanceArn"));
     String accountId = String.valueOf(h.get("accountId"));
@@ -443,13 +445,5 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     }
     PermissionSetInfo cached = permissionSets.get(String.valueOf(handle.get("permissionSetArn")));
     return cached != null ? cached.sessionDuration() : LONGEST_SESSION;
-  }
-
-  private void requireConfigured() throws ProviderException {
-    if (!configured()) {
-      throw new ProviderException(
-          Kind.PERMANENT,
-          "provider '" + KIND.name() + "' is not configured: " + configurationHint());
-    }
   }
 }

@@ -30,13 +30,9 @@ import software.amazon.awssdk.services.identitystore.model.GetUserIdRequest;
 import software.amazon.awssdk.services.identitystore.model.UniqueAttribute;
 import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
 import software.amazon.awssdk.services.ssoadmin.model.AccountAssignmentOperationStatus;
-import software.amazon.awssdk.services.ssoadmin.model.CreateAccountAssignmentRequest;
-import software.amazon.awssdk.services.ssoadmin.model.DeleteAccountAssignmentRequest;
 import software.amazon.awssdk.services.ssoadmin.model.DescribePermissionSetRequest;
 import software.amazon.awssdk.services.ssoadmin.model.PermissionSet;
-import software.amazon.awssdk.services.ssoadmin.model.PrincipalType;
 import software.amazon.awssdk.services.ssoadmin.model.StatusValues;
-import software.amazon.awssdk.services.ssoadmin.model.TargetType;
 
 /**
  * {@code aws-identity-center}: assigns a permission set in an AWS account to the requester's IAM
@@ -204,24 +200,14 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     String principalId = userId(ids, storeId, attributePath, email, d);
     String target = "account " + accountId + ", permission set " + permissionSetArn;
     AccountAssignmentOperationStatus status =
-        calls.retrying(
-            d,
-            "sso:CreateAccountAssignment",
+        calls.assignment(
+            sso,
+            new IdentityCenterCalls.Assignment(
+                instanceArn, accountId, permissionSetArn, principalId),
+            true,
             target,
-            null,
-            () ->
-                sso.createAccountAssignment(
-                        CreateAccountAssignmentRequest.builder()
-                            .instanceArn(instanceArn)
-                            .targetId(accountId)
-                            .targetType(TargetType.AWS_ACCOUNT)
-                            .permissionSetArn(permissionSetArn)
-                            .principalType(PrincipalType.USER)
-                            .principalId(principalId)
-                            .overrideConfiguration(d.override())
-                            .build())
-                    .accountAssignmentCreationStatus());
-    status = calls.await(sso, instanceArn, status, true, target, d, null);
+            d,
+            null);
     if (status.status() == StatusValues.FAILED) {
       throw new ProviderException(
           Kind.PERMANENT,
@@ -403,24 +389,14 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     String gone = KIND.name() + ": the assignment of " + target + " does not exist (any more)";
     ProviderException notFound = new ProviderException(Kind.NOT_FOUND, gone);
     AccountAssignmentOperationStatus status =
-        calls.retrying(
-            d,
-            "sso:DeleteAccountAssignment",
+        calls.assignment(
+            sso,
+            new IdentityCenterCalls.Assignment(
+                instanceArn, accountId, permissionSetArn, principalId),
+            false,
             target,
-            notFound,
-            () ->
-                sso.deleteAccountAssignment(
-                        DeleteAccountAssignmentRequest.builder()
-                            .instanceArn(instanceArn)
-                            .targetId(accountId)
-                            .targetType(TargetType.AWS_ACCOUNT)
-                            .permissionSetArn(permissionSetArn)
-                            .principalType(PrincipalType.USER)
-                            .principalId(principalId)
-                            .overrideConfiguration(d.override())
-                            .build())
-                    .accountAssignmentDeletionStatus());
-    status = calls.await(sso, instanceArn, status, false, target, d, notFound);
+            d,
+            notFound);
     if (status.status() == StatusValues.FAILED) {
       String why = calls.reason(status);
       if (NOT_FOUND_REASON.matcher(why).find()) {

@@ -42,101 +42,48 @@ public final class AuditHashing {
 
   private AuditHashing() {}
 
-  /** The canonical JSON that the hash covers (without the previous hash prefix). */
-  public static String canonicalBody(
-      long seq,
-      Instant occurredAt,
-      String type,
-      String actorSubject,
-      Map<String, String> targets,
-      Map<String, Object> details,
-      String prevHash) {
+  /**
+   * The canonical JSON that the hash of {@code r} covers, in its {@link AuditRecord#format()
+   * format} (without the previous hash prefix); {@code r.hash()} is not read.
+   */
+  public static String canonicalBody(AuditRecord r) {
+    AuditContext context = r.context();
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("v", 1);
-    body.put("seq", seq);
-    body.put("occurredAt", formatTime(occurredAt));
-    body.put("type", type);
-    body.put("actor", actorSubject);
-    body.put("targets", targets);
-    body.put("details", details);
-    body.put("prevHash", prevHash);
+    body.put("v", r.format());
+    body.put("seq", r.seq());
+    body.put("occurredAt", formatTime(r.occurredAt()));
+    body.put("type", r.type());
+    body.put("actor", context == null ? r.actorSubject() : actor(r.actorSubject(), context));
+    body.put("targets", r.targets());
+    body.put("details", r.details());
+    if (context != null) {
+      body.put("policyVersion", context.policyVersion());
+      body.put("requestId", context.requestId());
+      body.put("source", context.source());
+      if (context.format() >= 3) {
+        body.put(
+            "triggeredBy", context.triggeredBy() == null ? null : context.triggeredBy().toMap());
+      }
+    }
+    body.put("prevHash", r.prevHash());
     return CanonicalJson.write(body);
   }
 
-  /** The canonical JSON of a format 2 or 3 record (without the previous hash prefix). */
-  public static String canonicalBody(
-      long seq,
-      Instant occurredAt,
-      String type,
-      String actorSubject,
-      Map<String, String> targets,
-      Map<String, Object> details,
-      AuditContext context,
-      String prevHash) {
-    if (context == null) {
-      return canonicalBody(seq, occurredAt, type, actorSubject, targets, details, prevHash);
-    }
+  /** The actor of a format 2 or 3 record: subject, name and authentication. */
+  private static Map<String, Object> actor(String subject, AuditContext context) {
     Map<String, Object> actor = new LinkedHashMap<>();
-    actor.put("subject", actorSubject);
+    actor.put("subject", subject);
     actor.put("name", context.actorName());
     actor.put("auth", context.auth());
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("v", context.format());
-    body.put("seq", seq);
-    body.put("occurredAt", formatTime(occurredAt));
-    body.put("type", type);
-    body.put("actor", actor);
-    body.put("targets", targets);
-    body.put("details", details);
-    body.put("policyVersion", context.policyVersion());
-    body.put("requestId", context.requestId());
-    body.put("source", context.source());
-    if (context.format() >= 3) {
-      body.put("triggeredBy", context.triggeredBy() == null ? null : context.triggeredBy().toMap());
-    }
-    body.put("prevHash", prevHash);
-    return CanonicalJson.write(body);
+    return actor;
   }
 
-  /** The hash of a record chained to {@code prevHash}, in its context's format (1 without one). */
-  public static String hash(
-      long seq,
-      Instant occurredAt,
-      String type,
-      String actorSubject,
-      Map<String, String> targets,
-      Map<String, Object> details,
-      AuditContext context,
-      String prevHash) {
-    return sha256Hex(
-        prevHash
-            + canonicalBody(
-                seq, occurredAt, type, actorSubject, targets, details, context, prevHash));
-  }
-
-  /** The hash of a format 1 record's content chained to {@code prevHash}. */
-  public static String hash(
-      long seq,
-      Instant occurredAt,
-      String type,
-      String actorSubject,
-      Map<String, String> targets,
-      Map<String, Object> details,
-      String prevHash) {
-    return hash(seq, occurredAt, type, actorSubject, targets, details, null, prevHash);
-  }
-
-  /** Recomputes the hash a record should carry, in its format. */
+  /**
+   * The hash {@code r} should carry: its content chained to its {@code prevHash}, in its format;
+   * {@code r.hash()} is not read.
+   */
   public static String expectedHash(AuditRecord r) {
-    return hash(
-        r.seq(),
-        r.occurredAt(),
-        r.type(),
-        r.actorSubject(),
-        r.targets(),
-        r.details(),
-        r.context(),
-        r.prevHash());
+    return sha256Hex(r.prevHash() + canonicalBody(r));
   }
 
   /** Time as hashed: UTC, exactly six fractional digits. */

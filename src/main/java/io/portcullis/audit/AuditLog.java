@@ -177,16 +177,19 @@ public class AuditLog {
         for (AuditEvent event : events) {
           seq++;
           AuditContext context = contextOf(event);
-          String hash =
-              AuditHashing.hash(
-                  seq,
-                  at,
-                  event.type(),
-                  event.actorSubject(),
-                  event.targets(),
-                  event.details(),
-                  context,
-                  prevHash);
+          AuditRecord record =
+              new AuditRecord(
+                      seq,
+                      at,
+                      event.type(),
+                      event.actorSubject(),
+                      event.targets(),
+                      event.details(),
+                      prevHash,
+                      null,
+                      context)
+                  .hashed();
+          String hash = record.hash();
           ps.setLong(1, seq);
           ps.setObject(2, time);
           ps.setString(3, event.type());
@@ -207,17 +210,7 @@ public class AuditLog {
                   ? null
                   : CanonicalJson.write(context.triggeredBy().toMap()));
           ps.addBatch();
-          records.add(
-              new AuditRecord(
-                  seq,
-                  at,
-                  event.type(),
-                  event.actorSubject(),
-                  event.targets(),
-                  event.details(),
-                  prevHash,
-                  hash,
-                  context));
+          records.add(record);
           prevHash = hash;
         }
         ps.executeBatch();

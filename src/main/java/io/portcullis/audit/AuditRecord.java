@@ -37,6 +37,23 @@ public record AuditRecord(
     this(seq, occurredAt, type, actorSubject, targets, details, prevHash, hash, null);
   }
 
+  /**
+   * This record carrying the hash its content chained to {@code prevHash} should have ({@link
+   * AuditHashing#expectedHash}); the hash of this one is not read.
+   */
+  public AuditRecord hashed() {
+    return new AuditRecord(
+        seq,
+        occurredAt,
+        type,
+        actorSubject,
+        targets,
+        details,
+        prevHash,
+        AuditHashing.expectedHash(this),
+        context);
+  }
+
   /** The hash format: 1 without a context, else the context's (2, or 3 with triggeredBy). */
   public int format() {
     return context == null ? 1 : context.format();

@@ -17,9 +17,10 @@ class AuditChainVerifierTest {
     for (int i = 1; i <= n; i++) {
       Map<String, String> targets = Map.of("request", "r" + i);
       Map<String, Object> details = Map.of("n", i, "note", "é \"quoted\"\n");
-      String hash = AuditHashing.hash(i, t, "test.event", "alice", targets, details, prev);
-      out.add(new AuditRecord(i, t, "test.event", "alice", targets, details, prev, hash));
-      prev = hash;
+      AuditRecord r =
+          new AuditRecord(i, t, "test.event", "alice", targets, details, prev, null).hashed();
+      out.add(r);
+      prev = r.hash();
       t = t.plusMillis(1);
     }
     return out;
@@ -101,20 +102,18 @@ class AuditChainVerifierTest {
   void aRehashedButUnlinkedEventIsFound() {
     List<AuditRecord> c = chain(6);
     AuditRecord r = c.get(2);
-    String forgedHash =
-        AuditHashing.hash(
-            r.seq(), r.occurredAt(), r.type(), "mallory", r.targets(), r.details(), r.prevHash());
     c.set(
         2,
         new AuditRecord(
-            r.seq(),
-            r.occurredAt(),
-            r.type(),
-            "mallory",
-            r.targets(),
-            r.details(),
-            r.prevHash(),
-            forgedHash));
+                r.seq(),
+                r.occurredAt(),
+                r.type(),
+                "mallory",
+                r.targets(),
+                r.details(),
+                r.prevHash(),
+                null)
+            .hashed());
     assertThat(verify(c).firstBadSeq()).isEqualTo(4L);
     assertThat(verify(c).problem()).contains("prev_hash");
   }
@@ -132,15 +131,17 @@ class AuditChainVerifierTest {
   @Test
   void hashFormatIsStableAndDocumented() {
     Instant t = Instant.parse("2026-01-02T03:04:05.123456Z");
-    String body =
-        AuditHashing.canonicalBody(
+    AuditRecord r =
+        new AuditRecord(
             7,
             t,
             "request.submitted",
             "demo:alice",
             Map.of("request", "r1"),
             Map.of("b", 1, "a", true),
-            AuditHashing.GENESIS);
+            AuditHashing.GENESIS,
+            null);
+    String body = AuditHashing.canonicalBody(r);
     assertThat(body)
         .isEqualTo(
             "{\"actor\":\"demo:alice\",\"details\":{\"a\":true,\"b\":1},"
@@ -148,15 +149,7 @@ class AuditChainVerifierTest {
                 + AuditHashing.GENESIS
                 + "\",\"seq\":7,\"targets\":{\"request\":\"r1\"},\"type\":\"request.submitted\","
                 + "\"v\":1}");
-    assertThat(
-            AuditHashing.hash(
-                7,
-                t,
-                "request.submitted",
-                "demo:alice",
-                Map.of("request", "r1"),
-                Map.of("b", 1, "a", true),
-                AuditHashing.GENESIS))
+    assertThat(AuditHashing.expectedHash(r))
         .isEqualTo(AuditHashing.sha256Hex(AuditHashing.GENESIS + body))
         .hasSize(64);
   }

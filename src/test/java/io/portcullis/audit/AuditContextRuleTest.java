@@ -82,21 +82,41 @@ class AuditContextRuleTest {
             "r",
             Map.of());
     String h3 =
-        AuditHashing.hash(
-            1, at, "request.approved", "system:policy", Map.of(), Map.of(), v3, "0".repeat(64));
+        AuditHashing.expectedHash(
+            new AuditRecord(
+                1,
+                at,
+                "request.approved",
+                "system:policy",
+                Map.of(),
+                Map.of(),
+                "0".repeat(64),
+                null,
+                v3));
     String hOther =
-        AuditHashing.hash(
-            1, at, "request.approved", "system:policy", Map.of(), Map.of(), other, "0".repeat(64));
+        AuditHashing.expectedHash(
+            new AuditRecord(
+                1,
+                at,
+                "request.approved",
+                "system:policy",
+                Map.of(),
+                Map.of(),
+                "0".repeat(64),
+                null,
+                other));
     assertThat(h3).isNotEqualTo(hOther); // who triggered it is covered by the hash
     assertThat(
             AuditHashing.canonicalBody(
-                1, at, "request.approved", "system:policy", Map.of(), Map.of(), v3, "x"))
+                new AuditRecord(
+                    1, at, "request.approved", "system:policy", Map.of(), Map.of(), "x", null, v3)))
         .contains("\"triggeredBy\":{\"auth\":")
         .contains("\"v\":3");
     AuditContext v2 = new AuditContext("Alice", Map.of(), "p", "r", Map.of(), null, 2);
     String body2 =
         AuditHashing.canonicalBody(
-            1, at, "request.approved", "idp|alice", Map.of(), Map.of(), v2, "x");
+            new AuditRecord(
+                1, at, "request.approved", "idp|alice", Map.of(), Map.of(), "x", null, v2));
     assertThat(body2).doesNotContain("triggeredBy").contains("\"v\":2");
   }
 }

@@ -506,21 +506,19 @@ final class AuditBench {
       Instant at = BASE.plusMillis(seq);
       Map<String, String> targets = sample.targets(seq);
       AuditContext context = sample.context(seq);
-      String hash =
-          AuditHashing.hash(
-              seq, at, Sample.TYPE, Sample.SUBJECT, targets, sample.details, context, prevHash);
       AuditRecord r =
           new AuditRecord(
-              seq,
-              at,
-              Sample.TYPE,
-              Sample.SUBJECT,
-              targets,
-              sample.details,
-              prevHash,
-              hash,
-              context);
-      prevHash = hash;
+                  seq,
+                  at,
+                  Sample.TYPE,
+                  Sample.SUBJECT,
+                  targets,
+                  sample.details,
+                  prevHash,
+                  null,
+                  context)
+              .hashed();
+      prevHash = r.hash();
       return r;
     }
   }

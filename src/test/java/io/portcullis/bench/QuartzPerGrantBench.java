@@ -3,7 +3,7 @@ package io.portcullis.bench;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalPropertiesReader;
 import io.portcullis.audit.AuditEvent;
-import io.portcullis.audit.AuditHashing;
+import io.portcullis.audit.AuditRecord;
 import io.portcullis.platform.json.CanonicalJson;
 import io.portcullis.testing.Http;
 import java.net.URI;
@@ -393,14 +393,17 @@ final class QuartzPerGrantBench {
       at = rs.getObject(3, OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.MICROS);
     }
     String hash =
-        AuditHashing.hash(
-            seq,
-            at,
-            event.type(),
-            event.actorSubject(),
-            event.targets(),
-            event.details(),
-            prevHash);
+        new AuditRecord(
+                seq,
+                at,
+                event.type(),
+                event.actorSubject(),
+                event.targets(),
+                event.details(),
+                prevHash,
+                null)
+            .hashed()
+            .hash();
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into audit_event (seq, occurred_at, event_type, actor_subject, targets,"

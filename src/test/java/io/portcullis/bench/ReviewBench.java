@@ -1,7 +1,6 @@
 package io.portcullis.bench;
 
 import io.portcullis.audit.AuditContext;
-import io.portcullis.audit.AuditHashing;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.catalog.TestPolicies;
@@ -195,12 +194,11 @@ final class ReviewBench {
           @SuppressWarnings("unchecked")
           Map<String, Object> d = (Map<String, Object>) e[4];
           Instant t = (Instant) e[0];
-          String hash =
-              AuditHashing.hash(seq, t, (String) e[1], (String) e[2], targets, d, ctx, prev);
-          AuditBench.csvRow(
-              new AuditRecord(seq, t, (String) e[1], (String) e[2], targets, d, prev, hash, ctx),
-              sb);
-          prev = hash;
+          AuditRecord r =
+              new AuditRecord(seq, t, (String) e[1], (String) e[2], targets, d, prev, null, ctx)
+                  .hashed();
+          AuditBench.csvRow(r, sb);
+          prev = r.hash();
         }
         if (sb.length() > (1 << 20) - 8192) {
           byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);

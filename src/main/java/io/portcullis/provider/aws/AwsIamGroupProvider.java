@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -55,8 +56,7 @@ public class AwsIamGroupProvider implements CredentialProvider {
 
   @Override
   public String configurationHint() {
-    return "set portcullis.aws.region (PORTCULLIS_AWS_REGION); credentials come from the AWS SDK"
-        + " default chain (environment, web identity, profile, container or instance role)";
+    return AwsProviders.REGION_HINT;
   }
 
   @Override
@@ -66,49 +66,43 @@ public class AwsIamGroupProvider implements CredentialProvider {
 
   @Override
   public void check() throws ProviderException {
-    requireConfigured();
-    clients.validate();
-    clients.callerIdentity();
+    AwsProviders.check(this, clients);
   }
 
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
-    requireConfigured();
+    AwsProviders.requireConfigured(this);
     IamGroupParams p = KIND.params(r.params());
     String group = p.groupName();
     String attribute = p.userName();
     String user = userName(r.requester(), attribute);
-    IamClient iam = clients.iam();
-    Deadline d = clients.deadline();
-    try {
-      iam.addUserToGroup(
-          AddUserToGroupRequest.builder()
-              .groupName(group)
-              .userName(user)
-              .overrideConfiguration(d.override())
-              .build());
-    } catch (SdkException e) {
-      if ("NoSuchEntity".equals(AwsClients.code(e))) {
-        String said = clients.awsMessage(e);
-        throw new ProviderException(
-            Kind.PERMANENT,
-            KIND.name()
-                + ": IAM user "
-                + user
-                + " (the requester's "
-                + attribute
-                + ") or IAM group "
-                + group
-                + " does not exist"
-                + (said.isEmpty() ? "" : " (AWS said: " + said + ")"));
-      }
-      throw clients.failure(
-          "iam:AddUserToGroup",
-          "group " + group + ", user " + user,
-          e,
-          "allow iam:AddUserToGroup and iam:RemoveUserFromGroup on the group to Portcullis's AWS"
-              + " principal");
-    }
+    membership(
+        "iam:AddUserToGroup",
+        group,
+        user,
+        (iam, d) ->
+            iam.addUserToGroup(
+                AddUserToGroupRequest.builder()
+                    .groupName(group)
+                    .userName(user)
+                    .overrideConfiguration(d.override())
+                    .build()),
+        e -> {
+          String said = clients.awsMessage(e);
+          return new ProviderException(
+              Kind.PERMANENT,
+              KIND.name()
+                  + ": IAM user "
+                  + user
+                  + " (the requester's "
+                  + attribute
+                  + ") or IAM group "
+                  + group
+                  + " does not exist"
+                  + (said.isEmpty() ? "" : " (AWS said: " + said + ")"));
+        },
+        "allow iam:AddUserToGroup and iam:RemoveUserFromGroup on the group to Portcullis's AWS"
+            + " principal");
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put(
         "message",
@@ -170,38 +164,56 @@ public class AwsIamGroupProvider implements CredentialProvider {
     if (h == null || h.get("groupName") == null || h.get("userName") == null) {
       throw new ProviderException(Kind.NOT_FOUND, KIND.name() + ": no membership was recorded");
     }
-    requireConfigured();
+    AwsProviders.requireConfigured(this);
     String group = String.valueOf(h.get("groupName"));
     String user = String.valueOf(h.get("userName"));
-    IamClient iam = clients.iam();
-    Deadline d = clients.deadline();
-    try {
-      iam.removeUserFromGroup(
-          RemoveUserFromGroupRequest.builder()
-              .groupName(group)
-              .userName(user)
-              .overrideConfiguration(d.override())
-              .build());
-    } catch (SdkException e) {
-      if ("NoSuchEntity".equals(AwsClients.code(e))) {
-        throw new ProviderException(
-            Kind.NOT_FOUND,
-            KIND.name() + ": IAM user " + user + " or group " + group + " no longer exists");
-      }
-      throw clients.failure(
-          "iam:RemoveUserFromGroup",
-          "group " + group + ", user " + user,
-          e,
-          "allow iam:RemoveUserFromGroup on the group to Portcullis's AWS principal");
-    }
+    membership(
+        "iam:RemoveUserFromGroup",
+        group,
+        user,
+        (iam, d) ->
+            iam.removeUserFromGroup(
+                RemoveUserFromGroupRequest.builder()
+                    .groupName(group)
+                    .userName(user)
+                    .overrideConfiguration(d.override())
+                    .build()),
+        e ->
+            new ProviderException(
+                Kind.NOT_FOUND,
+                KIND.name() + ": IAM user " + user + " or group " + group + " no longer exists"),
+        "allow iam:RemoveUserFromGroup on the group to Portcullis's AWS principal");
     return Revoked.NOW;
   }
 
-  private void requireConfigured() throws ProviderException {
-    if (!configured()) {
-      throw new ProviderException(
-          Kind.PERMANENT,
-          "provider '" + KIND.name() + "' is not configured: " + configurationHint());
+  /** One IAM call on the membership of {@code user} in {@code group}, within the time budget. */
+  @FunctionalInterface
+  private interface MembershipCall {
+    void call(IamClient iam, Deadline d);
+  }
+
+  /**
+   * Makes {@code call}: IAM's NoSuchEntity becomes {@code noSuchEntity}'s exception, any other
+   * failure {@link AwsClients#failure(String, String, SdkException, String)} with {@code
+   * deniedHint}.
+   */
+  private void membership(
+      String action,
+      String group,
+      String user,
+      MembershipCall call,
+      Function<SdkException, ProviderException> noSuchEntity,
+      String deniedHint)
+      throws ProviderException {
+    IamClient iam = clients.iam();
+    Deadline d = clients.deadline();
+    try {
+      call.call(iam, d);
+    } catch (SdkException e) {
+      if ("NoSuchEntity".equals(AwsClients.code(e))) {
+        throw noSuchEntity.apply(e);
+      }
+      throw clients.failure(action, "group " + group + ", user " + user, e, deniedHint);
     }
   }
 }

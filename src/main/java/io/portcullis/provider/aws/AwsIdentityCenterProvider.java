@@ -30,13 +30,9 @@ import software.amazon.awssdk.services.identitystore.model.GetUserIdRequest;
 import software.amazon.awssdk.services.identitystore.model.UniqueAttribute;
 import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
 import software.amazon.awssdk.services.ssoadmin.model.AccountAssignmentOperationStatus;
-import software.amazon.awssdk.services.ssoadmin.model.CreateAccountAssignmentRequest;
-import software.amazon.awssdk.services.ssoadmin.model.DeleteAccountAssignmentRequest;
 import software.amazon.awssdk.services.ssoadmin.model.DescribePermissionSetRequest;
 import software.amazon.awssdk.services.ssoadmin.model.PermissionSet;
-import software.amazon.awssdk.services.ssoadmin.model.PrincipalType;
 import software.amazon.awssdk.services.ssoadmin.model.StatusValues;
-import software.amazon.awssdk.services.ssoadmin.model.TargetType;
 
 /**
  * {@code aws-identity-center}: assigns a permission set in an AWS account to the requester's IAM
@@ -132,11 +128,13 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
 
   @Override
   public void check() throws ProviderException {
-    requireConfigured();
-    clients.validate();
-    instanceArn();
-    identityStoreId();
-    clients.callerIdentity();
+    AwsProviders.check(
+        this,
+        clients,
+        () -> {
+          instanceArn();
+          identityStoreId();
+        });
   }
 
   private String instanceArn() throws ProviderException {
@@ -164,7 +162,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
 
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
-    requireConfigured();
+    AwsProviders.requireConfigured(this);
     String instanceArn = instanceArn();
     String storeId = identityStoreId();
     IdentityCenterParams p = KIND.params(r.params());
@@ -202,24 +200,14 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     String principalId = userId(ids, storeId, attributePath, email, d);
     String target = "account " + accountId + ", permission set " + permissionSetArn;
     AccountAssignmentOperationStatus status =
-        calls.retrying(
-            d,
-            "sso:CreateAccountAssignment",
+        calls.assignment(
+            sso,
+            new IdentityCenterCalls.Assignment(
+                instanceArn, accountId, permissionSetArn, principalId),
+            true,
             target,
-            null,
-            () ->
-                sso.createAccountAssignment(
-                        CreateAccountAssignmentRequest.builder()
-                            .instanceArn(instanceArn)
-                            .targetId(accountId)
-                            .targetType(TargetType.AWS_ACCOUNT)
-                            .permissionSetArn(permissionSetArn)
-                            .principalType(PrincipalType.USER)
-                            .principalId(principalId)
-                            .overrideConfiguration(d.override())
-                            .build())
-                    .accountAssignmentCreationStatus());
-    status = calls.await(sso, instanceArn, status, true, target, d, null);
+            d,
+            null);
     if (status.status() == StatusValues.FAILED) {
       throw new ProviderException(
           Kind.PERMANENT,
@@ -388,7 +376,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
           Kind.NOT_FOUND, KIND.name() + ": no assignment was recorded for the grant");
     }
     if (!clients.regionSet()) {
-      requireConfigured();
+      AwsProviders.requireConfigured(this);
     }
     String instanceArn = String.valueOf(h.get("instanceArn"));
     String accountId = String.valueOf(h.get("accountId"));
@@ -401,24 +389,14 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     String gone = KIND.name() + ": the assignment of " + target + " does not exist (any more)";
     ProviderException notFound = new ProviderException(Kind.NOT_FOUND, gone);
     AccountAssignmentOperationStatus status =
-        calls.retrying(
-            d,
-            "sso:DeleteAccountAssignment",
+        calls.assignment(
+            sso,
+            new IdentityCenterCalls.Assignment(
+                instanceArn, accountId, permissionSetArn, principalId),
+            false,
             target,
-            notFound,
-            () ->
-                sso.deleteAccountAssignment(
-                        DeleteAccountAssignmentRequest.builder()
-                            .instanceArn(instanceArn)
-                            .targetId(accountId)
-                            .targetType(TargetType.AWS_ACCOUNT)
-                            .permissionSetArn(permissionSetArn)
-                            .principalType(PrincipalType.USER)
-                            .principalId(principalId)
-                            .overrideConfiguration(d.override())
-                            .build())
-                    .accountAssignmentDeletionStatus());
-    status = calls.await(sso, instanceArn, status, false, target, d, notFound);
+            d,
+            notFound);
     if (status.status() == StatusValues.FAILED) {
       String why = calls.reason(status);
       if (NOT_FOUND_REASON.matcher(why).find()) {
@@ -443,13 +421,5 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
     }
     PermissionSetInfo cached = permissionSets.get(String.valueOf(handle.get("permissionSetArn")));
     return cached != null ? cached.sessionDuration() : LONGEST_SESSION;
-  }
-
-  private void requireConfigured() throws ProviderException {
-    if (!configured()) {
-      throw new ProviderException(
-          Kind.PERMANENT,
-          "provider '" + KIND.name() + "' is not configured: " + configurationHint());
-    }
   }
 }

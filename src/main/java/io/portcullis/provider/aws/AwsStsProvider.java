@@ -101,8 +101,7 @@ public class AwsStsProvider implements CredentialProvider {
 
   @Override
   public String configurationHint() {
-    return "set portcullis.aws.region (PORTCULLIS_AWS_REGION); credentials come from the AWS SDK"
-        + " default chain (environment, web identity, profile, container or instance role)";
+    return AwsProviders.REGION_HINT;
   }
 
   @Override
@@ -112,16 +111,14 @@ public class AwsStsProvider implements CredentialProvider {
 
   @Override
   public void check() throws ProviderException {
-    requireConfigured();
-    clients.validate();
-    clients.callerIdentity();
+    AwsProviders.check(this, clients);
   }
 
   // ------------------------------------------------------------------ issue
 
   @Override
   public Issued issue(IssueRequest r) throws ProviderException {
-    requireConfigured();
+    AwsProviders.requireConfigured(this);
     AwsStsParams p = KIND.params(r.params());
     String roleArn = p.roleArn();
     String roleName = p.roleName();
@@ -427,7 +424,7 @@ public class AwsStsProvider implements CredentialProvider {
     if (!cutOff) {
       return new Revoked(expiration); // usable until it expires: the residual window
     }
-    requireConfigured();
+    AwsProviders.requireConfigured(this);
     String roleArn = String.valueOf(h.get("roleArn"));
     Matcher m = AwsStsParams.ROLE_ARN.matcher(roleArn);
     if (!m.matches()) {
@@ -487,13 +484,5 @@ public class AwsStsProvider implements CredentialProvider {
         .putObject("DateLessThan")
         .put("aws:TokenIssueTime", denyBefore.toString());
     return doc.toString();
-  }
-
-  private void requireConfigured() throws ProviderException {
-    if (!configured()) {
-      throw new ProviderException(
-          Kind.PERMANENT,
-          "provider '" + KIND.name() + "' is not configured: " + configurationHint());
-    }
   }
 }

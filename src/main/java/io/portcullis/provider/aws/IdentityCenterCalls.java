@@ -7,9 +7,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
 import software.amazon.awssdk.services.ssoadmin.model.AccountAssignmentOperationStatus;
+import software.amazon.awssdk.services.ssoadmin.model.CreateAccountAssignmentRequest;
+import software.amazon.awssdk.services.ssoadmin.model.DeleteAccountAssignmentRequest;
 import software.amazon.awssdk.services.ssoadmin.model.DescribeAccountAssignmentCreationStatusRequest;
 import software.amazon.awssdk.services.ssoadmin.model.DescribeAccountAssignmentDeletionStatusRequest;
+import software.amazon.awssdk.services.ssoadmin.model.PrincipalType;
 import software.amazon.awssdk.services.ssoadmin.model.StatusValues;
+import software.amazon.awssdk.services.ssoadmin.model.TargetType;
 
 /**
  * IAM Identity Center's asynchronous calls: retrying throttled and conflicting calls with a growing
@@ -24,6 +28,65 @@ final class IdentityCenterCalls {
 
   IdentityCenterCalls(AwsClients clients) {
     this.clients = clients;
+  }
+
+  /** An account assignment: a permission set in an AWS account, assigned to a user. */
+  record Assignment(
+      String instanceArn, String accountId, String permissionSetArn, String principalId) {}
+
+  /**
+   * Creates ({@code creation}) or deletes an account assignment, retrying as {@link #retrying}
+   * does, and waits for the operation to finish ({@link #await}).
+   *
+   * @param notFound thrown when AWS says ResourceNotFoundException, or null to report AWS's own
+   *     words
+   * @return the operation's final status: SUCCEEDED or FAILED
+   */
+  AccountAssignmentOperationStatus assignment(
+      SsoAdminClient sso,
+      Assignment a,
+      boolean creation,
+      String target,
+      Deadline d,
+      ProviderException notFound)
+      throws ProviderException {
+    AccountAssignmentOperationStatus status =
+        creation
+            ? retrying(
+                d,
+                "sso:CreateAccountAssignment",
+                target,
+                notFound,
+                () ->
+                    sso.createAccountAssignment(
+                            CreateAccountAssignmentRequest.builder()
+                                .instanceArn(a.instanceArn())
+                                .targetId(a.accountId())
+                                .targetType(TargetType.AWS_ACCOUNT)
+                                .permissionSetArn(a.permissionSetArn())
+                                .principalType(PrincipalType.USER)
+                                .principalId(a.principalId())
+                                .overrideConfiguration(d.override())
+                                .build())
+                        .accountAssignmentCreationStatus())
+            : retrying(
+                d,
+                "sso:DeleteAccountAssignment",
+                target,
+                notFound,
+                () ->
+                    sso.deleteAccountAssignment(
+                            DeleteAccountAssignmentRequest.builder()
+                                .instanceArn(a.instanceArn())
+                                .targetId(a.accountId())
+                                .targetType(TargetType.AWS_ACCOUNT)
+                                .permissionSetArn(a.permissionSetArn())
+                                .principalType(PrincipalType.USER)
+                                .principalId(a.principalId())
+                                .overrideConfiguration(d.override())
+                                .build())
+                        .accountAssignmentDeletionStatus());
+    return await(sso, a.instanceArn(), status, creation, target, d, notFound);
   }
 
   /** Polls an assignment operation until it is no longer IN_PROGRESS, within the budget. */

@@ -86,9 +86,7 @@ public class VaultSecretProvider implements CredentialProvider {
 
   @Override
   public void check() throws ProviderException {
-    Map<String, String> required = new LinkedHashMap<>();
-    required.put(session.createPath(), "update");
-    required.put(VaultTokens.REVOKE_ACCESSOR, "update");
+    Map<String, String> required = tokens.required();
     required.put(LEASES_REVOKE, "update");
     session.check(required);
   }
@@ -98,44 +96,25 @@ public class VaultSecretProvider implements CredentialProvider {
     session.requireUsable();
     VaultSecretParams params = KIND.params(r.params());
     String path = params.path();
-    Instant now = clock.instant();
-    Instant notAfter = notAfter(r, now);
-    long seconds = VaultParams.secondsUntil(now, notAfter);
-
-    String broker = session.token();
-    Set<String> known = new LinkedHashSet<>(session.knownSecrets());
-    VaultTokens.Created child =
-        tokens.create(
-            broker,
-            new VaultTokens.Spec(
-                r.grantId(),
-                r.entitlement(),
-                r.requester() == null ? null : r.requester().subject(),
-                params.policies(),
-                seconds,
-                null,
-                Map.of(),
-                null),
-            "creating the per-grant token that reads " + path,
-            known);
+    VaultTokens.GrantToken t =
+        tokens.createForGrant(
+            r,
+            clock.instant(),
+            params.policies(),
+            null,
+            Map.of(),
+            null,
+            "creating the per-grant token that reads " + path);
+    VaultTokens.Created child = t.created();
+    Set<String> known = t.known();
     known.add(child.token());
     try {
-      return read(path, params.wrap(), params.capTtl(), seconds, child, notAfter, known);
+      return read(path, params.wrap(), params.capTtl(), t.seconds(), child, t.notAfter(), known);
     } catch (ProviderException | RuntimeException e) {
       // the token was never handed out: take it back rather than let it live until notAfter
-      tokens.revokeQuietly(broker, child.accessor(), known);
+      tokens.revokeQuietly(t.broker(), child.accessor(), known);
       throw e;
     }
-  }
-
-  private static Instant notAfter(IssueRequest r, Instant now) throws ProviderException {
-    if (r.notAfter() != null) {
-      return r.notAfter();
-    }
-    if (r.duration() != null) {
-      return now.plus(r.duration());
-    }
-    throw new ProviderException(Kind.PERMANENT, "the grant has no end; Vault access needs one");
   }
 
   private Issued read(

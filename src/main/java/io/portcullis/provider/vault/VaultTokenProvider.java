@@ -12,9 +12,7 @@ import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,10 +63,7 @@ public class VaultTokenProvider implements CredentialProvider {
 
   @Override
   public void check() throws ProviderException {
-    Map<String, String> required = new LinkedHashMap<>();
-    required.put(session.createPath(), "update");
-    required.put(VaultTokens.REVOKE_ACCESSOR, "update");
-    session.check(required);
+    session.check(tokens.required());
   }
 
   @Override
@@ -77,29 +72,17 @@ public class VaultTokenProvider implements CredentialProvider {
     VaultTokenParams params = KIND.params(r.params());
     List<String> policies = params.policies();
     Long numUses = params.numUses();
-    Instant now = clock.instant();
-    Instant notAfter =
-        r.notAfter() != null ? r.notAfter() : r.duration() != null ? now.plus(r.duration()) : null;
-    if (notAfter == null) {
-      throw new ProviderException(Kind.PERMANENT, "the grant has no end; Vault access needs one");
-    }
-    long seconds = VaultParams.secondsUntil(now, notAfter);
-    String broker = session.token();
-    Set<String> known = new LinkedHashSet<>(session.knownSecrets());
-    VaultTokens.Created t =
-        tokens.create(
-            broker,
-            new VaultTokens.Spec(
-                r.grantId(),
-                r.entitlement(),
-                r.requester() == null ? null : r.requester().subject(),
-                policies,
-                seconds,
-                numUses,
-                params.meta(),
-                params.wrap()),
-            "creating the grant's token",
-            known);
+    VaultTokens.GrantToken created =
+        tokens.createForGrant(
+            r,
+            clock.instant(),
+            policies,
+            numUses,
+            params.meta(),
+            params.wrap(),
+            "creating the grant's token");
+    VaultTokens.Created t = created.created();
+    long seconds = created.seconds();
     Map<String, String> fields = new LinkedHashMap<>();
     if (t.wrapped()) {
       fields.put("wrapping_token", t.wrappingToken());

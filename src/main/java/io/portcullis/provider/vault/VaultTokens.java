@@ -3,11 +3,13 @@ package io.portcullis.provider.vault;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.api.Auth;
 import io.github.jopenlibs.vault.response.AuthResponse;
+import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.vault.VaultErrors.Op;
 import io.portcullis.provider.vault.VaultSession.Reply;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -90,6 +92,72 @@ final class VaultTokens {
     boolean wrapped() {
       return wrappingToken != null;
     }
+  }
+
+  /**
+   * A per-grant token and what its creation used: the broker token, the secrets to keep out of
+   * messages (including the broker's), the grant's end and the seconds left until it.
+   */
+  record GrantToken(
+      Created created, String broker, Set<String> known, Instant notAfter, long seconds) {}
+
+  /**
+   * Creates the token of grant {@code r} with Portcullis's (broker) token, for the rest of the
+   * grant.
+   *
+   * <p>{@code policies}, {@code numUses}, {@code meta} and {@code wrap} are as in {@link Spec};
+   * {@code what} says what the creation is for, in failure messages.
+   */
+  GrantToken createForGrant(
+      IssueRequest r,
+      Instant now,
+      List<String> policies,
+      Long numUses,
+      Map<String, String> meta,
+      Duration wrap,
+      String what)
+      throws ProviderException {
+    Instant notAfter = grantEnd(r, now);
+    long seconds = VaultParams.secondsUntil(now, notAfter);
+    String broker = session.token();
+    Set<String> known = new LinkedHashSet<>(session.knownSecrets());
+    Created created =
+        create(
+            broker,
+            new Spec(
+                r.grantId(),
+                r.entitlement(),
+                r.requester() == null ? null : r.requester().subject(),
+                policies,
+                seconds,
+                numUses,
+                meta,
+                wrap),
+            what,
+            known);
+    return new GrantToken(created, broker, known, notAfter, seconds);
+  }
+
+  /** The grant's end: its {@code notAfter}, else now plus its duration. */
+  private static Instant grantEnd(IssueRequest r, Instant now) throws ProviderException {
+    if (r.notAfter() != null) {
+      return r.notAfter();
+    }
+    if (r.duration() != null) {
+      return now.plus(r.duration());
+    }
+    throw new ProviderException(Kind.PERMANENT, "the grant has no end; Vault access needs one");
+  }
+
+  /**
+   * The capabilities on Vault paths that per-grant tokens need of Portcullis's policy: creating
+   * them and revoking them by accessor, for {@link VaultSession#check}.
+   */
+  Map<String, String> required() {
+    Map<String, String> required = new LinkedHashMap<>();
+    required.put(session.createPath(), "update");
+    required.put(REVOKE_ACCESSOR, "update");
+    return required;
   }
 
   Op createOp(String what) {

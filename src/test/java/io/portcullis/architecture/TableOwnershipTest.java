@@ -35,6 +35,7 @@ class TableOwnershipTest {
           Map.entry("grant_credential", List.of("grant/GrantCredentials")),
           Map.entry("notification_event", List.of("notify/NotificationOutbox")),
           Map.entry("suspension", List.of("catalog/suspension/")),
+          Map.entry("policy_archive", List.of("catalog/store/PolicyArchive")),
           Map.entry("audit_event", List.of("audit/")),
           Map.entry("audit_head", List.of("audit/")),
           Map.entry("audit_checkpoint", List.of("audit/")),

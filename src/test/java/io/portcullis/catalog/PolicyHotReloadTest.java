@@ -13,6 +13,9 @@ import static org.hamcrest.Matchers.not;
 
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
+import io.portcullis.catalog.load.PolicyFiles;
+import io.portcullis.catalog.load.PolicyLoader;
+import io.portcullis.catalog.store.PolicyArchive;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -192,5 +195,29 @@ class PolicyHotReloadTest {
             });
     given().get("/q/metrics").then().body(containsString("portcullis_policy_errors 0.0"));
     assertThat(auditLog.verify().intact()).isTrue();
+  }
+
+  @Inject PolicyArchive archive;
+
+  @Test
+  void everyAcceptedVersionIsArchivedUnderItsHashAndNoRejectedOneIs() {
+    List<String> accepted = new ArrayList<>();
+    List<String> rejected = new ArrayList<>();
+    for (AuditRecord r : policyEvents()) {
+      (r.type().equals("policy.accepted") ? accepted : rejected)
+          .add((String) r.details().get("hash"));
+    }
+    assertThat(accepted).isNotEmpty();
+    for (String hash : accepted) {
+      List<PolicyFiles.PolicyFile> files = archive.files(hash).orElseThrow();
+      assertThat(files).extracting(PolicyFiles.PolicyFile::name).containsExactly("p.yaml");
+      // content-addressed: the files kept hash to the version the ledger names
+      assertThat(PolicyLoader.hashOf(new PolicyFiles.Read(files, List.of()))).isEqualTo(hash);
+    }
+    rejected.removeAll(accepted);
+    for (String hash : rejected) {
+      assertThat(archive.files(hash)).isEmpty();
+    }
+    assertThat(archive.files("0".repeat(64))).isEmpty();
   }
 }

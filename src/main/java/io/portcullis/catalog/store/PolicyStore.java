@@ -57,13 +57,20 @@ public class PolicyStore {
   private final AuditLog auditLog;
   private final Clock clock;
   private final PolicyLoader loader = new PolicyLoader(new CelEngine());
+  private final PolicyArchive archive;
   private final AtomicReference<State> state = new AtomicReference<>(new State(null, null, null));
   private final Counter accepted;
   private final Counter rejected;
   private ScheduledExecutorService watcher;
 
-  PolicyStore(PolicyConfig config, AuditLog auditLog, Clock clock, MeterRegistry meters) {
+  PolicyStore(
+      PolicyConfig config,
+      AuditLog auditLog,
+      PolicyArchive archive,
+      Clock clock,
+      MeterRegistry meters) {
     this.config = config;
+    this.archive = archive;
     this.auditLog = auditLog;
     this.clock = clock;
     this.accepted = meters.counter("portcullis.policy.loads", "outcome", "accepted");
@@ -133,12 +140,16 @@ public class PolicyStore {
     PolicyLoader.Result result = loader.load(dir, read, now);
     Attempt attempt = new Attempt(now, result.hash(), result.files(), result.ok(), result.issues());
     if (result.ok()) {
-      audit(
+      AuditEvent event =
           PolicyAudit.accepted(
-              result.hash(),
-              result.files(),
-              result.policy().entitlements().size(),
-              dir.toString()));
+              result.hash(), result.files(), result.policy().entitlements().size(), dir.toString());
+      // the files are kept with the event that names their hash, or neither is
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                archive.keep(result.hash(), read.files(), now);
+                auditLog.append(event);
+              });
       state.set(new State(result.policy(), new PolicyDecisions(result.policy()), attempt));
       accepted.increment();
       LOG.infof(

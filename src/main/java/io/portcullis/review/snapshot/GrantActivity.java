@@ -21,6 +21,10 @@ import java.util.List;
  * @param failedRevocations revocation attempts that failed before the one that worked
  * @param irrevocable whether it was ever IRREVOCABLE
  * @param followUp for break-glass, the state of its after-the-fact review; else NOT_NEEDED
+ * @param seqs the ledger events this line is read from, ascending: the submission, the reviews that
+ *     counted, the approval, the activation, failed revocations, the revocation, the break-glass
+ *     follow-up (evidence packs cite them; the snapshot does not carry them, so its format is
+ *     unchanged)
  */
 public record GrantActivity(
     String grant,
@@ -40,11 +44,13 @@ public record GrantActivity(
     int extensions,
     int failedRevocations,
     boolean irrevocable,
-    FollowUp followUp) {
+    FollowUp followUp,
+    List<Long> seqs) {
 
   public GrantActivity {
     approvers = List.copyOf(approvers);
     autoRules = List.copyOf(autoRules);
+    seqs = seqs.stream().sorted().distinct().toList();
   }
 
   /** How a grant was approved. */

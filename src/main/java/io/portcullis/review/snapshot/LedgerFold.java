@@ -93,6 +93,7 @@ public final class LedgerFold {
     final List<Approver> approvers = new ArrayList<>();
     List<String> rules = List.of();
     FollowUp followUp = FollowUp.NOT_NEEDED;
+    final List<Long> seqs = new ArrayList<>();
   }
 
   private static final class OpenGrant {
@@ -106,6 +107,7 @@ public final class LedgerFold {
     int extensions;
     int failedRevocations;
     boolean irrevocable;
+    final List<Long> seqs = new ArrayList<>();
   }
 
   private static final class Tally {
@@ -140,13 +142,20 @@ public final class LedgerFold {
       case ACTIVATED -> activated(e);
       case ACTIVATION_FAILED, ACTIVATION_REFUSED -> grants.remove(e.targets().get("grant"));
       case REVOKED -> revoked(e);
-      case REVOCATION_RETRY -> withGrant(e, g -> g.failedRevocations++);
+      case REVOCATION_RETRY ->
+          withGrant(
+              e,
+              g -> {
+                g.failedRevocations++;
+                g.seqs.add(e.seq());
+              });
       case IRREVOCABLE ->
           withGrant(
               e,
               g -> {
                 g.irrevocable = true;
                 g.failedRevocations++;
+                g.seqs.add(e.seq());
               });
       default -> {
         // other events say nothing about use
@@ -164,6 +173,7 @@ public final class LedgerFold {
     r.submittedAt = e.occurredAt();
     r.breakGlass = Boolean.TRUE.equals(e.details().get("breakGlass"));
     r.extendsGrant = string(e.details().get("extendsGrant"));
+    r.seqs.add(e.seq());
     requests.put(r.id, r);
   }
 
@@ -174,6 +184,7 @@ public final class LedgerFold {
     if (follow != null) {
       if (!e.actorSubject().startsWith("system:")) {
         follow.followUp = approve ? FollowUp.ACKNOWLEDGED : FollowUp.DISPUTED;
+        follow.seqs.add(e.seq());
       }
       return;
     }
@@ -183,8 +194,10 @@ public final class LedgerFold {
     }
     if (e.details().get("rules") instanceof List<?> rules && !rules.isEmpty()) {
       r.rules = strings(rules);
+      r.seqs.add(e.seq());
     } else if (!e.actorSubject().startsWith("system:")) {
       r.approvers.add(new Approver(e.actorSubject(), e.occurredAt()));
+      r.seqs.add(e.seq());
     }
   }
 
@@ -194,6 +207,7 @@ public final class LedgerFold {
       return;
     }
     r.approved = true;
+    r.seqs.add(e.seq());
     if (r.breakGlass) {
       r.followUp = FollowUp.PENDING;
       awaitingFollowUp.put(r.id, r);
@@ -228,6 +242,7 @@ public final class LedgerFold {
     }
     g.activatedAt = e.occurredAt();
     g.effectiveUntil = instant(e.details().get("effectiveUntil"));
+    g.seqs.add(e.seq());
     Tally t = usage.computeIfAbsent(key(g), k -> new Tally());
     t.lastElevation = g.activatedAt;
     boolean follows =
@@ -243,6 +258,7 @@ public final class LedgerFold {
     }
     g.endedAt = e.occurredAt();
     g.cause = string(e.details().get("cause"));
+    g.seqs.add(e.seq());
     Instant residual = instant(e.details().get("effectiveUntil"));
     if (residual != null) {
       g.effectiveUntil = residual;
@@ -337,7 +353,15 @@ public final class LedgerFold {
         g.extensions,
         g.failedRevocations,
         g.irrevocable,
-        r.followUp);
+        r.followUp,
+        seqs(r, g));
+  }
+
+  private static List<Long> seqs(OpenRequest r, OpenGrant g) {
+    List<Long> out = new ArrayList<>(r.seqs.size() + g.seqs.size());
+    out.addAll(r.seqs);
+    out.addAll(g.seqs);
+    return out;
   }
 
   /** Per (entitlement, person) usage, in the order people first elevated. */

@@ -159,6 +159,20 @@ class LedgerFoldTest {
                   .containsExactly("bob", "carol");
               assertThat(g.revokeCause()).isEqualTo("expiry");
               assertThat(g.followUp()).isEqualTo(FollowUp.NOT_NEEDED);
+              // every line cites the events it is read from, and only those
+              assertThat(g.seqs())
+                  .containsExactlyElementsOf(
+                      l.events.stream()
+                          .filter(
+                              e ->
+                                  e.type().equals("request.submitted")
+                                      || e.type().equals("request.review_recorded")
+                                      || e.type().equals("request.approved")
+                                      || e.type().equals("grant.activated")
+                                      || e.type().equals("grant.revoked"))
+                          .map(AuditRecord::seq)
+                          .toList());
+              assertThat(g.seqs()).hasSize(6).isSorted();
             });
     Usage u = f.usage("db", "alice");
     assertThat(u.grants()).isEqualTo(1);

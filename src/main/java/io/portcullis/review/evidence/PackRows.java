@@ -1,0 +1,198 @@
+package io.portcullis.review.evidence;
+
+import io.portcullis.audit.AuditRecord;
+import io.portcullis.catalog.suspension.SuspensionAudit;
+import io.portcullis.platform.json.CanonicalJson;
+import io.portcullis.review.snapshot.GrantActivity;
+import io.portcullis.review.snapshot.GrantActivity.Approval;
+import io.portcullis.review.snapshot.GrantActivity.FollowUp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The rows of {@code activity.csv} and {@code exceptions.csv}, from the ledger fold's grant lines
+ * and the ledger's suspension events. Pure: the service writes a pack with it and the offline
+ * verifier recomputes the same rows from the pack's ledger extract, so a row that was removed,
+ * added or altered shows. Every row ends with the ledger seq numbers it is read from.
+ */
+public final class PackRows {
+
+  private PackRows() {}
+
+  public static final List<String> ACTIVITY_HEADER =
+      List.of(
+          "grant",
+          "request",
+          "entitlement",
+          "requester",
+          "eligible_via",
+          "approval",
+          "approvers",
+          "auto_rules",
+          "requested",
+          "submitted_at",
+          "activated_at",
+          "ended_at",
+          "effective_until",
+          "revoke_cause",
+          "extensions",
+          "failed_revocations",
+          "irrevocable",
+          "follow_up",
+          "ledger_seqs");
+
+  /** One grant active in the period, as {@code activity.csv} shows it. */
+  public static List<String> activity(GrantActivity g) {
+    return PackCsv.row(
+        g.grant(),
+        g.request(),
+        g.entitlement(),
+        g.requester(),
+        g.via(),
+        g.approval().name(),
+        g.approvers().stream()
+            .map(a -> a.subject() + " " + a.at())
+            .collect(Collectors.joining("; ")),
+        String.join("; ", g.autoRules()),
+        g.requested(),
+        g.submittedAt(),
+        g.activatedAt(),
+        g.endedAt(),
+        g.effectiveUntil(),
+        g.revokeCause(),
+        (long) g.extensions(),
+        (long) g.failedRevocations(),
+        g.irrevocable(),
+        g.followUp().name(),
+        g.seqs());
+  }
+
+  public static final List<String> EXCEPTIONS_HEADER =
+      List.of("kind", "at", "grant", "request", "entitlement", "subject", "detail", "ledger_seqs");
+
+  /** What {@code exceptions.csv} names, in the order a reader meets them. */
+  public enum ExceptionKind {
+    /** Revocation failed at least once before it worked. */
+    REVOCATION_FAILED,
+    /** The provider could not revoke: an operator had to. */
+    IRREVOCABLE,
+    /** Break-glass access whose after-the-fact review is still pending. */
+    BREAK_GLASS_WITHOUT_FOLLOW_UP,
+    /** Break-glass access whose after-the-fact review disputed it. */
+    BREAK_GLASS_DISPUTED,
+    /** Access that lasted longer than the duration approved (a residual window, a late revoke). */
+    OUTSIDE_APPROVED_WINDOW,
+    /** A kill switch or review removal suspended people or entitlements. */
+    SUSPENSION_PLACED,
+    /** A suspension ended. */
+    SUSPENSION_LIFTED
+  }
+
+  /** The exceptions a grant line shows (none for most). */
+  public static List<List<String>> exceptions(GrantActivity g, Instant periodEnd) {
+    List<List<String>> out = new ArrayList<>();
+    if (g.irrevocable()) {
+      out.add(
+          grantException(
+              ExceptionKind.IRREVOCABLE,
+              g,
+              g.endedAt(),
+              "the provider could not revoke; "
+                  + (g.endedAt() == null ? "still open" : "closed by an operator")));
+    } else if (g.failedRevocations() > 0) {
+      out.add(
+          grantException(
+              ExceptionKind.REVOCATION_FAILED,
+              g,
+              g.endedAt(),
+              g.failedRevocations() + " failed attempt(s) before revocation"));
+    }
+    if (g.approval() == Approval.BREAK_GLASS && g.followUp() == FollowUp.PENDING) {
+      out.add(
+          grantException(
+              ExceptionKind.BREAK_GLASS_WITHOUT_FOLLOW_UP,
+              g,
+              g.activatedAt(),
+              "no after-the-fact review by the end of the ledger extract"));
+    } else if (g.approval() == Approval.BREAK_GLASS && g.followUp() == FollowUp.DISPUTED) {
+      out.add(
+          grantException(
+              ExceptionKind.BREAK_GLASS_DISPUTED,
+              g,
+              g.activatedAt(),
+              "the after-the-fact review disputed it"));
+    }
+    Duration approved = duration(g.requested());
+    if (approved != null && g.activatedAt() != null) {
+      Instant until = g.elevatedUntil(periodEnd);
+      Instant allowed = g.activatedAt().plus(approved);
+      if (until.isAfter(allowed)) {
+        out.add(
+            grantException(
+                ExceptionKind.OUTSIDE_APPROVED_WINDOW,
+                g,
+                allowed,
+                "elevated until "
+                    + until
+                    + ", "
+                    + Duration.between(allowed, until)
+                    + " past the "
+                    + g.requested()
+                    + " approved"));
+      }
+    }
+    return out;
+  }
+
+  /** The suspension events in seq range {@code from..to}, as exception rows. */
+  public static List<String> suspension(AuditRecord e) {
+    ExceptionKind kind =
+        e.type().equals(SuspensionAudit.PLACED)
+            ? ExceptionKind.SUSPENSION_PLACED
+            : ExceptionKind.SUSPENSION_LIFTED;
+    Object scope = e.details().get("scope");
+    Object reason = e.details().get("reason");
+    return PackCsv.row(
+        kind.name(),
+        e.occurredAt(),
+        null,
+        null,
+        null,
+        e.actorSubject(),
+        (scope == null ? "" : CanonicalJson.write(scope)) + (reason == null ? "" : " " + reason),
+        List.of(e.seq()));
+  }
+
+  /** Whether an event is a suspension event that {@link #suspension} turns into a row. */
+  public static boolean isSuspension(AuditRecord e) {
+    return SuspensionAudit.TYPES.contains(e.type());
+  }
+
+  /** Orders exception rows by time, then kind, then grant, so writer and verifier agree. */
+  public static final Comparator<List<String>> EXCEPTION_ORDER =
+      Comparator.<List<String>, String>comparing(r -> r.get(1))
+          .thenComparing(r -> r.get(0))
+          .thenComparing(r -> r.get(2));
+
+  private static List<String> grantException(
+      ExceptionKind kind, GrantActivity g, Instant at, String detail) {
+    return PackCsv.row(
+        kind.name(), at, g.grant(), g.request(), g.entitlement(), g.requester(), detail, g.seqs());
+  }
+
+  private static Duration duration(String iso) {
+    if (iso == null) {
+      return null;
+    }
+    try {
+      return Duration.parse(iso);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

@@ -101,6 +101,19 @@ public class AuditSigner {
     return AuditCheckpoint.sign(seq, hash, time, prevSignature, key, keyId);
   }
 
+  /**
+   * Signs a document detached, for {@code purpose} (see {@link DetachedSignature}).
+   *
+   * @throws IllegalStateException when no signing key is configured
+   */
+  public DetachedSignature signDetached(String purpose, byte[] document) {
+    if (key == null) {
+      throw new IllegalStateException("no audit signing key is configured");
+    }
+    byte[] sig = Ed25519Keys.sign(key, DetachedSignature.message(purpose, document));
+    return new DetachedSignature(purpose, keyId, java.util.Base64.getEncoder().encodeToString(sig));
+  }
+
   /** Public keys by key id: the current one first, then the previous ones. */
   public Map<String, PublicKey> verificationKeys() {
     return verificationKeys;

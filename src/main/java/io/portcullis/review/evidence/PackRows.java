@@ -3,6 +3,7 @@ package io.portcullis.review.evidence;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.catalog.suspension.SuspensionAudit;
 import io.portcullis.platform.json.CanonicalJson;
+import io.portcullis.review.campaign.ReviewAudit;
 import io.portcullis.review.snapshot.GrantActivity;
 import io.portcullis.review.snapshot.GrantActivity.Approval;
 import io.portcullis.review.snapshot.GrantActivity.FollowUp;
@@ -12,6 +13,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -171,6 +174,111 @@ public final class PackRows {
   /** Whether an event is a suspension event that {@link #suspension} turns into a row. */
   public static boolean isSuspension(AuditRecord e) {
     return SuspensionAudit.TYPES.contains(e.type());
+  }
+
+  public static final List<String> DECISIONS_HEADER =
+      List.of(
+          "item",
+          "entitlement",
+          "entry",
+          "decision",
+          "recommendation",
+          "route",
+          "outcome",
+          "decided_by",
+          "decided_at",
+          "digest",
+          "justification",
+          "max_duration",
+          "add_stage",
+          "bulk",
+          "ledger_seqs");
+
+  /**
+   * The decision rows of one review event of {@code campaign}: one for a reviewer's decision, one
+   * per item of an accepted batch of recommendations; none for other events or campaigns.
+   */
+  public static List<List<String>> decisions(AuditRecord e, String campaign) {
+    if (!campaign.equals(e.targets().get("campaign"))) {
+      return List.of();
+    }
+    if (e.type().equals(ReviewAudit.ITEM_DECIDED)) {
+      Map<String, Object> d = e.details();
+      return List.of(
+          PackCsv.row(
+              e.targets().get("item"),
+              d.get("entitlement"),
+              d.get("entry"),
+              d.get("decision"),
+              d.get("recommendation"),
+              d.get("route"),
+              d.get("to"),
+              e.actorSubject(),
+              e.occurredAt(),
+              d.get("digest"),
+              d.get("justification"),
+              d.get("maxDuration"),
+              Boolean.TRUE.equals(d.get("addStage")),
+              false,
+              List.of(e.seq())));
+    }
+    if (e.type().equals(ReviewAudit.RECOMMENDATIONS_ACCEPTED)
+        && e.details().get("items") instanceof List<?> items) {
+      List<List<String>> out = new ArrayList<>(items.size());
+      for (Object o : items) {
+        if (o instanceof Map<?, ?> m) {
+          out.add(
+              PackCsv.row(
+                  m.get("item"),
+                  m.get("entitlement"),
+                  m.get("entry"),
+                  m.get("decision"),
+                  m.get("decision"),
+                  null,
+                  null,
+                  e.actorSubject(),
+                  e.occurredAt(),
+                  m.get("digest"),
+                  null,
+                  null,
+                  false,
+                  true,
+                  List.of(e.seq())));
+        }
+      }
+      return out;
+    }
+    return List.of();
+  }
+
+  public static final List<String> REMEDIATION_HEADER =
+      List.of(
+          "item",
+          "entitlement",
+          "entry",
+          "decision",
+          "verified_at",
+          "policy_version",
+          "verified_by",
+          "ledger_seqs");
+
+  /** The remediation row of a verified removal or reduction of {@code campaign}, if it is one. */
+  public static Optional<List<String>> remediation(AuditRecord e, String campaign) {
+    if (!e.type().equals(ReviewAudit.ITEM_REMEDIATED)
+        || !campaign.equals(e.targets().get("campaign"))) {
+      return Optional.empty();
+    }
+    Map<String, Object> d = e.details();
+    return Optional.of(
+        PackCsv.row(
+            e.targets().get("item"),
+            d.get("entitlement"),
+            d.get("entry"),
+            d.get("decision"),
+            e.occurredAt(),
+            d.get("policyVersion"),
+            e.actorSubject(),
+            List.of(e.seq())));
   }
 
   /** Orders exception rows by time, then kind, then grant, so writer and verifier agree. */

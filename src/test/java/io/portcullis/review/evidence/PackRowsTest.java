@@ -167,4 +167,106 @@ class PackRowsTest {
     assertThat(row.get(6)).isEqualTo("{\"group\":\"vendor-acme\"} =vendor exit");
     assertThat(row.get(7)).isEqualTo("41");
   }
+
+  @Test
+  void decisionsAndRemediationsOfTheCampaignAreRowsAndOthersAreNot() {
+    Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("entitlement", "prod-db");
+    d.put("entry", "group:eng");
+    d.put("decision", "REMOVE");
+    d.put("recommendation", "REMOVE");
+    d.put("route", "PRIMARY");
+    d.put("to", "DECIDED");
+    d.put("digest", "d".repeat(64));
+    d.put("justification", "-dormant for 120 days");
+    d.put("maxDuration", null);
+    d.put("addStage", false);
+    AuditRecord decided =
+        new AuditRecord(
+            70,
+            T,
+            "review.item_decided",
+            "idp|bob",
+            Map.of("campaign", "c-1", "item", "i-1"),
+            d,
+            "0".repeat(64),
+            "1".repeat(64));
+    List<List<String>> rows = PackRows.decisions(decided, "c-1");
+    assertThat(rows)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r).hasSameSizeAs(PackRows.DECISIONS_HEADER);
+              assertThat(r.get(0)).isEqualTo("i-1");
+              assertThat(r.get(3)).isEqualTo("REMOVE");
+              assertThat(r.get(7)).isEqualTo("idp|bob");
+              assertThat(r.get(10)).isEqualTo("'-dormant for 120 days");
+              assertThat(r.get(13)).isEqualTo("false");
+              assertThat(r.get(14)).isEqualTo("70");
+            });
+    assertThat(PackRows.decisions(decided, "c-2")).isEmpty();
+
+    AuditRecord bulk =
+        new AuditRecord(
+            71,
+            T,
+            "review.recommendations_accepted",
+            "idp|carol",
+            Map.of("campaign", "c-1"),
+            Map.of(
+                "items",
+                List.of(
+                    Map.of(
+                        "item",
+                        "i-2",
+                        "entitlement",
+                        "prod-db",
+                        "entry",
+                        "user:erin",
+                        "decision",
+                        "KEEP",
+                        "digest",
+                        "e".repeat(64)),
+                    Map.of(
+                        "item",
+                        "i-3",
+                        "entitlement",
+                        "prod-db",
+                        "entry",
+                        "user:fay",
+                        "decision",
+                        "REDUCE",
+                        "digest",
+                        "f".repeat(64)))),
+            "0".repeat(64),
+            "1".repeat(64));
+    assertThat(PackRows.decisions(bulk, "c-1"))
+        .extracting(r -> r.get(0) + " " + r.get(3) + " bulk=" + r.get(13) + " " + r.get(14))
+        .containsExactly("i-2 KEEP bulk=true 71", "i-3 REDUCE bulk=true 71");
+
+    AuditRecord remediated =
+        new AuditRecord(
+            90,
+            T.plusSeconds(86400),
+            "review.item_remediated",
+            "system:review-remediation",
+            Map.of("campaign", "c-1", "item", "i-1"),
+            Map.of(
+                "entitlement",
+                "prod-db",
+                "entry",
+                "group:eng",
+                "decision",
+                "REMOVE",
+                "policyVersion",
+                "a".repeat(64)),
+            "0".repeat(64),
+            "1".repeat(64));
+    assertThat(PackRows.remediation(remediated, "c-1").orElseThrow())
+        .hasSameSizeAs(PackRows.REMEDIATION_HEADER)
+        .startsWith("i-1", "prod-db", "group:eng", "REMOVE")
+        .endsWith("90");
+    assertThat(PackRows.remediation(remediated, "c-9")).isEmpty();
+    assertThat(PackRows.remediation(decided, "c-1")).isEmpty();
+  }
 }

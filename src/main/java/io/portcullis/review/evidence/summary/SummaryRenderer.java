@@ -14,18 +14,24 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
 import java.util.Locale;
-import java.util.TimeZone;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.w3c.dom.Document;
@@ -133,6 +139,12 @@ public final class SummaryRenderer {
       PDDocumentInformation info = pdf.getDocumentInformation();
       info.setCreationDate(generated);
       info.setModificationDate(generated);
+      // PDFBox otherwise makes the trailer's /ID from the wall clock: derive it from the content.
+      byte[] id = documentId(document, summary.provenance().generatedAt());
+      COSArray ids = new COSArray();
+      ids.add(new COSString(id));
+      ids.add(new COSString(id));
+      pdf.getDocument().getTrailer().setItem(COSName.ID, ids);
       pdf.save(out);
     } catch (IOException e) {
       throw new UncheckedIOException("rendering the evidence pack summary failed", e);
@@ -193,6 +205,9 @@ public final class SummaryRenderer {
   }
 
   private static String timeliness(Totals t, Campaign c) {
+    if (t.items() == 0) {
+      return "nothing to decide";
+    }
     if (c.closed() == null) {
       return t.pending() == 0 ? "all decided, not yet closed" : t.pending() + " still pending";
     }
@@ -325,9 +340,19 @@ public final class SummaryRenderer {
   }
 
   private static Calendar calendar(Instant at) {
-    GregorianCalendar calendar = new GregorianCalendar(TimeZone.getTimeZone(ZoneOffset.UTC));
-    calendar.setTimeInMillis(at.toEpochMilli());
-    return calendar;
+    return GregorianCalendar.from(at.atZone(ZoneOffset.UTC));
+  }
+
+  /** The first 16 bytes of the SHA-256 of the document's text and the generation time. */
+  private static byte[] documentId(Document document, Instant generatedAt) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(document.getDocumentElement().getTextContent().getBytes(StandardCharsets.UTF_8));
+      sha.update(generatedAt.toString().getBytes(StandardCharsets.UTF_8));
+      return Arrays.copyOf(sha.digest(), 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /** Parses the XHTML with the JDK parser: no DTD or external entity is loaded. */

@@ -109,7 +109,7 @@ public final class SvgCharts {
     int left = 52;
     int right = 12;
     int top = 34;
-    int plotH = 190;
+    int plotH = 170;
     int plotW = FULL_WIDTH - left - right;
     List<String> legendLabels = new ArrayList<>();
     for (String s : series) {
@@ -194,7 +194,7 @@ public final class SvgCharts {
     String title = "Approval types";
     long total = data.total();
     if (total == 0) {
-      return noData(HALF_WIDTH, 240, title);
+      return noData(HALF_WIDTH, 207, title);
     }
     return bars(
         title,
@@ -213,7 +213,7 @@ public final class SvgCharts {
   public static String dormantEligibility(DormantEligibility data) {
     String title = "Dormant eligibility";
     if (data.eligible() == 0 && data.used() == 0 && data.dormant() == 0) {
-      return noData(HALF_WIDTH, 240, title);
+      return noData(HALF_WIDTH, 207, title);
     }
     long of = data.eligible() > 0 ? data.eligible() : data.used() + data.dormant();
     return bars(
@@ -237,8 +237,8 @@ public final class SvgCharts {
     int width = HALF_WIDTH;
     int left = 48;
     int right = 12;
-    int top = 52;
-    int plotH = 150;
+    int top = 50;
+    int plotH = 125;
     int plotW = width - left - right;
     int height = top + plotH + 32;
     long max = values.stream().mapToLong(Long::longValue).max().orElse(0);
@@ -488,8 +488,8 @@ public final class SvgCharts {
     }
     int left = 52;
     int right = 16;
-    int top = 34;
-    int plotH = 180;
+    int top = 50;
+    int plotH = 170;
     int plotW = FULL_WIDTH - left - right;
     int axisBottom = top + plotH;
     int height = axisBottom + 52;
@@ -541,23 +541,16 @@ public final class SvgCharts {
       svg.line(left, ty, left + plotW, ty, MUTED, 1, "4,3");
       svg.text(left + 4, ty - 4, "start", 9, MUTED, "all " + total + " items");
     }
+    // The due date and the closing are marked by lines with their labels above the plot, each
+    // on its own row so that they never overlap each other or the curve.
     double dx = t.x(due);
     svg.line(dx, top, dx, axisBottom, ALERT, 1.5, "5,3");
-    String dueLabel = "due " + due.atZone(zone).format(DAY_MONTH);
-    boolean dueAtEnd = dx + textWidth(dueLabel, 9) + 4 > left + plotW;
-    svg.text(dueAtEnd ? dx - 4 : dx + 4, top + 10, dueAtEnd ? "end" : "start", 9, ALERT, dueLabel);
+    marker(svg, dx, top - 15, left + plotW, ALERT, "due " + due.atZone(zone).format(DAY_MONTH));
     if (closed != null) {
       double cx = t.x(closed);
-      svg.line(cx, top + 14, cx, axisBottom, AXIS, 1, "2,2");
-      String closedLabel = "closed " + closed.atZone(zone).format(DAY_MONTH);
-      boolean closedAtEnd = cx + textWidth(closedLabel, 9) + 4 > left + plotW;
-      svg.text(
-          closedAtEnd ? cx - 4 : cx + 4,
-          top + 24,
-          closedAtEnd ? "end" : "start",
-          9,
-          AXIS,
-          closedLabel);
+      svg.line(cx, top, cx, axisBottom, AXIS, 1, "2,2");
+      marker(
+          svg, cx, top - 4, left + plotW, AXIS, "closed " + closed.atZone(zone).format(DAY_MONTH));
     }
     svg.line(left, axisBottom, left + plotW, axisBottom, AXIS, 1, null);
     svg.text(
@@ -572,6 +565,13 @@ public final class SvgCharts {
             + zone.getId()
             + ")");
     return svg.close();
+  }
+
+  /** A label beside a vertical marker line, to its left when it would run past the plot. */
+  private static void marker(
+      Svg svg, double x, double y, double right, String colour, String label) {
+    boolean toTheLeft = x + 4 + textWidth(label, 9) > right;
+    svg.text(toTheLeft ? x - 4 : x + 4, y, toTheLeft ? "end" : "start", 9, colour, label);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -48,13 +48,13 @@ run: $(APP_JAR) ## Start Portcullis on the embedded PostgreSQL with demo users a
 
 .PHONY: test
 test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL, then the time-sensitive tests a year ahead
-	@bash .ci/openssh
+	@bash .ci/tools
 	$(MVN) $(MVNFLAGS) verify -DskipITs=false
 	@$(MAKE) --no-print-directory test-future
 
 .PHONY: test-shuffled
 test-shuffled: ## Run the unit tests and @QuarkusTests in a random class order (seed printed; SEED=n replays it, SHUFFLED_TESTS=A,B for some)
-	@bash .ci/openssh
+	@bash .ci/tools
 	@seed="$(SEED)"; seed="$${seed:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"; \
 	  echo "test-shuffled: random class order, seed $$seed"; \
 	  $(MVN) $(MVNFLAGS) test -Dspotless.check.skip=true \

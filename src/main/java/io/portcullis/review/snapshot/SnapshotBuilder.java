@@ -65,6 +65,23 @@ public final class SnapshotBuilder {
    *     consumer it is given
    */
   public static Built build(Spec spec, Consumer<Consumer<AuditRecord>> events, SnapshotWriter out) {
+    return build(spec, events, out, g -> {}, e -> {});
+  }
+
+  /**
+   * Builds the snapshot and tells what it is made of as it goes: each grant line in scope (the
+   * evidence pack's {@code activity.csv} and {@code exceptions.csv} are read from the same lines,
+   * so they agree with the snapshot by construction) and every event read.
+   *
+   * @param grants receives each grant line written, in the order written
+   * @param read receives every event up to {@code spec.toSeq()}, after the fold took it
+   */
+  public static Built build(
+      Spec spec,
+      Consumer<Consumer<AuditRecord>> events,
+      SnapshotWriter out,
+      Consumer<GrantActivity> grants,
+      Consumer<AuditRecord> read) {
     AccessReview review = spec.review();
     Set<String> sets =
         spec.principalSet() != null ? Set.of(spec.principalSet()) : review.scope().principalSets();
@@ -93,6 +110,7 @@ public final class SnapshotBuilder {
               if (inScope.contains(g.entitlement()) && viaIn(g.via(), sets)) {
                 out.line(grantLine(g));
                 grantLines[0]++;
+                grants.accept(g);
                 if (g.via() != null) {
                   Map<String, Integer> a =
                       approversByEntry.computeIfAbsent(
@@ -110,6 +128,7 @@ public final class SnapshotBuilder {
           if (e.seq() <= spec.toSeq()) {
             fold.accept(e);
             count[0]++;
+            read.accept(e);
           }
         });
     fold.finish();

@@ -175,6 +175,46 @@ class SnapshotBuilderTest {
   }
 
   @Test
+  void theListenersSeeExactlyTheGrantLinesWrittenAndEveryEventRead() {
+    LedgerFoldTest.Ledger l = ledger();
+    var spec = POLICY.accessReview("prod-q").orElseThrow();
+    List<GrantActivity> seen = new ArrayList<>();
+    List<Long> read = new ArrayList<>();
+    SnapshotBuilder.Built b =
+        SnapshotBuilder.build(
+            new SnapshotBuilder.Spec(
+                "c-1",
+                POLICY,
+                spec,
+                null,
+                LedgerFoldTest.START,
+                LedgerFoldTest.END,
+                l.events.size()),
+            sink -> l.events.forEach(sink),
+            SnapshotWriter.hashOnly(),
+            seen::add,
+            e -> read.add(e.seq()));
+    assertThat(seen).hasSize((int) b.grantLines());
+    assertThat(seen).allMatch(g -> !g.entitlement().equals("staging-db"));
+    assertThat(read).hasSize(l.events.size()).isSorted();
+    // listening changes nothing in what is written
+    SnapshotBuilder.Built unheard =
+        SnapshotBuilder.build(
+            new SnapshotBuilder.Spec(
+                "c-1",
+                POLICY,
+                spec,
+                null,
+                LedgerFoldTest.START,
+                LedgerFoldTest.END,
+                l.events.size()),
+            sink -> l.events.forEach(sink),
+            SnapshotWriter.hashOnly());
+    assertThat(b.written().sha256()).isEqualTo(unheard.written().sha256());
+    assertThat(b.written().lines()).isEqualTo(unheard.written().lines());
+  }
+
+  @Test
   void eachPersonOrGroupEntryGetsItsUsesAndApprovers() {
     SnapshotBuilder.Built b = run(ledger(), "prod-q", null).built();
     EntryFacts eng =

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.portcullis.platform.error.Problems;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -114,5 +115,75 @@ class AccessGrantTest {
         .hasMessageContaining("it is SCHEDULED");
     assertThatThrownBy(() -> in(GrantState.ACTIVE).activationFailed(T, "x"))
         .hasMessageContaining("it is ACTIVE");
+  }
+
+  /** A named transition, applied at {@code T}. */
+  enum Move {
+    ACTIVATE(g -> g.activate(T, Map.of("id", "h"), null)),
+    ACTIVATION_ATTEMPT_FAILED(g -> g.activationAttemptFailed(T, "x", T.plusSeconds(30))),
+    DEFER_ACTIVATION(g -> g.deferActivation(T, "window", T.plusSeconds(600))),
+    ACTIVATION_FAILED(g -> g.activationFailed(T, "x")),
+    REQUEST_REVOCATION(g -> g.requestRevocation(T, RevokeCause.EARLY, "idp|bob", "done")),
+    EXPEDITE_REVOCATION(g -> g.expediteRevocation(T)),
+    REVOKED(g -> g.revoked(T, null)),
+    REVOCATION_ATTEMPT_FAILED(g -> g.revocationAttemptFailed(T, "x", T.plusSeconds(30))),
+    IRREVOCABLE(g -> g.irrevocable(T, "x", T.plusSeconds(3600))),
+    CREDENTIAL_RETRIEVED(g -> g.credentialRetrieved(T));
+
+    final java.util.function.Consumer<AccessGrant> apply;
+
+    Move(java.util.function.Consumer<AccessGrant> apply) {
+      this.apply = apply;
+    }
+  }
+
+  /**
+   * Every move from every state: the state it leads to, or null where it is refused with a 409
+   * naming the current state. One row per state, one column per {@link Move} in declaration order.
+   */
+  static final Map<GrantState, List<GrantState>> TABLE = new java.util.EnumMap<>(GrantState.class);
+
+  static {
+    GrantState S = GrantState.SCHEDULED;
+    GrantState A = GrantState.ACTIVATING;
+    GrantState L = GrantState.ACTIVE;
+    GrantState R = GrantState.REVOKING;
+    GrantState I = GrantState.IRREVOCABLE;
+    GrantState D = GrantState.REVOKED;
+    GrantState F = GrantState.ACTIVATION_FAILED;
+    // ACTIVATE, ATTEMPT_FAILED, DEFER, ACTIVATION_FAILED, REQUEST_REVOCATION, EXPEDITE, REVOKED,
+    // REVOCATION_ATTEMPT_FAILED, IRREVOCABLE, CREDENTIAL_RETRIEVED
+    TABLE.put(S, java.util.Arrays.asList(L, A, S, F, D, null, null, null, null, null));
+    TABLE.put(A, java.util.Arrays.asList(L, A, A, F, R, null, null, null, null, null));
+    TABLE.put(L, java.util.Arrays.asList(null, null, null, null, R, null, D, R, I, L));
+    TABLE.put(R, java.util.Arrays.asList(null, null, null, null, R, R, D, R, I, null));
+    TABLE.put(I, java.util.Arrays.asList(null, null, null, null, I, I, D, I, null, null));
+    TABLE.put(
+        D, java.util.Arrays.asList(null, null, null, null, null, null, null, null, null, null));
+    TABLE.put(
+        F, java.util.Arrays.asList(null, null, null, null, null, null, null, null, null, null));
+  }
+
+  @Test
+  void everyMoveFromEveryState() {
+    assertThat(TABLE.keySet()).containsExactlyInAnyOrder(GrantState.values());
+    for (GrantState from : GrantState.values()) {
+      List<GrantState> row = TABLE.get(from);
+      assertThat(row).as("row of %s", from).hasSize(Move.values().length);
+      for (Move move : Move.values()) {
+        GrantState to = row.get(move.ordinal());
+        AccessGrant g = in(from);
+        if (to == null) {
+          assertThatThrownBy(() -> move.apply.accept(g))
+              .as("%s from %s", move, from)
+              .isInstanceOf(Problems.Conflict.class)
+              .hasMessageContaining(from.name());
+          assertThat(g.state()).as("a refused %s leaves %s", move, from).isEqualTo(from);
+        } else {
+          move.apply.accept(g);
+          assertThat(g.state()).as("%s from %s", move, from).isEqualTo(to);
+        }
+      }
+    }
   }
 }

@@ -8,13 +8,16 @@ import java.util.List;
  * between the common head and tail, with up to three lines of context, in one hunk per changed
  * region.
  */
-final class UnifiedDiff {
+public final class UnifiedDiff {
 
   static final int CONTEXT = 3;
 
   private UnifiedDiff() {}
 
-  static String of(String file, String before, String after) {
+  /**
+   * A unified diff of one file, {@code a/file} to {@code b/file} (empty text for a missing file).
+   */
+  public static String of(String file, String before, String after) {
     List<String> a = lines(before);
     List<String> b = lines(after);
     StringBuilder out = new StringBuilder();

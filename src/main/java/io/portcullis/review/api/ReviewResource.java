@@ -21,6 +21,7 @@ import io.portcullis.review.campaign.ReviewQueries;
 import io.portcullis.review.campaign.ReviewStore;
 import io.portcullis.review.campaign.ReviewWork;
 import io.portcullis.review.campaign.Route;
+import io.portcullis.review.evidence.EvidencePack;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -62,6 +63,7 @@ public class ReviewResource {
   private final ReviewQueries queries;
   private final RemediationPatch patches;
   private final CurrentCaller caller;
+  private final EvidencePack packs;
 
   ReviewResource(
       CampaignOpening opening,
@@ -69,7 +71,9 @@ public class ReviewResource {
       ReviewWork work,
       ReviewQueries queries,
       RemediationPatch patches,
+      EvidencePack packs,
       CurrentCaller caller) {
+    this.packs = packs;
     this.opening = opening;
     this.closing = closing;
     this.work = work;
@@ -223,6 +227,27 @@ public class ReviewResource {
         };
     return Response.ok(body, "application/gzip")
         .header("Content-Disposition", "attachment; filename=\"snapshot-" + c + ".jsonl.gz\"")
+        .build();
+  }
+
+  @GET
+  @Path("campaigns/{id}/evidence-pack")
+  @Produces("application/zip")
+  @Operation(
+      summary = "The campaign's evidence pack (admins, auditors, signers)",
+      description =
+          "A ZIP: manifest.json with its detached Ed25519 signature manifest.sig, population,"
+              + " activity, decisions, remediation and exceptions CSVs citing ledger seqs, the"
+              + " policy files and their diff, the ledger extract from seq 1 to a signed"
+              + " checkpoint with the public keys, and summary.html/summary.pdf. Verify it"
+              + " offline with make verify-pack.")
+  public Response evidencePack(@PathParam("id") String id) {
+    UUID c = parse(id, "Campaign");
+    // checked before the first byte, so that a refusal is a problem answer
+    EvidencePack.Prepared prepared = packs.prepare(queries.forEvidence(caller.get(), c));
+    StreamingOutput body = out -> packs.write(prepared, out);
+    return Response.ok(body, "application/zip")
+        .header("Content-Disposition", "attachment; filename=\"evidence-pack-" + c + ".zip\"")
         .build();
   }
 

@@ -101,6 +101,20 @@ public class ReviewQueries {
     return policies.decisions().membership(signers, c, clock.instant()).isPresent();
   }
 
+  /**
+   * A campaign whose evidence pack {@code c} may take: admins, auditors and its signers; a reviewer
+   * of it is refused (403), anyone else gets the same 404 as for a missing id.
+   */
+  @Transactional
+  public ReviewCampaign forEvidence(Caller c, UUID id) {
+    ReviewCampaign k = readable(c, id);
+    if (!roles.mayReadAll(c) && !signer(c, k)) {
+      throw new Problems.Forbidden(
+          "Only admins, auditors and the campaign's signers take its evidence pack.");
+    }
+    return k;
+  }
+
   /** Items a campaign holds, in snapshot order (admins, auditors and signers). */
   @Transactional
   public List<ReviewItem> items(

@@ -4,9 +4,12 @@ import io.portcullis.audit.AuditRecord;
 import io.portcullis.catalog.suspension.SuspensionAudit;
 import io.portcullis.platform.json.CanonicalJson;
 import io.portcullis.review.campaign.ReviewAudit;
+import io.portcullis.review.snapshot.EligibilityEntry;
+import io.portcullis.review.snapshot.EntryFacts;
 import io.portcullis.review.snapshot.GrantActivity;
 import io.portcullis.review.snapshot.GrantActivity.Approval;
 import io.portcullis.review.snapshot.GrantActivity.FollowUp;
+import io.portcullis.review.snapshot.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -26,6 +29,48 @@ import java.util.stream.Collectors;
 public final class PackRows {
 
   private PackRows() {}
+
+  public static final List<String> POPULATION_HEADER =
+      List.of(
+          "entitlement",
+          "entry",
+          "through_sets",
+          "until",
+          "defined_at",
+          "people_who_used",
+          "grants",
+          "last_elevation",
+          "policy_version",
+          "ledger_seqs");
+
+  /**
+   * One eligibility entry of the policy in force when the campaign opened, with its use in the
+   * period (none for a principal set itself: its people and groups are entries of their own).
+   *
+   * @param facts the snapshot's facts for the entry, or null for a set
+   * @param policySeq the seq of the {@code policy.accepted} event of that version
+   */
+  public static List<String> population(
+      EligibilityEntry e, EntryFacts facts, String policyVersion, long policySeq) {
+    List<Usage> uses = facts == null ? List.of() : facts.uses();
+    Instant last =
+        uses.stream()
+            .map(Usage::lastElevation)
+            .filter(java.util.Objects::nonNull)
+            .max(Comparator.naturalOrder())
+            .orElse(null);
+    return PackCsv.row(
+        e.entitlement(),
+        e.kind() + ":" + e.name(),
+        String.join("/", e.via()),
+        e.until() == null ? null : e.until().toString(),
+        e.at(),
+        (long) uses.size(),
+        (long) uses.stream().mapToInt(Usage::grants).sum(),
+        last,
+        policyVersion,
+        List.of(policySeq));
+  }
 
   public static final List<String> ACTIVITY_HEADER =
       List.of(

@@ -49,6 +49,7 @@ public final class SnapshotBuilder {
    */
   public record Built(
       SnapshotWriter.Written written,
+      List<EligibilityEntry> eligibility,
       long events,
       long grantLines,
       List<EntryFacts> entries,
@@ -189,7 +190,14 @@ public final class SnapshotBuilder {
     end.put("grants", grantLines[0]);
     out.line(end);
     return new Built(
-        out.finish(), count[0], grantLines[0], facts, approvals, human, fold.approvalPairs());
+        out.finish(),
+        eligibility,
+        count[0],
+        grantLines[0],
+        facts,
+        approvals,
+        human,
+        fold.approvalPairs());
   }
 
   /** Whether a use went through one of {@code sets} (every use when there are none). */

@@ -93,7 +93,13 @@ class ReviewPagesTest {
         .contains("Completion")
         .contains("remediation pending: <strong>1</strong>")
         .contains("Download the policy patch")
-        .contains("REDUCE by demo:bob");
+        .contains("REDUCE by demo:bob")
+        .contains("/api/v1/reviews/campaigns/" + id + "/evidence-pack");
+    // the page's link downloads the signed pack in the same signed-in session
+    Response pack = admin.open("/api/v1/reviews/campaigns/" + id + "/evidence-pack");
+    assertThat(pack.statusCode()).isEqualTo(200);
+    assertThat(pack.contentType()).startsWith("application/zip");
+    assertThat(pack.asByteArray()).startsWith(0x50, 0x4b); // "PK"
   }
 
   @Test

@@ -200,7 +200,7 @@ public final class SummaryRenderer {
         + " of "
         + t.items()
         + " decided ("
-        + SvgCharts.percent(t.decided(), t.items())
+        + SvgParts.percent(t.decided(), t.items())
         + ")";
   }
 

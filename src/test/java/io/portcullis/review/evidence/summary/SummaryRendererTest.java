@@ -100,7 +100,7 @@ class SummaryRendererTest {
     assertThat(byId(doc, "sign-off").getTextContent())
         .isEqualTo("This campaign has not been signed off.");
     assertThat(doc.getDocumentElement().getTextContent())
-        .contains("not closed", "0 of 0 decided", SvgCharts.NO_DATA);
+        .contains("not closed", "0 of 0 decided", SvgParts.NO_DATA);
     assertThat(doc.getElementsByTagNameNS(SvgChartsTest.SVG_NS, "svg").getLength()).isEqualTo(6);
   }
 

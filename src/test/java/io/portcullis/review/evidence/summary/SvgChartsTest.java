@@ -46,7 +46,7 @@ class SvgChartsTest {
     // 12 weeks x 6 entitlements (those with grants) as bars, plus 6 legend swatches.
     long nonZero = charts.weeklyGrants().stream().filter(w -> w.count() > 0).count();
     assertThat(coloured(doc, "rect")).isEqualTo(nonZero + 6);
-    assertThat(svg).doesNotContain(SvgCharts.NO_DATA);
+    assertThat(svg).doesNotContain(SvgParts.NO_DATA);
   }
 
   @Test
@@ -216,7 +216,7 @@ class SvgChartsTest {
                 null,
                 SampleSummaries.ZONE));
     for (String svg : svgs) {
-      assertThat(texts(parse(svg))).contains(SvgCharts.NO_DATA);
+      assertThat(texts(parse(svg))).contains(SvgParts.NO_DATA);
     }
   }
 
@@ -279,13 +279,13 @@ class SvgChartsTest {
 
   @Test
   void scalesEndOnRoundNumbers() {
-    assertThat(SvgCharts.Scale.of(0, 5)).isEqualTo(new SvgCharts.Scale(1, 1));
-    assertThat(SvgCharts.Scale.of(3, 5)).isEqualTo(new SvgCharts.Scale(3, 1));
-    assertThat(SvgCharts.Scale.of(87, 5)).isEqualTo(new SvgCharts.Scale(100, 20));
-    assertThat(SvgCharts.Scale.of(412, 5)).isEqualTo(new SvgCharts.Scale(500, 100));
-    assertThat(SvgCharts.num(12.345)).isEqualTo("12.35");
-    assertThat(SvgCharts.num(-0.001)).isEqualTo("0");
-    assertThat(SvgCharts.num(3.1)).isEqualTo("3.1");
+    assertThat(SvgParts.Scale.of(0, 5)).isEqualTo(new SvgParts.Scale(1, 1));
+    assertThat(SvgParts.Scale.of(3, 5)).isEqualTo(new SvgParts.Scale(3, 1));
+    assertThat(SvgParts.Scale.of(87, 5)).isEqualTo(new SvgParts.Scale(100, 20));
+    assertThat(SvgParts.Scale.of(412, 5)).isEqualTo(new SvgParts.Scale(500, 100));
+    assertThat(SvgParts.num(12.345)).isEqualTo("12.35");
+    assertThat(SvgParts.num(-0.001)).isEqualTo("0");
+    assertThat(SvgParts.num(3.1)).isEqualTo("3.1");
   }
 
   /** Parses with the JDK parser; a chart that is not well-formed XML fails here. */

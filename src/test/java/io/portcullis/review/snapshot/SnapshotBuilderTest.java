@@ -177,19 +177,20 @@ class SnapshotBuilderTest {
   @Test
   void theListenersSeeExactlyTheGrantLinesWrittenAndEveryEventRead() {
     LedgerFoldTest.Ledger l = ledger();
-    var spec = POLICY.accessReview("prod-q").orElseThrow();
+    SnapshotBuilder.Spec spec =
+        new SnapshotBuilder.Spec(
+            "c-1",
+            POLICY,
+            POLICY.accessReview("prod-q").orElseThrow(),
+            null,
+            LedgerFoldTest.START,
+            LedgerFoldTest.END,
+            l.events.size());
     List<GrantActivity> seen = new ArrayList<>();
     List<Long> read = new ArrayList<>();
     SnapshotBuilder.Built b =
         SnapshotBuilder.build(
-            new SnapshotBuilder.Spec(
-                "c-1",
-                POLICY,
-                spec,
-                null,
-                LedgerFoldTest.START,
-                LedgerFoldTest.END,
-                l.events.size()),
+            spec,
             sink -> l.events.forEach(sink),
             SnapshotWriter.hashOnly(),
             seen::add,
@@ -199,17 +200,7 @@ class SnapshotBuilderTest {
     assertThat(read).hasSize(l.events.size()).isSorted();
     // listening changes nothing in what is written
     SnapshotBuilder.Built unheard =
-        SnapshotBuilder.build(
-            new SnapshotBuilder.Spec(
-                "c-1",
-                POLICY,
-                spec,
-                null,
-                LedgerFoldTest.START,
-                LedgerFoldTest.END,
-                l.events.size()),
-            sink -> l.events.forEach(sink),
-            SnapshotWriter.hashOnly());
+        SnapshotBuilder.build(spec, sink -> l.events.forEach(sink), SnapshotWriter.hashOnly());
     assertThat(b.written().sha256()).isEqualTo(unheard.written().sha256());
     assertThat(b.written().lines()).isEqualTo(unheard.written().lines());
   }

@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.security.PublicKey;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Verifies an audit export ({@code io.portcullis.audit.AuditExport}) line by line, in constant
@@ -177,6 +178,16 @@ public final class ExportVerifier {
    * @throws MalformedExport when the first line is not an export header
    */
   public boolean file(String name, BufferedReader in) throws IOException, MalformedExport {
+    return file(name, in, e -> {});
+  }
+
+  /**
+   * Verifies the next file as {@link #file(String, BufferedReader)} does, handing each event to
+   * {@code onEvent} once its hash and link are verified (so a consumer never sees an event the
+   * chain rejects), in seq order.
+   */
+  public boolean file(String name, BufferedReader in, Consumer<AuditRecord> onEvent)
+      throws IOException, MalformedExport {
     if (failure != null) {
       return false;
     }
@@ -253,6 +264,7 @@ public final class ExportVerifier {
         }
         lastSeq = r.seq();
         lastHash = r.hash();
+        onEvent.accept(r);
       } else if ("checkpoint".equals(kind)) {
         AuditCheckpoint cp;
         try {
@@ -292,6 +304,11 @@ public final class ExportVerifier {
               : name + " announces events up to seq " + fileTo + " but holds more");
     }
     return true;
+  }
+
+  /** The hash of the last event verified, or null before the first. */
+  public String lastHash() {
+    return lastHash;
   }
 
   /** The verdict on everything fed so far. */

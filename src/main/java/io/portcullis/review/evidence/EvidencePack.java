@@ -4,18 +4,15 @@ import io.portcullis.audit.AuditCheckpoint;
 import io.portcullis.audit.AuditCheckpoints;
 import io.portcullis.audit.AuditExport;
 import io.portcullis.audit.AuditLog;
-import io.portcullis.audit.AuditRecord;
 import io.portcullis.audit.AuditSigner;
 import io.portcullis.audit.DetachedSignature;
 import io.portcullis.catalog.cel.CelEngine;
-import io.portcullis.catalog.edit.UnifiedDiff;
 import io.portcullis.catalog.load.PolicyFiles;
 import io.portcullis.catalog.load.PolicyLoader;
 import io.portcullis.catalog.model.AccessReview;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.catalog.store.PolicyArchive;
 import io.portcullis.platform.error.Problems;
-import io.portcullis.platform.json.CanonicalJson;
 import io.portcullis.review.campaign.ReviewCampaign;
 import io.portcullis.review.evidence.summary.PackSummary;
 import io.portcullis.review.evidence.summary.SummaryRenderer;
@@ -36,7 +33,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -210,39 +206,22 @@ public class EvidencePack {
     entries.add(csv(zip, EXCEPTIONS, PackRows.EXCEPTIONS_HEADER, f.exceptions()));
 
     // the policy: at the period's start (when archived) and at opening, their diff, its events
-    Map<String, String> atOpen = byName(p.policyFiles());
+    Map<String, String> atOpen = PackPolicy.byName(p.policyFiles());
     for (var e : atOpen.entrySet()) {
-      entries.add(text(zip, "policy/at-open/" + e.getKey(), e.getValue()));
+      entries.add(text(zip, PackPolicy.AT_OPEN + e.getKey(), e.getValue()));
     }
     String startHash = f.policyAtStart();
     Map<String, String> atStart =
         startHash == null
             ? Map.of()
-            : archive.files(startHash).map(EvidencePack::byName).orElse(null);
+            : archive.files(startHash).map(PackPolicy::byName).orElse(null);
     if (atStart != null) {
       for (var e : atStart.entrySet()) {
-        entries.add(text(zip, "policy/at-start/" + e.getKey(), e.getValue()));
+        entries.add(text(zip, PackPolicy.AT_START + e.getKey(), e.getValue()));
       }
-      StringBuilder diff = new StringBuilder();
-      for (String name : new TreeSet<>(unionKeys(atStart, atOpen))) {
-        String before = atStart.getOrDefault(name, "");
-        String after = atOpen.getOrDefault(name, "");
-        if (!before.equals(after)) {
-          diff.append(UnifiedDiff.of(name, before, after));
-        }
-      }
-      entries.add(text(zip, POLICY_DIFF, diff.toString()));
+      entries.add(text(zip, POLICY_DIFF, PackPolicy.diff(atStart, atOpen)));
     }
-    StringBuilder events = new StringBuilder();
-    for (AuditRecord e : f.policyEvents()) {
-      Map<String, Object> line = new LinkedHashMap<>();
-      line.put("seq", e.seq());
-      line.put("at", e.occurredAt().toString());
-      line.put("type", e.type());
-      line.put("details", e.details());
-      events.append(CanonicalJson.write(line)).append('\n');
-    }
-    entries.add(text(zip, POLICY_EVENTS, events.toString()));
+    entries.add(text(zip, POLICY_EVENTS, PackPolicy.events(f.policyEvents())));
 
     // the ledger from seq 1, ending at the checkpoint made for the pack, and the keys
     entries.add(
@@ -371,18 +350,6 @@ public class EvidencePack {
         new PackManifest.Query(REMEDIATION, events),
         new PackManifest.Query(POLICY_EVENTS, policy),
         new PackManifest.Query(LEDGER, Map.of("fromSeq", 1L, "toSeq", in.ledgerToSeq())));
-  }
-
-  private static Map<String, String> byName(List<PolicyFiles.PolicyFile> files) {
-    Map<String, String> m = new TreeMap<>();
-    files.forEach(f -> m.put(f.name(), f.text()));
-    return m;
-  }
-
-  private static java.util.Set<String> unionKeys(Map<String, String> a, Map<String, String> b) {
-    java.util.Set<String> s = new TreeSet<>(a.keySet());
-    s.addAll(b.keySet());
-    return s;
   }
 
   /** Writes one file's content; returns its data rows, or null when it is not a table. */

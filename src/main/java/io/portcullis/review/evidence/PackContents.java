@@ -93,6 +93,18 @@ public final class PackContents {
    */
   public static Found compute(
       Inputs in, Consumer<Consumer<AuditRecord>> ledger, Consumer<List<String>> activity) {
+    return compute(in, ledger, activity, true);
+  }
+
+  /**
+   * Runs the pass; without {@code forSummary} the lists only the summary draws from (break-glass
+   * lines, decision times, grants for charts) stay empty, so a verifier's heap holds no grant.
+   */
+  public static Found compute(
+      Inputs in,
+      Consumer<Consumer<AuditRecord>> ledger,
+      Consumer<List<String>> activity,
+      boolean forSummary) {
     List<List<String>> exceptions = new ArrayList<>();
     List<List<String>> decisions = new ArrayList<>();
     List<List<String>> remediation = new ArrayList<>();
@@ -149,7 +161,10 @@ public final class PackContents {
                           default -> {
                             for (List<String> d : PackRows.decisions(e, in.campaign())) {
                               decisions.add(d);
-                              decisionTimes.add(new DecisionAt(d.get(0), d.get(3), e.occurredAt()));
+                              if (forSummary) {
+                                decisionTimes.add(
+                                    new DecisionAt(d.get(0), d.get(3), e.occurredAt()));
+                              }
                             }
                             PackRows.remediation(e, in.campaign()).ifPresent(remediation::add);
                           }
@@ -161,10 +176,10 @@ public final class PackContents {
               activity.accept(PackRows.activity(g));
               rows[0]++;
               exceptions.addAll(PackRows.exceptions(g, in.periodEnd()));
-              if (g.approval() == GrantActivity.Approval.BREAK_GLASS) {
+              if (forSummary && g.approval() == GrantActivity.Approval.BREAK_GLASS) {
                 breakGlass.add(g);
               }
-              if (forCharts.size() < CHART_GRANTS) {
+              if (forSummary && forCharts.size() < CHART_GRANTS) {
                 forCharts.add(g);
               }
             },

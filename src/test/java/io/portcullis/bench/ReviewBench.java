@@ -49,6 +49,10 @@ import org.postgresql.copy.CopyIn;
  *       SnapshotBuilder} into a gzip'd canonical snapshot (the chunks are counted, not stored) and
  *       plans the items with {@link ItemPlanner}. A heap above 256 MB would fail it with an
  *       OutOfMemoryError.
+ *   <li><b>Evidence pack</b> over the same ledger ({@link PackBench}): a campaign opened through
+ *       the packaged application's API, its pack downloaded from a fresh start of it with {@code
+ *       -Xmx256m}, then verified offline with {@code -Xmx64m} ({@code -Dbench.reviews.packs=false}
+ *       leaves it out).
  *   <li><b>Reviewer's first page</b>: one campaign of 10,000 items assigned to one reviewer's
  *       group; the SQL of {@code PanacheReviewStore.assigned} for a page of 50, timed 200 times.
  * </ul>
@@ -108,6 +112,9 @@ final class ReviewBench {
               .toArray()) {
         String url = AuditBench.database(pg, "reviews_" + n);
         rows.addAll(snapshot(n, url, work));
+        if (Boolean.parseBoolean(System.getProperty("bench.reviews.packs", "true"))) {
+          rows.addAll(PackBench.run(n, url, work, n * 5L));
+        }
       }
       rows.addAll(page(AuditBench.database(pg, "reviews_page")));
     } finally {

@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -95,6 +96,24 @@ public class AuditExport {
   @Transactional(Transactional.TxType.REQUIRED)
   @TransactionConfiguration(timeout = 6 * 3600)
   public Exported write(Request r, OutputStream out) throws IOException {
+    return export(r, out, e -> {});
+  }
+
+  /**
+   * Writes the export of {@code r} to {@code out} (flushed, not closed) and hands each event, in
+   * seq order, to {@code each} as its line is written: one read of the ledger for a caller that
+   * also folds it (an evidence pack).
+   */
+  @Transactional(Transactional.TxType.REQUIRED)
+  @TransactionConfiguration(timeout = 6 * 3600)
+  public Exported write(Request r, OutputStream out, Consumer<AuditRecord> each)
+      throws IOException {
+    return export(r, out, each);
+  }
+
+  // one body for both: a call from one intercepted method to another would be intercepted again
+  private Exported export(Request r, OutputStream out, Consumer<AuditRecord> each)
+      throws IOException {
     Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     try (Connection c = dataSource.getConnection()) {
       long[] range = resolve(c, r);
@@ -136,6 +155,7 @@ public class AuditExport {
           while (es.next()) {
             AuditRecord rec = AuditLog.record(es);
             line(w, AuditJson.line(rec));
+            each.accept(rec);
             events++;
             while (next != null && next.seq() <= rec.seq()) {
               if (next.seq() == rec.seq()) {

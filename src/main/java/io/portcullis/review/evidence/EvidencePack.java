@@ -3,7 +3,6 @@ package io.portcullis.review.evidence;
 import io.portcullis.audit.AuditCheckpoint;
 import io.portcullis.audit.AuditCheckpoints;
 import io.portcullis.audit.AuditExport;
-import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditSigner;
 import io.portcullis.audit.DetachedSignature;
 import io.portcullis.catalog.cel.CelEngine;
@@ -17,6 +16,7 @@ import io.portcullis.review.campaign.ReviewCampaign;
 import io.portcullis.review.evidence.summary.PackSummary;
 import io.portcullis.review.evidence.summary.SummaryRenderer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +24,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.commons.csv.CSVPrinter;
@@ -66,7 +68,6 @@ public class EvidencePack {
   public static final String SUMMARY_PDF = "summary.pdf";
 
   private final PolicyArchive archive;
-  private final AuditLog audit;
   private final AuditExport export;
   private final AuditCheckpoints checkpoints;
   private final AuditSigner signer;
@@ -76,14 +77,12 @@ public class EvidencePack {
 
   EvidencePack(
       PolicyArchive archive,
-      AuditLog audit,
       AuditExport export,
       AuditCheckpoints checkpoints,
       AuditSigner signer,
       Clock clock,
       @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
     this.archive = archive;
-    this.audit = audit;
     this.export = export;
     this.checkpoints = checkpoints;
     this.signer = signer;
@@ -155,6 +154,9 @@ public class EvidencePack {
     long toSeq = p.checkpoint().seq();
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
+    // the ledger extract is most of the pack (2.4 GB unzipped for 1M grants); at the default level
+    // deflating it took as long as reading and folding it (the files and their hashes are the same)
+    zip.setLevel(Deflater.BEST_SPEED);
     List<PackManifest.FileEntry> entries = new ArrayList<>();
     PackContents.Inputs in =
         new PackContents.Inputs(
@@ -167,39 +169,62 @@ public class EvidencePack {
             c.toSeq(),
             toSeq);
 
-    // activity.csv streams while the ledger pass runs; the rest is small and follows
+    // One read of the ledger, from seq 1 to the checkpoint made for the pack (PackPass): the
+    // extract streams into the ZIP while the same events are folded into the rows; activity.csv,
+    // which the fold makes as it goes, is spooled to a temporary file and copied in next. The ZIP
+    // holds the extract first; the manifest lists the files in the order they always had.
     PackContents.Found[] found = new PackContents.Found[1];
-    entries.add(
-        entry(
-            zip,
-            ACTIVITY,
-            o -> {
-              CSVPrinter csv = printer(o, PackRows.ACTIVITY_HEADER);
-              found[0] =
-                  PackContents.compute(
-                      in,
-                      sink -> audit.read(1, toSeq, sink),
-                      row -> {
-                        try {
-                          csv.printRecord(row);
-                        } catch (IOException e) {
-                          throw new UncheckedIOException(e);
-                        }
-                      });
-              csv.flush();
-              return found[0].activityRows();
-            }));
-    PackContents.Found f = found[0];
-    if (!f.snapshotSha256().equals(c.snapshotSha256())) {
-      throw new IllegalStateException(
-          "the snapshot rebuilt from the ledger ("
-              + f.snapshotSha256()
-              + ") is not the one recorded when campaign "
-              + c.id()
-              + " opened ("
-              + c.snapshotSha256()
-              + "); no pack is made");
+    PackManifest.FileEntry ledger;
+    Path spool = Files.createTempFile("evidence-activity-", ".csv");
+    try {
+      try (OutputStream activity =
+          new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16)) {
+        CSVPrinter csv = printer(activity, PackRows.ACTIVITY_HEADER);
+        ledger =
+            entry(
+                zip,
+                LEDGER,
+                o -> {
+                  found[0] =
+                      PackPass.run(
+                          in,
+                          export,
+                          toSeq,
+                          o,
+                          row -> {
+                            try {
+                              csv.printRecord(row);
+                            } catch (IOException e) {
+                              throw new UncheckedIOException(e);
+                            }
+                          });
+                  return null;
+                });
+        csv.flush();
+      }
+      if (!found[0].snapshotSha256().equals(c.snapshotSha256())) {
+        throw new IllegalStateException(
+            "the snapshot rebuilt from the ledger ("
+                + found[0].snapshotSha256()
+                + ") is not the one recorded when campaign "
+                + c.id()
+                + " opened ("
+                + c.snapshotSha256()
+                + "); no pack is made");
+      }
+      long rows = found[0].activityRows();
+      entries.add(
+          entry(
+              zip,
+              ACTIVITY,
+              o -> {
+                Files.copy(spool, o);
+                return rows;
+              }));
+    } finally {
+      Files.deleteIfExists(spool);
     }
+    PackContents.Found f = found[0];
     entries.add(csv(zip, POPULATION, PackRows.POPULATION_HEADER, f.population()));
     entries.add(csv(zip, DECISIONS, PackRows.DECISIONS_HEADER, f.decisions()));
     entries.add(csv(zip, REMEDIATION, PackRows.REMEDIATION_HEADER, f.remediation()));
@@ -223,15 +248,8 @@ public class EvidencePack {
     }
     entries.add(text(zip, POLICY_EVENTS, PackPolicy.events(f.policyEvents())));
 
-    // the ledger from seq 1, ending at the checkpoint made for the pack, and the keys
-    entries.add(
-        entry(
-            zip,
-            LEDGER,
-            o -> {
-              export.write(AuditExport.Request.seqs(1L, toSeq), o);
-              return null;
-            }));
+    // the ledger from seq 1, ending at the checkpoint made for the pack (written above), the keys
+    entries.add(ledger);
     for (AuditSigner.PublishedKey k : signer.published()) {
       entries.add(text(zip, "keys/" + k.keyId() + ".pem", k.publicKeyPem()));
     }

@@ -96,6 +96,15 @@ verify-export: $(APP_JAR) ## Verify an audit export offline: make verify-export 
 	  $(if $(filter 1 true yes,$(ALLOW_UNSIGNED_TAIL)),--allow-unsigned-tail); \
 	  rc=$$?; [ $$rc -eq 0 ] || echo "verifier exit code $$rc (1 tampered, 2 usage or I/O error, 3 events no signed checkpoint covers; make itself exits 2, java ... VerifyMain exits with the code)"; exit $$rc
 
+.PHONY: verify-pack
+verify-pack: $(APP_JAR) ## Verify an evidence pack offline: make verify-pack PACK=pack.zip KEY=audit.pub [KEYS="old.pub ..."] [JSON=1]; exit 0 intact, 1 not intact, 2 usage/IO
+	@test -n "$(PACK)" || { echo "usage: make verify-pack PACK=pack.zip KEY=audit.pub (the pack: GET /api/v1/reviews/campaigns/{id}/evidence-pack)"; exit 2; }
+	@test -n "$(KEY)" || { echo "usage: make verify-pack PACK=pack.zip KEY=audit.pub (the service's audit public key: GET /api/v1/audit/public-keys, not one from inside the pack)"; exit 2; }
+	@$(JAVA) -Xmx64m -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
+	  io.portcullis.review.evidence.verify.VerifyPackMain $(PACK) --public-key $(KEY) $(foreach k,$(KEYS),--public-key $(k)) \
+	  $(if $(filter 1 true yes,$(JSON)),--json); \
+	  rc=$$?; [ $$rc -eq 0 ] || echo "verifier exit code $$rc (1 not intact, 2 usage or I/O error; make itself exits 2, java ... VerifyPackMain exits with the code)"; exit $$rc
+
 .PHONY: fmt
 fmt: ## Format the Java sources (google-java-format through Spotless)
 	$(MVN) $(MVNFLAGS) spotless:apply

@@ -13,6 +13,7 @@ import io.portcullis.review.evidence.PackManifest;
 import io.portcullis.testing.Http;
 import io.portcullis.testing.TestClock;
 import io.portcullis.testing.Tokens;
+import io.portcullis.web.WebBrowser;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -23,8 +24,12 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,6 +41,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +85,7 @@ class EvidenceArchiverS3Test {
 
   @Inject EvidenceArchiver archiver;
   @Inject AuditLog audit;
+  @Inject DataSource dataSource;
 
   Instant now;
 
@@ -267,6 +274,71 @@ class EvidenceArchiverS3Test {
     assertThat(second).isEqualTo(new EvidenceArchiver.Result(0, 0, null));
     assertThat(FakeS3Resource.s3.puts()).as("nothing is uploaded twice").isEqualTo(puts);
     assertArchivedOnce(id);
+
+    // the campaign page says where, to an auditor
+    String page = WebBrowser.signIn("dana").page("/ui/access-reviews/campaigns/" + id);
+    assertThat(page)
+        .contains("Archived pack")
+        .contains(campaign(id).getString("evidenceArchive.location"))
+        .contains(campaign(id).getString("evidenceArchive.sha256"));
+  }
+
+  /**
+   * A campaign whose pack cannot be made (its policy version was accepted before versions were
+   * archived) is skipped with the reason, and not tried again before a day has passed.
+   */
+  @Test
+  void aCampaignWhosePackCannotBeMadeIsSkippedAndTriedAgainOnlyADayLater() throws Exception {
+    UUID id = UUID.randomUUID();
+    String policy = "0".repeat(64); // never accepted, so never archived
+    Instant at = now.minus(Duration.ofDays(1));
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into review_campaign (id, definition, title, state, opened_by, opened_at,"
+                    + " period_start, period_end, due_at, policy_version, to_seq, events,"
+                    + " snapshot_sha256, snapshot_lines, snapshot_bytes, closed_by, closed_at,"
+                    + " signed_off_by, signed_off_at) values (?, 'rv-logs-review', 'legacy',"
+                    + " 'SIGNED_OFF', 'test', ?, ?, ?, ?, ?, 1, 1, ?, 0, 0, 'test', ?, 'rv-cfo',"
+                    + " ?)")) {
+      OffsetDateTime t = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+      ps.setObject(1, id);
+      ps.setObject(2, t);
+      ps.setObject(3, t.minusDays(90));
+      ps.setObject(4, t);
+      ps.setObject(5, t.plusDays(10));
+      ps.setString(6, policy);
+      ps.setString(7, "a".repeat(64));
+      ps.setObject(8, t);
+      ps.setObject(9, t);
+      ps.executeUpdate();
+    }
+    try {
+      int puts = FakeS3Resource.s3.puts();
+      EvidenceArchiver.Result run = archiver.archivePending();
+      assertThat(run).isEqualTo(new EvidenceArchiver.Result(0, 1, null));
+      assertThat(FakeS3Resource.s3.puts()).isEqualTo(puts);
+      JsonPath c = campaign(id.toString());
+      assertThat(c.getString("evidenceArchive.location")).isNull();
+      assertThat(c.getString("evidenceArchive.problem"))
+          .contains(policy)
+          .contains("accepted before policy versions were archived");
+
+      // not on every run
+      assertThat(archiver.archivePending()).isEqualTo(new EvidenceArchiver.Result(0, 0, null));
+      TestClock.pin(now.plus(Duration.ofHours(23)));
+      assertThat(archiver.archivePending()).isEqualTo(new EvidenceArchiver.Result(0, 0, null));
+      // but again a day later
+      TestClock.pin(now.plus(Duration.ofDays(1)).plusSeconds(1));
+      assertThat(archiver.archivePending()).isEqualTo(new EvidenceArchiver.Result(0, 1, null));
+      assertThat(archivedEvents(id.toString())).isEmpty();
+    } finally {
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement ps = c.prepareStatement("delete from review_campaign where id = ?")) {
+        ps.setObject(1, id);
+        ps.executeUpdate();
+      }
+    }
   }
 
   @Test

@@ -10,6 +10,8 @@ import io.portcullis.audit.Ed25519Keys;
 import io.portcullis.review.campaign.ReviewAudit;
 import io.portcullis.review.evidence.EvidenceArchiver;
 import io.portcullis.review.evidence.PackManifest;
+import io.portcullis.review.evidence.verify.PackReport;
+import io.portcullis.review.evidence.verify.PackVerifier;
 import io.portcullis.testing.Http;
 import io.portcullis.testing.TestClock;
 import io.portcullis.testing.Tokens;
@@ -84,6 +86,7 @@ class EvidenceArchiverS3Test {
   }
 
   @Inject EvidenceArchiver archiver;
+  @Inject io.portcullis.audit.AuditSigner signer;
   @Inject AuditLog audit;
   @Inject DataSource dataSource;
 
@@ -255,6 +258,16 @@ class EvidenceArchiverS3Test {
       assertThat(HexFormat.of().formatHex(sha256(pack.get(f.name()))))
           .as(f.name())
           .isEqualTo(f.sha256());
+    }
+    // and make verify-pack finds it intact, its sign-off as the ledger records it
+    java.nio.file.Path stored = java.nio.file.Files.createTempFile("archived-pack-", ".zip");
+    try {
+      java.nio.file.Files.write(stored, v.body());
+      PackReport report = PackVerifier.verify(stored, signer.verificationKeys());
+      assertThat(report.exitCode()).as(report.human()).isZero();
+      assertThat(report.human()).contains("review.signed_off at seq");
+    } finally {
+      java.nio.file.Files.deleteIfExists(stored);
     }
   }
 

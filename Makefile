@@ -86,14 +86,14 @@ test-live: ## Run the provider contract suites against real Vault / AWS / Postgr
 
 .PHONY: policy-test
 policy-test: $(APP_JAR) ## Load policies/ and run the policy tests in policies/tests, printing a pass/fail table
-	$(JAVA) -cp "$(APP_CP)" \
+	$(JAVA) -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$(APP_CP)" \
 	  io.portcullis.catalog.policytest.PolicyTestMain policies policies/tests
 
 .PHONY: verify-export
 verify-export: $(APP_JAR) ## Verify an audit export offline: make verify-export EXPORT=export.jsonl KEY=key.pub [KEYS="old.pub ..."] [ALLOW_UNSIGNED_TAIL=1]; exit 0 intact and signed, 1 tampered, 2 usage/IO, 3 unsigned events
 	@test -n "$(EXPORT)" || { echo "usage: make verify-export EXPORT=export.jsonl KEY=key.pub (GET /api/v1/audit/export and /api/v1/audit/public-keys)"; exit 2; }
 	@test -n "$(KEY)" || { echo "usage: make verify-export EXPORT=export.jsonl KEY=key.pub (the signer's public key: GET /api/v1/audit/public-keys)"; exit 2; }
-	@$(JAVA) -Xmx64m -cp "$(APP_CP)" \
+	@$(JAVA) -Xmx64m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$(APP_CP)" \
 	  io.portcullis.audit.verify.VerifyMain verify $(EXPORT) --public-key $(KEY) $(foreach k,$(KEYS),--public-key $(k)) \
 	  $(if $(filter 1 true yes,$(ALLOW_UNSIGNED_TAIL)),--allow-unsigned-tail); \
 	  rc=$$?; [ $$rc -eq 0 ] || echo "verifier exit code $$rc (1 tampered, 2 usage or I/O error, 3 events no signed checkpoint covers; make itself exits 2, java ... VerifyMain exits with the code)"; exit $$rc
@@ -102,7 +102,7 @@ verify-export: $(APP_JAR) ## Verify an audit export offline: make verify-export 
 verify-pack: $(APP_JAR) ## Verify an evidence pack offline: make verify-pack PACK=pack.zip KEY=audit.pub [KEYS="old.pub ..."] [JSON=1]; exit 0 intact, 1 not intact, 2 usage/IO
 	@test -n "$(PACK)" || { echo "usage: make verify-pack PACK=pack.zip KEY=audit.pub (the pack: GET /api/v1/reviews/campaigns/{id}/evidence-pack)"; exit 2; }
 	@test -n "$(KEY)" || { echo "usage: make verify-pack PACK=pack.zip KEY=audit.pub (the service's audit public key: GET /api/v1/audit/public-keys, not one from inside the pack)"; exit 2; }
-	@$(JAVA) -Xmx64m -cp "$(APP_CP)" \
+	@$(JAVA) -Xmx64m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$(APP_CP)" \
 	  io.portcullis.review.evidence.verify.VerifyPackMain $(PACK) --public-key $(KEY) $(foreach k,$(KEYS),--public-key $(k)) \
 	  $(if $(filter 1 true yes,$(JSON)),--json); \
 	  rc=$$?; [ $$rc -eq 0 ] || echo "verifier exit code $$rc (1 not intact, 2 usage or I/O error; make itself exits 2, java ... VerifyPackMain exits with the code)"; exit $$rc

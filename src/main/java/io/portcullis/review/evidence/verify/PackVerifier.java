@@ -302,7 +302,8 @@ public final class PackVerifier {
             + lr.toSeq()
             + " intact, "
             + lr.checkpoints()
-            + " signed checkpoints, the last at seq "
+            + (lr.checkpoints() == 1 ? " signed checkpoint" : " signed checkpoints")
+            + ", the last at seq "
             + lr.lastCheckpointSeq());
     ok(
         "policy",
@@ -362,7 +363,8 @@ public final class PackVerifier {
       ok(
           "policy/",
           found.policyEvents().size()
-              + " policy events in the period as in the ledger"
+              + (found.policyEvents().size() == 1 ? " policy event" : " policy events")
+              + " in the period as in the ledger"
               + (found.policyAtStart() == null
                   ? "; no policy was in force at the period's start"
                   : zip.getEntry(EvidencePack.POLICY_DIFF) == null

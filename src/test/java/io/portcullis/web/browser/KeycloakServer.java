@@ -48,6 +48,12 @@ public final class KeycloakServer {
   /** Small heap: the realm is tiny, and the machine runs the application and Chromium beside. */
   static final String HEAP = "-Xms64m -Xmx512m";
 
+  /**
+   * The client compiler only: a test server never runs long enough to repay C2's compile time, and
+   * it starts in about two thirds of the time (measured on two cores: 17-25 s instead of 26-32 s).
+   */
+  static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=1";
+
   static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
   private static KeycloakServer running;
@@ -118,6 +124,7 @@ public final class KeycloakServer {
       pb.command().add("--http-management-port=" + management);
       pb.command().addAll(OPTIONS);
       pb.environment().put("JAVA_OPTS_KC_HEAP", HEAP);
+      pb.environment().put("JAVA_OPTS_APPEND", JVM_OPTIONS);
       pb.redirectErrorStream(true).redirectOutput(log.toFile());
       long t0 = System.nanoTime();
       Process process = pb.start();

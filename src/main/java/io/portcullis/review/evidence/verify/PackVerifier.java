@@ -65,7 +65,7 @@ public final class PackVerifier {
           EvidencePack.SUMMARY_PDF);
 
   /** Files whose hash is taken while the ledger pass reads them, not in a pass of their own. */
-  private static final Set<String> STREAMED = Set.of(EvidencePack.LEDGER, EvidencePack.ACTIVITY);
+  private static final List<String> STREAMED = List.of(EvidencePack.LEDGER, EvidencePack.ACTIVITY);
 
   private static final int MAX_SMALL_FILE = 64 * 1024 * 1024;
 
@@ -246,6 +246,7 @@ public final class PackVerifier {
     ExportVerifier ledger = new ExportVerifier(keys);
     PackContents.Found found;
     String ledgerUnreadable = null;
+    String foldProblem = null;
     String activityProblem;
     long activityRows;
     try (DigestInputStream ledgerIn = digest(zip, EvidencePack.LEDGER);
@@ -258,20 +259,26 @@ public final class PackVerifier {
                 PackCsv.FORMAT)) {
       BufferedReader lines = reader(ledgerIn);
       String[] malformed = {null};
-      found =
-          PackContents.compute(
-              in,
-              sink -> {
-                try {
-                  ledger.file(EvidencePack.LEDGER, lines, sink);
-                } catch (ExportVerifier.MalformedExport e) {
-                  malformed[0] = e.getMessage();
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              },
-              activity,
-              false);
+      try {
+        found =
+            PackContents.compute(
+                in,
+                sink -> {
+                  try {
+                    ledger.file(EvidencePack.LEDGER, lines, sink);
+                  } catch (ExportVerifier.MalformedExport e) {
+                    malformed[0] = e.getMessage();
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                },
+                activity,
+                false);
+      } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+        // verified events the fold cannot read: only someone holding the signing key writes those
+        found = null;
+        foldProblem = "the ledger extract's events cannot be folded: " + e.getMessage();
+      }
       ledgerUnreadable = malformed[0];
       drain(ledgerIn);
       activityProblem = activity.finish();
@@ -314,6 +321,10 @@ public final class PackVerifier {
             + (found.policySeq() > 0
                 ? ", accepted at seq " + found.policySeq()
                 : ", but no policy.accepted event for it is in the extract"));
+
+    if (found == null) {
+      return fail(pack, about, "snapshot", foldProblem);
+    }
 
     // 6. the campaign as its opening event in the ledger records it
     String campaign = PackChecks.campaign(m, found);

@@ -6,6 +6,8 @@ MVN      ?= mvn
 MVNFLAGS ?= -B --no-transfer-progress
 JAVA     ?= java
 APP_JAR  := target/quarkus-app/quarkus-run.jar
+# the packaged classes for the offline tools (no Quarkus boot): the app, its libraries, jboss-logging
+APP_CP   := target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*
 SOURCES  := pom.xml $(shell find src/main -type f 2>/dev/null)
 DATA_DIR ?= data
 PORT     ?= 8080
@@ -27,6 +29,11 @@ TIME_SENSITIVE = $(shell grep -rl --include=*.java '^@TimeSensitive' src/test/ja
   | xargs -n1 basename -s .java | sort | paste -sd, -)
 BENCH    ?=
 BENCH_OPTS ?=
+# make run-keycloak: a real Keycloak (target/keycloak, unpacked by the build) with the test realm
+KEYCLOAK_PORT ?= 8180
+KEYCLOAK_MANAGEMENT_PORT ?= 9180
+KEYCLOAK_REALM := src/test/resources/keycloak/portcullis-realm.json
+KEYCLOAK_ISSUER = http://localhost:$(KEYCLOAK_PORT)/realms/portcullis
 
 .PHONY: help
 help: ## Show this list of targets
@@ -45,6 +52,34 @@ run: $(APP_JAR) ## Start Portcullis on the embedded PostgreSQL with demo users a
 	  -Dportcullis.review.demo-history=true \
 	  -Dquarkus.management.port=$(MANAGEMENT_PORT) \
 	  -jar $(APP_JAR)
+
+.PHONY: run-keycloak
+run-keycloak: $(APP_JAR) ## Start Keycloak (KEYCLOAK_PORT=8180, the demo people) and Portcullis signing in through it at http://localhost:8080
+	@$(MVN) $(MVNFLAGS) -q dependency:unpack@unpack-keycloak
+	@kc="$$(ls -d target/keycloak/keycloak-*/ | head -1)"; \
+	  mkdir -p "$$kc/data/import" && cp $(KEYCLOAK_REALM) "$$kc/data/import/portcullis-realm.json"; \
+	  echo "Starting Keycloak at http://localhost:$(KEYCLOAK_PORT) (log: target/keycloak-run.log; about a minute)"; \
+	  KC_BOOTSTRAP_ADMIN_USERNAME=kcadmin KC_BOOTSTRAP_ADMIN_PASSWORD=kcadmin \
+	  JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" JAVA_OPTS_APPEND="-XX:TieredStopAtLevel=1" "$$kc/bin/kc.sh" start-dev --http-port=$(KEYCLOAK_PORT) \
+	    --http-management-port=$(KEYCLOAK_MANAGEMENT_PORT) --import-realm --db=dev-mem \
+	    > target/keycloak-run.log 2>&1 & kcpid=$$!; \
+	  trap 'kill $$kcpid 2> /dev/null; wait $$kcpid 2> /dev/null' EXIT INT TERM; \
+	  for i in $$(seq 1 300); do \
+	    curl -fs -o /dev/null $(KEYCLOAK_ISSUER)/.well-known/openid-configuration && break; \
+	    kill -0 $$kcpid 2> /dev/null || { tail -30 target/keycloak-run.log; exit 1; }; sleep 1; \
+	  done; \
+	  echo; echo "Keycloak is ready: $(KEYCLOAK_ISSUER) (admin console: /admin as kcadmin/kcadmin; in memory, the realm is imported afresh at each start)"; \
+	  echo "Sign in at http://localhost:$(PORT) as alice/alice (engineer), bob/bob, carol/carol (approvers), dana/dana (auditor), admin/admin."; \
+	  echo "carol also needs a one-time code: TOTP secret (Base32) OBXXE5DDOVWGY2LTFVRWC4TPNQWW65DQ in any authenticator app, or oathtool --totp -b OBXXE5DDOVWGY2LTFVRWC4TPNQWW65DQ"; \
+	  echo; \
+	  $(JAVA) -Dquarkus.profile=demo -Dportcullis.data-dir=$(DATA_DIR) -Dquarkus.http.port=$(PORT) \
+	    -Dquarkus.management.port=$(MANAGEMENT_PORT) -Dportcullis.review.demo-history=true \
+	    -D%demo.portcullis.demo.enabled=false \
+	    -D%demo.quarkus.oidc.tenant-enabled=true -D%demo.quarkus.oidc.web.tenant-enabled=true \
+	    -Dquarkus.oidc.auth-server-url=$(KEYCLOAK_ISSUER) -Dquarkus.oidc.client-id=portcullis \
+	    -Dquarkus.oidc.token.audience=portcullis-api \
+	    -Dquarkus.oidc.web.credentials.secret=portcullis-test-secret \
+	    -jar $(APP_JAR)
 
 .PHONY: test
 test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL, then the time-sensitive tests a year ahead
@@ -84,17 +119,26 @@ test-live: ## Run the provider contract suites against real Vault / AWS / Postgr
 
 .PHONY: policy-test
 policy-test: $(APP_JAR) ## Load policies/ and run the policy tests in policies/tests, printing a pass/fail table
-	$(JAVA) -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
+	$(JAVA) -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$(APP_CP)" \
 	  io.portcullis.catalog.policytest.PolicyTestMain policies policies/tests
 
 .PHONY: verify-export
 verify-export: $(APP_JAR) ## Verify an audit export offline: make verify-export EXPORT=export.jsonl KEY=key.pub [KEYS="old.pub ..."] [ALLOW_UNSIGNED_TAIL=1]; exit 0 intact and signed, 1 tampered, 2 usage/IO, 3 unsigned events
 	@test -n "$(EXPORT)" || { echo "usage: make verify-export EXPORT=export.jsonl KEY=key.pub (GET /api/v1/audit/export and /api/v1/audit/public-keys)"; exit 2; }
 	@test -n "$(KEY)" || { echo "usage: make verify-export EXPORT=export.jsonl KEY=key.pub (the signer's public key: GET /api/v1/audit/public-keys)"; exit 2; }
-	@$(JAVA) -Xmx64m -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
+	@$(JAVA) -Xmx64m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$(APP_CP)" \
 	  io.portcullis.audit.verify.VerifyMain verify $(EXPORT) --public-key $(KEY) $(foreach k,$(KEYS),--public-key $(k)) \
 	  $(if $(filter 1 true yes,$(ALLOW_UNSIGNED_TAIL)),--allow-unsigned-tail); \
 	  rc=$$?; [ $$rc -eq 0 ] || echo "verifier exit code $$rc (1 tampered, 2 usage or I/O error, 3 events no signed checkpoint covers; make itself exits 2, java ... VerifyMain exits with the code)"; exit $$rc
+
+.PHONY: verify-pack
+verify-pack: $(APP_JAR) ## Verify an evidence pack offline: make verify-pack PACK=pack.zip KEY=audit.pub [KEYS="old.pub ..."] [JSON=1]; exit 0 intact, 1 not intact, 2 usage/IO
+	@test -n "$(PACK)" || { echo "usage: make verify-pack PACK=pack.zip KEY=audit.pub (the pack: GET /api/v1/reviews/campaigns/{id}/evidence-pack)"; exit 2; }
+	@test -n "$(KEY)" || { echo "usage: make verify-pack PACK=pack.zip KEY=audit.pub (the service's audit public key: GET /api/v1/audit/public-keys, not one from inside the pack)"; exit 2; }
+	@$(JAVA) -Xmx64m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$(APP_CP)" \
+	  io.portcullis.review.evidence.verify.VerifyPackMain $(PACK) --public-key $(KEY) $(foreach k,$(KEYS),--public-key $(k)) \
+	  $(if $(filter 1 true yes,$(JSON)),--json); \
+	  rc=$$?; [ $$rc -eq 0 ] || echo "verifier exit code $$rc (1 not intact, 2 usage or I/O error; make itself exits 2, java ... VerifyPackMain exits with the code)"; exit $$rc
 
 .PHONY: fmt
 fmt: ## Format the Java sources (google-java-format through Spotless)

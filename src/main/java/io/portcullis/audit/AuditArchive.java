@@ -6,8 +6,9 @@ import java.time.Instant;
 /**
  * Write-once storage for the signed ledger: each span between two checkpoints is stored as one
  * object holding its export lines (header, events, and the checkpoint that ends it), which the
- * offline verifier checks on its own. The S3 implementation with Object Lock lives in {@code
- * io.portcullis.provider.aws}.
+ * offline verifier checks on its own. Evidence packs of access-review campaigns are kept beside
+ * them, locked the same way, since they are kept as long as the ledger. The S3 implementation with
+ * Object Lock lives in {@code io.portcullis.provider.aws}.
  */
 public interface AuditArchive {
 
@@ -15,7 +16,7 @@ public interface AuditArchive {
   record Span(long fromSeq, long toSeq) {}
 
   /**
-   * Where and how a span was stored.
+   * Where and how a span (or an evidence pack) was stored.
    *
    * @param location e.g. {@code s3://bucket/portcullis/audit/…jsonl}
    * @param versionId the object version, when the store versions objects
@@ -48,4 +49,15 @@ public interface AuditArchive {
    * @param sha256 base64 SHA-256 of the file, for the store to check on arrival
    */
   Stored store(Span span, Path file, String sha256) throws ArchiveException;
+
+  /**
+   * Stores an access-review campaign's evidence pack (a ZIP), locked against deletion and
+   * overwriting with the same mode and retention as the spans, under a key made of the campaign and
+   * the pack's SHA-256 (e.g. {@code <prefix>evidence/<campaign>/<sha256 in hex>.zip}).
+   *
+   * @param campaign the campaign's id (letters, digits, {@code -}, {@code .}, {@code _})
+   * @param file the pack
+   * @param sha256 base64 SHA-256 of the file, for the store to check on arrival
+   */
+  Stored storeEvidence(String campaign, Path file, String sha256) throws ArchiveException;
 }

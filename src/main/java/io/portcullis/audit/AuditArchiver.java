@@ -61,6 +61,12 @@ public class AuditArchiver {
         public Stored store(Span span, Path file, String sha256) throws ArchiveException {
           throw new ArchiveException("no audit archive is configured");
         }
+
+        @Override
+        public Stored storeEvidence(String campaign, Path file, String sha256)
+            throws ArchiveException {
+          throw new ArchiveException("no audit archive is configured");
+        }
       };
 
   private final DataSource dataSource;

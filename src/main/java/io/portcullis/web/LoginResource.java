@@ -20,7 +20,10 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
-/** The demo sign-in form. Answers 404 unless demo sign-in is on. */
+/**
+ * The demo sign-in form (404 unless demo sign-in is on), and the page after signing out of the
+ * identity provider.
+ */
 @Path("/")
 public class LoginResource {
 
@@ -39,6 +42,8 @@ public class LoginResource {
     static native TemplateInstance login(String next, String error, List<String> users);
 
     static native TemplateInstance logout();
+
+    static native TemplateInstance signedOut();
   }
 
   @GET
@@ -107,6 +112,17 @@ public class LoginResource {
     // the next sign-in starts with a new CSRF cookie
     csrf.clearCookie(rc);
     return Response.seeOther(URI.create("/login")).cookie(expired).build();
+  }
+
+  /**
+   * Where the identity provider sends the browser back after an RP-initiated logout ({@link
+   * SignOutResource}). Public, and the same in every profile.
+   */
+  @GET
+  @Path("signed-out")
+  @Produces(MediaType.TEXT_HTML)
+  public TemplateInstance signedOut() {
+    return Templates.signedOut();
   }
 
   private void requireDemo() {

@@ -137,6 +137,10 @@ class DemoSignInTest {
     assertThat(page.getDetailedCookie(DemoSessions.COOKIE)).isNull();
     alice.get().get("/api/v1/me").then().statusCode(200);
 
+    // the identity provider's sign-out is not for demo sessions
+    alice.form().post("/ui/logout").then().statusCode(404);
+    alice.get().get("/api/v1/me").then().statusCode(200);
+
     Response r = alice.form().post("/logout");
     r.then().statusCode(303).header("Location", containsString("/login"));
     assertThat(r.getDetailedCookie(DemoSessions.COOKIE).getMaxAge()).isZero();

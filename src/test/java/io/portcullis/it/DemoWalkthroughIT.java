@@ -371,5 +371,85 @@ class DemoWalkthroughIT {
             "manifest.json",
             "manifest.sig");
     assertThat(new String(pdf, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+
+    // make verify-pack, offline in a 64 MiB heap, with the key the service publishes
+    Path zip = data.resolve("demo-pack.zip");
+    Files.write(zip, pack.body());
+    HttpResponse<String> keys = app.get("/api/v1/audit/public-keys", "dana");
+    Matcher pem = Pattern.compile("\"publicKeyPem\":\"([^\"]+)\"").matcher(keys.body());
+    assertThat(pem.find()).as(keys.body()).isTrue();
+    Path key = data.resolve("audit.pub");
+    Files.writeString(key, pem.group(1).replace("\\n", "\n"));
+    AuditExportIT.Verdict intact = verifyPack(zip, key);
+    assertThat(intact.code()).as(intact.out()).isZero();
+    assertThat(intact.out()).contains("intact: ").doesNotContain("FAILED").doesNotContain("ERROR");
+
+    // the same pack with its ledger extract's last lines cut off
+    Path cut = data.resolve("demo-pack-cut.zip");
+    try (java.util.zip.ZipInputStream in =
+            new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(pack.body()));
+        java.util.zip.ZipOutputStream out =
+            new java.util.zip.ZipOutputStream(Files.newOutputStream(cut))) {
+      for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        byte[] content = in.readAllBytes();
+        if (e.getName().equals("ledger-extract.jsonl")) {
+          content = java.util.Arrays.copyOf(content, content.length / 2);
+        }
+        out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+        out.write(content);
+        out.closeEntry();
+      }
+    }
+    AuditExportIT.Verdict tampered = verifyPack(cut, key);
+    assertThat(tampered.code()).as(tampered.out()).isEqualTo(1);
+    assertThat(tampered.out())
+        .contains("NOT INTACT: files: ledger-extract.jsonl has SHA-256")
+        .contains("altered or replaced");
+  }
+
+  /**
+   * {@code make policy-test} runs on the packaged classes without Quarkus (it once failed there: a
+   * provider's static logger needed jboss-logging, which the packaged app keeps in lib/boot).
+   */
+  @Test
+  void thePolicyTestsRunOnThePackagedClasses() throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                OFFLINE_CP,
+                "io.portcullis.catalog.policytest.PolicyTestMain",
+                "policies",
+                "policies/tests")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).containsPattern("\\d+ passed, 0 failed");
+  }
+
+  /** The Makefile's APP_CP: the packaged classes the offline tools run on. */
+  static final String OFFLINE_CP =
+      "target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*";
+
+  /** {@code make verify-pack PACK=… KEY=…}: the packaged classes, no service, -Xmx64m. */
+  static AuditExportIT.Verdict verifyPack(Path pack, Path key) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-cp",
+                OFFLINE_CP,
+                "io.portcullis.review.evidence.verify.VerifyPackMain",
+                pack.toString(),
+                "--public-key",
+                key.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return new AuditExportIT.Verdict(p.exitValue(), out);
   }
 }

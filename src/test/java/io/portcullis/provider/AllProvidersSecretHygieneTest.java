@@ -87,8 +87,8 @@ class AllProvidersSecretHygieneTest {
 
   String awaitState(String grant, String... states) {
     String[] state = new String[1];
-    await()
-        .atMost(Duration.ofSeconds(30))
+    await() // a liveness bound, not a timing claim: generous for a loaded 2-core machine
+        .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {

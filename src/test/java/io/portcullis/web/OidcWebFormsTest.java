@@ -151,4 +151,65 @@ class OidcWebFormsTest {
         .statusCode(303);
     assertThat(given().cookies(browser).get(request).asString()).contains("CANCELLED");
   }
+
+  static final Pattern REFRESH =
+      Pattern.compile("<meta http-equiv=\"refresh\" content=\"0; url=([^\"]+)\">");
+
+  @Test
+  void signOutIsAFormThatEndsTheSessionHereAndSendsTheBrowserToTheProvider() {
+    String[] token = new String[1];
+    Map<String, String> browser = signIn("/", token);
+    assertThat(given().cookies(browser).get("/").asString()).contains("action=\"/ui/logout\"");
+
+    // without the form's token: refused, and still signed in
+    given()
+        .redirects()
+        .follow(false)
+        .cookies(browser)
+        .contentType("application/x-www-form-urlencoded")
+        .post("/ui/logout")
+        .then()
+        .statusCode(403);
+    given().redirects().follow(false).cookies(browser).get("/").then().statusCode(200);
+
+    // with it: the session and CSRF cookies expire, and the page moves on to the provider's
+    // end-session endpoint with the ID token as hint and /signed-out to come back to
+    Response out =
+        given()
+            .redirects()
+            .follow(false)
+            .cookies(browser)
+            .contentType("application/x-www-form-urlencoded")
+            .formParam("csrf-token", token[0])
+            .post("/ui/logout");
+    assertThat(out.statusCode()).as(out.asString()).isEqualTo(200);
+    assertThat(out.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(out.getDetailedCookie("q_session_web").getMaxAge()).isZero();
+    assertThat(out.getDetailedCookie(WebBrowser.CSRF_COOKIE).getMaxAge()).isZero();
+    Matcher refresh = REFRESH.matcher(out.asString());
+    assertThat(refresh.find()).as(out.asString()).isTrue();
+    URI end = URI.create(refresh.group(1).replace("&amp;", "&"));
+    assertThat(end.getPath()).endsWith("/protocol/openid-connect/end-session");
+    Map<String, String> query = new LinkedHashMap<>();
+    for (String pair : end.getRawQuery().split("&")) {
+      int eq = pair.indexOf('=');
+      query.put(
+          pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    assertThat(query)
+        .containsEntry("client_id", "quarkus-web-app")
+        .containsKey("id_token_hint")
+        .hasEntrySatisfying(
+            "post_logout_redirect_uri", back -> assertThat(back).endsWith("/signed-out"));
+    assertThat(out.asString()).contains("href=\"" + refresh.group(1) + "\"");
+
+    // where the provider sends the browser back: a public page
+    given()
+        .redirects()
+        .follow(false)
+        .get("/signed-out")
+        .then()
+        .statusCode(200)
+        .body(org.hamcrest.Matchers.containsString("Signed out"));
+  }
 }

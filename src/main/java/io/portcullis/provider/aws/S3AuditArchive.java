@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -47,6 +48,11 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * Both are the same bytes: an archive span's export header carries nothing that changes between
  * writes.
  *
+ * <p>Evidence packs of access-review campaigns go beside the spans, locked the same way: {@code
+ * <prefix>evidence/<campaign>/<sha256>.zip}, the SHA-256 of the ZIP in hex. A pack is made anew
+ * (with its generation time) on every attempt, so a second upload is a second key, never a second
+ * version of the first.
+ *
  * <p>Region, endpoint ({@code portcullis.aws.endpoints.s3}), path-style addressing and credentials
  * are the shared AWS settings of {@link AwsClients}; the upload has its own time budget ({@code
  * timeout}).
@@ -58,6 +64,8 @@ public class S3AuditArchive implements AuditArchive {
 
   static final String PREFIX = "portcullis.audit.archive.s3.";
   static final String CONTENT_TYPE = "application/x-ndjson";
+  static final String PACK_CONTENT_TYPE = "application/zip";
+  private static final Pattern CAMPAIGN = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   private static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
   private static final int MAX_PREFIX_BYTES = 900; // keys are at most 1024 bytes
   private static final Pattern NOT_A_BUCKET = Pattern.compile(".*[/:\\s].*|");
@@ -199,6 +207,11 @@ public class S3AuditArchive implements AuditArchive {
         Locale.ROOT, "%saudit-%020d-%020d.jsonl", prefix, span.fromSeq(), span.toSeq());
   }
 
+  /** The object key of a campaign's evidence pack whose SHA-256 is {@code sha256} (hex). */
+  static String evidenceKey(String prefix, String campaign, String sha256) {
+    return prefix + "evidence/" + campaign + "/" + sha256 + ".zip";
+  }
+
   /** Until when a span uploaded at {@code now} is locked: whole seconds, never less. */
   static Instant retainUntil(Instant now, Duration retention) {
     Instant until = now.plus(retention);
@@ -208,8 +221,35 @@ public class S3AuditArchive implements AuditArchive {
 
   @Override
   public Stored store(Span span, Path file, String sha256) throws ArchiveException {
+    return outcome(() -> put(t -> key(t.prefix(), span), CONTENT_TYPE, "span", file, sha256));
+  }
+
+  @Override
+  public Stored storeEvidence(String campaign, Path file, String sha256) throws ArchiveException {
+    return outcome(
+        () -> {
+          if (campaign == null || !CAMPAIGN.matcher(campaign).matches()) {
+            throw new ArchiveException(
+                "an evidence pack's campaign must be letters, digits, '-', '.' or '_'");
+          }
+          String hex = HexFormat.of().formatHex(digest(sha256, "evidence pack"));
+          return put(
+              t -> evidenceKey(t.prefix(), campaign, hex),
+              PACK_CONTENT_TYPE,
+              "evidence pack",
+              file,
+              sha256);
+        });
+  }
+
+  private interface Upload {
+    Stored run() throws ArchiveException;
+  }
+
+  /** Runs an upload and keeps its outcome for the readiness check. */
+  private Stored outcome(Upload upload) throws ArchiveException {
     try {
-      Stored s = put(span, file, sha256);
+      Stored s = upload.run();
       lastOutcome = "stored " + s.location() + " at " + clock.instant();
       return s;
     } catch (ArchiveException e) {
@@ -218,8 +258,7 @@ public class S3AuditArchive implements AuditArchive {
     }
   }
 
-  private Stored put(Span span, Path file, String sha256) throws ArchiveException {
-    Target t = validate();
+  private static byte[] digest(String sha256, String what) throws ArchiveException {
     byte[] digest;
     try {
       digest = sha256 == null ? new byte[0] : Base64.getDecoder().decode(sha256);
@@ -227,12 +266,23 @@ public class S3AuditArchive implements AuditArchive {
       digest = new byte[0];
     }
     if (digest.length != 32) {
-      throw new ArchiveException("the SHA-256 of the span file is not 32 bytes in base64");
+      throw new ArchiveException("the SHA-256 of the " + what + " file is not 32 bytes in base64");
     }
+    return digest;
+  }
+
+  private interface KeyOf {
+    String key(Target t);
+  }
+
+  private Stored put(KeyOf keyOf, String contentType, String what, Path file, String sha256)
+      throws ArchiveException {
+    Target t = validate();
+    digest(sha256, what);
     if (!Files.isRegularFile(file)) {
-      throw new ArchiveException("the span file " + file + " is missing");
+      throw new ArchiveException("the " + what + " file " + file + " is missing");
     }
-    String key = key(t.prefix(), span);
+    String key = keyOf.key(t);
     String location = "s3://" + t.bucket() + "/" + key;
     Instant until = retainUntil(clock.instant(), t.retention());
     S3Client s3;
@@ -247,7 +297,7 @@ public class S3AuditArchive implements AuditArchive {
         PutObjectRequest.builder()
             .bucket(t.bucket())
             .key(key)
-            .contentType(CONTENT_TYPE)
+            .contentType(contentType)
             .objectLockMode(t.mode())
             .objectLockRetainUntilDate(until)
             // Object Lock puts must carry an integrity check: S3 recomputes the SHA-256 of what

@@ -43,6 +43,37 @@ public final class ReviewViews {
       long remediationPending,
       long remediationOverdue) {}
 
+  /**
+   * Where the campaign's evidence pack is archived (write-once, when an archive is configured): the
+   * object, its version, the SHA-256 of the ZIP's bytes and its lock; or, while it is not, why.
+   */
+  public record EvidenceArchive(
+      String location,
+      String versionId,
+      String sha256,
+      String lockMode,
+      Instant retainUntil,
+      Instant archivedAt,
+      String problem) {
+
+    static EvidenceArchive of(ReviewCampaign c) {
+      ReviewCampaign.PackArchive a = c.packArchive();
+      if (a != null) {
+        return new EvidenceArchive(
+            a.location(),
+            a.versionId(),
+            a.sha256(),
+            a.lockMode(),
+            a.retainUntil(),
+            a.archivedAt(),
+            null);
+      }
+      return c.packProblem() == null
+          ? null
+          : new EvidenceArchive(null, null, null, null, null, null, c.packProblem());
+    }
+  }
+
   public record CampaignView(
       UUID id,
       String definition,
@@ -58,6 +89,7 @@ public final class ReviewViews {
       Snapshot snapshot,
       Act closed,
       Act signedOff,
+      EvidenceArchive evidenceArchive,
       Progress progress) {
 
     static CampaignView of(ReviewCampaign c, ReviewQueries.Overview o) {
@@ -116,6 +148,7 @@ public final class ReviewViews {
           c.signedOffAt() == null
               ? null
               : new Act(c.signedOffBy(), c.signedOffAt(), c.signOffNote()),
+          EvidenceArchive.of(c),
           p);
     }
   }

@@ -20,8 +20,8 @@ import java.util.UUID;
 
 /**
  * The review store on PostgreSQL through Panache. Native SQL where JPQL cannot say it: the advisory
- * lock of an opening, array overlap for "assigned to me", SKIP LOCKED claims, and the chunk and
- * decision rows, which have no entity.
+ * lock of an opening, array overlap for "assigned to me", SKIP LOCKED claims (overdue campaigns,
+ * remediation, packs to archive), and the chunk and decision rows, which have no entity.
  */
 @ApplicationScoped
 class PanacheReviewStore implements ReviewStore {
@@ -143,6 +143,19 @@ class PanacheReviewStore implements ReviewStore {
             "select * from review_campaign where state = 'OPEN'"
                 + " and coalesce(second_due_at, due_at) <= :now order by due_at limit :n"
                 + " for update skip locked",
+            ReviewCampaign.class)
+        .setParameter("now", now)
+        .setParameter("n", n)
+        .getResultList();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<ReviewCampaign> lockPackPending(Instant now, int n) {
+    return em().createNativeQuery(
+            "select * from review_campaign where state = 'SIGNED_OFF' and pack_location is null"
+                + " and (pack_attempt_after is null or pack_attempt_after <= :now)"
+                + " order by signed_off_at, id limit :n for update skip locked",
             ReviewCampaign.class)
         .setParameter("now", now)
         .setParameter("n", n)

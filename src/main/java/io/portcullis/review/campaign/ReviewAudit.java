@@ -20,6 +20,7 @@ public final class ReviewAudit {
   public static final String CAMPAIGN_CLOSED = "review.campaign_closed";
   public static final String SIGNED_OFF = "review.signed_off";
   public static final String ITEM_REMEDIATED = "review.item_remediated";
+  public static final String EVIDENCE_ARCHIVED = "review.evidence_archived";
 
   /** Every event type above. */
   public static final List<String> TYPES =
@@ -30,7 +31,8 @@ public final class ReviewAudit {
           REMINDER_SENT,
           CAMPAIGN_CLOSED,
           SIGNED_OFF,
-          ITEM_REMEDIATED);
+          ITEM_REMEDIATED,
+          EVIDENCE_ARCHIVED);
 
   /** The actor of scheduled openings. */
   public static final String SCHEDULER = "system:review-scheduler";
@@ -40,6 +42,9 @@ public final class ReviewAudit {
 
   /** The actor of remediation verified on a policy reload. */
   public static final String VERIFIER = "system:review-remediation";
+
+  /** The actor of archiving evidence packs. */
+  public static final String ARCHIVER = "system:evidence-archiver";
 
   private ReviewAudit() {}
 
@@ -162,6 +167,21 @@ public final class ReviewAudit {
         actor,
         campaign(c.id()),
         details("note", note, "snapshotSha256", c.snapshotSha256()));
+  }
+
+  /** A signed-off campaign's evidence pack stored, write-once, where and with which hash. */
+  static AuditEvent evidenceArchived(ReviewCampaign c) {
+    ReviewCampaign.PackArchive a = c.packArchive();
+    return new AuditEvent(
+        EVIDENCE_ARCHIVED,
+        ARCHIVER,
+        campaign(c.id()),
+        details(
+            "location", a.location(),
+            "versionId", a.versionId(),
+            "sha256", a.sha256(),
+            "lockMode", a.lockMode(),
+            "retainUntil", str(a.retainUntil())));
   }
 
   /** A removal or reduction verified: the policy version named no longer grants it. */

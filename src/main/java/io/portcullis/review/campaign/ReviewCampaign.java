@@ -92,6 +92,30 @@ public class ReviewCampaign {
   @Column(name = "sign_off_note")
   private String signOffNote;
 
+  @Column(name = "pack_location")
+  private String packLocation;
+
+  @Column(name = "pack_version_id")
+  private String packVersionId;
+
+  @Column(name = "pack_sha256")
+  private String packSha256;
+
+  @Column(name = "pack_lock_mode")
+  private String packLockMode;
+
+  @Column(name = "pack_retain_until")
+  private Instant packRetainUntil;
+
+  @Column(name = "pack_archived_at")
+  private Instant packArchivedAt;
+
+  @Column(name = "pack_attempt_after")
+  private Instant packAttemptAfter;
+
+  @Column(name = "pack_problem")
+  private String packProblem;
+
   @Version private long version;
 
   protected ReviewCampaign() {}
@@ -181,6 +205,75 @@ public class ReviewCampaign {
       throw new IllegalStateException("reminder " + n + " after " + remindersSent);
     }
     remindersSent = n;
+  }
+
+  /**
+   * Where the evidence pack is archived.
+   *
+   * @param location e.g. {@code s3://bucket/portcullis/audit/evidence/<id>/<sha256>.zip}
+   * @param versionId the object version, when the store versions objects
+   * @param sha256 hex SHA-256 of the ZIP's bytes
+   * @param lockMode the retention mode, e.g. {@code COMPLIANCE}
+   * @param retainUntil until when it cannot be deleted or overwritten
+   * @param archivedAt when it was recorded
+   */
+  public record PackArchive(
+      String location,
+      String versionId,
+      String sha256,
+      String lockMode,
+      Instant retainUntil,
+      Instant archivedAt) {}
+
+  /** Where the pack is archived, or null while it is not. */
+  public PackArchive packArchive() {
+    return packLocation == null
+        ? null
+        : new PackArchive(
+            packLocation, packVersionId, packSha256, packLockMode, packRetainUntil, packArchivedAt);
+  }
+
+  /** A replica claims archiving the pack until {@code until} (others skip it till then). */
+  void claimPackArchive(Instant until) {
+    requirePackUnarchived();
+    packAttemptAfter = until;
+  }
+
+  /** The pack was stored: recorded once, and the claim and any earlier problem are cleared. */
+  void packArchived(PackArchive a) {
+    requirePackUnarchived();
+    packLocation = a.location();
+    packVersionId = a.versionId();
+    packSha256 = a.sha256();
+    packLockMode = a.lockMode();
+    packRetainUntil = a.retainUntil();
+    packArchivedAt = a.archivedAt();
+    packAttemptAfter = null;
+    packProblem = null;
+  }
+
+  /** Archiving failed: why (no secret), and not before {@code retryAfter} (null: next run). */
+  void packNotArchived(String problem, Instant retryAfter) {
+    requirePackUnarchived();
+    packProblem = problem;
+    packAttemptAfter = retryAfter;
+  }
+
+  private void requirePackUnarchived() {
+    if (state != CampaignState.SIGNED_OFF || packLocation != null) {
+      throw new IllegalStateException(
+          "campaign " + id + " is " + state + (packLocation == null ? "" : ", pack archived"));
+    }
+  }
+
+  /** Why the pack is not archived yet (the last failure), or null. */
+  public String packProblem() {
+    return packProblem;
+  }
+
+  /** Not before then is archiving the pack tried (again), or null. */
+  public Instant packAttemptAfter() {
+    return packAttemptAfter;
   }
 
   /** The deadline of the stage that ends last. */

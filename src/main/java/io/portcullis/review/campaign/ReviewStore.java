@@ -42,6 +42,12 @@ public interface ReviewStore {
    */
   List<ReviewCampaign> overdue(Instant now, int n);
 
+  /**
+   * Signed-off campaigns whose evidence pack is not archived and due for an attempt at {@code now},
+   * oldest sign-off first, locked, skipping locked.
+   */
+  List<ReviewCampaign> lockPackPending(Instant now, int n);
+
   /** Open campaigns, for reminders. */
   List<ReviewCampaign> open(int n);
 

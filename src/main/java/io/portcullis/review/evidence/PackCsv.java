@@ -23,7 +23,8 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class PackCsv {
 
-  static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get();
+  public static final CSVFormat FORMAT =
+      CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get();
 
   private PackCsv() {}
 

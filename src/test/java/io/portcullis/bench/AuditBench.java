@@ -769,7 +769,7 @@ final class AuditBench {
     csv(CanonicalJson.write(r.targets()), sb).append(',');
     csv(CanonicalJson.write(r.details()), sb).append(',');
     sb.append(r.prevHash()).append(',');
-    sb.append(r.hash()).append(",2,");
+    sb.append(r.hash()).append(',').append(r.format()).append(','); // the format hashed
     csv(ctx.actorName(), sb).append(',');
     csv(CanonicalJson.write(ctx.auth()), sb).append(',');
     csv(ctx.policyVersion(), sb).append(',');

@@ -46,13 +46,29 @@ final class PackBench {
 
   private PackBench() {}
 
+  /** The campaign opened for the bench: its id and how long the opening took. */
+  record Opened(String campaign, double seconds, String failure) {}
+
   static List<BenchMain.Row> run(int n, String url, Path work, long events) throws Exception {
     String bench = "evidence pack (" + GrantBench.label(n) + " grants)";
     Path dir = Files.createDirectories(work.resolve("pack-" + n));
+    Opened o = open(n, url, dir);
+    if (o.failure() != null) {
+      return List.of(new BenchMain.Row(bench, "generation seconds", "FAILED", o.failure()));
+    }
+    return download(bench, url, dir, events, o);
+  }
+
+  static Path policy(Path dir) throws IOException {
     Path policy = Files.createDirectories(dir.resolve("policy"));
     Files.writeString(policy.resolve("policy.yaml"), ReviewBench.policy());
-    String campaign;
-    double opening;
+    return policy;
+  }
+
+  /** An admin opens an off-cycle campaign over the bench period through the API. */
+  static Opened open(int n, String url, Path dir) throws Exception {
+    String bench = "evidence pack (" + GrantBench.label(n) + " grants)";
+    Path policy = policy(dir);
     progress("%s: opening the campaign through the API (app %s)", bench, OPEN_HEAP);
     try (App app = App.start(dir, "open", url, policy, OPEN_HEAP)) {
       long t0 = System.nanoTime();
@@ -74,18 +90,29 @@ final class PackBench {
                                   ReviewBench.START.toString()))))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      opening = (System.nanoTime() - t0) / 1e9;
+      double seconds = (System.nanoTime() - t0) / 1e9;
       if (r.statusCode() != 201) {
-        return failed(bench, "opening answered " + r.statusCode() + ": " + r.body(), app);
+        return new Opened(
+            null, seconds, "opening answered " + r.statusCode() + ": " + r.body() + tail(app));
       }
-      campaign = JSON.readTree(r.body()).get("id").asText();
+      String campaign = JSON.readTree(r.body()).get("id").asText();
+      progress("%s: campaign %s opened in %s", bench, campaign, GrantBench.secs(seconds));
+      return new Opened(campaign, seconds, null);
     }
-    progress(
-        "%s: campaign %s opened in %s; downloading its pack from a fresh app %s",
-        bench, campaign, GrantBench.secs(opening), APP_HEAP);
+  }
+
+  /** A fresh app {@link #APP_HEAP} writes the pack to an auditor; then the offline verifier. */
+  static List<BenchMain.Row> download(String bench, String url, Path dir, long events, Opened o)
+      throws Exception {
+    String campaign = o.campaign();
+    double opening = o.seconds();
+    Path policy = policy(dir);
+    progress("%s: downloading the pack from a fresh app %s", bench, APP_HEAP);
     Path zip = dir.resolve("pack.zip");
     Path key = dir.resolve("key.pem");
     double seconds;
+    double cpu;
+    String load;
     Gc gc;
     try (App app = App.start(dir, "pack", url, policy, APP_HEAP)) {
       HttpResponse<String> keys =
@@ -97,14 +124,23 @@ final class PackBench {
       }
       JsonNode current = JSON.readTree(keys.body()).get("keys").get(0);
       Files.writeString(key, current.get("publicKeyPem").asText());
+      load = loadAverage();
+      Duration cpu0 = app.cpu();
       long t0 = System.nanoTime();
-      HttpResponse<Path> r =
-          app.send(
-              app.get("/api/v1/reviews/campaigns/" + campaign + "/evidence-pack", "dana")
-                  .timeout(Duration.ofMinutes(30))
-                  .build(),
-              HttpResponse.BodyHandlers.ofFile(zip));
+      HttpResponse<Path> r;
+      try {
+        r =
+            app.send(
+                app.get("/api/v1/reviews/campaigns/" + campaign + "/evidence-pack", "dana")
+                    .timeout(Duration.ofMinutes(30))
+                    .build(),
+                HttpResponse.BodyHandlers.ofFile(zip));
+      } catch (IOException e) {
+        return failed(bench, "the download broke off (" + e.getMessage() + ")", app);
+      }
       seconds = (System.nanoTime() - t0) / 1e9;
+      cpu = app.cpu().minus(cpu0).toMillis() / 1e3;
+      load += " → " + loadAverage();
       if (r.statusCode() != 200) {
         return failed(bench, "the pack answered " + r.statusCode(), app);
       }
@@ -151,7 +187,16 @@ final class PackBench {
                 + OPEN_HEAP
                 + " in "
                 + GrantBench.secs(opening)
-                + ", not measured here)"));
+                + ", not measured here); load average "
+                + load
+                + " (2 cores, shared)"));
+    rows.add(
+        new BenchMain.Row(
+            bench,
+            "generation app CPU",
+            GrantBench.secs(cpu),
+            "CPU time of the app process while it made the pack (all its threads: ledger read,"
+                + " fold, deflate, GC; the database's not counted)"));
     rows.add(
         new BenchMain.Row(
             bench,
@@ -198,8 +243,13 @@ final class PackBench {
             java(),
             VERIFY_HEAP,
             "-Xlog:gc:file=" + gcLog,
+            "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
             "-cp",
-            APP.resolve("app") + "/*:" + APP.resolve("lib").resolve("main") + "/*",
+            String.join(
+                ":",
+                APP.resolve("app") + "/*",
+                APP.resolve("lib").resolve("main") + "/*",
+                APP.resolve("lib").resolve("boot") + "/*"),
             VERIFIER,
             zip.toString(),
             "--public-key",
@@ -243,18 +293,29 @@ final class PackBench {
   }
 
   static List<BenchMain.Row> failed(String bench, String why, App app) throws IOException {
-    String log = "";
-    if (app != null && Files.exists(app.log)) {
-      String s = Files.readString(app.log).strip();
-      log = "; app log: …" + (s.length() > 400 ? s.substring(s.length() - 400) : s);
+    return List.of(new BenchMain.Row(bench, "generation seconds", "FAILED", why + tail(app)));
+  }
+
+  static String tail(App app) throws IOException {
+    if (app == null || !Files.exists(app.log)) {
+      return "";
     }
-    return List.of(
-        new BenchMain.Row(bench, "generation seconds", "FAILED", why + log.replace('\n', ' ')));
+    String s = Files.readString(app.log).strip();
+    return ("; app log: …" + (s.length() > 400 ? s.substring(s.length() - 400) : s))
+        .replace('\n', ' ');
   }
 
   static String basic(String user) {
     return "Basic "
         + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "?";
+    }
   }
 
   static String java() {
@@ -358,6 +419,11 @@ final class PackBench {
         throw e;
       }
       return app;
+    }
+
+    /** CPU time the process has used so far. */
+    Duration cpu() {
+      return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     HttpRequest.Builder get(String path, String user) {

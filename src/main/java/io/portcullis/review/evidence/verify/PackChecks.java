@@ -43,7 +43,7 @@ final class PackChecks {
       {"dueAt", c.dueAt()}
     };
     for (String[] p : pairs) {
-      String recorded = PackVerifier.detail(opened, p[0]);
+      String recorded = PackEntries.detail(opened, p[0]);
       if (!Objects.equals(recorded, p[1])) {
         return "the manifest says "
             + p[0]
@@ -84,15 +84,15 @@ final class PackChecks {
   static String policyFolder(ZipFile zip, Map<String, String> atOpen, PackContents.Found found)
       throws IOException {
     String events =
-        new String(PackVerifier.small(zip, EvidencePack.POLICY_EVENTS), StandardCharsets.UTF_8);
+        new String(PackEntries.small(zip, EvidencePack.POLICY_EVENTS), StandardCharsets.UTF_8);
     if (!events.equals(PackPolicy.events(found.policyEvents()))) {
       return EvidencePack.POLICY_EVENTS
           + " does not hold the period's "
           + found.policyEvents().size()
           + " policy.accepted/policy.rejected events as the ledger extract gives them";
     }
-    Map<String, String> atStart = PackVerifier.folder(zip, PackPolicy.AT_START);
-    byte[] diff = PackVerifier.small(zip, EvidencePack.POLICY_DIFF);
+    Map<String, String> atStart = PackEntries.folder(zip, PackPolicy.AT_START);
+    byte[] diff = PackEntries.small(zip, EvidencePack.POLICY_DIFF);
     String startHash = found.policyAtStart();
     if (startHash == null && !atStart.isEmpty()) {
       return "the pack carries "
@@ -106,7 +106,7 @@ final class PackChecks {
     }
     if (startHash != null) {
       String hash =
-          PolicyLoader.hashOf(new PolicyFiles.Read(PackVerifier.files(atStart), List.of()));
+          PolicyLoader.hashOf(new PolicyFiles.Read(PackEntries.files(atStart), List.of()));
       if (!hash.equals(startHash)) {
         return PackPolicy.AT_START
             + " hashes to "

@@ -1,6 +1,5 @@
 package io.portcullis.review.evidence.verify;
 
-import io.portcullis.audit.AuditRecord;
 import io.portcullis.audit.DetachedSignature;
 import io.portcullis.audit.verify.ExportVerifier;
 import io.portcullis.catalog.cel.CelEngine;
@@ -16,27 +15,18 @@ import io.portcullis.review.evidence.PackRows;
 import io.portcullis.review.evidence.verify.PackReport.Check;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -50,24 +40,6 @@ import java.util.zip.ZipFile;
  * streams, so the heap holds no grant.
  */
 public final class PackVerifier {
-
-  /** Files every pack carries besides the policy folder and keys. */
-  static final List<String> REQUIRED =
-      List.of(
-          EvidencePack.ACTIVITY,
-          EvidencePack.POPULATION,
-          EvidencePack.DECISIONS,
-          EvidencePack.REMEDIATION,
-          EvidencePack.EXCEPTIONS,
-          EvidencePack.LEDGER,
-          EvidencePack.POLICY_EVENTS,
-          EvidencePack.SUMMARY_HTML,
-          EvidencePack.SUMMARY_PDF);
-
-  /** Files whose hash is taken while the ledger pass reads them, not in a pass of their own. */
-  private static final List<String> STREAMED = List.of(EvidencePack.LEDGER, EvidencePack.ACTIVITY);
-
-  private static final int MAX_SMALL_FILE = 64 * 1024 * 1024;
 
   private final Map<String, PublicKey> keys;
   private final List<Check> checks = new ArrayList<>();
@@ -105,11 +77,11 @@ public final class PackVerifier {
 
   private PackReport run(ZipFile zip, String pack) throws IOException {
     // 1. the manifest and its signature, by a key the auditor gave
-    byte[] manifestBytes = small(zip, PackManifest.NAME);
+    byte[] manifestBytes = PackEntries.small(zip, PackManifest.NAME);
     if (manifestBytes == null) {
       return fail(pack, null, "signature", "manifest.json is missing: the pack proves nothing");
     }
-    byte[] sigBytes = small(zip, PackManifest.SIGNATURE);
+    byte[] sigBytes = PackEntries.small(zip, PackManifest.SIGNATURE);
     if (sigBytes == null) {
       return fail(pack, null, "signature", "manifest.sig is missing: the pack is not signed");
     }
@@ -182,14 +154,14 @@ public final class PackVerifier {
             + m.generatedAt());
 
     // 2. every file as the manifest lists it (the two big ones are hashed in the ledger pass)
-    String files = files(zip, m);
+    String files = PackEntries.files(zip, m);
     if (files != null) {
       return fail(pack, about, "files", files);
     }
     Map<String, String> hashes = new LinkedHashMap<>();
 
     // 3. the policy in force when the campaign opened, from the pack's own files
-    Map<String, String> atOpen = folder(zip, PackPolicy.AT_OPEN);
+    Map<String, String> atOpen = PackEntries.folder(zip, PackPolicy.AT_OPEN);
     Instant openedAt;
     Instant periodStart;
     Instant periodEnd;
@@ -205,7 +177,10 @@ public final class PackVerifier {
     }
     PolicyLoader.Result loaded =
         new PolicyLoader(new CelEngine())
-            .load(Path.of("policy"), new PolicyFiles.Read(files(atOpen), List.of()), openedAt);
+            .load(
+                Path.of("policy"),
+                new PolicyFiles.Read(PackEntries.files(atOpen), List.of()),
+                openedAt);
     if (!loaded.ok()) {
       return fail(
           pack, about, "policy", PackPolicy.AT_OPEN + " does not load: " + loaded.issues().get(0));
@@ -249,15 +224,15 @@ public final class PackVerifier {
     String foldProblem = null;
     String activityProblem;
     long activityRows;
-    try (DigestInputStream ledgerIn = digest(zip, EvidencePack.LEDGER);
-        DigestInputStream activityIn = digest(zip, EvidencePack.ACTIVITY);
+    try (DigestInputStream ledgerIn = PackEntries.digest(zip, EvidencePack.LEDGER);
+        DigestInputStream activityIn = PackEntries.digest(zip, EvidencePack.ACTIVITY);
         RowDiff.Streamed activity =
             new RowDiff.Streamed(
                 EvidencePack.ACTIVITY,
                 PackRows.ACTIVITY_HEADER,
-                reader(activityIn),
+                PackEntries.reader(activityIn),
                 PackCsv.FORMAT)) {
-      BufferedReader lines = reader(ledgerIn);
+      BufferedReader lines = PackEntries.reader(ledgerIn);
       String[] malformed = {null};
       try {
         found =
@@ -280,23 +255,24 @@ public final class PackVerifier {
         foldProblem = "the ledger extract's events cannot be folded: " + e.getMessage();
       }
       ledgerUnreadable = malformed[0];
-      drain(ledgerIn);
+      PackEntries.drain(ledgerIn);
       activityProblem = activity.finish();
       activityRows = activity.fileRows();
-      drain(activityIn);
-      hashes.put(EvidencePack.LEDGER, hex(ledgerIn));
-      hashes.put(EvidencePack.ACTIVITY, hex(activityIn));
+      PackEntries.drain(activityIn);
+      hashes.put(EvidencePack.LEDGER, PackEntries.hex(ledgerIn));
+      hashes.put(EvidencePack.ACTIVITY, PackEntries.hex(activityIn));
     }
-    for (String name : STREAMED) {
+    for (String name : PackEntries.STREAMED) {
       PackManifest.FileEntry e = m.file(name).orElseThrow();
       if (!e.sha256().equals(hashes.get(name))) {
-        return fail(pack, about, "files", altered(name, hashes.get(name), e.sha256()));
+        return fail(pack, about, "files", PackEntries.altered(name, hashes.get(name), e.sha256()));
       }
     }
     ok("files", m.files().size() + " files, each with the SHA-256 the signed manifest gives");
 
     // 5. the ledger extract: chain, checkpoints, and the range the manifest announces
-    String ledgerProblem = ledgerUnreadable != null ? ledgerUnreadable : ledger(ledger, m);
+    String ledgerProblem =
+        ledgerUnreadable != null ? ledgerUnreadable : PackEntries.ledger(ledger, m);
     if (ledgerProblem != null) {
       return fail(pack, about, "ledger", ledgerProblem);
     }
@@ -411,7 +387,7 @@ public final class PackVerifier {
       ZipFile zip, PackManifest m, String name, List<String> header, List<List<String>> expected)
       throws IOException {
     PackCsv.Table t;
-    try (BufferedReader r = reader(zip.getInputStream(zip.getEntry(name)))) {
+    try (BufferedReader r = PackEntries.reader(zip.getInputStream(zip.getEntry(name)))) {
       t = PackCsv.read(r);
     } catch (java.io.UncheckedIOException | IllegalStateException e) {
       checks.add(new Check(name, false, name + " is not valid CSV: " + e.getMessage()));
@@ -422,151 +398,5 @@ public final class PackVerifier {
             ? name + "'s header is " + t.header() + ", a pack's is " + header
             : RowDiff.first(name, header, expected, t.rows());
     rows(name, problem, t.rows().size(), m);
-  }
-
-  /** Every entry listed once, every listed file present with its hash; null when so. */
-  private static String files(ZipFile zip, PackManifest m) throws IOException {
-    Set<String> seen = new HashSet<>();
-    for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-      String name = en.nextElement().getName();
-      if (!seen.add(name)) {
-        return name + " appears twice in the pack";
-      }
-      if (!name.equals(PackManifest.NAME)
-          && !name.equals(PackManifest.SIGNATURE)
-          && m.file(name).isEmpty()) {
-        return name + " is in the pack but not in the manifest: it was added after signing";
-      }
-    }
-    for (String name : REQUIRED) {
-      if (m.file(name).isEmpty()) {
-        return "the manifest lists no " + name + ", which every pack carries";
-      }
-    }
-    for (PackManifest.FileEntry e : m.files()) {
-      if (zip.getEntry(e.name()) == null) {
-        return e.name() + " is listed in the manifest but missing from the pack";
-      }
-      if (STREAMED.contains(e.name())) {
-        continue;
-      }
-      try (DigestInputStream in = digest(zip, e.name())) {
-        drain(in);
-        String sha = hex(in);
-        if (!sha.equals(e.sha256())) {
-          return altered(e.name(), sha, e.sha256());
-        }
-      }
-    }
-    return null;
-  }
-
-  private static String altered(String name, String actual, String listed) {
-    return name
-        + " has SHA-256 "
-        + actual
-        + " where the signed manifest says "
-        + listed
-        + ": the file was altered or replaced after the pack was made";
-  }
-
-  private static String ledger(ExportVerifier v, PackManifest m) {
-    ExportVerifier.Report r = v.report();
-    if (!r.intact()) {
-      return EvidencePack.LEDGER + ": first bad seq " + r.firstBadSeq() + ": " + r.problem();
-    }
-    PackManifest.Ledger l = m.ledger();
-    if (r.fromSeq() != l.fromSeq() || r.toSeq() != l.toSeq()) {
-      return EvidencePack.LEDGER
-          + " covers seq "
-          + r.fromSeq()
-          + ".."
-          + r.toSeq()
-          + " but the manifest says "
-          + l.fromSeq()
-          + ".."
-          + l.toSeq()
-          + (r.toSeq() < l.toSeq() ? ": it was cut short" : "");
-    }
-    if (!r.intactAndSigned()) {
-      return EvidencePack.LEDGER + ": " + r.summary(false).replace('\n', ' ');
-    }
-    if (r.lastCheckpointSeq() != l.checkpointSeq() || !Objects.equals(v.lastHash(), l.headHash())) {
-      return EvidencePack.LEDGER
-          + " ends at seq "
-          + r.toSeq()
-          + " with its last checkpoint at seq "
-          + r.lastCheckpointSeq()
-          + "; the manifest names the checkpoint at seq "
-          + l.checkpointSeq()
-          + " and head hash "
-          + l.headHash();
-    }
-    return null;
-  }
-
-  /** The text files under {@code prefix}, by name without it. */
-  static Map<String, String> folder(ZipFile zip, String prefix) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-      ZipEntry e = en.nextElement();
-      if (e.getName().startsWith(prefix)) {
-        out.put(
-            e.getName().substring(prefix.length()),
-            new String(small(zip, e.getName()), StandardCharsets.UTF_8));
-      }
-    }
-    return out;
-  }
-
-  static List<PolicyFiles.PolicyFile> files(Map<String, String> byName) {
-    List<PolicyFiles.PolicyFile> out = new ArrayList<>();
-    byName.forEach((n, t) -> out.add(new PolicyFiles.PolicyFile(n, t)));
-    return out;
-  }
-
-  /** A small entry's bytes, or null when absent. */
-  static byte[] small(ZipFile zip, String name) throws IOException {
-    ZipEntry e = zip.getEntry(name);
-    if (e == null) {
-      return null;
-    }
-    try (InputStream in = zip.getInputStream(e)) {
-      byte[] b = in.readNBytes(MAX_SMALL_FILE + 1);
-      if (b.length > MAX_SMALL_FILE) {
-        throw new IOException(name + " is larger than " + MAX_SMALL_FILE + " bytes");
-      }
-      return b;
-    }
-  }
-
-  private static DigestInputStream digest(ZipFile zip, String name) throws IOException {
-    try {
-      return new DigestInputStream(
-          zip.getInputStream(zip.getEntry(name)), MessageDigest.getInstance("SHA-256"));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static BufferedReader reader(InputStream in) {
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-  }
-
-  private static void drain(InputStream in) throws IOException {
-    byte[] buf = new byte[1 << 16];
-    while (in.read(buf) >= 0) {
-      // hashing as it reads
-    }
-  }
-
-  private static String hex(DigestInputStream in) {
-    return HexFormat.of().formatHex(in.getMessageDigest().digest());
-  }
-
-  /** An event's detail as a string, or null. */
-  static String detail(AuditRecord e, String name) {
-    Object v = e.details().get(name);
-    return v == null ? null : String.valueOf(v);
   }
 }

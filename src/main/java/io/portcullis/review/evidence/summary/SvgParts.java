@@ -243,69 +243,60 @@ final class SvgParts {
     private final StringBuilder out = new StringBuilder(8192);
 
     Svg(int width, int height, String title) {
-      out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"")
-          .append(width)
-          .append("\" height=\"")
-          .append(height)
-          .append("\" viewBox=\"0 0 ")
-          .append(width)
-          .append(' ')
-          .append(height)
-          .append("\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"10\">")
-          .append("<title>")
-          .append(Xml.escape(title))
-          .append("</title>")
-          .append("<rect x=\"0\" y=\"0\" width=\"")
-          .append(width)
-          .append("\" height=\"")
-          .append(height)
-          .append("\" fill=\"#ffffff\"/>");
+      open("svg")
+          .attr("xmlns", "http://www.w3.org/2000/svg")
+          .attr("version", "1.1")
+          .attr("width", width)
+          .attr("height", height)
+          .attr("viewBox", "0 0 " + width + " " + height)
+          .attr("font-family", "Helvetica, Arial, sans-serif")
+          .attr("font-size", "10");
+      out.append('>');
+      open("title").body("title", title);
+      open("rect").attr("x", "0").attr("y", "0").attr("width", width).attr("height", height);
+      attr("fill", "#ffffff").end();
+    }
+
+    /** {@code <tag}: attributes follow. */
+    private Svg open(String tag) {
+      out.append('<').append(tag);
+      return this;
+    }
+
+    /** One attribute, left out when {@code value} is null (values here need no escaping). */
+    private Svg attr(String name, Object value) {
+      if (value != null) {
+        out.append(' ').append(name).append("=\"").append(value).append('"');
+      }
+      return this;
+    }
+
+    /** Ends an empty element. */
+    private void end() {
+      out.append("/>");
+    }
+
+    /** Ends the start tag and writes escaped text and the end tag. */
+    private Svg body(String tag, String text) {
+      out.append('>').append(Xml.escape(text)).append("</").append(tag).append('>');
+      return this;
     }
 
     void title(double x, double y, String text) {
-      out.append("<text x=\"")
-          .append(num(x))
-          .append("\" y=\"")
-          .append(num(y))
-          .append("\" font-size=\"12\" font-weight=\"bold\" fill=\"")
-          .append(TEXT)
-          .append("\">")
-          .append(Xml.escape(text))
-          .append("</text>");
+      open("text").attr("x", num(x)).attr("y", num(y)).attr("font-size", "12");
+      attr("font-weight", "bold").attr("fill", TEXT).body("text", text);
     }
 
     void text(double x, double y, String anchor, double size, String fill, String text) {
-      out.append("<text x=\"")
-          .append(num(x))
-          .append("\" y=\"")
-          .append(num(y))
-          .append("\" text-anchor=\"")
-          .append(anchor)
-          .append("\" font-size=\"")
-          .append(num(size))
-          .append("\" fill=\"")
-          .append(fill)
-          .append("\">")
-          .append(Xml.escape(text))
-          .append("</text>");
+      open("text").attr("x", num(x)).attr("y", num(y)).attr("text-anchor", anchor);
+      attr("font-size", num(size)).attr("fill", fill).body("text", text);
     }
 
     void rotatedText(double x, double y, double size, String fill, String text) {
-      out.append("<text x=\"")
-          .append(num(x))
-          .append("\" y=\"")
-          .append(num(y))
-          .append("\" transform=\"rotate(-90 ")
-          .append(num(x))
-          .append(' ')
-          .append(num(y))
-          .append(")\" text-anchor=\"middle\" font-size=\"")
-          .append(num(size))
-          .append("\" fill=\"")
-          .append(fill)
-          .append("\">")
-          .append(Xml.escape(text))
-          .append("</text>");
+      open("text").attr("x", num(x)).attr("y", num(y));
+      attr("transform", "rotate(-90 " + num(x) + " " + num(y) + ")");
+      attr("text-anchor", "middle").attr("font-size", num(size)).attr("fill", fill);
+      body("text", text);
     }
 
     void rect(double x, double y, double w, double h, String fill, String stroke) {
@@ -313,86 +304,42 @@ final class SvgParts {
     }
 
     void rect(double x, double y, double w, double h, String fill, String stroke, String dash) {
-      out.append("<rect x=\"")
-          .append(num(x))
-          .append("\" y=\"")
-          .append(num(y))
-          .append("\" width=\"")
-          .append(num(w))
-          .append("\" height=\"")
-          .append(num(h))
-          .append("\" fill=\"")
-          .append(fill)
-          .append('"');
-      if (stroke != null) {
-        out.append(" stroke=\"").append(stroke).append('"');
-      }
-      if (dash != null) {
-        out.append(" stroke-dasharray=\"").append(dash).append('"');
-      }
-      out.append("/>");
+      open("rect").attr("x", num(x)).attr("y", num(y)).attr("width", num(w));
+      attr("height", num(h)).attr("fill", fill).attr("stroke", stroke);
+      attr("stroke-dasharray", dash).end();
     }
 
     void line(
         double x1, double y1, double x2, double y2, String stroke, double width, String dash) {
-      out.append("<line x1=\"")
-          .append(num(x1))
-          .append("\" y1=\"")
-          .append(num(y1))
-          .append("\" x2=\"")
-          .append(num(x2))
-          .append("\" y2=\"")
-          .append(num(y2))
-          .append("\" stroke=\"")
-          .append(stroke)
-          .append("\" stroke-width=\"")
-          .append(num(width))
-          .append('"');
-      if (dash != null) {
-        out.append(" stroke-dasharray=\"").append(dash).append('"');
-      }
-      out.append("/>");
+      open("line").attr("x1", num(x1)).attr("y1", num(y1)).attr("x2", num(x2));
+      attr("y2", num(y2)).attr("stroke", stroke).attr("stroke-width", num(width));
+      attr("stroke-dasharray", dash).end();
     }
 
     void circle(double cx, double cy, double r, String fill, String stroke, double width) {
-      out.append("<circle cx=\"")
-          .append(num(cx))
-          .append("\" cy=\"")
-          .append(num(cy))
-          .append("\" r=\"")
-          .append(num(r))
-          .append("\" fill=\"")
-          .append(fill)
-          .append("\" stroke=\"")
-          .append(stroke)
-          .append("\" stroke-width=\"")
-          .append(num(width))
-          .append("\"/>");
+      open("circle").attr("cx", num(cx)).attr("cy", num(cy)).attr("r", num(r));
+      attr("fill", fill).attr("stroke", stroke).attr("stroke-width", num(width)).end();
     }
 
     void polyline(List<double[]> points, String stroke, double width) {
-      out.append("<polyline fill=\"none\" stroke=\"")
-          .append(stroke)
-          .append("\" stroke-width=\"")
-          .append(num(width))
-          .append("\" points=\"");
-      points(points);
-      out.append("\"/>");
+      open("polyline").attr("fill", "none").attr("stroke", stroke);
+      attr("stroke-width", num(width)).attr("points", points(points)).end();
     }
 
     void polygon(List<double[]> points, String fill) {
-      out.append("<polygon fill=\"").append(fill).append("\" stroke=\"none\" points=\"");
-      points(points);
-      out.append("\"/>");
+      open("polygon").attr("fill", fill).attr("stroke", "none");
+      attr("points", points(points)).end();
     }
 
-    private void points(List<double[]> points) {
+    private static String points(List<double[]> points) {
+      StringBuilder p = new StringBuilder();
       for (int i = 0; i < points.size(); i++) {
         if (i > 0) {
-          out.append(' ');
+          p.append(' ');
         }
-        out.append(num(points.get(i)[0])).append(',').append(num(points.get(i)[1]));
+        p.append(num(points.get(i)[0])).append(',').append(num(points.get(i)[1]));
       }
+      return p.toString();
     }
 
     String close() {

@@ -1,6 +1,5 @@
 package io.portcullis.audit.verify;
 
-import io.portcullis.audit.Ed25519Keys;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -77,21 +75,9 @@ public final class VerifyMain {
           "no --public-key given: checkpoints cannot be verified without the signer's public key"
               + " (GET /api/v1/audit/public-keys)");
     }
-    Map<String, PublicKey> keys = new LinkedHashMap<>();
-    for (String k : keyFiles) {
-      try {
-        PublicKey p = Ed25519Keys.publicKey(Files.readString(Path.of(k)));
-        keys.put(Ed25519Keys.keyId(p), p);
-      } catch (NoSuchFileException e) {
-        err.println("error: the public key file " + k + " does not exist");
-        return ExportVerifier.USAGE;
-      } catch (IOException e) {
-        err.println("error: cannot read the public key file " + k + ": " + e.getMessage());
-        return ExportVerifier.USAGE;
-      } catch (IllegalArgumentException e) {
-        err.println("error: " + k + " is " + e.getMessage());
-        return ExportVerifier.USAGE;
-      }
+    Map<String, PublicKey> keys = PublicKeyFiles.read(keyFiles, err).orElse(null);
+    if (keys == null) {
+      return ExportVerifier.USAGE;
     }
     ExportVerifier v = new ExportVerifier(keys);
     for (String file : files) {

@@ -1,14 +1,12 @@
 package io.portcullis.review.evidence.verify;
 
-import io.portcullis.audit.Ed25519Keys;
+import io.portcullis.audit.verify.PublicKeyFiles;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipException;
@@ -65,21 +63,9 @@ public final class VerifyPackMain {
           "no --public-key given: the pack is trusted only if it is signed by a key you got from"
               + " the service itself (GET /api/v1/audit/public-keys), not the keys/ inside the pack");
     }
-    Map<String, PublicKey> keys = new LinkedHashMap<>();
-    for (String k : keyFiles) {
-      try {
-        PublicKey p = Ed25519Keys.publicKey(Files.readString(Path.of(k)));
-        keys.put(Ed25519Keys.keyId(p), p);
-      } catch (NoSuchFileException e) {
-        err.println("error: the public key file " + k + " does not exist");
-        return PackReport.USAGE;
-      } catch (IOException e) {
-        err.println("error: cannot read the public key file " + k + ": " + e.getMessage());
-        return PackReport.USAGE;
-      } catch (IllegalArgumentException e) {
-        err.println("error: " + k + " is " + e.getMessage());
-        return PackReport.USAGE;
-      }
+    Map<String, PublicKey> keys = PublicKeyFiles.read(keyFiles, err).orElse(null);
+    if (keys == null) {
+      return PackReport.USAGE;
     }
     PackReport r;
     try {

@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
 @RequestScoped
 public class FormErrors {
 
+  /** The form name of a request's review form (its comment and decision). */
+  public static final String REVIEW = "review";
+
   private String form;
   private List<FieldError> errors = List.of();
   private Map<String, String> values = Map.of();

@@ -278,6 +278,9 @@ public class RequestPages {
       if (p.status() == 404) {
         throw p;
       }
+      // for the review form: {inject:formErrors.of('review', 'comment')} beside the comment
+      formErrors.refused(
+          FormErrors.REVIEW, p.errors(), comment == null ? Map.of() : Map.of("comment", comment));
       return Response.status(p.status()).entity(detailPage(uuid, message(p))).build();
     }
   }

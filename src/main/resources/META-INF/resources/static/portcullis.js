@@ -24,7 +24,7 @@
     return n + " " + unit;
   }
 
-  // "42 min", "3 h", "2 d"; a countdown under an hour also shows seconds, under a day minutes
+  // "42 min", "3 h", "2 d"; a countdown under an hour also shows seconds, under two days minutes
   function span(ms, exact) {
     var s = Math.round(Math.abs(ms) / 1000);
     if (s < 60) {
@@ -32,7 +32,7 @@
     }
     var m = Math.floor(s / 60);
     if (m < 60) {
-      return exact && m < 10 ? m + " min " + (s % 60) + " s" : plural(m, "min");
+      return exact ? m + " min " + (s % 60) + " s" : plural(m, "min");
     }
     var h = Math.floor(m / 60);
     if (h < 48) {

@@ -141,6 +141,11 @@ public final class PageChecks {
     // a phone's scrollbars overlay the page; the checks above keep the desktop's, which is stricter
     cdp.executeCdpCommand("Emulation.setScrollbarsHidden", Map.of("hidden", true));
     try {
+      // the page reflows without the scrollbar in the next frames: measure after them
+      ((JavascriptExecutor) browser)
+          .executeAsyncScript(
+              "var done = arguments[arguments.length - 1];"
+                  + " requestAnimationFrame(function () { requestAnimationFrame(done); });");
       @SuppressWarnings("unchecked")
       Map<String, Object> box =
           (Map<String, Object>)
@@ -148,6 +153,7 @@ public final class PageChecks {
                   .executeScript(
                       """
                       var e = arguments[0], d = document.documentElement;
+                      window.scrollTo(0, 0);
                       if (!e) return { x: 0, y: 0, width: window.innerWidth, height: d.scrollHeight };
                       var r = e.getBoundingClientRect();
                       return { x: r.left + window.scrollX, y: r.top + window.scrollY,

@@ -55,6 +55,7 @@ public final class PageChecks {
   private final WebDriver browser;
   private final List<String> problems = new ArrayList<>();
   private final List<String> checked = new ArrayList<>();
+  private long axeNanos;
 
   public PageChecks(WebDriver browser) {
     this.browser = browser;
@@ -91,7 +92,10 @@ public final class PageChecks {
               + " px window; too wide: "
               + w.get("wide"));
     }
-    for (Axe.Violation v : Axe.seriousViolations(browser)) {
+    long started = System.nanoTime();
+    List<Axe.Violation> violations = Axe.seriousViolations(browser);
+    axeNanos += System.nanoTime() - started;
+    for (Axe.Violation v : violations) {
       problem(where + ": axe " + v);
     }
   }
@@ -104,6 +108,11 @@ public final class PageChecks {
   /** What failed, one line each (empty when every page passed). */
   public List<String> problems() {
     return List.copyOf(problems);
+  }
+
+  /** How long axe took on all the pages checked. */
+  public java.time.Duration axeTime() {
+    return java.time.Duration.ofNanos(axeNanos);
   }
 
   /** The pages checked, "page as role". */
@@ -138,14 +147,11 @@ public final class PageChecks {
   private void shoot(String name, Dimension size, By element) {
     browser.manage().window().setSize(size);
     HasCdp cdp = (HasCdp) browser;
-    // a phone's scrollbars overlay the page; the checks above keep the desktop's, which is stricter
-    cdp.executeCdpCommand("Emulation.setScrollbarsHidden", Map.of("hidden", true));
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    // a phone's scrollbars overlay the page (the checks above keep the desktop's, which is
+    // stricter): no scrollbar in the layout that is measured and captured
+    js.executeScript("document.documentElement.style.scrollbarWidth = 'none';");
     try {
-      // the page reflows without the scrollbar in the next frames: measure after them
-      ((JavascriptExecutor) browser)
-          .executeAsyncScript(
-              "var done = arguments[arguments.length - 1];"
-                  + " requestAnimationFrame(function () { requestAnimationFrame(done); });");
       @SuppressWarnings("unchecked")
       Map<String, Object> box =
           (Map<String, Object>)
@@ -179,7 +185,7 @@ public final class PageChecks {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      cdp.executeCdpCommand("Emulation.setScrollbarsHidden", Map.of("hidden", false));
+      js.executeScript("document.documentElement.style.scrollbarWidth = '';");
     }
   }
 }

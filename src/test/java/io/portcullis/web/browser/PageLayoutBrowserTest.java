@@ -185,7 +185,9 @@ class PageLayoutBrowserTest extends BrowserTest {
             + PageChecks.PHONE.width
             + "x"
             + PageChecks.PHONE.height
-            + ": "
+            + " (axe: "
+            + checks.axeTime().toMillis()
+            + " ms in all): "
             + String.join("; ", checks.checked()));
     assertThat(checks.problems())
         .as("pages that scroll sideways at 390 px or break a serious axe rule")

@@ -50,6 +50,7 @@ public class RequestPages {
   private final RequestCancellation cancellation;
   private final CatalogResource catalog;
   private final CurrentCaller caller;
+  private final FormErrors formErrors;
 
   RequestPages(
       RequestSubmission submission,
@@ -58,7 +59,8 @@ public class RequestPages {
       RequestReviews reviews,
       RequestCancellation cancellation,
       CatalogResource catalog,
-      CurrentCaller caller) {
+      CurrentCaller caller,
+      FormErrors formErrors) {
     this.submission = submission;
     this.listing = listing;
     this.visibility = visibility;
@@ -66,6 +68,7 @@ public class RequestPages {
     this.cancellation = cancellation;
     this.catalog = catalog;
     this.caller = caller;
+    this.formErrors = formErrors;
   }
 
   /** A request with what the current person may do with it. */
@@ -166,6 +169,15 @@ public class RequestPages {
                   inputs));
       return Response.seeOther(URI.create("/ui/requests/" + s.request().id())).build();
     } catch (Problem p) {
+      // each field error beside its field of this entitlement's form, which keeps what was typed
+      Map<String, String> typed = new TreeMap<>();
+      form.forEach(
+          (name, values) -> {
+            if (!values.isEmpty() && !name.equals(CsrfTokens.FIELD)) {
+              typed.put(name, values.get(0));
+            }
+          });
+      formErrors.refused(entitlement, p.errors(), typed);
       return Response.status(p.status())
           .entity(
               Templates.catalog(
@@ -266,6 +278,9 @@ public class RequestPages {
       if (p.status() == 404) {
         throw p;
       }
+      // for the review form: {inject:formErrors.of('review', 'comment')} beside the comment
+      formErrors.refused(
+          FormErrors.REVIEW, p.errors(), comment == null ? Map.of() : Map.of("comment", comment));
       return Response.status(p.status()).entity(detailPage(uuid, message(p))).build();
     }
   }

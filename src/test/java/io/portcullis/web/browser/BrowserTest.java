@@ -2,11 +2,13 @@ package io.portcullis.web.browser;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URL;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chromium.HasCdp;
 
 /**
  * Base of the browser tests ({@code @QuarkusTest @TestProfile(BrowserTestProfile.class)}): one
@@ -38,10 +40,17 @@ public abstract class BrowserTest {
 
   @BeforeEach
   void forgetCookies() {
-    // the application and Keycloak both live on localhost (cookies ignore ports): one call clears
-    // the sessions of both
     browser.get(app("/signed-out"));
-    browser.manage().deleteAllCookies();
+    forgetSessions(browser);
+  }
+
+  /**
+   * Deletes every cookie of the browser: the application's session and Keycloak's. WebDriver's
+   * deleteAllCookies only deletes those of the page shown (Keycloak's have the path {@code
+   * /realms/…}), which would leave the previous person signed in at Keycloak.
+   */
+  static void forgetSessions(WebDriver browser) {
+    ((HasCdp) browser).executeCdpCommand("Network.clearBrowserCookies", Map.of());
   }
 
   protected WebDriver browser() {

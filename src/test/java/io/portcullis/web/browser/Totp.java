@@ -35,6 +35,28 @@ public final class Totp {
     }
   }
 
+  private static final java.util.Map<String, Long> LAST_STEP = new java.util.HashMap<>();
+
+  /**
+   * A code that this JVM has not yet handed out for {@code secret}: Keycloak takes each code once,
+   * so a second sign-in within the same 30 s waits for the next step (at most 30 s).
+   */
+  public static synchronized String unused(String secret) {
+    long last = LAST_STEP.getOrDefault(secret, Long.MIN_VALUE);
+    long step = Math.floorDiv(Instant.now().getEpochSecond(), 30);
+    while (step <= last) {
+      try {
+        Thread.sleep(Math.max(50, (last + 1) * 30_000 - Instant.now().toEpochMilli()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      step = Math.floorDiv(Instant.now().getEpochSecond(), 30);
+    }
+    LAST_STEP.put(secret, step);
+    return code(secret, Instant.ofEpochSecond(step * 30));
+  }
+
   /** The code for now, by the wall clock that Keycloak checks it against. */
   public static String now(String secret) {
     return code(secret, Instant.now());

@@ -62,6 +62,24 @@ public class CatalogPage extends PortcullisPage {
       return this;
     }
 
+    /** What the field holds now. */
+    public String value(String field) {
+      return form.findElement(By.name(field)).getAttribute("value");
+    }
+
+    /**
+     * The error shown beside a field: the text of the element its {@code aria-describedby} names,
+     * or null when the field is not marked invalid.
+     */
+    public String errorOf(String field) {
+      WebElement input = form.findElement(By.name(field));
+      if (!"true".equals(input.getAttribute("aria-invalid"))) {
+        return null;
+      }
+      String id = input.getAttribute("aria-describedby");
+      return id == null ? null : browser.findElement(By.id(id)).getText();
+    }
+
     /** Submits the form; the request's page follows. */
     public RequestPage submit() {
       form.findElement(By.cssSelector("button[type=submit]")).click();

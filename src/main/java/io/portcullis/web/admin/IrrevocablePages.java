@@ -66,6 +66,7 @@ public class IrrevocablePages {
         String more,
         UUID focus,
         String focusField,
+        boolean problemOnTop,
         String problem,
         String done);
   }
@@ -90,14 +91,18 @@ public class IrrevocablePages {
         p.next() == null
             ? null
             : Admin.IRREVOCABLE + "?cursor=" + URLEncoder.encode(p.next(), StandardCharsets.UTF_8);
+    List<Row> rows = p.items().stream().map(Row::new).toList();
+    // a refusal is said on the grant's card, or on top when the grant is not listed (any more)
+    boolean onTop = focus == null || rows.stream().noneMatch(r -> r.grant().id().equals(focus));
     return Templates.queue(
         me,
         Admin.sections(Admin.IRREVOCABLE),
         roles.isAdmin(me),
-        p.items().stream().map(Row::new).toList(),
+        rows,
         more,
         focus,
         focusField,
+        onTop,
         problem,
         done);
   }

@@ -27,6 +27,8 @@ public final class GrantAudit {
   public static final String CREDENTIAL_RETRIEVED = "grant.credential_retrieved";
   public static final String CREDENTIAL_DISCARDED = "grant.credential_discarded";
   public static final String KILL_SWITCH = "grant.kill_switch";
+  public static final String REVOCATION_RETRY_REQUESTED = "grant.revocation_retry_requested";
+  public static final String IRREVOCABLE_ACKNOWLEDGED = "grant.irrevocable_acknowledged";
 
   /** Every event type above. */
   public static final List<String> TYPES =
@@ -42,7 +44,9 @@ public final class GrantAudit {
           REVOCATION_REQUESTED,
           CREDENTIAL_RETRIEVED,
           CREDENTIAL_DISCARDED,
-          KILL_SWITCH);
+          KILL_SWITCH,
+          REVOCATION_RETRY_REQUESTED,
+          IRREVOCABLE_ACKNOWLEDGED);
 
   private GrantAudit() {}
 
@@ -238,5 +242,36 @@ public final class GrantAudit {
     d.put("suspend", suspend);
     d.put("suspension", suspension == null ? null : suspension.toString());
     return new AuditEvent(KILL_SWITCH, actor, Map.of("operation", operation.toString()), d);
+  }
+
+  /**
+   * An admin asked for the next revocation attempt of a grant now, rather than at its backoff.
+   *
+   * @param wasDueAt when the attempt was due before
+   */
+  static AuditEvent revocationRetryRequested(
+      AccessGrant g, String actor, String reason, Instant wasDueAt) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("reason", reason);
+    d.put("state", g.state().name());
+    d.put("attempts", g.attempts());
+    d.put("lastError", g.lastError());
+    d.put("wasDueAt", str(wasDueAt));
+    d.put("nextAttemptAt", str(g.nextAttemptAt()));
+    d.put("provider", g.provider());
+    return new AuditEvent(REVOCATION_RETRY_REQUESTED, actor, targets(g), d);
+  }
+
+  /**
+   * An admin acknowledged an IRREVOCABLE grant: they know, and say what they do about it. The grant
+   * stays IRREVOCABLE and keeps being retried.
+   */
+  static AuditEvent irrevocableAcknowledged(AccessGrant g, String actor, String note) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("note", note);
+    d.put("attempts", g.attempts());
+    d.put("lastError", g.lastError());
+    d.put("provider", g.provider());
+    return new AuditEvent(IRREVOCABLE_ACKNOWLEDGED, actor, targets(g), d);
   }
 }

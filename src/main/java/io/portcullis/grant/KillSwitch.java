@@ -141,27 +141,8 @@ public class KillSwitch {
   }
 
   private KillSwitchResult kill(Caller caller, KillFilter filter, String reason, Boolean suspend) {
-    SuspensionScope scope =
-        filter == null ? new SuspensionScope(null, null, null, null, null) : filter.scope();
-    List<FieldError> errors = new ArrayList<>();
-    if (scope.isEmpty()) {
-      errors.add(
-          new FieldError(
-              "user",
-              "at least one of user, group, principalSet, entitlement or provider is required",
-              "e.g. {\"principalSet\": \"vendor-acme\", \"reason\": \"contract ended\"}"));
-    }
-    scope
-        .toMap()
-        .forEach(
-            (field, value) -> {
-              String v = (String) value;
-              if (v != null && (v.length() > MAX_FILTER_CHARS || v.indexOf('\u0000') >= 0)) {
-                errors.add(
-                    new FieldError(
-                        field, "must be at most " + MAX_FILTER_CHARS + " characters without NUL"));
-              }
-            });
+    SuspensionScope scope = scopeOf(filter);
+    List<FieldError> errors = scopeErrors(scope);
     try {
       GrantService.checkReason(reason, true);
     } catch (Problems.Invalid e) {
@@ -170,27 +151,12 @@ public class KillSwitch {
     // An emergency tool works without a policy in force too (e.g. a restart with a broken policy
     // directory); only a principal set needs one.
     PolicySet inForce = policies.currentOrNull();
-    PolicySet policy =
-        inForce != null ? inForce : new PolicySet("none", Instant.EPOCH, 0, Map.of(), Map.of());
-    if (scope.principalSet() != null && !policy.principalSets().containsKey(scope.principalSet())) {
-      List<String> known = new TreeSet<>(policy.principalSets().keySet()).stream().toList();
-      errors.add(
-          new FieldError(
-              "principalSet",
-              "'"
-                  + abbreviate(scope.principalSet())
-                  + "' is not a principal set of the policy in force",
-              known.isEmpty()
-                  ? inForce == null
-                      ? "no valid policy is loaded, so there are no principal sets; use user or group"
-                      : "the policy in force defines no principal sets; use user or group"
-                  : "known sets: " + String.join(", ", known)));
+    PolicySet policy = inForce != null ? inForce : NO_POLICY;
+    FieldError unknownSet = unknownPrincipalSet(scope, policy, inForce);
+    if (unknownSet != null) {
+      errors.add(unknownSet);
     }
-    if (!errors.isEmpty()) {
-      throw new Problems.Invalid(
-          String.join("; ", errors.stream().map(e -> e.field() + " " + e.message()).toList()),
-          errors);
-    }
+    refuse(errors);
     String why = reason.strip();
     boolean suspending = suspend == null || suspend;
     // No request or review in scope may slip between the look below and the commit.
@@ -269,6 +235,106 @@ public class KillSwitch {
         suspension == null ? null : suspension.id());
   }
 
+  private static final PolicySet NO_POLICY =
+      new PolicySet("none", Instant.EPOCH, 0, Map.of(), Map.of());
+
+  private static SuspensionScope scopeOf(KillFilter filter) {
+    return filter == null ? new SuspensionScope(null, null, null, null, null) : filter.scope();
+  }
+
+  /** What is wrong with the scope itself: empty, or a field too long. */
+  private static List<FieldError> scopeErrors(SuspensionScope scope) {
+    List<FieldError> errors = new ArrayList<>();
+    if (scope.isEmpty()) {
+      errors.add(
+          new FieldError(
+              "user",
+              "at least one of user, group, principalSet, entitlement or provider is required",
+              "e.g. {\"principalSet\": \"vendor-acme\", \"reason\": \"contract ended\"}"));
+    }
+    scope
+        .toMap()
+        .forEach(
+            (field, value) -> {
+              String v = (String) value;
+              if (v != null && (v.length() > MAX_FILTER_CHARS || v.indexOf('\u0000') >= 0)) {
+                errors.add(
+                    new FieldError(
+                        field, "must be at most " + MAX_FILTER_CHARS + " characters without NUL"));
+              }
+            });
+    return errors;
+  }
+
+  /** The error when the scope names a principal set the policy in force lacks, else null. */
+  private static FieldError unknownPrincipalSet(
+      SuspensionScope scope, PolicySet policy, PolicySet inForce) {
+    if (scope.principalSet() == null || policy.principalSets().containsKey(scope.principalSet())) {
+      return null;
+    }
+    List<String> known = new TreeSet<>(policy.principalSets().keySet()).stream().toList();
+    return new FieldError(
+        "principalSet",
+        "'" + abbreviate(scope.principalSet()) + "' is not a principal set of the policy in force",
+        known.isEmpty()
+            ? inForce == null
+                ? "no valid policy is loaded, so there are no principal sets; use user or group"
+                : "the policy in force defines no principal sets; use user or group"
+            : "known sets: " + String.join(", ", known));
+  }
+
+  private static void refuse(List<FieldError> errors) {
+    if (!errors.isEmpty()) {
+      throw new Problems.Invalid(
+          String.join("; ", errors.stream().map(e -> e.field() + " " + e.message()).toList()),
+          errors);
+    }
+  }
+
+  /**
+   * What the kill switch would touch now, without touching it: the live grants and pending requests
+   * in scope, counted, and the first {@code first} of each (by id). Nothing is locked, so a run a
+   * moment later may find more or fewer. Admins only; the scope is checked as {@link #run} checks
+   * it (no reason needed).
+   *
+   * @param grants live grants in scope (SCHEDULED to IRREVOCABLE)
+   * @param firstGrants the first of them, by id
+   * @param requests pending requests in scope
+   * @param firstRequests the first of them, by id
+   */
+  public record KillPreview(
+      SuspensionScope scope,
+      int grants,
+      List<AccessGrant> firstGrants,
+      int requests,
+      List<PendingRequestCancellation.InScope> firstRequests) {}
+
+  @Transactional
+  public KillPreview preview(Caller caller, KillFilter filter, int first) {
+    if (!roles.isAdmin(caller)) {
+      throw new Problems.Forbidden("Only admins may use the kill switch.");
+    }
+    SuspensionScope scope = scopeOf(filter);
+    List<FieldError> errors = scopeErrors(scope);
+    PolicySet inForce = policies.currentOrNull();
+    PolicySet policy = inForce != null ? inForce : NO_POLICY;
+    FieldError unknownSet = unknownPrincipalSet(scope, policy, inForce);
+    if (unknownSet != null) {
+      errors.add(unknownSet);
+    }
+    refuse(errors);
+    ScopeMatch match = ScopeMatch.of(scope, policy, null);
+    List<UUID> ids = liveGrantsInScope(match);
+    List<PendingRequestCancellation.InScope> requests = cancellation.pendingInScope(match);
+    int n = Math.max(0, first);
+    return new KillPreview(
+        scope,
+        ids.size(),
+        store.byIds(ids.subList(0, Math.min(ids.size(), n))),
+        requests.size(),
+        List.copyOf(requests.subList(0, Math.min(requests.size(), n))));
+  }
+
   /**
    * The live grants in scope, row-locked, in id order. SQL narrows by what compares exactly there
    * (state, entitlement, provider, group) and by a superset of the people in scope (subject keys,
@@ -277,6 +343,11 @@ public class KillSwitch {
    * hand-off.
    */
   private List<UUID> lockLiveGrantsInScope(ScopeMatch m) {
+    return store.lockLive(liveGrantsInScope(m));
+  }
+
+  /** The live grants in scope, read without locks, in id order. */
+  private List<UUID> liveGrantsInScope(ScopeMatch m) {
     SuspensionScope s = m.scope();
     List<UUID> inScope = new ArrayList<>();
     for (GrantStore.LiveCandidate c :
@@ -293,7 +364,7 @@ public class KillSwitch {
         inScope.add(c.id());
       }
     }
-    return store.lockLive(inScope);
+    return inScope;
   }
 
   private static String abbreviate(String s) {

@@ -2,6 +2,7 @@ package io.portcullis.grant;
 
 import io.portcullis.catalog.suspension.ScopeMatch;
 import io.portcullis.identity.Caller;
+import io.portcullis.identity.CallerSnapshot;
 import java.util.List;
 import java.util.UUID;
 
@@ -21,4 +22,13 @@ public interface PendingRequestCancellation {
    * @return the ids of the requests cancelled, in id order
    */
   List<UUID> cancelPending(ScopeMatch scope, Caller admin, UUID operation, String reason);
+
+  /** A pending request in scope: its id, its requester as stored, and what it asks for. */
+  record InScope(UUID id, CallerSnapshot requester, List<String> entitlements) {}
+
+  /**
+   * The PENDING requests that {@link #cancelPending} would cancel now, in id order, by the same
+   * rule; reads only, locks nothing (the kill switch's preview).
+   */
+  List<InScope> pendingInScope(ScopeMatch scope);
 }

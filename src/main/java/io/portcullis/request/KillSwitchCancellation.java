@@ -4,6 +4,7 @@ import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.suspension.ScopeMatch;
 import io.portcullis.grant.PendingRequestCancellation;
+import io.portcullis.grant.PendingRequestCancellation.InScope;
 import io.portcullis.identity.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -37,15 +38,7 @@ public class KillSwitchCancellation implements PendingRequestCancellation {
   @Override
   @Transactional(TxType.MANDATORY)
   public List<UUID> cancelPending(ScopeMatch scope, Caller admin, UUID operation, String reason) {
-    // Narrow in SQL by what compares exactly there, decide in Java with the one identity rule.
-    List<UUID> matched =
-        store.pendingCandidates(scope.scope().entitlement(), scope.scope().group()).stream()
-            .filter(
-                c ->
-                    scope.coversCaller(c.requester().toCaller())
-                        && scope.coversAnyEntitlement(c.entitlements()))
-            .map(RequestStore.Candidate::id)
-            .toList();
+    List<UUID> matched = pendingInScope(scope).stream().map(InScope::id).toList();
     // Every row lock first, then the ledger: the ledger's head is taken last, as everywhere else.
     List<AccessRequest> locked = store.lockPending(matched);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -64,5 +57,18 @@ public class KillSwitchCancellation implements PendingRequestCancellation {
     audit.appendAll(events);
     store.flush();
     return cancelled;
+  }
+
+  @Override
+  @Transactional
+  public List<InScope> pendingInScope(ScopeMatch scope) {
+    // Narrow in SQL by what compares exactly there, decide in Java with the one identity rule.
+    return store.pendingCandidates(scope.scope().entitlement(), scope.scope().group()).stream()
+        .filter(
+            c ->
+                scope.coversCaller(c.requester().toCaller())
+                    && scope.coversAnyEntitlement(c.entitlements()))
+        .map(c -> new InScope(c.id(), c.requester(), c.entitlements()))
+        .toList();
   }
 }

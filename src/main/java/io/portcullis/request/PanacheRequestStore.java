@@ -146,6 +146,58 @@ class PanacheRequestStore implements RequestStore {
   }
 
   @Override
+  public List<BreakGlassReview> breakGlassReviews(boolean openOnly, Instant dueBefore, int n) {
+    StringBuilder sql =
+        new StringBuilder(
+            "select request_id, due_at, reviewed_at, reviewer_key, outcome from break_glass_review"
+                + " where true");
+    if (openOnly) {
+      sql.append(" and reviewed_at is null");
+    }
+    if (dueBefore != null) {
+      sql.append(" and due_at < :before");
+    }
+    sql.append(" order by due_at, request_id limit :n");
+    var q = em().createNativeQuery(sql.toString()).setParameter("n", n);
+    if (dueBefore != null) {
+      q.setParameter("before", dueBefore);
+    }
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = q.getResultList();
+    return rows.stream().map(PanacheRequestStore::breakGlassReview).toList();
+  }
+
+  @Override
+  public Optional<BreakGlassReview> breakGlassReview(UUID requestId) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em().createNativeQuery(
+                "select request_id, due_at, reviewed_at, reviewer_key, outcome"
+                    + " from break_glass_review where request_id = :id")
+            .setParameter("id", requestId)
+            .getResultList();
+    return rows.stream().findFirst().map(PanacheRequestStore::breakGlassReview);
+  }
+
+  private static BreakGlassReview breakGlassReview(Object[] row) {
+    return new BreakGlassReview(
+        (UUID) row[0], instant(row[1]), instant(row[2]), (String) row[3], (String) row[4]);
+  }
+
+  private static Instant instant(Object value) {
+    if (value == null || value instanceof Instant) {
+      return (Instant) value;
+    }
+    if (value instanceof java.time.OffsetDateTime o) {
+      return o.toInstant();
+    }
+    if (value instanceof java.sql.Timestamp t) {
+      return t.toInstant();
+    }
+    throw new IllegalStateException("not a time: " + value);
+  }
+
+  @Override
   public List<AccessRequest> page(PersonKey owner, RequestState state, Cursor after, int n) {
     if (owner != null) {
       return pageOf(owner, state, after, n);

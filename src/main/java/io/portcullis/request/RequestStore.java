@@ -54,6 +54,27 @@ public interface RequestStore {
   void addBreakGlassReview(UUID requestId, Instant dueAt);
 
   /**
+   * A break-glass activation's review after the fact, as kept.
+   *
+   * @param reviewedAt when it was reviewed, or null while it waits
+   * @param reviewerKey who reviewed it, or null
+   * @param outcome what the review said, or null
+   */
+  record BreakGlassReview(
+      UUID requestId, Instant dueAt, Instant reviewedAt, String reviewerKey, String outcome) {}
+
+  /**
+   * Break-glass reviews by due date (oldest first), at most {@code n}.
+   *
+   * @param openOnly only those not reviewed yet
+   * @param dueBefore only those due before this time, or null for any
+   */
+  List<BreakGlassReview> breakGlassReviews(boolean openOnly, Instant dueBefore, int n);
+
+  /** The break-glass review of a request, if it was a break-glass activation. */
+  Optional<BreakGlassReview> breakGlassReview(UUID requestId);
+
+  /**
    * One page of requests newest first, keyset-paged by (created, id).
    *
    * @param owner only this person's requests, or null for everyone's

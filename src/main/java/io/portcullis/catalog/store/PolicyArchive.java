@@ -58,6 +58,37 @@ public class PolicyArchive {
     }
   }
 
+  /** An archived version: its hash, when it was first accepted, and how many files it has. */
+  public record Version(String hash, Instant firstAcceptedAt, int files) {}
+
+  /** The archived versions, most recently first accepted first, at most {@code limit}. */
+  @Transactional
+  public List<Version> versions(int limit) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "select hash, first_accepted_at, jsonb_array_length(files) from policy_archive"
+                    + " order by first_accepted_at desc, hash limit :n")
+            .setParameter("n", limit)
+            .getResultList();
+    return rows.stream()
+        .map(r -> new Version((String) r[0], toInstant(r[1]), ((Number) r[2]).intValue()))
+        .toList();
+  }
+
+  private static Instant toInstant(Object value) {
+    if (value instanceof Instant i) {
+      return i;
+    }
+    if (value instanceof java.time.OffsetDateTime o) {
+      return o.toInstant();
+    }
+    if (value instanceof java.sql.Timestamp t) {
+      return t.toInstant();
+    }
+    throw new IllegalStateException("not a time: " + value);
+  }
+
   private static String write(List<PolicyFile> files) {
     try {
       return JSON.writeValueAsString(files);

@@ -60,4 +60,10 @@ public abstract class PortcullisPage extends Page {
     go("/ui/access-reviews");
     return new AccessReviewItemsPage(browser);
   }
+
+  /** The admin pages (admins and auditors only). */
+  public AdminOverviewPage admin() {
+    go("/ui/admin");
+    return new AdminOverviewPage(browser);
+  }
 }

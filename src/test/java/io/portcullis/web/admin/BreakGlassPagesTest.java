@@ -1,0 +1,87 @@
+package io.portcullis.web.admin;
+
+import static io.portcullis.web.admin.AdminFixtures.pending;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.portcullis.testing.Http;
+import io.portcullis.web.WebBrowser;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Break-glass follow-ups: an on-call engineer breaks the glass, the follow-up falls due a second
+ * later (this profile's deadline) and shows as overdue, with the activation, its grant, whom it was
+ * announced to and whom it escalates to under policy (shown, not sent). Auditors and admins only.
+ */
+@QuarkusTest
+@TestProfile(AdminPagesTestProfile.class)
+class BreakGlassPagesTest {
+
+  static final String PAGE = "/ui/admin/break-glass";
+
+  static String breakGlass(String subject) {
+    Response r =
+        Http.submit(
+            Http.person(subject, "oncall"),
+            Http.request("adm-break-glass", "PT30M", "payments down, INC-9001")
+                .put("breakGlass", true));
+    assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+    assertThat((String) r.path("state")).isEqualTo("APPROVED");
+    return r.path("id");
+  }
+
+  @Test
+  void anOverdueFollowUpShowsWithItsActivationAndEscalation() {
+    String oncall = Http.fresh("adm-oncall");
+    String request = breakGlass(oncall);
+    WebBrowser dana = WebBrowser.signIn("dana");
+    String link = "href=\"/ui/admin/break-glass/" + request + "\"";
+    assertThat(dana.page(PAGE + "?view=open")).contains(link);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> dana.page(PAGE).contains(link));
+    String overdue = dana.page(PAGE);
+    assertThat(overdue)
+        .contains("<h1>Break-glass follow-ups</h1>")
+        .contains("class=\"current\" aria-current=\"page\">Overdue<")
+        .contains("<code>adm-break-glass</code>")
+        .contains("<strong class=\"error\">overdue</strong>");
+    assertThat(dana.page(PAGE + "?view=all")).contains(link);
+
+    String followUp = dana.page(PAGE + "/" + request);
+    assertThat(followUp)
+        .contains("<h1>Break-glass follow-up " + request.substring(0, 8) + "</h1>")
+        .contains("<strong class=\"error\">overdue</strong>: not reviewed, due ")
+        .contains("href=\"/ui/requests/" + request + "\"")
+        .contains(oncall)
+        .contains("payments down, INC-9001")
+        .containsPattern("href=\"/ui/grants/[0-9a-f-]{36}\"")
+        .contains("<code>group approvers</code>")
+        .contains("<code>security security@example.com</code>")
+        .contains("Escalation is not sent yet")
+        .contains("<td>group security-leads</td>")
+        .contains("<td>slack:#lab-access</td>")
+        .contains("the security contacts: <code>security@example.com</code>");
+  }
+
+  @Test
+  void onlyBreakGlassRequestsHaveAFollowUpAndOnlyAuditorsAndAdminsSeeThem() {
+    WebBrowser admin = WebBrowser.signIn("admin");
+    assertThat(admin.page(PAGE)).contains("Break-glass follow-ups");
+    String ordinary = pending(AdminFixtures.freshEngineer(), "adm-reviewed");
+    assertThat(admin.open(PAGE + "/" + ordinary).statusCode()).isEqualTo(404);
+    assertThat(admin.open(PAGE + "/" + UUID.randomUUID()).statusCode()).isEqualTo(404);
+    assertThat(admin.open(PAGE + "?view=someday").statusCode()).isEqualTo(400);
+
+    String request = breakGlass(Http.fresh("adm-oncall"));
+    WebBrowser alice = WebBrowser.signIn("alice");
+    assertThat(alice.open(PAGE).statusCode()).isEqualTo(403);
+    assertThat(alice.open(PAGE + "/" + request).statusCode()).isEqualTo(403);
+  }
+}

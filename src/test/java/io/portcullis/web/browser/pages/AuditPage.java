@@ -1,0 +1,44 @@
+package io.portcullis.web.browser.pages;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+/** The audit ledger: search, verify, export. */
+public class AuditPage extends PortcullisPage {
+
+  public AuditPage(WebDriver browser) {
+    super(
+        browser,
+        Pattern.compile("/ui/admin/audit(/verify|/export)?"),
+        By.xpath("//h1[normalize-space()='Audit']"));
+  }
+
+  /** Searches by event type (a code or a prefix ending in a dot). */
+  public AuditPage searchType(String type) {
+    type(find(By.id("q-type")), type);
+    find(By.cssSelector("form[action='/ui/admin/audit'] button")).click();
+    return new AuditPage(browser);
+  }
+
+  /** The types of the events listed, newest first. */
+  public List<String> types() {
+    return all(By.cssSelector("#results tbody tr td:nth-child(3) code")).stream()
+        .map(WebElement::getText)
+        .toList();
+  }
+
+  /** Verifies the ledger; the verdict shows on this page. */
+  public AuditPage verify() {
+    find(By.linkText("Verify the ledger now")).click();
+    return new AuditPage(browser);
+  }
+
+  /** The verdict of the last verification, or null. */
+  public String verdict() {
+    List<WebElement> v = all(By.cssSelector("#verify [role=status], #verify [role=alert]"));
+    return v.isEmpty() ? null : v.get(0).getText();
+  }
+}

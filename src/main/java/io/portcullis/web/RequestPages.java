@@ -5,6 +5,8 @@ import io.portcullis.grant.AccessGrant;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Identities;
+import io.portcullis.identity.StepUp;
+import io.portcullis.identity.StepUpSignIn;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problem;
 import io.portcullis.platform.error.Problems;
@@ -16,9 +18,11 @@ import io.portcullis.request.RequestReviews;
 import io.portcullis.request.RequestState;
 import io.portcullis.request.RequestSubmission;
 import io.portcullis.request.RequestVisibility;
+import io.portcullis.request.ReviewBriefing;
 import io.portcullis.request.Submission;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -30,8 +34,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -50,6 +57,9 @@ public class RequestPages {
   private final RequestCancellation cancellation;
   private final CatalogResource catalog;
   private final CurrentCaller caller;
+  private final ReviewBriefing briefing;
+  private final StepUpPages stepUps;
+  private final SecurityIdentity identity;
 
   RequestPages(
       RequestSubmission submission,
@@ -58,7 +68,10 @@ public class RequestPages {
       RequestReviews reviews,
       RequestCancellation cancellation,
       CatalogResource catalog,
-      CurrentCaller caller) {
+      CurrentCaller caller,
+      ReviewBriefing briefing,
+      StepUpPages stepUps,
+      SecurityIdentity identity) {
     this.submission = submission;
     this.listing = listing;
     this.visibility = visibility;
@@ -66,6 +79,9 @@ public class RequestPages {
     this.cancellation = cancellation;
     this.catalog = catalog;
     this.caller = caller;
+    this.briefing = briefing;
+    this.stepUps = stepUps;
+    this.identity = identity;
   }
 
   /** A request with what the current person may do with it. */
@@ -111,7 +127,136 @@ public class RequestPages {
     public String shortId() {
       return grant.id().toString().substring(0, 8);
     }
+
+    /** How it went, in words: running, ended at expiry, revoked early by whom, failed. */
+    public String outcome() {
+      return switch (grant.state()) {
+        case SCHEDULED -> "scheduled, not started yet";
+        case ACTIVATING -> "starting";
+        case ACTIVE -> "active" + (grant.notAfter() == null ? "" : " until " + grant.notAfter());
+        case REVOKING -> "being revoked";
+        case REVOKED -> revoked();
+        case ACTIVATION_FAILED -> "never started: activation failed";
+        case IRREVOCABLE -> "revocation keeps failing (admins are alerted)";
+      };
+    }
+
+    private String revoked() {
+      if (grant.revokeCause() == null) {
+        return "revoked";
+      }
+      return switch (grant.revokeCause()) {
+        case EXPIRY -> "ended at expiry";
+        case EARLY ->
+            "revoked early"
+                + (grant.revokeRequestedBy() == null ? "" : " by " + grant.revokeRequestedBy())
+                + (grant.revokeReason() == null || grant.revokeReason().isBlank()
+                    ? ""
+                    : ": " + grant.revokeReason());
+        case KILL_SWITCH -> "revoked by the kill switch";
+      };
+    }
+
+    /** When it held access: from activation to revocation (or its planned end). */
+    public String period() {
+      if (grant.activatedAt() == null) {
+        return "asked " + grant.createdAt();
+      }
+      Instant end = grant.revokedAt() != null ? grant.revokedAt() : grant.notAfter();
+      return grant.activatedAt() + " → " + (end == null ? "…" : end);
+    }
   }
+
+  /** One entitlement of the request as its reviewers weigh it. */
+  public record StandingLine(ReviewBriefing.Standing s) {
+
+    /** The badge class of its risk ({@code risk-high}, …). */
+    public String riskClass() {
+      return s.risk() == null ? "" : "risk-" + s.risk().name().toLowerCase(Locale.ROOT);
+    }
+
+    public String riskLabel() {
+      return s.risk() == null ? "" : s.risk().name().toLowerCase(Locale.ROOT) + " risk";
+    }
+
+    /** Where it stands: the stage being decided, who approved there, how many more it needs. */
+    public String status() {
+      if (!s.inPolicy()) {
+        return "no longer in the policy: it can only be cancelled or expire";
+      }
+      if (s.autoApprovedBy() != null) {
+        return "approved by policy (auto-approval rule " + s.autoApprovedBy() + ")";
+      }
+      return switch (s.state()) {
+        case APPROVED -> "approved (all " + s.stages() + " stage" + plural(s.stages()) + ")";
+        case DENIED -> "denied in stage " + s.stage() + " of " + s.stages();
+        case PENDING -> pending();
+      };
+    }
+
+    private String pending() {
+      if (s.stageName() == null) {
+        return "no stage can approve it";
+      }
+      String head =
+          "stage "
+              + s.stage()
+              + " of "
+              + s.stages()
+              + ", "
+              + s.stageName()
+              + ": "
+              + s.approvedBy().size()
+              + " of "
+              + s.approvalsNeeded()
+              + " approval"
+              + plural(s.approvalsNeeded());
+      String who =
+          s.approvedBy().isEmpty()
+              ? "no approvals yet"
+              : "approved by " + String.join(", ", s.approvedBy());
+      String more =
+          s.moreNeeded() == 0
+              ? ""
+              : "; "
+                  + s.moreNeeded()
+                  + " more needed"
+                  + (s.reviewers().isEmpty() ? "" : " from " + String.join(", ", s.reviewers()));
+      return head + " (" + who + ")" + more;
+    }
+
+    /** The review rules of policy for it, or null when there are none. */
+    public String rules() {
+      List<String> rules = new java.util.ArrayList<>();
+      if (s.commentRequired()) {
+        rules.add("every review needs a comment");
+      }
+      if (s.stepUp() != null) {
+        rules.add("reviewers need " + s.stepUp().describe());
+      }
+      return rules.isEmpty() ? null : String.join("; ", rules);
+    }
+
+    private static String plural(int n) {
+      return n == 1 ? "" : "s";
+    }
+  }
+
+  /**
+   * The review form's state.
+   *
+   * @param stepUp the sign-in that reviewing needs first, or null when a review counts as signed in
+   * @param redirects whether pressing a button asks the identity provider for that sign-in (a
+   *     browser session of the OIDC tenant); otherwise the person must sign in again themselves
+   * @param comment the comment to show again after a refusal, or null
+   * @param commentError why the comment was refused, shown beside it, or null
+   */
+  public record ReviewForm(
+      boolean commentRequired,
+      StepUp stepUp,
+      boolean redirects,
+      String comment,
+      String commentError) {}
 
   @CheckedTemplate
   static class Templates {
@@ -130,7 +275,12 @@ public class RequestPages {
         List<GrantLine> grants,
         boolean canCancel,
         boolean canReview,
-        String problem);
+        String problem,
+        List<StandingLine> standings,
+        String risk,
+        String riskClass,
+        List<GrantLine> recentGrants,
+        ReviewForm form);
   }
 
   @GET
@@ -229,21 +379,41 @@ public class RequestPages {
   @GET
   @Path("requests/{id}")
   public TemplateInstance detail(@PathParam("id") String id) {
-    return detailPage(parse(id), null);
+    return detailPage(parse(id), null, null, null);
   }
 
-  private TemplateInstance detailPage(UUID id, String problem) {
-    AccessRequest r = visibility.get(caller.get(), id);
+  /**
+   * The request page.
+   *
+   * @param problem what went wrong, shown at the top, or null
+   * @param comment the comment to show in the review form again, or null
+   * @param commentError why the comment was refused, shown beside it, or null
+   */
+  private TemplateInstance detailPage(
+      UUID id, String problem, String comment, String commentError) {
+    Caller me = caller.get();
+    AccessRequest r = visibility.get(me, id);
     RequestListing.Shown shown = listing.show(r);
     Row row = row(shown);
     boolean pending = r.state() == RequestState.PENDING;
+    ReviewBriefing.Briefing brief = briefing.of(r, shown.reviews());
+    boolean mayReview = pending && !row.mine() && reviews.mayReviewNow(me, r);
+    StepUp stepUp =
+        pending && !row.mine() && !mayReview ? reviews.stepUpNeeded(me, r).orElse(null) : null;
+    boolean redirects = stepUp != null && StepUpSignIn.browserSession(identity);
+    String risk = brief.risk() == null ? null : brief.risk().name().toLowerCase(Locale.ROOT);
     return Templates.detail(
-        caller.get(),
+        me,
         row,
         shown.grants().stream().map(GrantLine::new).toList(),
         pending && row.mine(),
-        pending && !row.mine() && reviews.mayReviewNow(caller.get(), r),
-        problem);
+        mayReview || redirects,
+        problem,
+        brief.standings().stream().map(StandingLine::new).toList(),
+        risk,
+        risk == null ? "" : "risk-" + risk,
+        brief.recentGrants().stream().map(GrantLine::new).toList(),
+        new ReviewForm(brief.commentRequired(), stepUp, redirects, comment, commentError));
   }
 
   @POST
@@ -252,21 +422,40 @@ public class RequestPages {
   public Response review(
       @PathParam("id") String id,
       @FormParam("decision") String decision,
-      @FormParam("comment") String comment) {
+      @FormParam("comment") String comment,
+      @FormParam("digest") String digest) {
     UUID uuid = parse(id);
+    String text = comment == null || comment.isBlank() ? null : comment;
     try {
-      reviews.review(
-          caller.get(),
-          uuid,
-          decision(decision),
-          comment == null || comment.isBlank() ? null : comment,
-          null);
+      RequestReview.Decision chosen = decision(decision);
+      try {
+        reviews.review(
+            caller.get(), uuid, chosen, text, digest == null || digest.isBlank() ? null : digest);
+      } catch (Problem p) {
+        if (p.status() == 403) {
+          // a sign-in too weak or too old for this request: in a browser session, sign in again at
+          // the identity provider and come back to confirm this same review (ADR 0012)
+          Optional<Response> stepUp = stepUps.begin(uuid, chosen, text, digest);
+          if (stepUp.isPresent()) {
+            return stepUp.get();
+          }
+        }
+        throw p;
+      }
       return Response.seeOther(URI.create("/ui/requests/" + uuid)).build();
     } catch (Problem p) {
       if (p.status() == 404) {
         throw p;
       }
-      return Response.status(p.status()).entity(detailPage(uuid, message(p))).build();
+      String commentError =
+          p.errors().stream()
+              .filter(e -> "comment".equals(e.field()))
+              .map(FieldError::message)
+              .findFirst()
+              .orElse(null);
+      return Response.status(p.status())
+          .entity(detailPage(uuid, message(p), comment, commentError))
+          .build();
     }
   }
 
@@ -300,7 +489,7 @@ public class RequestPages {
       if (p.status() == 404) {
         throw p;
       }
-      return Response.status(p.status()).entity(detailPage(uuid, p.detail())).build();
+      return Response.status(p.status()).entity(detailPage(uuid, p.detail(), null, null)).build();
     }
   }
 

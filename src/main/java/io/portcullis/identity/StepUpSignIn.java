@@ -1,5 +1,6 @@
 package io.portcullis.identity;
 
+import io.quarkus.arc.Unremovable;
 import io.quarkus.oidc.OidcRedirectFilter;
 import io.quarkus.oidc.Redirect;
 import io.quarkus.security.AuthenticationFailedException;
@@ -18,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * request that {@link #challenge} marked gets them: an ordinary sign-in asks for nothing.
  */
 @ApplicationScoped
+@Unremovable // Quarkus OIDC looks its redirect filters up at run time; nothing injects this one
 @Redirect(Redirect.Location.OIDC_AUTHORIZATION)
 public class StepUpSignIn implements OidcRedirectFilter {
 

@@ -90,6 +90,19 @@ public class StepUpPages {
         Caller me, Shown pending, String needed, String signedIn);
 
     static native TemplateInstance gone(Caller me, String request, String detail);
+
+    static native TemplateInstance leaving(String id, String needed);
+  }
+
+  /**
+   * The answer to a form that leads to the identity provider: a page that moves on by itself (a
+   * GET), because the Content-Security-Policy's {@code form-action 'self'} stops a form's redirect
+   * chain at another origin.
+   */
+  private static Response leaving(PendingReview p, StepUp needed) {
+    return Response.ok(Templates.leaving(p.id(), needed.describe()))
+        .header("Cache-Control", "no-store")
+        .build();
   }
 
   /**
@@ -105,12 +118,13 @@ public class StepUpPages {
     }
     Caller me = caller.get();
     AccessRequest r = visibility.get(me, request);
-    if (reviews.stepUpNeeded(me, r).isEmpty()) {
+    StepUp needed = reviews.stepUpNeeded(me, r).orElse(null);
+    if (needed == null) {
       return Optional.empty();
     }
     PendingReview p = pending.create(me.subject(), request, decision, comment, digest);
     pending.keep(rc, p);
-    return Optional.of(Response.seeOther(URI.create("/ui/step-up/" + p.id())).build());
+    return Optional.of(leaving(p, needed));
   }
 
   @GET
@@ -161,10 +175,11 @@ public class StepUpPages {
         throw e;
       }
       AccessRequest r = visibility.get(me, p.request());
-      if (e.status() == 403 && reviews.stepUpNeeded(me, r).isPresent()) {
+      Optional<StepUp> needed = reviews.stepUpNeeded(me, r);
+      if (e.status() == 403 && needed.isPresent() && StepUpSignIn.browserSession(identity)) {
         // the sign-in aged between the confirmation page and the button: once more
         pending.keep(rc, p.notChallenged());
-        return Response.seeOther(URI.create("/ui/step-up/" + p.id())).build();
+        return leaving(p, needed.get());
       }
       pending.forget(rc);
       return Response.status(e.status())
@@ -183,12 +198,17 @@ public class StepUpPages {
   @Path("{id}/again")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response again(@PathParam("id") String id) {
-    PendingReview p = pending.find(rc, caller.get().subject(), id).orElse(null);
+    Caller me = caller.get();
+    PendingReview p = pending.find(rc, me.subject(), id).orElse(null);
     if (p == null) {
       return gone();
     }
+    StepUp needed = reviews.stepUpNeeded(me, visibility.get(me, p.request())).orElse(null);
+    if (needed == null || !StepUpSignIn.browserSession(identity)) {
+      return Response.seeOther(URI.create("/ui/step-up/" + p.id())).build();
+    }
     pending.keep(rc, p.notChallenged());
-    return Response.seeOther(URI.create("/ui/step-up/" + p.id())).build();
+    return leaving(p, needed);
   }
 
   private Response gone() {

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -35,16 +37,32 @@ public final class Totp {
     }
   }
 
-  /** The code for now, by the wall clock that Keycloak checks it against. */
-  public static String now(String secret) {
-    return code(secret, Instant.now());
-  }
+  /** The 30-second steps whose codes this test JVM has entered (all its tests share Keycloak). */
+  private static final Set<Long> USED = new HashSet<>();
 
   /**
-   * The code of the next 30-second step, which Keycloak accepts now too (the realm's look-ahead
-   * window is one step): a second sign-in within the same step cannot reuse the code of the first.
+   * A code that Keycloak accepts now and that no test of this JVM has entered yet: the current
+   * step's, else the next step's (the realm's look-ahead window accepts it at once), else, when a
+   * third sign-in falls within the same 30 s, the next step's once the clock gets there. Keycloak
+   * takes each code once, and the browser tests share one Keycloak, so two sign-ins as carol within
+   * 30 s must not enter the same code.
    */
-  public static String next(String secret) {
-    return code(secret, Instant.now().plusSeconds(30));
+  public static String now(String secret) {
+    synchronized (USED) {
+      while (true) {
+        long current = Math.floorDiv(Instant.now().getEpochSecond(), 30);
+        for (long step = current; step <= current + 1; step++) {
+          if (USED.add(step)) {
+            return code(secret, Instant.ofEpochSecond(step * 30));
+          }
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
   }
 }

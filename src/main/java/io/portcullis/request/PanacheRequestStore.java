@@ -112,6 +112,53 @@ class PanacheRequestStore implements RequestStore {
         .list();
   }
 
+  /**
+   * Like {@link #pageOf}: one ordered index scan per (column, key) of the person, each stopping
+   * after {@code n} rows, merged.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<AccessRequest> approvedOf(
+      PersonKey owner, Collection<String> entitlements, UUID except, int n) {
+    if (entitlements.isEmpty() || n <= 0) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>(List.of(owner.subject()));
+    if (owner.verifiedEmail() != null && !owner.verifiedEmail().equals(owner.subject())) {
+      keys.add(owner.verifiedEmail());
+    }
+    List<String> branches = new ArrayList<>();
+    for (String column : List.of("requester_key", "requester_email_key")) {
+      for (int k = 0; k < keys.size(); k++) {
+        branches.add(
+            "(select * from access_request where "
+                + column
+                + " = :k"
+                + k
+                + " and state = 'APPROVED' and id <> :except"
+                + " and jsonb_exists_any(entitlements, string_to_array(:ids, ','))"
+                + " order by created_at desc, id desc limit :n)");
+      }
+    }
+    var query =
+        em().createNativeQuery(
+                "select * from ("
+                    + String.join(" union all ", branches)
+                    + ") r order by created_at desc, id desc",
+                AccessRequest.class)
+            .setParameter("except", except)
+            .setParameter("ids", String.join(",", entitlements)) // ids never hold a comma
+            .setParameter("n", n);
+    for (int k = 0; k < keys.size(); k++) {
+      query.setParameter("k" + k, keys.get(k));
+    }
+    Map<UUID, AccessRequest> distinct = new LinkedHashMap<>();
+    for (AccessRequest r : (List<AccessRequest>) query.getResultList()) {
+      distinct.putIfAbsent(r.id(), r);
+    }
+    return distinct.values().stream().limit(n).toList();
+  }
+
   @Override
   public List<RequestReview> reviewsOf(UUID requestId) {
     return reviews.list("requestId = ?1 order by createdAt, id", requestId);

@@ -97,8 +97,8 @@ public class RequestListing {
 
   /**
    * Lists requests newest first, keyset-paged by (created_at, id): no OFFSET, stable under inserts.
-   * {@code TO_REVIEW} lists pending, unexpired requests the caller may review now (see {@link
-   * #toReview}).
+   * {@code TO_REVIEW} lists pending, unexpired requests the caller may review now, or after a
+   * step-up sign-in when only that stops them (see {@link #toReview}).
    */
   @Transactional
   public Page list(Caller caller, View view, RequestState state, String cursor, int limit) {
@@ -160,10 +160,10 @@ public class RequestListing {
           store.reviewsOf(rows.stream().map(AccessRequest::id).toList());
       for (AccessRequest r : rows) {
         position = new Cursor(r.createdAt(), r.id());
+        List<RequestReview> rv = reviews.getOrDefault(r.id(), List.of());
         if (!suspended.test(r.requester().toCaller(), r.entitlements())
-            && !ReviewStanding.openings(d, caller, r, reviews.getOrDefault(r.id(), List.of()), now)
-                .entitlements()
-                .isEmpty()) {
+            && (!ReviewStanding.openings(d, caller, r, rv, now).entitlements().isEmpty()
+                || ReviewStanding.stepUp(d, caller, r, rv, now).isPresent())) {
           out.add(r);
           if (out.size() == limit) {
             return new Page(List.copyOf(out), position.encode());

@@ -7,6 +7,7 @@ import io.portcullis.catalog.suspension.Suspensions;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.identity.Identities;
+import io.portcullis.identity.StepUp;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -220,5 +222,25 @@ public class RequestReviews {
         && !ReviewStanding.openings(d, caller, r, store.reviewsOf(r.id()), clock.instant())
             .entitlements()
             .isEmpty();
+  }
+
+  /**
+   * The sign-in after which a review by {@code caller} would count for some entitlement of a
+   * pending request, when only the policy's {@code stepUp} stops it now (the sign-in is too weak or
+   * too old); empty when a review would count now or cannot count for another reason. The review
+   * itself still decides everything again when it is made.
+   */
+  @Transactional
+  public Optional<StepUp> stepUpNeeded(Caller caller, AccessRequest r) {
+    if (r.state() != RequestState.PENDING) {
+      return Optional.empty();
+    }
+    PolicyDecisions d = policies.decisions();
+    if (!suspensions
+        .refusalsToReview(d.policy(), caller, r.requester().toCaller(), r.entitlements())
+        .isEmpty()) {
+      return Optional.empty();
+    }
+    return ReviewStanding.stepUp(d, caller, r, store.reviewsOf(r.id()), clock.instant());
   }
 }

@@ -41,6 +41,13 @@ public interface RequestStore {
   /** Approved requests with this ask key, newest first, at most {@code n}. */
   List<AccessRequest> approvedWithAsk(String askKey, int n);
 
+  /**
+   * The owner's approved requests that name any of {@code entitlements}, except {@code except},
+   * newest first, at most {@code n}.
+   */
+  List<AccessRequest> approvedOf(
+      PersonKey owner, Collection<String> entitlements, UUID except, int n);
+
   /** A request's reviews, oldest first. */
   List<RequestReview> reviewsOf(UUID requestId);
 

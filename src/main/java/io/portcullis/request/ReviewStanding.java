@@ -1,6 +1,9 @@
 package io.portcullis.request;
 
+import io.portcullis.catalog.decision.Decision;
 import io.portcullis.catalog.decision.PolicyDecisions;
+import io.portcullis.catalog.decision.Reason;
+import io.portcullis.catalog.decision.ReasonCode;
 import io.portcullis.catalog.decision.RequestSpec;
 import io.portcullis.catalog.decision.Resolution;
 import io.portcullis.catalog.decision.Review;
@@ -8,10 +11,13 @@ import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.Stage;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.PersonKey;
+import io.portcullis.identity.StepUp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where a request's reviews leave it under a policy, entitlement by entitlement: pure (no database,
@@ -123,5 +129,157 @@ final class ReviewStanding {
       }
     }
     return new Openings(open, countsIn, refusals);
+  }
+
+  /** The refusals a fresh, stronger sign-in can lift (policy's {@code stepUp}). */
+  private static final Set<String> STEP_UP_CODES =
+      Set.of(
+          ReasonCode.STEP_UP_ACR.code(),
+          ReasonCode.STEP_UP_AMR.code(),
+          ReasonCode.SIGN_IN_AGE_UNKNOWN.code(),
+          ReasonCode.SIGN_IN_TOO_OLD.code());
+
+  /**
+   * The sign-in after which a review by {@code caller} would count, when a step-up is all that
+   * stops it: no entitlement is open to the caller now, and in at least one the open stage refuses
+   * them only for their sign-in (its {@code acr}, {@code amr} or age). Empty when a review would
+   * count now, or when something a sign-in cannot change refuses it everywhere.
+   */
+  static Optional<StepUp> stepUp(
+      PolicyDecisions d, Caller caller, AccessRequest r, List<RequestReview> reviews, Instant now) {
+    Caller requester = r.requester().toCaller();
+    RequestSpec spec = RequestDigest.spec(r);
+    List<Review> counted = counted(reviews, r.digest());
+    PersonKey me = PersonKey.of(caller);
+    StepUp needed = null;
+    for (String id : r.entitlements()) {
+      Optional<Entitlement> e = d.policy().entitlement(id);
+      if (e.isEmpty()) {
+        continue;
+      }
+      Resolution res = d.resolve(e.get(), requester, spec, counted);
+      if (res.counts(me)
+          || res.state() != Resolution.State.PENDING
+          || res.stage() >= e.get().approval().stages().size()) {
+        continue;
+      }
+      Stage stage = e.get().approval().stages().get(res.stage());
+      Decision may = d.mayReview(e.get(), stage, caller, requester, spec, now);
+      if (may.allowed()) {
+        return Optional.empty(); // a review counts now: nothing to step up for
+      }
+      if (!e.get().approval().stepUp() || !onlyStepUp(may.details())) {
+        continue;
+      }
+      StepUp here =
+          new StepUp(
+              e.get().approval().stepUpAcr(),
+              e.get().approval().stepUpAmr(),
+              e.get().approval().stepUpMaxAge());
+      needed = needed == null ? here : needed.and(here);
+    }
+    return Optional.ofNullable(needed);
+  }
+
+  /** Whether every refusal is about the sign-in (an unverified-email note aside), and one is. */
+  private static boolean onlyStepUp(List<Reason> refusals) {
+    boolean any = false;
+    for (Reason x : refusals) {
+      if (STEP_UP_CODES.contains(x.code())) {
+        any = true;
+      } else if (!x.code().equals(ReasonCode.EMAIL_UNVERIFIED.code())) {
+        return false;
+      }
+    }
+    return any;
+  }
+
+  /**
+   * Where each entitlement of a request stands for the people deciding it: its risk, the stage
+   * being decided, who approved in it so far and how many more approvals it needs, under the policy
+   * in force. Pure, like the rest of this class.
+   */
+  static List<ReviewBriefing.Standing> standings(
+      AccessRequest r, PolicyDecisions d, List<RequestReview> reviews) {
+    Caller requester = r.requester().toCaller();
+    RequestSpec spec = RequestDigest.spec(r);
+    List<Review> counted = counted(reviews, r.digest());
+    List<Review> inOrder = new ArrayList<>(counted);
+    inOrder.sort(Comparator.comparing(Review::at));
+    List<ReviewBriefing.Standing> out = new ArrayList<>();
+    for (PlannedEntitlement p : r.plan()) {
+      Optional<Entitlement> e = d.policy().entitlement(p.entitlement());
+      if (p.autoApproved() || e.isEmpty()) {
+        out.add(
+            new ReviewBriefing.Standing(
+                p.entitlement(),
+                e.map(Entitlement::risk).orElse(null),
+                e.map(Entitlement::description).orElse(null),
+                e.isPresent(),
+                p.reasons(),
+                p.autoApproved() ? Resolution.State.APPROVED : Resolution.State.PENDING,
+                p.autoApprovedBy(),
+                0,
+                p.stages().size(),
+                null,
+                0,
+                List.of(),
+                List.of(),
+                false,
+                null));
+        continue;
+      }
+      Entitlement ent = e.get();
+      Resolution res = d.resolve(ent, requester, spec, counted);
+      List<Stage> stages = ent.approval().stages();
+      int k = Math.min(res.stage(), stages.size());
+      // approvals count stage by stage in the order they were made: the earlier stages took
+      // exactly their number, the rest belong to the stage being decided
+      int earlier = 0;
+      for (int i = 0; i < k; i++) {
+        earlier += stages.get(i).approvals();
+      }
+      List<String> approvedHere = new ArrayList<>();
+      List<PersonKey> seen = new ArrayList<>();
+      int approvals = 0;
+      for (Review v : inOrder) {
+        PersonKey key = PersonKey.of(v.reviewer());
+        if (v.verdict() != Review.Verdict.APPROVE
+            || seen.stream().anyMatch(key::samePerson)
+            || res.counted().stream().noneMatch(key::samePerson)) {
+          continue;
+        }
+        seen.add(key);
+        if (approvals++ >= earlier && k < stages.size()) {
+          approvedHere.add(
+              v.reviewer().name() != null ? v.reviewer().name() : v.reviewer().subject());
+        }
+      }
+      Stage current = k < stages.size() ? stages.get(k) : null;
+      List<String> reviewers = k < p.stages().size() ? p.stages().get(k).reviewers() : List.of();
+      out.add(
+          new ReviewBriefing.Standing(
+              p.entitlement(),
+              ent.risk(),
+              ent.description(),
+              true,
+              p.reasons(),
+              res.state(),
+              null,
+              current == null ? stages.size() : k + 1,
+              stages.size(),
+              current == null ? null : current.name(),
+              current == null ? 0 : current.approvals(),
+              List.copyOf(approvedHere),
+              reviewers,
+              ent.approval().commentRequired(),
+              ent.approval().stepUp()
+                  ? new StepUp(
+                      ent.approval().stepUpAcr(),
+                      ent.approval().stepUpAmr(),
+                      ent.approval().stepUpMaxAge())
+                  : null));
+    }
+    return out;
   }
 }

@@ -5,6 +5,8 @@ import io.portcullis.grant.AccessGrant;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Identities;
+import io.portcullis.identity.StepUp;
+import io.portcullis.identity.StepUpSignIn;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problem;
 import io.portcullis.platform.error.Problems;
@@ -16,9 +18,11 @@ import io.portcullis.request.RequestReviews;
 import io.portcullis.request.RequestState;
 import io.portcullis.request.RequestSubmission;
 import io.portcullis.request.RequestVisibility;
+import io.portcullis.request.ReviewBriefing;
 import io.portcullis.request.Submission;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -31,7 +35,9 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -51,6 +57,9 @@ public class RequestPages {
   private final CatalogResource catalog;
   private final CurrentCaller caller;
   private final FormErrors formErrors;
+  private final ReviewBriefing briefing;
+  private final StepUpPages stepUps;
+  private final SecurityIdentity identity;
 
   RequestPages(
       RequestSubmission submission,
@@ -60,7 +69,10 @@ public class RequestPages {
       RequestCancellation cancellation,
       CatalogResource catalog,
       CurrentCaller caller,
-      FormErrors formErrors) {
+      FormErrors formErrors,
+      ReviewBriefing briefing,
+      StepUpPages stepUps,
+      SecurityIdentity identity) {
     this.submission = submission;
     this.listing = listing;
     this.visibility = visibility;
@@ -69,6 +81,9 @@ public class RequestPages {
     this.catalog = catalog;
     this.caller = caller;
     this.formErrors = formErrors;
+    this.briefing = briefing;
+    this.stepUps = stepUps;
+    this.identity = identity;
   }
 
   /** A request with what the current person may do with it. */
@@ -133,7 +148,12 @@ public class RequestPages {
         List<GrantLine> grants,
         boolean canCancel,
         boolean canReview,
-        String problem);
+        String problem,
+        List<ApproverLines.StandingLine> standings,
+        String risk,
+        String riskClass,
+        List<ApproverLines.RecentGrant> recentGrants,
+        ApproverLines.ReviewForm form);
   }
 
   @GET
@@ -241,21 +261,42 @@ public class RequestPages {
   @GET
   @Path("requests/{id}")
   public TemplateInstance detail(@PathParam("id") String id) {
-    return detailPage(parse(id), null);
+    return detailPage(parse(id), null, null, null);
   }
 
-  private TemplateInstance detailPage(UUID id, String problem) {
-    AccessRequest r = visibility.get(caller.get(), id);
+  /**
+   * The request page.
+   *
+   * @param problem what went wrong, shown at the top, or null
+   * @param comment the comment to show in the review form again, or null
+   * @param commentError why the comment was refused, shown beside it, or null
+   */
+  private TemplateInstance detailPage(
+      UUID id, String problem, String comment, String commentError) {
+    Caller me = caller.get();
+    AccessRequest r = visibility.get(me, id);
     RequestListing.Shown shown = listing.show(r);
     Row row = row(shown);
     boolean pending = r.state() == RequestState.PENDING;
+    ReviewBriefing.Briefing brief = briefing.of(r, shown.reviews());
+    boolean mayReview = pending && !row.mine() && reviews.mayReviewNow(me, r);
+    StepUp stepUp =
+        pending && !row.mine() && !mayReview ? reviews.stepUpNeeded(me, r).orElse(null) : null;
+    boolean redirects = stepUp != null && StepUpSignIn.browserSession(identity);
+    String risk = brief.risk() == null ? null : brief.risk().name().toLowerCase(Locale.ROOT);
     return Templates.detail(
-        caller.get(),
+        me,
         row,
         shown.grants().stream().map(GrantLine::new).toList(),
         pending && row.mine(),
-        pending && !row.mine() && reviews.mayReviewNow(caller.get(), r),
-        problem);
+        mayReview || redirects,
+        problem,
+        brief.standings().stream().map(ApproverLines.StandingLine::new).toList(),
+        risk,
+        risk == null ? "" : "risk-" + risk,
+        brief.recentGrants().stream().map(ApproverLines.RecentGrant::new).toList(),
+        new ApproverLines.ReviewForm(
+            brief.commentRequired(), stepUp, redirects, comment, commentError));
   }
 
   @POST
@@ -264,24 +305,40 @@ public class RequestPages {
   public Response review(
       @PathParam("id") String id,
       @FormParam("decision") String decision,
-      @FormParam("comment") String comment) {
+      @FormParam("comment") String comment,
+      @FormParam("digest") String digest) {
     UUID uuid = parse(id);
+    String text = comment == null || comment.isBlank() ? null : comment;
     try {
-      reviews.review(
-          caller.get(),
-          uuid,
-          decision(decision),
-          comment == null || comment.isBlank() ? null : comment,
-          null);
+      RequestReview.Decision chosen = decision(decision);
+      try {
+        reviews.review(
+            caller.get(), uuid, chosen, text, digest == null || digest.isBlank() ? null : digest);
+      } catch (Problem p) {
+        if (p.status() == 403) {
+          // a sign-in too weak or too old for this request: in a browser session, sign in again at
+          // the identity provider and come back to confirm this same review (ADR 0012)
+          Optional<Response> stepUp = stepUps.begin(uuid, chosen, text, digest);
+          if (stepUp.isPresent()) {
+            return stepUp.get();
+          }
+        }
+        throw p;
+      }
       return Response.seeOther(URI.create("/ui/requests/" + uuid)).build();
     } catch (Problem p) {
       if (p.status() == 404) {
         throw p;
       }
-      // for the review form: {inject:formErrors.of('review', 'comment')} beside the comment
-      formErrors.refused(
-          FormErrors.REVIEW, p.errors(), comment == null ? Map.of() : Map.of("comment", comment));
-      return Response.status(p.status()).entity(detailPage(uuid, message(p))).build();
+      String commentError =
+          p.errors().stream()
+              .filter(e -> "comment".equals(e.field()))
+              .map(FieldError::message)
+              .findFirst()
+              .orElse(null);
+      return Response.status(p.status())
+          .entity(detailPage(uuid, message(p), comment, commentError))
+          .build();
     }
   }
 
@@ -315,7 +372,7 @@ public class RequestPages {
       if (p.status() == 404) {
         throw p;
       }
-      return Response.status(p.status()).entity(detailPage(uuid, p.detail())).build();
+      return Response.status(p.status()).entity(detailPage(uuid, p.detail(), null, null)).build();
     }
   }
 

@@ -162,12 +162,16 @@ class CsrfTokensTest {
     List<Method> posts =
         Arrays.stream(
                 new Class<?>[] {
-                  RequestPages.class, GrantPages.class, LoginResource.class, HomeResource.class
+                  RequestPages.class,
+                  GrantPages.class,
+                  LoginResource.class,
+                  HomeResource.class,
+                  StepUpPages.class
                 })
             .flatMap(c -> Arrays.stream(c.getDeclaredMethods()))
             .filter(m -> m.isAnnotationPresent(POST.class))
             .toList();
-    assertThat(posts).hasSize(7);
+    assertThat(posts).hasSize(9);
     for (Method m : posts) {
       assertThat(m.getAnnotation(Consumes.class)).as(m.toString()).isNotNull();
       assertThat(m.getAnnotation(Consumes.class).value())

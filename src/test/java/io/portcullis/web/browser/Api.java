@@ -50,7 +50,7 @@ public final class Api {
             + "&password="
             + enc(user);
     if (user.equals("carol")) {
-      form += "&totp=" + Totp.unused(KeycloakServer.CAROL_OTP_SECRET);
+      form += "&totp=" + Totp.now(KeycloakServer.CAROL_OTP_SECRET);
     }
     JsonNode answer =
         send(

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -35,30 +37,32 @@ public final class Totp {
     }
   }
 
-  private static final java.util.Map<String, Long> LAST_STEP = new java.util.HashMap<>();
+  /** The 30-second steps whose codes this test JVM has entered (all its tests share Keycloak). */
+  private static final Set<Long> USED = new HashSet<>();
 
   /**
-   * A code that this JVM has not yet handed out for {@code secret}: Keycloak takes each code once,
-   * so a second sign-in within the same 30 s waits for the next step (at most 30 s).
+   * A code that Keycloak accepts now and that no test of this JVM has entered yet: the current
+   * step's, else the next step's (the realm's look-ahead window accepts it at once), else, when a
+   * third sign-in falls within the same 30 s, the next step's once the clock gets there. Keycloak
+   * takes each code once, and the browser tests share one Keycloak, so two sign-ins as carol within
+   * 30 s must not enter the same code.
    */
-  public static synchronized String unused(String secret) {
-    long last = LAST_STEP.getOrDefault(secret, Long.MIN_VALUE);
-    long step = Math.floorDiv(Instant.now().getEpochSecond(), 30);
-    while (step <= last) {
-      try {
-        Thread.sleep(Math.max(50, (last + 1) * 30_000 - Instant.now().toEpochMilli()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      step = Math.floorDiv(Instant.now().getEpochSecond(), 30);
-    }
-    LAST_STEP.put(secret, step);
-    return code(secret, Instant.ofEpochSecond(step * 30));
-  }
-
-  /** The code for now, by the wall clock that Keycloak checks it against. */
   public static String now(String secret) {
-    return code(secret, Instant.now());
+    synchronized (USED) {
+      while (true) {
+        long current = Math.floorDiv(Instant.now().getEpochSecond(), 30);
+        for (long step = current; step <= current + 1; step++) {
+          if (USED.add(step)) {
+            return code(secret, Instant.ofEpochSecond(step * 30));
+          }
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
   }
 }

@@ -5,10 +5,14 @@ import java.util.regex.Pattern;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 
-/** Keycloak's one-time-code page, shown after the password to a user with an OTP credential. */
+/**
+ * Keycloak's one-time-code page, shown after the password to a user with an OTP credential, or at
+ * once (at the authorization address) when a client asks a signed-in user for a step-up.
+ */
 public class KeycloakOtpPage extends Page {
 
-  static final Pattern PATH = Pattern.compile("/realms/[^/]+/login-actions/authenticate");
+  static final Pattern PATH =
+      Pattern.compile("/realms/[^/]+/(login-actions/authenticate|protocol/openid-connect/auth)");
 
   public KeycloakOtpPage(WebDriver browser) {
     super(browser, PATH, By.id("otp"));

@@ -1,6 +1,7 @@
 package io.portcullis.web.browser.pages;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -84,15 +85,53 @@ public class RequestPage extends PortcullisPage {
     return has(By.xpath("//form[contains(@action, '/cancel')]"));
   }
 
-  private RequestPage decide(String decision, String comment) {
+  /** The risk badge of the heading ("high risk"), or null when none is shown. */
+  public String risk() {
+    List<WebElement> badges =
+        all(By.xpath("//h1/span[contains(@class,'badge') and contains(., 'risk')]"));
+    return badges.isEmpty() ? null : badges.get(0).getText();
+  }
+
+  /** Where each entitlement stands ("stage 1 of 1, approvers: 0 of 1 approvals (…)"). */
+  public List<String> standings() {
+    return all(By.cssSelector(".standing .standing-status")).stream()
+        .map(WebElement::getText)
+        .toList();
+  }
+
+  /** The requester's recent grants of these entitlements, one line each. */
+  public List<String> recentGrants() {
+    return all(By.cssSelector("ul.recent-grants li")).stream().map(WebElement::getText).toList();
+  }
+
+  /** The note that reviewing needs a fresh sign-in first, or null. */
+  public String stepUpNote() {
+    List<WebElement> note = all(By.id("step-up-note"));
+    return note.isEmpty() ? null : note.get(0).getText();
+  }
+
+  private void press(String decision, String comment) {
     WebElement form = find(By.xpath("//section[h2='Your review']//form"));
     type(form.findElement(By.name("comment")), comment);
     form.findElement(By.cssSelector("button[name=decision][value=" + decision + "]")).click();
+  }
+
+  private RequestPage decide(String decision, String comment) {
+    press(decision, comment);
     return new RequestPage(browser);
   }
 
   public RequestPage approve(String comment) {
     return decide("APPROVE", comment);
+  }
+
+  /**
+   * Approves, when something else comes first: {@code then} is the page that follows (the identity
+   * provider's, when the approval needs a fresh sign-in).
+   */
+  public <P extends Page> P approve(String comment, Function<WebDriver, P> then) {
+    press("APPROVE", comment);
+    return then.apply(browser);
   }
 
   public RequestPage deny(String comment) {

@@ -9,6 +9,7 @@ import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problem;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.request.AccessRequest;
+import io.portcullis.request.OpenRequestExists;
 import io.portcullis.request.RequestCancellation;
 import io.portcullis.request.RequestListing;
 import io.portcullis.request.RequestReview;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -120,7 +122,8 @@ public class RequestPages {
         List<CatalogResource.CatalogEntry> entries,
         String entitlement,
         List<FieldError> errors,
-        String problem);
+        String problem,
+        UUID openRequest);
 
     static native TemplateInstance list(Caller me, String title, List<Row> rows, String empty);
 
@@ -130,13 +133,14 @@ public class RequestPages {
         List<GrantLine> grants,
         boolean canCancel,
         boolean canReview,
-        String problem);
+        String problem,
+        String notice);
   }
 
   @GET
   @Path("catalog")
   public TemplateInstance catalogPage() {
-    return Templates.catalog(caller.get(), catalog.catalog(), null, List.of(), null);
+    return Templates.catalog(caller.get(), catalog.catalog(), null, List.of(), null, null);
   }
 
   @POST
@@ -164,12 +168,21 @@ public class RequestPages {
                   breakGlass(form.getFirst("breakGlass")),
                   null,
                   inputs));
-      return Response.seeOther(URI.create("/ui/requests/" + s.request().id())).build();
+      // the same ask again: its page says that nothing new was filed
+      return Response.seeOther(
+              URI.create(
+                  "/ui/requests/" + s.request().id() + (s.existing() ? "?existing=true" : "")))
+          .build();
     } catch (Problem p) {
       return Response.status(p.status())
           .entity(
               Templates.catalog(
-                  caller.get(), catalog.catalog(), entitlement, p.errors(), p.detail()))
+                  caller.get(),
+                  catalog.catalog(),
+                  entitlement,
+                  p.errors(),
+                  p.detail(),
+                  p instanceof OpenRequestExists o ? o.open().id() : null))
           .build();
     }
   }
@@ -228,11 +241,22 @@ public class RequestPages {
 
   @GET
   @Path("requests/{id}")
-  public TemplateInstance detail(@PathParam("id") String id) {
-    return detailPage(parse(id), null);
+  public TemplateInstance detail(
+      @PathParam("id") String id, @QueryParam("existing") boolean existing) {
+    UUID uuid = parse(id);
+    return detailPage(
+        uuid,
+        null,
+        existing
+            ? "You already asked for exactly this: this is that request; nothing new was filed."
+            : null);
   }
 
   private TemplateInstance detailPage(UUID id, String problem) {
+    return detailPage(id, problem, null);
+  }
+
+  private TemplateInstance detailPage(UUID id, String problem, String notice) {
     AccessRequest r = visibility.get(caller.get(), id);
     RequestListing.Shown shown = listing.show(r);
     Row row = row(shown);
@@ -243,7 +267,8 @@ public class RequestPages {
         shown.grants().stream().map(GrantLine::new).toList(),
         pending && row.mine(),
         pending && !row.mine() && reviews.mayReviewNow(caller.get(), r),
-        problem);
+        problem,
+        notice);
   }
 
   @POST

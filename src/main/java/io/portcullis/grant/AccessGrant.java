@@ -1,13 +1,10 @@
 package io.portcullis.grant;
 
-import io.portcullis.identity.CallerSnapshot;
-import io.portcullis.identity.PersonKey;
 import io.portcullis.platform.error.Problems;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Duration;
@@ -28,66 +25,19 @@ import org.hibernate.type.SqlTypes;
  * <p>{@code nextAttemptAt} is the due-queue: it is set exactly while work is pending (activation at
  * the start, revocation at {@code notAfter}, a retry after a failure) and compared with the
  * database clock. Times passed to transitions are database times.
+ *
+ * <p>An extension approved for a provider that renews in place is pending on the grant ({@code
+ * extensionRequestId}, {@code extendTo}) and due at once; {@code notAfter} moves only when the
+ * provider confirmed the new end ({@link #extended}), so the grant never claims more time than the
+ * provider was told. It is pending only while the grant is ACTIVE: any move out of ACTIVE drops it.
  */
 @Entity
 @Table(name = "access_grant")
-public class AccessGrant {
-
-  @Id private UUID id;
-
-  @Column(name = "request_id", nullable = false, updatable = false)
-  private UUID requestId;
-
-  @Column(nullable = false, updatable = false)
-  private String entitlement;
-
-  @Column(name = "requester_key", nullable = false, updatable = false)
-  private String requesterKey;
-
-  @Column(name = "requester_email_key", updatable = false)
-  private String requesterEmailKey;
-
-  /** The requester as the identity provider described them when they asked, copied at hand-off. */
-  @JdbcTypeCode(SqlTypes.JSON)
-  @Column(nullable = false, updatable = false)
-  private CallerSnapshot requester;
-
-  @Column(updatable = false)
-  private String ticket;
-
-  /** What the requester supplied for the provider (an SSH public key, …), copied at hand-off. */
-  @JdbcTypeCode(SqlTypes.JSON)
-  @Column(nullable = false, updatable = false)
-  private Map<String, String> inputs;
-
-  @Column(name = "break_glass", nullable = false, updatable = false)
-  private boolean breakGlass;
+public class AccessGrant extends GrantTerms {
 
   @Enumerated(EnumType.STRING)
   @Column(nullable = false)
   private GrantState state;
-
-  @Column(nullable = false, updatable = false)
-  private String provider;
-
-  @JdbcTypeCode(SqlTypes.JSON)
-  @Column(name = "provider_params", nullable = false, updatable = false)
-  private Map<String, Object> providerParams;
-
-  @Column(name = "policy_version", updatable = false)
-  private String policyVersion;
-
-  @Column(name = "not_before", updatable = false)
-  private Instant notBefore;
-
-  @Column(name = "duration_seconds", nullable = false, updatable = false)
-  private long durationSeconds;
-
-  @Column(name = "created_at", nullable = false, updatable = false)
-  private Instant createdAt;
-
-  @Column(name = "ready_at", updatable = false)
-  private Instant readyAt;
 
   @Column(name = "activated_at")
   private Instant activatedAt;
@@ -131,6 +81,14 @@ public class AccessGrant {
 
   @Column(name = "updated_at")
   private Instant updatedAt;
+
+  /** The approved extension the provider has yet to confirm, or null. */
+  @Column(name = "extension_request_id")
+  private UUID extensionRequestId;
+
+  /** The end asked of the provider for the pending extension, or null. */
+  @Column(name = "extend_to")
+  private Instant extendTo;
 
   @Version private long version;
 
@@ -217,6 +175,7 @@ public class AccessGrant {
       }
       case ACTIVATING, ACTIVE -> {
         markRevokeRequest(now, cause, by, reason);
+        dropExtension();
         this.state = GrantState.REVOKING;
         this.attempts = 0;
         this.nextAttemptAt = now;
@@ -256,6 +215,7 @@ public class AccessGrant {
         "confirm revocation of", GrantState.ACTIVE, GrantState.REVOKING, GrantState.IRREVOCABLE);
     if (state == GrantState.ACTIVE) {
       this.revokeCause = RevokeCause.EXPIRY.code();
+      dropExtension();
     }
     this.state = GrantState.REVOKED;
     this.attempts++;
@@ -276,6 +236,7 @@ public class AccessGrant {
     if (state == GrantState.ACTIVE) {
       this.revokeCause = RevokeCause.EXPIRY.code();
       this.state = GrantState.REVOKING;
+      dropExtension();
     }
     this.attempts++;
     this.lastError = error;
@@ -288,12 +249,94 @@ public class AccessGrant {
     require("give up regular revocation of", GrantState.ACTIVE, GrantState.REVOKING);
     if (state == GrantState.ACTIVE) {
       this.revokeCause = RevokeCause.EXPIRY.code();
+      dropExtension();
     }
     this.state = GrantState.IRREVOCABLE;
     this.attempts++;
     this.lastError = error;
     this.nextAttemptAt = retryAt;
     this.updatedAt = now;
+  }
+
+  /**
+   * ACTIVE stays ACTIVE, due now: an extension was approved and the provider renews in place; the
+   * engine asks it for {@code extendTo} and only then moves {@code notAfter}.
+   */
+  public void approveExtension(Instant now, UUID requestId, Instant extendTo) {
+    require("extend", GrantState.ACTIVE);
+    if (extensionRequestId != null) {
+      throw new Problems.Conflict(
+          "Grant "
+              + id
+              + " is ACTIVE and still being extended by request "
+              + extensionRequestId
+              + " at its provider; try again once that is done.");
+    }
+    if (!extendTo.isAfter(notAfter)) {
+      throw new IllegalArgumentException("An extension ends after the grant does: " + extendTo);
+    }
+    this.extensionRequestId = requestId;
+    this.extendTo = extendTo;
+    this.attempts = 0;
+    this.lastError = null;
+    this.nextAttemptAt = now;
+    this.updatedAt = now;
+  }
+
+  /**
+   * ACTIVE with an extension pending stays ACTIVE, now ending at {@code newNotAfter}: the provider
+   * confirmed it (the asked end, or earlier when the requester's eligibility ends first).
+   *
+   * @param residualUntil until when access keeps working after the new end, or null
+   */
+  public void extended(Instant now, Instant newNotAfter, Instant residualUntil) {
+    requirePendingExtension("confirm the extension of");
+    if (!newNotAfter.isAfter(notAfter) || newNotAfter.isAfter(extendTo)) {
+      throw new IllegalArgumentException(
+          "An extension ends after the grant did and no later than asked: " + newNotAfter);
+    }
+    this.notAfter = newNotAfter;
+    this.effectiveUntil = residualUntil;
+    dropExtension();
+    this.attempts = 0;
+    this.lastError = null;
+    this.nextAttemptAt = newNotAfter;
+    this.updatedAt = now;
+  }
+
+  /**
+   * ACTIVE with an extension pending stays so: the provider did not confirm; try again at {@code
+   * retryAt}, or at the grant's end if that comes first (the end is then revoked as usual).
+   */
+  public void extensionAttemptFailed(Instant now, String error, Instant retryAt) {
+    requirePendingExtension("retry the extension of");
+    this.attempts++;
+    this.lastError = error;
+    this.nextAttemptAt = retryAt.isBefore(notAfter) ? retryAt : notAfter;
+    this.updatedAt = now;
+  }
+
+  /** ACTIVE with an extension pending → ACTIVE, ending as before: the extension is given up. */
+  public void extensionFailed(Instant now, String error) {
+    requirePendingExtension("give up the extension of");
+    dropExtension();
+    this.attempts = 0;
+    this.lastError = error;
+    this.nextAttemptAt = notAfter;
+    this.updatedAt = now;
+  }
+
+  private void requirePendingExtension(String action) {
+    require(action, GrantState.ACTIVE);
+    if (extensionRequestId == null) {
+      throw new Problems.Conflict(
+          "Cannot " + action + " grant " + id + ": it is ACTIVE with no extension pending.");
+    }
+  }
+
+  private void dropExtension() {
+    this.extensionRequestId = null;
+    this.extendTo = null;
   }
 
   /** Records that the requester took the credential (it is handed out once). */
@@ -323,74 +366,8 @@ public class AccessGrant {
 
   // ------------------------------------------------------------------ reading
 
-  public UUID id() {
-    return id;
-  }
-
-  public UUID requestId() {
-    return requestId;
-  }
-
-  public String entitlement() {
-    return entitlement;
-  }
-
-  public String requesterKey() {
-    return requesterKey;
-  }
-
-  /** The requester as the identity rule compares people: subject and verified email. */
-  public PersonKey owner() {
-    return PersonKey.stored(requesterKey, requesterEmailKey);
-  }
-
   public GrantState state() {
     return state;
-  }
-
-  public String provider() {
-    return provider;
-  }
-
-  public Map<String, Object> providerParams() {
-    return providerParams == null ? Map.of() : providerParams;
-  }
-
-  /** The requester as they were when they asked (groups, verified email, sign-in). */
-  public CallerSnapshot requester() {
-    return requester;
-  }
-
-  public String ticket() {
-    return ticket;
-  }
-
-  public Map<String, String> inputs() {
-    return inputs == null ? Map.of() : inputs;
-  }
-
-  public boolean breakGlass() {
-    return breakGlass;
-  }
-
-  public String policyVersion() {
-    return policyVersion;
-  }
-
-  public Instant notBefore() {
-    return notBefore;
-  }
-
-  public Duration duration() {
-    return Duration.ofSeconds(durationSeconds);
-  }
-
-  public Instant createdAt() {
-    return createdAt;
-  }
-
-  public Instant readyAt() {
-    return readyAt;
   }
 
   public Instant activatedAt() {
@@ -448,6 +425,16 @@ public class AccessGrant {
 
   public Instant updatedAt() {
     return updatedAt;
+  }
+
+  /** The approved extension the provider has yet to confirm, or null. */
+  public UUID extensionRequestId() {
+    return extensionRequestId;
+  }
+
+  /** The end asked of the provider for the pending extension, or null. */
+  public Instant extendTo() {
+    return extendTo;
   }
 
   /** For tests of the transitions: a grant in a given state, as the database would hold it. */

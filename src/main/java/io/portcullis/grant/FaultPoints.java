@@ -72,8 +72,8 @@ public class FaultPoints {
    * Passes a point. When it is the configured one (and operation), and it has been passed {@code
    * skip} times before, prints the marker and blocks this thread until the process is killed.
    *
-   * @param operation {@code activate} or {@code revoke}: what the batch does at this point (a batch
-   *     doing both matches either)
+   * @param operations {@code activate}, {@code renew} or {@code revoke}: what the batch does at
+   *     this point (a batch doing several matches each)
    */
   void reach(Point here, Collection<String> operations, Collection<UUID> grants) {
     if (!armed || point.get() != here) {

@@ -29,6 +29,10 @@ public final class GrantAudit {
   public static final String KILL_SWITCH = "grant.kill_switch";
   public static final String REVOCATION_RETRY_REQUESTED = "grant.revocation_retry_requested";
   public static final String IRREVOCABLE_ACKNOWLEDGED = "grant.irrevocable_acknowledged";
+  public static final String EXTENSION_PENDING = "grant.extension_pending";
+  public static final String EXTENDED = "grant.extended";
+  public static final String EXTENSION_RETRY = "grant.extension_retry";
+  public static final String EXTENSION_FAILED = "grant.extension_failed";
 
   /** Every event type above. */
   public static final List<String> TYPES =
@@ -46,7 +50,11 @@ public final class GrantAudit {
           CREDENTIAL_DISCARDED,
           KILL_SWITCH,
           REVOCATION_RETRY_REQUESTED,
-          IRREVOCABLE_ACKNOWLEDGED);
+          IRREVOCABLE_ACKNOWLEDGED,
+          EXTENSION_PENDING,
+          EXTENDED,
+          EXTENSION_RETRY,
+          EXTENSION_FAILED);
 
   private GrantAudit() {}
 
@@ -200,7 +208,13 @@ public final class GrantAudit {
    * @param operation the kill switch's operation id, or null
    */
   static AuditEvent revocationRequested(
-      AccessGrant g, String actor, RevokeCause cause, String reason, UUID operation, String was) {
+      AccessGrant g,
+      String actor,
+      RevokeCause cause,
+      String reason,
+      UUID operation,
+      String was,
+      UUID droppedExtension) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("cause", cause.code());
     d.put("reason", reason);
@@ -210,7 +224,75 @@ public final class GrantAudit {
     d.put("was", was);
     d.put("now", g.state().name());
     d.put("provider", g.provider());
+    if (droppedExtension != null) {
+      d.put("droppedExtension", droppedExtension.toString());
+    }
     return new AuditEvent(REVOCATION_REQUESTED, actor, targets(g), d);
+  }
+
+  /**
+   * An extension was approved and the provider renews in place: the engine asks it for {@code
+   * extendTo} now; the grant keeps its end until the provider confirms.
+   *
+   * @param actor who completed the approval
+   */
+  static AuditEvent extensionPending(AccessGrant g, String actor) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("extensionRequest", g.extensionRequestId().toString());
+    d.put("notAfter", g.notAfter().toString());
+    d.put("extendTo", g.extendTo().toString());
+    d.put("provider", g.provider());
+    return new AuditEvent(EXTENSION_PENDING, actor, targets(g), d);
+  }
+
+  /**
+   * The provider confirmed the new end: the same grant, the same credential, a later {@code
+   * notAfter}.
+   *
+   * @param endBroughtForward why it ends before the end asked, or null
+   */
+  static AuditEvent extended(
+      AccessGrant g,
+      String node,
+      UUID extensionRequest,
+      Instant previousNotAfter,
+      String endBroughtForward) {
+    Map<String, Object> d = engine(g, node);
+    d.put("extensionRequest", extensionRequest.toString());
+    d.put("previousNotAfter", previousNotAfter.toString());
+    d.put("notAfter", g.notAfter().toString());
+    if (endBroughtForward != null) {
+      d.put("endBroughtForward", endBroughtForward);
+    }
+    d.put("effectiveUntil", str(g.effectiveUntil()));
+    return byEngine(EXTENDED, g, d);
+  }
+
+  static AuditEvent extensionRetry(
+      AccessGrant g, String node, String error, String errorKind, Instant nextAttemptAt) {
+    Map<String, Object> d = engine(g, node);
+    d.put("extensionRequest", g.extensionRequestId().toString());
+    d.put("extendTo", g.extendTo().toString());
+    d.put("error", error);
+    d.put("errorKind", errorKind);
+    d.put("nextAttemptAt", nextAttemptAt.toString());
+    return byEngine(EXTENSION_RETRY, g, d);
+  }
+
+  /**
+   * The extension is given up; the grant ends as before ({@code notAfter}), or is being revoked.
+   *
+   * @param errorKind the provider's error kind, or {@code POLICY} / {@code EXPIRED}
+   */
+  static AuditEvent extensionFailed(
+      AccessGrant g, String node, UUID extensionRequest, String error, String errorKind) {
+    Map<String, Object> d = engine(g, node);
+    d.put("extensionRequest", extensionRequest.toString());
+    d.put("error", error);
+    d.put("errorKind", errorKind);
+    d.put("notAfter", g.notAfter() == null ? null : g.notAfter().toString());
+    d.put("state", g.state().name());
+    return byEngine(EXTENSION_FAILED, g, d);
   }
 
   /**

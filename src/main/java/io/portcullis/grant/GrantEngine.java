@@ -13,6 +13,7 @@ import io.portcullis.provider.CredentialProvider;
 import io.portcullis.provider.IssueRequest;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderRegistry;
+import io.portcullis.provider.RenewRequest;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
@@ -143,7 +144,10 @@ public class GrantEngine {
 
   /** Which due grants a batch takes. */
   public enum Mode {
-    /** Only revocations (ACTIVE past its end, REVOKING): the startup sweep. */
+    /**
+     * Only revocations (ACTIVE past its end, REVOKING): the startup sweep. An ACTIVE grant due for
+     * an extension it claims is renewed like in a regular batch.
+     */
     SWEEP,
     /** Everything due. */
     ALL
@@ -158,7 +162,12 @@ public class GrantEngine {
     ACTIVATION_FAILED,
     REVOKED,
     REVOCATION_RETRY,
-    IRREVOCABLE
+    IRREVOCABLE,
+    /** An extension renewed in place: the provider confirmed the new end. */
+    EXTENDED,
+    EXTENSION_RETRY,
+    /** An extension given up: the grant ends as before. */
+    EXTENSION_FAILED
   }
 
   /**
@@ -191,26 +200,26 @@ public class GrantEngine {
     if (claimed.isEmpty()) {
       return BatchResult.EMPTY;
     }
+    Instant started = dbNow();
     List<GrantWork> work = new ArrayList<>(claimed.size());
     Set<String> operations = new LinkedHashSet<>();
     for (AccessGrant g : claimed) {
-      boolean activation = g.state() == GrantState.SCHEDULED || g.state() == GrantState.ACTIVATING;
-      operations.add(activation ? "activate" : "revoke");
+      GrantWork.Op op = GrantWork.Op.of(g, started);
+      operations.add(op.operation);
       CredentialProvider p =
           providers.unavailableReason(g.provider()).isEmpty()
               ? providers.find(g.provider()).orElseThrow()
               : null;
-      work.add(new GrantWork(g, activation, p, null));
+      work.add(new GrantWork(g, op, p, null));
     }
     List<UUID> ids = claimed.stream().map(AccessGrant::id).toList();
     faults.reach(FaultPoints.Point.AFTER_CLAIM, operations, ids);
 
-    Instant started = dbNow();
     PolicyDecisions decisions = policies.decisions();
     for (int i = 0; i < work.size(); i++) {
       GrantWork w = work.get(i);
-      if (w.activation()) {
-        work.set(i, w.withGate(gate(decisions, w.grant(), started)));
+      if (w.op() != GrantWork.Op.REVOKE) {
+        work.set(i, w.withGate(gate(decisions, w, started)));
       }
     }
     List<Future<CallOutcome>> futures = new ArrayList<>(work.size());
@@ -232,10 +241,11 @@ public class GrantEngine {
     for (int i = 0; i < work.size(); i++) {
       GrantWork w = work.get(i);
       CallOutcome o = outcomes.get(i);
-      if (w.activation()) {
-        results.applyActivation(w, o, started, now, events, completions, credentials);
-      } else {
-        results.applyRevocation(w, o, now, events, completions, ended, alerts);
+      switch (w.op()) {
+        case ACTIVATE ->
+            results.applyActivation(w, o, started, now, events, completions, credentials);
+        case RENEW -> results.applyRenewal(w, o, started, now, events, completions);
+        case REVOKE -> results.applyRevocation(w, o, now, events, completions, ended, alerts);
       }
     }
     store.flush();
@@ -249,13 +259,17 @@ public class GrantEngine {
   }
 
   /**
-   * What the policy in force says about starting this grant now, for the requester as the identity
-   * provider described them when they asked (copied onto the grant at hand-off).
+   * What the policy in force says about starting this grant now (or running it on to the end of an
+   * extension), for the requester as the identity provider described them when they asked (copied
+   * onto the grant at hand-off).
    */
-  private static PolicyDecisions.ActivationGate gate(
-      PolicyDecisions d, AccessGrant g, Instant now) {
-    return d.atActivation(
-        g.entitlement(), g.requester().toCaller(), g.breakGlass(), g.duration(), now);
+  private static PolicyDecisions.ActivationGate gate(PolicyDecisions d, GrantWork w, Instant now) {
+    AccessGrant g = w.grant();
+    return w.op() == GrantWork.Op.RENEW
+        ? d.atExtension(
+            g.entitlement(), g.requester().toCaller(), g.breakGlass(), g.extendTo(), now)
+        : d.atActivation(
+            g.entitlement(), g.requester().toCaller(), g.breakGlass(), g.duration(), now);
   }
 
   /** The requester as providers see them; an email only when the IdP verified it (AWS). */
@@ -291,21 +305,27 @@ public class GrantEngine {
                 g.inputs(),
                 g.attempts() + 1);
         try {
-          return new CallOutcome(w.provider().issue(req), null, null, null, false);
+          return CallOutcome.issued(w.provider().issue(req));
         } catch (ProviderException e) {
           String cleanup = null;
           boolean last = g.attempts() + 1 >= config.activation().maxAttempts() || !e.retryable();
           if (last && ambiguous(e)) {
             cleanup = cleanUp(w, g);
           }
-          return new CallOutcome(null, null, e, cleanup, false);
+          return new CallOutcome(null, null, null, e, cleanup, false);
         }
+      }
+      if (w.op() == GrantWork.Op.RENEW) {
+        return CallOutcome.renewed(
+            w.provider()
+                .renew(
+                    new RenewRequest(g.id(), g.providerParams(), g.handle(), w.notAfter(started))));
       }
       Map<String, Object> handle = g.handle();
       if (handle == null
           && !w.provider().capabilities().contains(Capability.REVOKE_WITHOUT_HANDLE)) {
         // never confirmed as issued, and the provider cannot look it up: nothing to revoke
-        return new CallOutcome(null, Revoked.NOW, null, null, true);
+        return CallOutcome.revoked(Revoked.NOW, true);
       }
       RevokeRequest req =
           new RevokeRequest(
@@ -317,13 +337,15 @@ public class GrantEngine {
               g.revokeCause() == null ? RevokeCause.EXPIRY.code() : g.revokeCause().code(),
               g.attempts() + 1);
       try {
-        return new CallOutcome(null, w.provider().revoke(req), null, null, false);
+        return CallOutcome.revoked(w.provider().revoke(req), false);
       } catch (ProviderException e) {
         if (e.kind() == ProviderException.Kind.NOT_FOUND) {
-          return new CallOutcome(null, Revoked.NOW, null, null, true);
+          return CallOutcome.revoked(Revoked.NOW, true);
         }
         return CallOutcome.failed(e);
       }
+    } catch (ProviderException e) {
+      return CallOutcome.failed(e); // a renewal
     } catch (RuntimeException e) {
       return CallOutcome.failed(
           new ProviderException(

@@ -119,6 +119,15 @@ public class GrantMetrics {
         case IRREVOCABLE ->
             counter("portcullis.grants.irrevocable.transitions", "provider", c.provider())
                 .increment();
+        case EXTENDED ->
+            counter("portcullis.grants.extensions", "provider", c.provider(), "outcome", "extended")
+                .increment();
+        case EXTENSION_FAILED ->
+            counter("portcullis.grants.extensions", "provider", c.provider(), "outcome", "failed")
+                .increment();
+        case EXTENSION_RETRY ->
+            counter("portcullis.grants.retries", "provider", c.provider(), "operation", "renew")
+                .increment();
       }
     }
   }

@@ -126,6 +126,64 @@ final class GrantOutcomes {
     }
   }
 
+  /**
+   * An extension in place: the provider confirmed the new end (the grant's end moves), or it is
+   * retried with the activation schedule until the grant's end, or given up (the grant ends as
+   * before). The credential is neither issued nor handed out again.
+   */
+  void applyRenewal(
+      GrantWork w,
+      CallOutcome o,
+      Instant started,
+      Instant now,
+      List<AuditEvent> events,
+      List<GrantEngine.Completion> completions) {
+    AccessGrant g = w.grant();
+    UUID extension = g.extensionRequestId();
+    Instant before = g.notAfter();
+    if (!w.startsNow()) {
+      String reason =
+          w.gate().verdict() == ActivationGate.Verdict.START
+              ? w.gate().reason() + "; the grant already ends then, so it is not extended"
+              : w.gate().reason();
+      g.extensionFailed(now, reason);
+      events.add(GrantAudit.extensionFailed(g, node, extension, reason, "POLICY"));
+      completions.add(completion(g, GrantEngine.Kind.EXTENSION_FAILED));
+      return;
+    }
+    if (o.renewed() != null) {
+      g.extended(now, w.notAfter(started), o.renewed().effectiveUntil());
+      events.add(GrantAudit.extended(g, node, extension, before, w.gate().reason()));
+      completions.add(completion(g, GrantEngine.Kind.EXTENDED));
+      return;
+    }
+    ProviderException e = o.error();
+    String error = Scrubber.scrub(e.getMessage());
+    int attempt = g.attempts() + 1;
+    Instant retryAt =
+        now.plus(
+            activationBackoff.after(
+                attempt, ThreadLocalRandom.current().nextDouble(), e.retryAfter()));
+    if (e.retryable()
+        && attempt < config.activation().maxAttempts()
+        && retryAt.isBefore(g.notAfter())) {
+      g.extensionAttemptFailed(now, error, retryAt);
+      events.add(GrantAudit.extensionRetry(g, node, error, e.kind().name(), retryAt));
+      completions.add(completion(g, GrantEngine.Kind.EXTENSION_RETRY));
+    } else {
+      g.extensionFailed(now, "extension by request " + extension + " failed: " + error);
+      events.add(GrantAudit.extensionFailed(g, node, extension, error, e.kind().name()));
+      completions.add(completion(g, GrantEngine.Kind.EXTENSION_FAILED));
+      LOG.warnf(
+          "Grant %s (%s, %s) not extended after %d attempt(s); it ends at %s as before: %s",
+          g.id(), g.entitlement(), g.provider(), attempt, g.notAfter(), error);
+    }
+  }
+
+  private static GrantEngine.Completion completion(AccessGrant g, GrantEngine.Kind kind) {
+    return new GrantEngine.Completion(g.id(), g.provider(), kind, null, null);
+  }
+
   void applyRevocation(
       GrantWork w,
       CallOutcome o,
@@ -136,6 +194,19 @@ final class GrantOutcomes {
       List<AccessGrant> alerts) {
     AccessGrant g = w.grant();
     GrantState before = g.state();
+    UUID extension = g.extensionRequestId();
+    if (extension != null) {
+      // the end came before the provider confirmed the extension: the end wins
+      events.add(
+          GrantAudit.extensionFailed(
+              g,
+              node,
+              extension,
+              "the grant reached its end at "
+                  + g.notAfter()
+                  + " before its provider confirmed the extension",
+              "EXPIRED"));
+    }
     if (o.revoked() != null) {
       Instant due =
           g.revokeRequestedAt() != null && g.revokeCause() != RevokeCause.EXPIRY

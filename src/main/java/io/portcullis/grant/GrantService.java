@@ -191,12 +191,13 @@ public class GrantService {
     }
     Instant now = dbNow();
     GrantState before = g.state();
+    UUID dropped = g.extensionRequestId();
     boolean changed = g.requestRevocation(now, RevokeCause.EARLY, caller.subject(), why);
     if (changed) {
       stored.discard(List.of(g.id()));
       audit.append(
           GrantAudit.revocationRequested(
-              g, caller.subject(), RevokeCause.EARLY, why, null, before.name()));
+              g, caller.subject(), RevokeCause.EARLY, why, null, before.name(), dropped));
       due.fire(new GrantsDue(1));
     }
     return g;

@@ -96,7 +96,10 @@ public interface GrantStore {
   /** How many grants each provider has in ACTIVE, REVOKING and IRREVOCABLE. */
   Map<String, Map<GrantState, Long>> liveByProvider();
 
-  /** Revocations due longer ago than {@code budget}: how many, and how late the oldest is. */
+  /**
+   * Revocations due longer ago than {@code budget}: how many, and how late the oldest is (an
+   * extension being renewed before the grant's end is no revocation).
+   */
   record Overdue(long count, Duration oldest) {}
 
   Overdue overdueRevocations(Duration budget);

@@ -177,6 +177,7 @@ public class KillSwitch {
       List<UUID> discard = new ArrayList<>();
       for (AccessGrant g : grants) {
         GrantState before = g.state();
+        UUID dropped = g.extensionRequestId();
         if (g.requestRevocation(now, RevokeCause.KILL_SWITCH, caller.subject(), why)) {
           if (g.state() == GrantState.REVOKED) {
             endedAtOnce++;
@@ -186,7 +187,13 @@ public class KillSwitch {
           discard.add(g.id());
           events.add(
               GrantAudit.revocationRequested(
-                  g, caller.subject(), RevokeCause.KILL_SWITCH, why, operation, before.name()));
+                  g,
+                  caller.subject(),
+                  RevokeCause.KILL_SWITCH,
+                  why,
+                  operation,
+                  before.name(),
+                  dropped));
         } else {
           already++;
           g.expediteRevocation(now);

@@ -264,10 +264,14 @@ class PanacheGrantStore implements GrantStore {
     Object[] row =
         (Object[])
             em().createNativeQuery(
+                    // an ACTIVE grant's revocation is due at not_after: an extension being
+                    // renewed makes it due earlier (next_attempt_at), for the renewal only
                     "select count(*), coalesce(cast(extract(epoch from (clock_timestamp() -"
-                        + " min(next_attempt_at))) * 1000 as bigint), 0) from access_grant where"
-                        + " state in ('ACTIVE', 'REVOKING') and next_attempt_at <= now() -"
-                        + " cast(:budget as interval)")
+                        + " min(case when state = 'ACTIVE' then not_after else next_attempt_at"
+                        + " end))) * 1000 as bigint), 0) from access_grant where state in"
+                        + " ('ACTIVE', 'REVOKING') and next_attempt_at <= now() - cast(:budget as"
+                        + " interval) and (state = 'REVOKING' or not_after <= now() - cast(:budget"
+                        + " as interval))")
                 .setParameter("budget", budget.toMillis() + " milliseconds")
                 .getSingleResult();
     return new Overdue(

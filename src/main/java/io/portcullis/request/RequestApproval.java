@@ -5,6 +5,7 @@ import io.portcullis.catalog.decision.PolicyDecisions;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.grant.GrantHandOff;
+import io.portcullis.grant.GrantRenewals;
 import io.portcullis.platform.error.Problems;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -15,7 +16,9 @@ import java.util.UUID;
 /**
  * The one way a request becomes APPROVED, whoever approved it (reviewers, an auto-approval rule,
  * break-glass): the transition, the hand-off to the grant engine (one grant per entitlement, with
- * the provider of the policy in force) and its audit event, in the caller's transaction.
+ * the provider of the policy in force) and its audit event, in the caller's transaction. An
+ * extension continues the grant it extends where that grant is active and its provider renews in
+ * place; otherwise it is a second grant, as any request (ADR 0011).
  */
 @ApplicationScoped
 class RequestApproval {
@@ -23,15 +26,26 @@ class RequestApproval {
   private final PolicyStore policies;
   private final GrantHandOff handOff;
   private final AuditLog audit;
+  private final GrantRenewals renewals;
 
-  RequestApproval(PolicyStore policies, GrantHandOff handOff, AuditLog audit) {
+  RequestApproval(
+      PolicyStore policies, GrantHandOff handOff, AuditLog audit, GrantRenewals renewals) {
     this.policies = policies;
     this.handOff = handOff;
     this.audit = audit;
+    this.renewals = renewals;
   }
 
   void approve(AccessRequest r, String actor, List<String> reasons, Instant now) {
     r.approve(now, reasons);
+    if (r.extendsGrantId() != null
+        && renewals.extendInPlace(r.extendsGrantId(), r.id(), r.duration(), actor).isPresent()) {
+      // the same grant runs on once its provider confirmed the new end (ADR 0011)
+      audit.append(
+          RequestAudit.extensionApproved(
+              r.id(), actor, reasons, List.of(), r.policyVersion(), r.extendsGrantId(), true));
+      return;
+    }
     PolicyDecisions d = policies.decisions();
     List<String> grantIds = new ArrayList<>();
     GrantHandOff.Ask ask =
@@ -55,6 +69,10 @@ class RequestApproval {
       UUID g = handOff.handOff(ask, entitlement, e.provider(), d.policy().hash(), now);
       grantIds.add(g.toString());
     }
-    audit.append(RequestAudit.approved(r.id(), actor, reasons, grantIds, r.policyVersion()));
+    audit.append(
+        r.extendsGrantId() == null
+            ? RequestAudit.approved(r.id(), actor, reasons, grantIds, r.policyVersion())
+            : RequestAudit.extensionApproved(
+                r.id(), actor, reasons, grantIds, r.policyVersion(), r.extendsGrantId(), false));
   }
 }

@@ -126,6 +126,25 @@ public final class RequestAudit {
         details("reasons", reasons, "grants", grants, "policyVersion", policyVersion));
   }
 
+  /**
+   * An extension approved: {@code in-place} (no new grant; the extended grant runs on once its
+   * provider confirmed) or {@code new-grant} (a second grant, in {@code grants}).
+   */
+  static AuditEvent extensionApproved(
+      UUID request,
+      String actor,
+      List<String> reasons,
+      List<String> grants,
+      String policyVersion,
+      UUID extendedGrant,
+      boolean inPlace) {
+    Map<String, Object> d =
+        details("reasons", reasons, "grants", grants, "policyVersion", policyVersion);
+    d.put("extendsGrant", extendedGrant.toString());
+    d.put("extension", inPlace ? "in-place" : "new-grant");
+    return new AuditEvent(APPROVED, actor, target(request), d);
+  }
+
   static AuditEvent denied(UUID request, String actor, List<String> reasons, String policyVersion) {
     return new AuditEvent(
         DENIED,

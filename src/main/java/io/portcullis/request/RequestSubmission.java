@@ -75,8 +75,11 @@ public class RequestSubmission {
   }
 
   /**
-   * Submits a request, or returns the caller's equal open one (same entitlements, still pending or
-   * holding live access) unless policy allows parallel grants.
+   * Submits a request, unless the caller has an open one of the same ask (same entitlements, still
+   * pending or holding live access) and policy does not allow parallel grants: the same ask again
+   * (duration, start, justification, ticket, break-glass and inputs alike) returns that request
+   * ({@link Submission.Submitted#existing()}); an ask that differs is refused with {@link
+   * OpenRequestExists} (409) naming it.
    */
   @Transactional
   public Submission.Submitted submit(Caller caller, Submission s) {
@@ -98,7 +101,11 @@ public class RequestSubmission {
     store.lockAsk(askKey);
     Optional<AccessRequest> open = parallel ? Optional.empty() : openEqual(askKey);
     if (open.isPresent()) {
-      return new Submission.Submitted(open.get(), true);
+      List<FieldError> differences = OpenRequestExists.differences(open.get(), spec, inputs);
+      if (!differences.isEmpty()) {
+        throw OpenRequestExists.of(open.get(), differences, grants.ofRequest(open.get().id()));
+      }
+      return new Submission.Submitted(open.get(), true); // the same ask again: say so
     }
     List<PlannedEntitlement> plan =
         outcomes.stream()

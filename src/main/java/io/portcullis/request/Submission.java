@@ -34,6 +34,9 @@ public record Submission(
     this(entitlements, duration, start, justification, ticket, breakGlass, extendsGrantId, null);
   }
 
-  /** The outcome of a submission: the request, and whether an equal open one was returned. */
+  /**
+   * The outcome of a submission: the request, and whether it is the caller's open request of the
+   * same ask, returned because the same ask came again (nothing new was filed).
+   */
   public record Submitted(AccessRequest request, boolean existing) {}
 }

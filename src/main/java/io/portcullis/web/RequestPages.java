@@ -11,6 +11,7 @@ import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problem;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.request.AccessRequest;
+import io.portcullis.request.OpenRequestExists;
 import io.portcullis.request.RequestCancellation;
 import io.portcullis.request.RequestListing;
 import io.portcullis.request.RequestReview;
@@ -30,6 +31,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -138,7 +140,8 @@ public class RequestPages {
         List<CatalogResource.CatalogEntry> entries,
         String entitlement,
         List<FieldError> errors,
-        String problem);
+        String problem,
+        UUID openRequest);
 
     static native TemplateInstance list(Caller me, String title, List<Row> rows, String empty);
 
@@ -153,13 +156,14 @@ public class RequestPages {
         String risk,
         String riskClass,
         List<ApproverLines.RecentGrant> recentGrants,
-        ApproverLines.ReviewForm form);
+        ApproverLines.ReviewForm form,
+        String notice);
   }
 
   @GET
   @Path("catalog")
   public TemplateInstance catalogPage() {
-    return Templates.catalog(caller.get(), catalog.catalog(), null, List.of(), null);
+    return Templates.catalog(caller.get(), catalog.catalog(), null, List.of(), null, null);
   }
 
   @POST
@@ -187,7 +191,11 @@ public class RequestPages {
                   breakGlass(form.getFirst("breakGlass")),
                   null,
                   inputs));
-      return Response.seeOther(URI.create("/ui/requests/" + s.request().id())).build();
+      // the same ask again: its page says that nothing new was filed
+      return Response.seeOther(
+              URI.create(
+                  "/ui/requests/" + s.request().id() + (s.existing() ? "?existing=true" : "")))
+          .build();
     } catch (Problem p) {
       // each field error beside its field of this entitlement's form, which keeps what was typed
       Map<String, String> typed = new TreeMap<>();
@@ -201,7 +209,12 @@ public class RequestPages {
       return Response.status(p.status())
           .entity(
               Templates.catalog(
-                  caller.get(), catalog.catalog(), entitlement, p.errors(), p.detail()))
+                  caller.get(),
+                  catalog.catalog(),
+                  entitlement,
+                  p.errors(),
+                  p.detail(),
+                  p instanceof OpenRequestExists o ? o.open().id() : null))
           .build();
     }
   }
@@ -260,8 +273,16 @@ public class RequestPages {
 
   @GET
   @Path("requests/{id}")
-  public TemplateInstance detail(@PathParam("id") String id) {
-    return detailPage(parse(id), null, null, null);
+  public TemplateInstance detail(
+      @PathParam("id") String id, @QueryParam("existing") boolean existing) {
+    return detailPage(
+        parse(id),
+        null,
+        null,
+        null,
+        existing
+            ? "You already asked for exactly this: this is that request; nothing new was filed."
+            : null);
   }
 
   /**
@@ -270,9 +291,10 @@ public class RequestPages {
    * @param problem what went wrong, shown at the top, or null
    * @param comment the comment to show in the review form again, or null
    * @param commentError why the comment was refused, shown beside it, or null
+   * @param notice a plain note shown at the top (not an error), or null
    */
   private TemplateInstance detailPage(
-      UUID id, String problem, String comment, String commentError) {
+      UUID id, String problem, String comment, String commentError, String notice) {
     Caller me = caller.get();
     AccessRequest r = visibility.get(me, id);
     RequestListing.Shown shown = listing.show(r);
@@ -296,7 +318,8 @@ public class RequestPages {
         risk == null ? "" : "risk-" + risk,
         brief.recentGrants().stream().map(ApproverLines.RecentGrant::new).toList(),
         new ApproverLines.ReviewForm(
-            brief.commentRequired(), stepUp, redirects, comment, commentError));
+            brief.commentRequired(), stepUp, redirects, comment, commentError),
+        notice);
   }
 
   @POST
@@ -337,7 +360,7 @@ public class RequestPages {
               .findFirst()
               .orElse(null);
       return Response.status(p.status())
-          .entity(detailPage(uuid, message(p), comment, commentError))
+          .entity(detailPage(uuid, message(p), comment, commentError, null))
           .build();
     }
   }
@@ -372,7 +395,7 @@ public class RequestPages {
       if (p.status() == 404) {
         throw p;
       }
-      return Response.status(p.status()).entity(detailPage(uuid, p.detail(), null, null)).build();
+      return Response.status(p.status()).entity(detailPage(uuid, p.detail(), null, null, null)).build();
     }
   }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class AccessGrantTest {
 
   static final Instant T = Instant.parse("2026-11-26T10:00:00Z");
+  static final UUID EXTENSION = UUID.randomUUID();
 
   static AccessGrant in(GrantState state) {
     return AccessGrant.restore(
@@ -128,7 +129,11 @@ class AccessGrantTest {
     REVOKED(g -> g.revoked(T, null)),
     REVOCATION_ATTEMPT_FAILED(g -> g.revocationAttemptFailed(T, "x", T.plusSeconds(30))),
     IRREVOCABLE(g -> g.irrevocable(T, "x", T.plusSeconds(3600))),
-    CREDENTIAL_RETRIEVED(g -> g.credentialRetrieved(T));
+    CREDENTIAL_RETRIEVED(g -> g.credentialRetrieved(T)),
+    APPROVE_EXTENSION(g -> g.approveExtension(T, EXTENSION, T.plusSeconds(5400))),
+    EXTENDED(g -> g.extended(T, T.plusSeconds(5400), null)),
+    EXTENSION_ATTEMPT_FAILED(g -> g.extensionAttemptFailed(T, "x", T.plusSeconds(30))),
+    EXTENSION_FAILED(g -> g.extensionFailed(T, "x"));
 
     final java.util.function.Consumer<AccessGrant> apply;
 
@@ -152,16 +157,30 @@ class AccessGrantTest {
     GrantState D = GrantState.REVOKED;
     GrantState F = GrantState.ACTIVATION_FAILED;
     // ACTIVATE, ATTEMPT_FAILED, DEFER, ACTIVATION_FAILED, REQUEST_REVOCATION, EXPEDITE, REVOKED,
-    // REVOCATION_ATTEMPT_FAILED, IRREVOCABLE, CREDENTIAL_RETRIEVED
-    TABLE.put(S, java.util.Arrays.asList(L, A, S, F, D, null, null, null, null, null));
-    TABLE.put(A, java.util.Arrays.asList(L, A, A, F, R, null, null, null, null, null));
-    TABLE.put(L, java.util.Arrays.asList(null, null, null, null, R, null, D, R, I, L));
-    TABLE.put(R, java.util.Arrays.asList(null, null, null, null, R, R, D, R, I, null));
-    TABLE.put(I, java.util.Arrays.asList(null, null, null, null, I, I, D, I, null, null));
+    // REVOCATION_ATTEMPT_FAILED, IRREVOCABLE, CREDENTIAL_RETRIEVED, APPROVE_EXTENSION, EXTENDED,
+    // EXTENSION_ATTEMPT_FAILED, EXTENSION_FAILED
     TABLE.put(
-        D, java.util.Arrays.asList(null, null, null, null, null, null, null, null, null, null));
+        S,
+        java.util.Arrays.asList(
+            L, A, S, F, D, null, null, null, null, null, null, null, null, null));
     TABLE.put(
-        F, java.util.Arrays.asList(null, null, null, null, null, null, null, null, null, null));
+        A,
+        java.util.Arrays.asList(
+            L, A, A, F, R, null, null, null, null, null, null, null, null, null));
+    // ACTIVE with no extension pending: only approving one extends it
+    TABLE.put(
+        L,
+        java.util.Arrays.asList(null, null, null, null, R, null, D, R, I, L, L, null, null, null));
+    TABLE.put(
+        R,
+        java.util.Arrays.asList(
+            null, null, null, null, R, R, D, R, I, null, null, null, null, null));
+    TABLE.put(
+        I,
+        java.util.Arrays.asList(
+            null, null, null, null, I, I, D, I, null, null, null, null, null, null));
+    TABLE.put(D, java.util.Collections.nCopies(Move.values().length, null));
+    TABLE.put(F, java.util.Collections.nCopies(Move.values().length, null));
   }
 
   @Test
@@ -185,5 +204,96 @@ class AccessGrantTest {
         }
       }
     }
+  }
+
+  /**
+   * Every move from an ACTIVE grant with an extension pending: the state it leads to, or null where
+   * it is refused with a 409 naming ACTIVE; and whether the extension is still pending after it.
+   */
+  static final Map<Move, GrantState> FROM_PENDING = new java.util.EnumMap<>(Move.class);
+
+  static {
+    FROM_PENDING.put(Move.REQUEST_REVOCATION, GrantState.REVOKING);
+    FROM_PENDING.put(Move.REVOKED, GrantState.REVOKED);
+    FROM_PENDING.put(Move.REVOCATION_ATTEMPT_FAILED, GrantState.REVOKING);
+    FROM_PENDING.put(Move.IRREVOCABLE, GrantState.IRREVOCABLE);
+    FROM_PENDING.put(Move.CREDENTIAL_RETRIEVED, GrantState.ACTIVE);
+    FROM_PENDING.put(Move.EXTENDED, GrantState.ACTIVE);
+    FROM_PENDING.put(Move.EXTENSION_ATTEMPT_FAILED, GrantState.ACTIVE);
+    FROM_PENDING.put(Move.EXTENSION_FAILED, GrantState.ACTIVE);
+  }
+
+  static final java.util.Set<Move> KEEP_PENDING =
+      java.util.EnumSet.of(Move.CREDENTIAL_RETRIEVED, Move.EXTENSION_ATTEMPT_FAILED);
+
+  static AccessGrant extending() {
+    AccessGrant g = in(GrantState.ACTIVE);
+    g.approveExtension(T.minusSeconds(1), EXTENSION, T.plusSeconds(5400));
+    return g;
+  }
+
+  @Test
+  void everyMoveFromAnActiveGrantWithAnExtensionPending() {
+    for (Move move : Move.values()) {
+      AccessGrant g = extending();
+      GrantState to = FROM_PENDING.get(move);
+      if (to == null) {
+        assertThatThrownBy(() -> move.apply.accept(g))
+            .as("%s with an extension pending", move)
+            .isInstanceOf(Problems.Conflict.class)
+            .hasMessageContaining("ACTIVE");
+        assertThat(g.extensionRequestId()).as("a refused %s keeps it pending", move).isNotNull();
+        continue;
+      }
+      move.apply.accept(g);
+      assertThat(g.state()).as("%s with an extension pending", move).isEqualTo(to);
+      if (KEEP_PENDING.contains(move)) {
+        assertThat(g.extensionRequestId()).as("%s keeps it pending", move).isEqualTo(EXTENSION);
+        assertThat(g.extendTo()).isEqualTo(T.plusSeconds(5400));
+      } else {
+        // the database refuses a pending extension outside ACTIVE, and half of one
+        assertThat(g.extensionRequestId()).as("%s ends it", move).isNull();
+        assertThat(g.extendTo()).as("%s ends it", move).isNull();
+      }
+    }
+  }
+
+  @Test
+  void anExtensionMovesTheEndOnlyWhenTheProviderConfirmedIt() {
+    AccessGrant g = in(GrantState.ACTIVE);
+    Instant end = g.notAfter();
+    g.approveExtension(T, EXTENSION, end.plusSeconds(1800));
+    assertThat(g.notAfter()).as("not before the provider confirmed").isEqualTo(end);
+    assertThat(g.nextAttemptAt()).as("due at once").isEqualTo(T);
+    assertThat(g.extendTo()).isEqualTo(end.plusSeconds(1800));
+
+    // a failed attempt retries, but never after the grant's end
+    g.extensionAttemptFailed(T, "503", T.plusSeconds(30));
+    assertThat(g.nextAttemptAt()).isEqualTo(T.plusSeconds(30));
+    assertThat(g.attempts()).isEqualTo(1);
+    g.extensionAttemptFailed(T.plusSeconds(30), "503", end.plusSeconds(60));
+    assertThat(g.nextAttemptAt()).as("the end comes first").isEqualTo(end);
+
+    // the provider may be told less than asked (eligibility), never more
+    assertThatThrownBy(() -> g.extended(T, end.plusSeconds(1801), null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> g.extended(T, end, null)).isInstanceOf(IllegalArgumentException.class);
+    g.extended(T.plusSeconds(40), end.plusSeconds(1200), null);
+    assertThat(g.state()).isEqualTo(GrantState.ACTIVE);
+    assertThat(g.notAfter()).isEqualTo(end.plusSeconds(1200));
+    assertThat(g.nextAttemptAt()).as("revocation due at the new end").isEqualTo(g.notAfter());
+    assertThat(g.attempts()).isZero();
+    assertThat(g.lastError()).isNull();
+    assertThat(g.extensionRequestId()).isNull();
+
+    // given up: the grant ends as before, saying why
+    g.approveExtension(T.plusSeconds(50), UUID.randomUUID(), g.notAfter().plusSeconds(600));
+    g.extensionFailed(T.plusSeconds(60), "refused");
+    assertThat(g.notAfter()).isEqualTo(end.plusSeconds(1200));
+    assertThat(g.nextAttemptAt()).isEqualTo(g.notAfter());
+    assertThat(g.lastError()).isEqualTo("refused");
+    assertThatThrownBy(() -> g.approveExtension(T, EXTENSION, g.notAfter()))
+        .as("an extension ends after the grant does")
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -532,11 +532,18 @@ class GrantEngineTest {
     first.then().statusCode(201);
     String id = first.path("id");
     awaitState(engineer(me), first.path("grants[0]"), "ACTIVE", SOON);
-    submit(engineer(me), "lab-noop", "PT10M")
+    // the same ask again is answered with it; another duration is refused naming it (ADR 0011)
+    submit(engineer(me), "lab-noop", "PT30M")
         .then()
         .statusCode(200)
         .body("id", equalTo(id))
-        .body("state", equalTo("APPROVED"));
+        .body("state", equalTo("APPROVED"))
+        .body("existing", equalTo(true));
+    submit(engineer(me), "lab-noop", "PT10M")
+        .then()
+        .statusCode(409)
+        .body("openRequest.id", equalTo(id))
+        .body("openRequest.state", equalTo("APPROVED"));
     engineer(me).post("/api/v1/grants/" + first.path("grants[0]") + "/revoke");
     awaitState(engineer(me), first.path("grants[0]"), "REVOKED", SOON);
     submit(engineer(me), "lab-noop", "PT10M").then().statusCode(201);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,45 @@ public abstract class ProviderContract {
       assertThat(provider().capabilities())
           .as("a residual window is declared as a capability")
           .contains(Capability.RESIDUAL_WINDOW);
+    }
+  }
+
+  /**
+   * With {@code RENEW}, an extension in place keeps the same access live to a later end, and the
+   * same renewal again changes nothing (the engine repeats it after a crash); a residual window is
+   * declared as a capability and lies after the new end. Without it, {@code renew} refuses as
+   * permanent, so the engine never counts on it.
+   */
+  @Test
+  void renewKeepsTheSameAccessOrIsRefusedAsPermanent() throws Exception {
+    UUID grant = newGrant();
+    IssueRequest r = issueRequest(grant, Duration.ofMinutes(30));
+    if (!provider().capabilities().contains(Capability.RENEW)) {
+      assertThat(
+              kindOf(
+                  () ->
+                      provider()
+                          .renew(
+                              new RenewRequest(
+                                  grant, r.params(), Map.of(), r.notAfter().plusSeconds(1800)))))
+          .isEqualTo(ProviderException.Kind.PERMANENT);
+      return;
+    }
+    Issued issued = issue(r);
+    try {
+      java.time.Instant later = r.notAfter().plus(Duration.ofMinutes(30));
+      RenewRequest renew = new RenewRequest(grant, r.params(), issued.handle(), later);
+      Renewed first = provider().renew(renew);
+      Renewed again = provider().renew(renew);
+      assertThat(live(grant, issued)).as("the same access, renewed, is live").isTrue();
+      for (Renewed x : java.util.List.of(first, again)) {
+        if (x.effectiveUntil() != null) {
+          assertThat(provider().capabilities()).contains(Capability.RESIDUAL_WINDOW);
+          assertThat(x.effectiveUntil()).isAfterOrEqualTo(later);
+        }
+      }
+    } finally {
+      provider().revoke(revokeRequest(r, issued));
     }
   }
 

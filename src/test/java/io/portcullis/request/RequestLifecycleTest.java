@@ -253,10 +253,17 @@ class RequestLifecycleTest {
     String me = fresh("eng");
     String first =
         submit(engineer(me), "demo-db-admin", "PT30M", "fixing a broken migration").path("id");
-    submit(engineer(me), "demo-db-admin", "PT1H", "fixing a broken migration, again")
+    submit(engineer(me), "demo-db-admin", "PT30M", "fixing a broken migration")
         .then()
         .statusCode(200)
-        .body("id", equalTo(first));
+        .body("id", equalTo(first))
+        .body("existing", equalTo(true));
+    // a different ask is refused, naming the open request (EqualAskTest has the details)
+    submit(engineer(me), "demo-db-admin", "PT1H", "fixing a broken migration, again")
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("openRequest.id", equalTo(first));
     // an entitlement whose policy allows parallel grants takes every ask as new
     String ssh1 = submit(engineer(me), "demo-ssh-ops", "PT1H", "rotating the ops keys").path("id");
     submit(engineer(me), "demo-ssh-ops", "PT1H", "rotating the ops keys")

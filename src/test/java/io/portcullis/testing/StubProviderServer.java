@@ -47,6 +47,11 @@ public final class StubProviderServer implements AutoCloseable {
     public final long serial;
     public final AtomicInteger issueCalls = new AtomicInteger();
     public final AtomicInteger revokeCalls = new AtomicInteger();
+    public final AtomicInteger renewCalls = new AtomicInteger();
+
+    /** The end the last successful renewal asked for, or null. */
+    public volatile String renewedTo;
+
     public volatile boolean live = true;
     public volatile boolean revoked;
 
@@ -76,6 +81,8 @@ public final class StubProviderServer implements AutoCloseable {
   private volatile int failRevokeStatus;
   private final Set<UUID> failRevokeFor = ConcurrentHashMap.newKeySet();
   private final AtomicInteger failIssueTimes = new AtomicInteger();
+  private volatile int failRenewStatus;
+  private final AtomicInteger failRenewTimes = new AtomicInteger();
   private volatile String failBody = "";
 
   private StubProviderServer(int threads) throws IOException {
@@ -139,6 +146,18 @@ public final class StubProviderServer implements AutoCloseable {
     return this;
   }
 
+  /** Every renew answers {@code status} (0 to stop). */
+  public StubProviderServer failRenews(int status) {
+    failRenewStatus = status;
+    return this;
+  }
+
+  /** The next {@code times} renews answer 503. */
+  public StubProviderServer failNextRenews(int times) {
+    failRenewTimes.set(times);
+    return this;
+  }
+
   /** The text of error answers' {@code detail} (to check that it is scrubbed). */
   public StubProviderServer failWith(String detail) {
     failBody = detail;
@@ -164,6 +183,8 @@ public final class StubProviderServer implements AutoCloseable {
     failRevokeStatus = 0;
     failRevokeFor.clear();
     failIssueTimes.set(0);
+    failRenewStatus = 0;
+    failRenewTimes.set(0);
     failBody = "";
   }
 
@@ -244,7 +265,7 @@ public final class StubProviderServer implements AutoCloseable {
         switch (x.getRequestMethod() + op) {
           case "PUT" -> issue(x, grant, body);
           case "POST/revoke" -> revoke(x, grant);
-          case "POST/renew" -> renew(x, grant);
+          case "POST/renew" -> renew(x, grant, body);
           default -> send(x, 405, Map.of("detail", "method not allowed"));
         }
       } catch (InterruptedException e) {
@@ -302,12 +323,24 @@ public final class StubProviderServer implements AutoCloseable {
     send(x, 204, null);
   }
 
-  private void renew(HttpExchange x, UUID grant) throws IOException {
+  private void renew(HttpExchange x, UUID grant, byte[] body) throws IOException {
     Entry e = entries.get(grant);
+    if (e != null) {
+      e.renewCalls.incrementAndGet();
+    }
+    if (failRenewStatus != 0) {
+      send(x, failRenewStatus, Map.of("detail", failBody.isEmpty() ? "renew refused" : failBody));
+      return;
+    }
+    if (failRenewTimes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      send(x, 503, Map.of("detail", failBody.isEmpty() ? "try later" : failBody));
+      return;
+    }
     if (e == null || !e.live) {
       send(x, 404, Map.of("detail", "no live access for grant " + grant));
       return;
     }
+    e.renewedTo = JSON.readTree(body).path("notAfter").asText(null);
     send(x, 200, Map.of());
   }
 

@@ -93,6 +93,51 @@ class RequestPagesTest {
         .body(containsString("by Carol"));
   }
 
+  /** The same ask again, or a different one, while a request is open: the page says so. */
+  @Test
+  void askingAgainWhileARequestIsOpenIsSaidPlainly() {
+    WebBrowser alice = signIn("alice");
+    Response first = askAdmin(alice, "PT1H");
+    assertThat(first.statusCode()).isEqualTo(303);
+    String location = first.getHeader("Location");
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    try {
+      // the same ask: back to that request, which says that nothing new was filed
+      Response again = askAdmin(alice, "PT1H");
+      assertThat(again.statusCode()).isEqualTo(303);
+      assertThat(again.getHeader("Location")).endsWith("/ui/requests/" + id + "?existing=true");
+      assertThat(alice.page("/ui/requests/" + id + "?existing=true"))
+          .contains("You already asked for exactly this")
+          .contains("nothing new was filed");
+      assertThat(alice.page("/ui/requests/" + id)).doesNotContain("You already asked");
+
+      // another duration: the form again, naming the open request and how to proceed
+      alice
+          .form()
+          .formParam("entitlement", "demo-db-admin")
+          .formParam("duration", "PT2H")
+          .formParam("justification", "fixing a broken migration in the pages")
+          .post("/ui/requests")
+          .then()
+          .statusCode(409)
+          .body(containsString("You already have request " + id))
+          .body(containsString("this ask differs in duration"))
+          .body(containsString("PT2H here; the open request " + id + " has PT1H"))
+          .body(containsString("cancel it"))
+          .body(containsString("href=\"/ui/requests/" + id + "\""));
+    } finally {
+      alice.form().post("/ui/requests/" + id + "/cancel").then().statusCode(303);
+    }
+  }
+
+  private static Response askAdmin(WebBrowser who, String duration) {
+    return who.form()
+        .formParam("entitlement", "demo-db-admin")
+        .formParam("duration", duration)
+        .formParam("justification", "fixing a broken migration in the pages")
+        .post("/ui/requests");
+  }
+
   @Test
   void formsWithoutTheCsrfTokenAreRefused() {
     WebBrowser alice = signIn("alice");

@@ -35,6 +35,27 @@ final class ActivationRules {
       boolean breakGlass,
       java.time.Duration duration,
       Instant now) {
+    return gate(entitlementId, requester, breakGlass, duration, now, null);
+  }
+
+  /**
+   * Whether an active grant may run on to {@code extendTo} (an extension approved in place), with
+   * the policy in force: the entitlement must still exist and the requester still be eligible; it
+   * ends no later than the eligibility does. The activation window does not apply: access is
+   * already running.
+   */
+  ActivationGate atExtension(
+      String entitlementId, Caller requester, boolean breakGlass, Instant extendTo, Instant now) {
+    return gate(entitlementId, requester, breakGlass, null, now, extendTo);
+  }
+
+  private ActivationGate gate(
+      String entitlementId,
+      Caller requester,
+      boolean breakGlass,
+      java.time.Duration duration,
+      Instant now,
+      Instant extendTo) {
     Optional<Entitlement> found = policy.entitlement(entitlementId);
     if (found.isEmpty()) {
       return new ActivationGate(
@@ -62,6 +83,9 @@ final class ActivationRules {
                   + membership.whyNot(e.eligible(), requester, now)));
     }
     Instant ends = el.get().endsAt();
+    if (duration == null) {
+      return endingBy(e, requester, el.get(), extendTo);
+    }
     if (e.activationWindow() != null && !breakGlass && !e.activationWindow().contains(now)) {
       Instant next = e.activationWindow().nextOpening(now);
       if (next == null || (ends != null && !next.isBefore(ends))) {
@@ -90,7 +114,13 @@ final class ActivationRules {
                   + "; the grant starts at the next opening, "
                   + next));
     }
-    Instant notAfter = now.plus(duration);
+    return endingBy(e, requester, el.get(), now.plus(duration));
+  }
+
+  /** START, ending at {@code notAfter} or earlier when the eligibility ends first. */
+  private static ActivationGate endingBy(
+      Entitlement e, Caller requester, Eligibility eligibility, Instant notAfter) {
+    Instant ends = eligibility.endsAt();
     if (ends != null && ends.isBefore(notAfter)) {
       return new ActivationGate(
           ActivationGate.Verdict.START,
@@ -106,7 +136,7 @@ final class ActivationRules {
                   + "'s eligibility for "
                   + e.id()
                   + " ("
-                  + el.get().how()
+                  + eligibility.how()
                   + ") ends then"));
     }
     return ActivationGate.start(notAfter);

@@ -158,6 +158,19 @@ public final class PolicyDecisions {
     return activation.atActivation(entitlementId, requester, breakGlass, duration, now);
   }
 
+  /**
+   * Whether an active grant may run on to {@code extendTo} with the policy in force (an extension
+   * renewed in place at its provider): the entitlement must still exist and the requester still be
+   * eligible; it ends no later than the eligibility does. Activation windows do not apply.
+   *
+   * @return START with its {@code notAfter} (brought forward, with a reason, when the eligibility
+   *     ends first) or REFUSE with its reason
+   */
+  public ActivationGate atExtension(
+      String entitlementId, Caller requester, boolean breakGlass, Instant extendTo, Instant now) {
+    return activation.atExtension(entitlementId, requester, breakGlass, extendTo, now);
+  }
+
   /** The variables of request-scoped expressions. */
   public Map<String, Object> variables(
       Entitlement e, Caller requester, RequestSpec req, Instant now) {

@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param effectiveUntil until when access may keep working at the provider after {@code notAfter}
  *     or after revocation (a residual window), or null
  * @param lastError the last provider error, scrubbed of secrets (the reason an activation failed)
+ * @param extension an approved extension its provider has yet to confirm (then {@code notAfter}
+ *     moves to its end), or null
  */
 public record GrantView(
     UUID id,
@@ -32,7 +34,16 @@ public record GrantView(
     Instant nextAttemptAt,
     String lastError,
     CredentialView credential,
-    Instant createdAt) {
+    Instant createdAt,
+    PendingExtension extension) {
+
+  /**
+   * An approved extension in place, waiting for the provider to confirm its end.
+   *
+   * @param request the extension request
+   * @param until the end asked of the provider
+   */
+  public record PendingExtension(UUID request, Instant until) {}
 
   /** Who asked for revocation, and why. */
   public record Revocation(String cause, String requestedBy, Instant requestedAt, String reason) {}
@@ -74,6 +85,9 @@ public record GrantView(
             c.status() == GrantService.CredentialStatus.AVAILABLE
                 ? "/api/v1/grants/" + g.id() + "/credential"
                 : null),
-        g.createdAt());
+        g.createdAt(),
+        g.extensionRequestId() == null
+            ? null
+            : new PendingExtension(g.extensionRequestId(), g.extendTo()));
   }
 }

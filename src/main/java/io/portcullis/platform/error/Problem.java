@@ -1,6 +1,7 @@
 package io.portcullis.platform.error;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -45,5 +46,14 @@ public abstract class Problem extends RuntimeException {
   /** Per-field errors, empty when the problem is not about particular fields. */
   public List<FieldError> errors() {
     return errors;
+  }
+
+  /**
+   * Extension members of this problem type (RFC 9457 section 3.2), e.g. the open request a
+   * conflicting ask names; empty for most problems. Values must be JSON-writable (strings, numbers,
+   * booleans, lists and maps of them).
+   */
+  public Map<String, Object> properties() {
+    return Map.of();
   }
 }

@@ -17,7 +17,9 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -35,8 +37,35 @@ public class ProblemMappers {
     if (problem.status() >= 500) {
       LOG.warnf("%s: %s", problem.title(), problem.detail());
     }
-    return respond(
-        problem.status(), problem.kind(), problem.title(), problem.detail(), uri, problem.errors());
+    Response r =
+        respond(
+            problem.status(),
+            problem.kind(),
+            problem.title(),
+            problem.detail(),
+            uri,
+            problem.errors());
+    if (problem.properties().isEmpty()) {
+      return r;
+    }
+    // extension members beside the standard ones (RFC 9457 section 3.2)
+    Map<String, Object> body = new LinkedHashMap<>();
+    ProblemDetails d = (ProblemDetails) r.getEntity();
+    body.put("type", d.type());
+    body.put("title", d.title());
+    body.put("status", d.status());
+    body.put("detail", d.detail());
+    if (d.instance() != null) {
+      body.put("instance", d.instance());
+    }
+    if (d.requestId() != null) {
+      body.put("requestId", d.requestId());
+    }
+    if (!d.errors().isEmpty()) {
+      body.put("errors", d.errors());
+    }
+    problem.properties().forEach(body::putIfAbsent);
+    return Response.status(problem.status()).type(ProblemDetails.MEDIA_TYPE).entity(body).build();
   }
 
   @ServerExceptionMapper

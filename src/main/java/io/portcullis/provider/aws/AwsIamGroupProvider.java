@@ -8,6 +8,8 @@ import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.ProviderKind;
+import io.portcullis.provider.RenewRequest;
+import io.portcullis.provider.Renewed;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +28,7 @@ import software.amazon.awssdk.services.iam.model.RemoveUserFromGroupRequest;
  * {@code aws-iam-group}: puts the requester's IAM user into an IAM group for the grant and takes it
  * out at the end. Both calls are idempotent at AWS. The requester keeps using their own IAM
  * credentials; the group's permissions apply while they are a member (IAM propagates membership
- * changes within seconds).
+ * changes within seconds). An extension in place re-asserts the membership ({@code RENEW}).
  */
 @ApplicationScoped
 public class AwsIamGroupProvider implements CredentialProvider {
@@ -61,7 +63,7 @@ public class AwsIamGroupProvider implements CredentialProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.CONFIG_CHECK);
+    return Set.of(Capability.CONFIG_CHECK, Capability.RENEW);
   }
 
   @Override
@@ -184,6 +186,39 @@ public class AwsIamGroupProvider implements CredentialProvider {
                 KIND.name() + ": IAM user " + user + " or group " + group + " no longer exists"),
         "allow iam:RemoveUserFromGroup on the group to Portcullis's AWS principal");
     return Revoked.NOW;
+  }
+
+  /**
+   * Membership has no end at AWS (Portcullis removes it at the grant's end), so an extension in
+   * place only re-asserts it: {@code AddUserToGroup} again, idempotent at IAM. A user or group that
+   * no longer exists is NOT_FOUND: nothing to extend.
+   */
+  @Override
+  public Renewed renew(RenewRequest r) throws ProviderException {
+    Map<String, Object> h = r.handle();
+    if (h == null || h.get("groupName") == null || h.get("userName") == null) {
+      throw new ProviderException(Kind.NOT_FOUND, KIND.name() + ": no membership was recorded");
+    }
+    AwsProviders.requireConfigured(this);
+    String group = String.valueOf(h.get("groupName"));
+    String user = String.valueOf(h.get("userName"));
+    membership(
+        "iam:AddUserToGroup",
+        group,
+        user,
+        (iam, d) ->
+            iam.addUserToGroup(
+                AddUserToGroupRequest.builder()
+                    .groupName(group)
+                    .userName(user)
+                    .overrideConfiguration(d.override())
+                    .build()),
+        e ->
+            new ProviderException(
+                Kind.NOT_FOUND,
+                KIND.name() + ": IAM user " + user + " or group " + group + " no longer exists"),
+        "allow iam:AddUserToGroup on the group to Portcullis's AWS principal");
+    return new Renewed(null);
   }
 
   /** One IAM call on the membership of {@code user} in {@code group}, within the time budget. */

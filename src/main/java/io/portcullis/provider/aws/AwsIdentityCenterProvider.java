@@ -8,6 +8,8 @@ import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
 import io.portcullis.provider.ProviderKind;
+import io.portcullis.provider.RenewRequest;
+import io.portcullis.provider.Renewed;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +44,8 @@ import software.amazon.awssdk.services.ssoadmin.model.StatusValues;
  * backoff.
  *
  * <p>Deleting the assignment does not end portal sessions the user already started: those last
- * until the permission set's session duration has passed (the residual window).
+ * until the permission set's session duration has passed (the residual window). An extension in
+ * place re-asserts the assignment ({@code RENEW}).
  */
 @ApplicationScoped
 public class AwsIdentityCenterProvider implements CredentialProvider {
@@ -123,7 +126,7 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.RESIDUAL_WINDOW, Capability.CONFIG_CHECK);
+    return Set.of(Capability.RESIDUAL_WINDOW, Capability.CONFIG_CHECK, Capability.RENEW);
   }
 
   @Override
@@ -407,6 +410,49 @@ public class AwsIdentityCenterProvider implements CredentialProvider {
           "IAM Identity Center could not delete the assignment of " + target + ": " + why);
     }
     return new Revoked(clock.instant().plus(sessionDuration(h)));
+  }
+
+  /**
+   * The assignment has no end at AWS (Portcullis deletes it at the grant's end), so an extension in
+   * place only re-asserts it: {@code CreateAccountAssignment} again, which IAM Identity Center
+   * answers for an existing assignment as for a new one, waited for like an issue. Portal sessions
+   * may outlast the new end by the permission set's session duration (the residual window).
+   */
+  @Override
+  public Renewed renew(RenewRequest r) throws ProviderException {
+    Map<String, Object> h = r.handle();
+    if (h == null
+        || h.get("instanceArn") == null
+        || h.get("accountId") == null
+        || h.get("permissionSetArn") == null
+        || h.get("principalId") == null) {
+      throw new ProviderException(
+          Kind.NOT_FOUND, KIND.name() + ": no assignment was recorded for the grant");
+    }
+    AwsProviders.requireConfigured(this);
+    String accountId = String.valueOf(h.get("accountId"));
+    String permissionSetArn = String.valueOf(h.get("permissionSetArn"));
+    String principalId = String.valueOf(h.get("principalId"));
+    String target =
+        "account " + accountId + ", permission set " + permissionSetArn + ", user " + principalId;
+    AccountAssignmentOperationStatus status =
+        calls.assignment(
+            clients.ssoAdmin(),
+            new IdentityCenterCalls.Assignment(
+                String.valueOf(h.get("instanceArn")), accountId, permissionSetArn, principalId),
+            true,
+            target,
+            clients.deadline(),
+            null);
+    if (status.status() == StatusValues.FAILED) {
+      throw new ProviderException(
+          Kind.PERMANENT,
+          "IAM Identity Center could not keep the assignment of "
+              + target
+              + ": "
+              + calls.reason(status));
+    }
+    return new Renewed(r.newNotAfter().plus(sessionDuration(h)));
   }
 
   /** How long a portal session started before the deletion may last. */

@@ -97,9 +97,12 @@ public class RequestResource {
       summary = "Ask for access",
       description =
           "One or several entitlements for a duration (ISO-8601; the clock starts at activation),"
-              + " optionally starting later. Answers 201 with the request and its approval plan,"
-              + " 200 with the existing request when an equal one is already pending or active,"
-              + " 422 listing every reason when policy refuses.")
+              + " optionally starting later. Answers 201 with the request and its approval plan;"
+              + " 200 with your open request of the same entitlements, 'existing': true and a"
+              + " message, when this is the same ask again (same duration, start, justification,"
+              + " ticket, break-glass and inputs); 409 naming that open request ('openRequest') and"
+              + " each difference ('errors') when the ask differs from it; 422 listing every"
+              + " reason when policy refuses.")
   @RequestBody(
       content =
           @Content(
@@ -110,6 +113,12 @@ public class RequestResource {
                           "{\"entitlements\":[\"demo-db-admin\"],\"duration\":\"PT30M\",\"start\":null,"
                               + "\"justification\":\"fixing a broken migration\",\"ticket\":\"INC-123\"}")))
   @APIResponse(responseCode = "201", description = "Submitted")
+  @APIResponse(
+      responseCode = "200",
+      description = "The same ask again: your open request, 'existing': true, nothing filed")
+  @APIResponse(
+      responseCode = "409",
+      description = "An open request of the same entitlements differs from this ask; it is named")
   @APIResponse(responseCode = "422", description = "Policy refuses, every reason listed")
   public Response submit(@Valid @NotNull SubmitBody body) {
     Submission.Submitted s =
@@ -125,9 +134,10 @@ public class RequestResource {
                 null,
                 body.inputs()));
     RequestView v = view(s.request());
+    URI location = URI.create("/api/v1/requests/" + v.id());
     return (s.existing()
-            ? Response.ok(v)
-            : Response.created(URI.create("/api/v1/requests/" + v.id())).entity(v))
+            ? Response.ok(v.asExisting()).location(location)
+            : Response.created(location).entity(v))
         .build();
   }
 

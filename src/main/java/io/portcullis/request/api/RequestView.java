@@ -1,10 +1,12 @@
 package io.portcullis.request.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.portcullis.grant.AccessGrant;
 import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.request.AccessRequest;
 import io.portcullis.request.PlannedEntitlement;
 import io.portcullis.request.RequestReview;
+import io.portcullis.request.RequestState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +29,60 @@ public record RequestView(
     Instant expiresAt,
     Instant decidedAt,
     UUID extendsGrant,
+    String extension,
     Map<String, String> inputs,
     List<PlannedEntitlement> plan,
     List<String> resolution,
     List<ReviewView> reviews,
-    List<UUID> grants) {
+    List<UUID> grants,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean existing,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String message) {
+
+  /**
+   * This request as the answer to the same ask again: {@code existing} is true and {@code message}
+   * says that nothing new was filed.
+   */
+  RequestView asExisting() {
+    return new RequestView(
+        id,
+        state,
+        requester,
+        entitlements,
+        duration,
+        start,
+        justification,
+        ticket,
+        breakGlass,
+        policyVersion,
+        digest,
+        createdAt,
+        expiresAt,
+        decidedAt,
+        extendsGrant,
+        extension,
+        inputs,
+        plan,
+        resolution,
+        reviews,
+        grants,
+        true,
+        "You already asked for exactly this: request "
+            + id
+            + " ("
+            + state
+            + ") is that ask; nothing new was filed.");
+  }
+
+  /**
+   * How an approved extension was carried out: {@code in-place} (the extended grant runs on, no
+   * grant of its own) or {@code new-grant}; null for other requests and before approval.
+   */
+  static String extension(AccessRequest r, List<AccessGrant> grants) {
+    if (r.extendsGrantId() == null || r.state() != RequestState.APPROVED) {
+      return null;
+    }
+    return grants.isEmpty() ? "in-place" : "new-grant";
+  }
 
   /** Who, as the identity provider described them at the time. */
   public record Person(String subject, String name, String email) {
@@ -46,6 +97,8 @@ public record RequestView(
 
   /**
    * @param resolution for a pending request, its resolution with the policy in force now
+   * @param grants the request's own grants (none for an extension in place: the extended grant runs
+   *     on)
    */
   static RequestView of(
       AccessRequest r,
@@ -68,6 +121,7 @@ public record RequestView(
         r.expiresAt(),
         r.decidedAt(),
         r.extendsGrantId(),
+        extension(r, grants),
         r.inputs(),
         r.plan(),
         resolution,
@@ -81,6 +135,8 @@ public record RequestView(
                         v.createdAt(),
                         v.digest()))
             .toList(),
-        grants.stream().map(AccessGrant::id).toList());
+        grants.stream().map(AccessGrant::id).toList(),
+        null,
+        null);
   }
 }

@@ -19,6 +19,7 @@ import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderContract;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.RenewRequest;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import io.portcullis.testing.MovableClock;
@@ -241,6 +242,36 @@ class AwsIamGroupProviderTest extends ProviderContract {
   }
 
   @Test
+  void anExtensionInPlaceReassertsTheMembershipUntilTheUserOrGroupIsGone() throws Exception {
+    IssueRequest r = issueRequest(UUID.randomUUID(), Duration.ofHours(1));
+    Issued issued = groups.issue(r);
+    RenewRequest renew =
+        new RenewRequest(
+            r.grantId(), r.params(), issued.handle(), r.notAfter().plus(Duration.ofHours(1)));
+
+    assertThat(groups.renew(renew).effectiveUntil()).isNull();
+    assertThat(groups.renew(renew).effectiveUntil()).as("idempotent").isNull();
+    aws.iam.verify(
+        3,
+        iam("AddUserToGroup")
+            .withHeader("Authorization", matching(sigV4("iam")))
+            .withFormParam("GroupName", equalTo(FakeAws.GROUP))
+            .withFormParam("UserName", equalTo("alice@example.com")));
+    assertThat(live(r.grantId(), issued)).isTrue();
+
+    aws.groups.remove(FakeAws.GROUP);
+    assertThat(thrown(() -> groups.renew(renew)).kind())
+        .as("nothing left to extend")
+        .isEqualTo(Kind.NOT_FOUND);
+    assertThat(
+            thrown(
+                    () ->
+                        groups.renew(new RenewRequest(r.grantId(), r.params(), null, r.notAfter())))
+                .kind())
+        .isEqualTo(Kind.NOT_FOUND);
+  }
+
+  @Test
   void failuresAreClassifiedWithoutSecrets() {
     aws.throttled(aws.iam);
     assertThat(
@@ -269,7 +300,8 @@ class AwsIamGroupProviderTest extends ProviderContract {
 
   @Test
   void capabilitiesCheckAndConfiguration() throws Exception {
-    assertThat(groups.capabilities()).containsExactly(Capability.CONFIG_CHECK);
+    assertThat(groups.capabilities())
+        .containsExactlyInAnyOrder(Capability.CONFIG_CHECK, Capability.RENEW);
     groups.check();
     aws.sts.verify(
         1, postRequestedFor(urlEqualTo("/")).withFormParam("Action", equalTo("GetCallerIdentity")));

@@ -22,6 +22,7 @@ import io.portcullis.provider.Issued;
 import io.portcullis.provider.ProviderContract;
 import io.portcullis.provider.ProviderException;
 import io.portcullis.provider.ProviderException.Kind;
+import io.portcullis.provider.RenewRequest;
 import io.portcullis.provider.RevokeRequest;
 import io.portcullis.provider.Revoked;
 import io.portcullis.testing.MovableClock;
@@ -373,6 +374,28 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
     assertNoSecret(aws, e);
   }
 
+  @Test
+  void anExtensionInPlaceReassertsTheAssignmentAndMovesTheSessionWindow() throws Exception {
+    IssueRequest r = issueRequest(UUID.randomUUID(), Duration.ofHours(1));
+    Issued issued = ic.issue(r);
+    Instant later = r.notAfter().plus(Duration.ofHours(1));
+    RenewRequest renew = new RenewRequest(r.grantId(), r.params(), issued.handle(), later);
+
+    assertThat(ic.renew(renew).effectiveUntil())
+        .as("portal sessions may last the session duration past the new end")
+        .isEqualTo(later.plus(Duration.ofHours(2)));
+    aws.sso.verify(2, sso("CreateAccountAssignment"));
+    assertThat(live(r.grantId(), issued)).isTrue();
+
+    aws.nextCreationFailure = "the permission set was deleted";
+    ProviderException e = thrown(() -> ic.renew(renew));
+    assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+    assertThat(e.getMessage()).contains("could not keep the assignment").contains("deleted");
+    assertThat(
+            thrown(() -> ic.renew(new RenewRequest(r.grantId(), r.params(), null, later))).kind())
+        .isEqualTo(Kind.NOT_FOUND);
+  }
+
   // ------------------------------------------------------------------ revocation
 
   @Test
@@ -512,7 +535,8 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
 
   @Test
   void theHealthCheckAsksStsWhoPortcullisIs() throws Exception {
-    assertThat(ic.capabilities()).contains(Capability.CONFIG_CHECK, Capability.RESIDUAL_WINDOW);
+    assertThat(ic.capabilities())
+        .contains(Capability.CONFIG_CHECK, Capability.RESIDUAL_WINDOW, Capability.RENEW);
     ic.check();
     aws.sts.verify(
         1, postRequestedFor(urlEqualTo("/")).withFormParam("Action", equalTo("GetCallerIdentity")));

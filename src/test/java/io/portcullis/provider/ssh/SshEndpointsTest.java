@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -159,6 +160,62 @@ class SshEndpointsTest {
         .as("the residual window lasts until the certificate expires, at worst")
         .isEqualTo(notAfter.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     assertThat(revoked(dir, credential.get("certificate"))).isTrue();
+  }
+
+  /**
+   * An SSH certificate cannot be renewed: its validity is signed into it. So an extension of an SSH
+   * grant is a second grant with a certificate of its own, and the answer says so.
+   */
+  @Test
+  void anExtensionOfAnSshGrantIsASecondGrantWithItsOwnCertificate() throws Exception {
+    Path dir = Files.createTempDirectory(Profile.DATA, "user");
+    Path key = SshTesting.keygen(dir, "id_ed25519", "ed25519", null);
+    String me = "eng-" + UUID.randomUUID();
+    Response submitted =
+        engineer(me).body(requestBody(read(Path.of(key + ".pub")))).post("/api/v1/requests");
+    submitted.then().statusCode(201);
+    String grant = submitted.path("grants[0]");
+    Instant notAfter = Instant.parse(awaitState(me, grant, "ACTIVE").getString("notAfter"));
+
+    Response ext =
+        engineer(me)
+            .body(Http.json("duration", "PT30M", "justification", "a little longer"))
+            .post("/api/v1/grants/" + grant + "/extend");
+    ext.then()
+        .statusCode(201)
+        .body("state", equalTo("APPROVED"))
+        .body("extension", equalTo("new-grant"))
+        .body("message", containsString("ssh cannot renew issued access in place"));
+    List<String> second =
+        engineer(me)
+            .get("/api/v1/requests/" + ext.path("request"))
+            .then()
+            .body("extension", equalTo("new-grant"))
+            .extract()
+            .path("grants");
+    assertThat(second).hasSize(1).doesNotContain(grant);
+    awaitState(me, second.get(0), "ACTIVE");
+    String certificate =
+        engineer(me)
+            .post("/api/v1/grants/" + second.get(0) + "/credential")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("credential.certificate");
+    assertThat(
+            run(
+                    dir,
+                    "ssh-keygen",
+                    "-L",
+                    "-f",
+                    write(dir.resolve("second-cert.pub"), certificate).toString())
+                .ok()
+                .output())
+        .contains("Key ID: \"portcullis:grant=" + second.get(0) + ":requester=");
+    JsonPath first = awaitState(me, grant, "ACTIVE");
+    assertThat(Instant.parse(first.getString("notAfter")))
+        .as("the first grant keeps its end")
+        .isEqualTo(notAfter);
   }
 
   private static boolean revoked(Path dir, String certificate) {

@@ -17,7 +17,8 @@ import java.util.List;
  * @param endedAt when revocation was confirmed, or null while it is live at the snapshot
  * @param effectiveUntil the end of a residual window the provider cannot cut short, or null
  * @param revokeCause {@code expiry}, {@code early} or {@code kill_switch}; null while live
- * @param extensions how many approved extensions asked to continue it
+ * @param extensions how many extensions continued it: carried out on this grant ({@code
+ *     grant.extended}), or approved as a second grant
  * @param failedRevocations revocation attempts that failed before the one that worked
  * @param irrevocable whether it was ever IRREVOCABLE
  * @param followUp for break-glass, the state of its after-the-fact review; else NOT_NEEDED

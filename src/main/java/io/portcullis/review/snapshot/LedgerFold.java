@@ -40,6 +40,7 @@ public final class LedgerFold {
   static final String REVOKED = "grant.revoked";
   static final String REVOCATION_RETRY = "grant.revocation_retry";
   static final String IRREVOCABLE = "grant.irrevocable";
+  static final String EXTENDED = "grant.extended";
 
   private final Instant periodStart;
   private final Instant periodEnd;
@@ -149,6 +150,7 @@ public final class LedgerFold {
                 g.failedRevocations++;
                 g.seqs.add(e.seq());
               });
+      case EXTENDED -> extended(e);
       case IRREVOCABLE ->
           withGrant(
               e,
@@ -220,12 +222,28 @@ public final class LedgerFold {
       g.entitlement = i < r.entitlements.size() ? r.entitlements.get(i) : null;
       grants.put(g.id, g);
     }
-    if (r.extendsGrant != null) {
+    // an extension carried out in place is counted when the grant is extended (grant.extended),
+    // not at its approval: the provider may still refuse it (grant.extension_failed)
+    if (r.extendsGrant != null && !"in-place".equals(e.details().get("extension"))) {
       OpenGrant extended = grants.get(r.extendsGrant);
       if (extended != null) {
         extended.extensions++;
       }
     }
+  }
+
+  /** An extension carried out in place: the same grant runs on to a later end. */
+  private void extended(AuditRecord e) {
+    withGrant(
+        e,
+        g -> {
+          g.extensions++;
+          Instant until = instant(e.details().get("effectiveUntil"));
+          if (until != null) {
+            g.effectiveUntil = until;
+          }
+          g.seqs.add(e.seq());
+        });
   }
 
   private void closed(AuditRecord e) {

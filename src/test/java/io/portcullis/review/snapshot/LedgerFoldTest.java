@@ -283,6 +283,90 @@ class LedgerFoldTest {
   }
 
   @Test
+  void anExtensionInPlaceCountsWhenTheGrantIsExtendedAndAFailedOneNotAtAll() {
+    Ledger l = new Ledger();
+    String grant = l.grant("alice", "db", day(5), null, "human", "bob");
+    Map<String, String> g = Map.of("grant", grant, "entitlement", "db");
+    // two extensions approved in place: the provider confirms the first and refuses the second
+    for (int i = 0; i < 2; i++) {
+      String ext = UUID.randomUUID().toString();
+      Map<String, String> r = Map.of("request", ext);
+      Instant at = day(5).plusSeconds(1800 + i * 3600L);
+      l.add(
+          "request.submitted",
+          "alice",
+          at,
+          r,
+          "entitlements",
+          List.of("db"),
+          "duration",
+          "PT1H",
+          "breakGlass",
+          false,
+          "extendsGrant",
+          grant);
+      l.add("request.review_recorded", "bob", at.plusSeconds(10), r, "decision", "APPROVE");
+      l.add(
+          "request.approved",
+          "bob",
+          at.plusSeconds(11),
+          r,
+          "grants",
+          List.of(),
+          "extension",
+          "in-place",
+          "extendsGrant",
+          grant);
+      if (i == 0) {
+        l.add(
+            "grant.extended",
+            "system:grant-engine",
+            at.plusSeconds(12),
+            g,
+            "extensionRequest",
+            ext,
+            "previousNotAfter",
+            day(5).plusSeconds(3600).toString(),
+            "notAfter",
+            day(5).plusSeconds(7200).toString(),
+            "effectiveUntil",
+            day(5).plusSeconds(7200).toString());
+      } else {
+        l.add(
+            "grant.extension_failed",
+            "system:grant-engine",
+            at.plusSeconds(12),
+            g,
+            "extensionRequest",
+            ext,
+            "errorKind",
+            "PERMANENT");
+      }
+    }
+    l.add("grant.revoked", "system:grant-engine", day(5).plusSeconds(7200), g, "cause", "expiry");
+    Fold f = l.fold(Duration.ofHours(1));
+
+    // one grant, one line: the extension ran on the same grant, for two hours in all
+    assertThat(f.lines())
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.grant()).isEqualTo(grant);
+              assertThat(line.extensions()).isEqualTo(1);
+              assertThat(line.seqs())
+                  .contains(
+                      l.events.stream()
+                          .filter(e -> e.type().equals("grant.extended"))
+                          .findFirst()
+                          .orElseThrow()
+                          .seq());
+            });
+    Usage u = f.usage("db", "alice");
+    assertThat(u.grants()).isEqualTo(1);
+    assertThat(u.elevated()).isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
   void failedAndIrrevocableRevocationsAreCounted() {
     Ledger l = new Ledger();
     String g = l.grant("alice", "db", day(1), null, "human", "bob");

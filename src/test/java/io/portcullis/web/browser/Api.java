@@ -107,6 +107,19 @@ public final class Api {
     return this;
   }
 
+  /**
+   * Lifts every active suspension (as an admin): an access review closed by another browser test
+   * may have suspended the realm's people, who are shared by every browser test.
+   */
+  public Api liftSuspensions() {
+    for (JsonNode s : items("/api/v1/admin/suspensions?state=active&limit=200")) {
+      post(
+          "/api/v1/admin/suspensions/" + s.get("id").asText() + "/lift",
+          java.util.Map.of("reason", "a browser test starts afresh"));
+    }
+    return this;
+  }
+
   private Iterable<JsonNode> items(String path) {
     return get(path).get("items");
   }

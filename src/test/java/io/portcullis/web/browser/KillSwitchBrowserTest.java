@@ -48,6 +48,10 @@ class KillSwitchBrowserTest extends BrowserTest {
 
   @Test
   void anAdminPreviewsAndConfirmsTheKillSwitchAndTheGrantIsRevoked() {
+    // the realm's people are shared by every browser test: start from no open ask, no live grant
+    // and no suspension left by another test (an access review closed with no response)
+    Api.as(app(""), "admin").liftSuspensions();
+    Api.as(app(""), "alice").withdrawOpenAsks();
     // alice takes an hour of read-only access, which engineers get without an approver
     browser().get(app("/ui/catalog"));
     CatalogPage catalog =

@@ -25,6 +25,10 @@ class StepUpBrowserTest extends BrowserTest {
 
   @Test
   void anApprovalThatNeedsAStepUpAsksKeycloakForAOneTimeCodeThenCompletesTheSameApproval() {
+    // the realm's people are shared by every browser test: start from no open ask, no live grant
+    // and no suspension left by another test (an access review closed with no response)
+    Api.as(app(""), "admin").liftSuspensions();
+    Api.as(app(""), "alice").withdrawOpenAsks();
     // alice asks for an entitlement whose approvers must step up
     browser().get(app("/ui/catalog"));
     String justification = "adding the refunds index " + UUID.randomUUID();

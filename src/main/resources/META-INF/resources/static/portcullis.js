@@ -206,7 +206,7 @@
     if (!link || !window.fetch) {
       return;
     }
-    poll("/ui/live/inbox", 2 * EVERY, function (inbox) {
+    poll("/ui/live/inbox", EVERY, function (inbox) {
       var count = link.querySelector(".count");
       if (!inbox.label) {
         if (count) {

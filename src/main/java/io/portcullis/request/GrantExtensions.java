@@ -119,6 +119,95 @@ public class GrantExtensions {
     return new Extension(s, grantId, plan.inPlace(), plan.explanation());
   }
 
+  /**
+   * Whether the grant's owner can ask for an extension now, and within what: the same rules as
+   * {@link #extend} (which decides, under the grant's lock), read without changing anything, for a
+   * page that offers the extension only when it can be asked and otherwise says why.
+   *
+   * @param refusal why no extension can be asked now, in words, or null when one can
+   * @param left the time left under the entitlement's maximum duration (null when the entitlement
+   *     is gone)
+   * @param used extensions of this grant asked so far (pending or approved)
+   * @param allowed extensions allowed per grant
+   * @param pending the extension request of this grant still waiting for its decision, or null
+   * @param inPlace whether an approved extension would continue the same grant (else a second grant
+   *     starts), as things stand now
+   * @param explanation the same in words
+   * @param minJustification the justification's least length (0 for none)
+   * @param ticketRequired whether the extension must name a ticket
+   */
+  public record Outlook(
+      String refusal,
+      Duration left,
+      long used,
+      int allowed,
+      AccessRequest pending,
+      boolean inPlace,
+      String explanation,
+      int minJustification,
+      boolean ticketRequired) {
+    public boolean possible() {
+      return refusal == null;
+    }
+  }
+
+  /** What {@code caller} could ask to extend {@code g} by now (see {@link Outlook}). */
+  public Outlook outlook(Caller caller, AccessGrant g) {
+    GrantRenewals.Plan plan = renewals.plan(g);
+    AccessRequest pending = store.pendingExtensionOf(g.id()).orElse(null);
+    long used = store.extensionsOf(g.id());
+    Entitlement e = policies.decisions().policy().entitlement(g.entitlement()).orElse(null);
+    int allowed = e == null ? 0 : e.maxExtensions();
+    Duration left = e == null ? null : e.maxDuration().minus(granted(g));
+    String refusal = null;
+    if (!Identities.samePerson(caller, g.owner())) {
+      refusal = "Only the requester of this grant can ask to extend it.";
+    } else if (g.state().isFinal()
+        || g.state() == GrantState.REVOKING
+        || g.state() == GrantState.IRREVOCABLE) {
+      refusal = "The grant is " + g.state() + ": there is nothing left to extend.";
+    } else if (e == null) {
+      refusal = g.entitlement() + " is no longer in the policy, so it cannot be extended.";
+    } else if (pending != null) {
+      refusal =
+          "An extension of this grant is already waiting for its decision: wait for it, or cancel"
+              + " it to ask for a different one.";
+    } else if (g.extensionRequestId() != null) {
+      refusal =
+          "An approved extension is waiting for "
+              + g.provider()
+              + " to confirm the new end; it usually takes a second. Try again once it is done.";
+    } else if (used >= allowed) {
+      refusal =
+          allowed == 0
+              ? g.entitlement() + " allows no extensions."
+              : g.entitlement()
+                  + " allows "
+                  + allowed
+                  + (allowed == 1 ? " extension" : " extensions")
+                  + " per grant, and "
+                  + (used == 1 ? "it has been" : "they have been")
+                  + " asked for already.";
+    } else if (left.isNegative() || left.isZero()) {
+      refusal =
+          "The grant already has the maximum "
+              + e.maxDuration()
+              + " of "
+              + g.entitlement()
+              + ": no time is left to extend by.";
+    }
+    return new Outlook(
+        refusal,
+        left,
+        used,
+        allowed,
+        pending,
+        plan.inPlace(),
+        plan.explanation(),
+        e == null ? 0 : e.minJustification(),
+        e != null && e.ticketRequired());
+  }
+
   private static String approvedAs(boolean inPlace) {
     return inPlace
         ? "approved: the grant runs on with the same credential once its provider confirmed"
@@ -136,10 +225,7 @@ public class GrantExtensions {
     } catch (DateTimeParseException ex) {
       return; // the submission names the bad duration
     }
-    Duration granted =
-        g.activatedAt() != null && g.notAfter() != null
-            ? Duration.between(g.activatedAt(), g.extendTo() != null ? g.extendTo() : g.notAfter())
-            : g.duration();
+    Duration granted = granted(g);
     Duration total = granted.plus(more);
     if (!more.isNegative() && !more.isZero() && total.compareTo(e.maxDuration()) > 0) {
       Duration left = e.maxDuration().minus(granted);
@@ -166,5 +252,15 @@ public class GrantExtensions {
                       : "at most " + left + " more",
                   "the grant already has " + granted + " of " + e.maxDuration())));
     }
+  }
+
+  /**
+   * The grant's time so far: from activation to its end (the end an approved extension moves it to,
+   * once pending), or the duration approved before it started.
+   */
+  private static Duration granted(AccessGrant g) {
+    return g.activatedAt() != null && g.notAfter() != null
+        ? Duration.between(g.activatedAt(), g.extendTo() != null ? g.extendTo() : g.notAfter())
+        : g.duration();
   }
 }

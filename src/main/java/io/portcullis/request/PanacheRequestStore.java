@@ -185,6 +185,16 @@ class PanacheRequestStore implements RequestStore {
   }
 
   @Override
+  public Optional<AccessRequest> pendingExtensionOf(UUID grantId) {
+    return requests
+        .find(
+            "extendsGrantId = ?1 and state = ?2 order by createdAt desc",
+            grantId,
+            RequestState.PENDING)
+        .firstResultOptional();
+  }
+
+  @Override
   public void addBreakGlassReview(UUID requestId, Instant dueAt) {
     em().createNativeQuery("insert into break_glass_review (request_id, due_at) values (:id, :due)")
         .setParameter("id", requestId)

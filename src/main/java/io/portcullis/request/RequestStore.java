@@ -57,6 +57,9 @@ public interface RequestStore {
   /** How many pending or approved requests extend this grant. */
   long extensionsOf(UUID grantId);
 
+  /** The newest request extending this grant that still waits for its decision, if any. */
+  Optional<AccessRequest> pendingExtensionOf(UUID grantId);
+
   /** Records when a break-glass request must be reviewed after the fact. */
   void addBreakGlassReview(UUID requestId, Instant dueAt);
 

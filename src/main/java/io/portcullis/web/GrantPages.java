@@ -10,6 +10,9 @@ import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problem;
 import io.portcullis.platform.error.Problems;
+import io.portcullis.request.GrantExtensions;
+import io.portcullis.request.OpenRequestExists;
+import io.portcullis.request.Submission;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -23,15 +26,20 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Pages for grants: follow yours, take the credential once, revoke early; approvers and admins
- * revoke; auditors and admins list every grant and those that could not be revoked. They call the
- * same service as the API, so every rule applies here too.
+ * Pages for grants: follow yours, take the credential once, ask to extend it, revoke early;
+ * approvers and admins revoke; auditors and admins list every grant and those that could not be
+ * revoked. They call the same services as the API ({@code GrantResource}, {@code
+ * GrantExtensionResource}), so every rule applies here too.
  */
 @Path("/ui/grants")
 @Produces(MediaType.TEXT_HTML)
@@ -39,20 +47,50 @@ public class GrantPages {
 
   static final int PAGE = 100;
 
+  /** The form name of the extend form, for {@link FormErrors}. */
+  static final String EXTEND = "extend";
+
+  /** The durations offered for an extension, those within what is left of the maximum. */
+  static final List<Duration> PRESETS =
+      List.of(
+          Duration.ofMinutes(15),
+          Duration.ofMinutes(30),
+          Duration.ofHours(1),
+          Duration.ofHours(2),
+          Duration.ofHours(4),
+          Duration.ofHours(8),
+          Duration.ofDays(1));
+
   private final GrantService grants;
   private final CredentialHandout handout;
+  private final GrantExtensions extensions;
   private final CurrentCaller caller;
   private final Roles roles;
+  private final FormErrors formErrors;
 
-  GrantPages(GrantService grants, CredentialHandout handout, CurrentCaller caller, Roles roles) {
+  GrantPages(
+      GrantService grants,
+      CredentialHandout handout,
+      GrantExtensions extensions,
+      CurrentCaller caller,
+      Roles roles,
+      FormErrors formErrors) {
     this.grants = grants;
     this.handout = handout;
+    this.extensions = extensions;
     this.caller = caller;
     this.roles = roles;
+    this.formErrors = formErrors;
   }
 
-  /** A grant with where its credential stands. */
-  public record Row(AccessGrant grant, GrantService.CredentialInfo credential) {
+  /**
+   * A grant with where its credential stands and, for its requester while it runs, whether an
+   * extension can be asked for ({@code extension}, else null).
+   */
+  public record Row(
+      AccessGrant grant,
+      GrantService.CredentialInfo credential,
+      GrantExtensions.Outlook extension) {
     public String shortId() {
       return grant.id().toString().substring(0, 8);
     }
@@ -68,7 +106,15 @@ public class GrantPages {
     public boolean irrevocable() {
       return grant.state() == GrantState.IRREVOCABLE;
     }
+
+    /** What the state means, in words, beside its badge. */
+    public String stateWords() {
+      return StateWords.of(grant.state());
+    }
   }
+
+  /** A duration offered for an extension: its ISO-8601 value and its label in words. */
+  public record Preset(String value, String label, boolean checked) {}
 
   /** A tab of the listing. */
   public record Tab(String label, String href, boolean current) {}
@@ -77,7 +123,13 @@ public class GrantPages {
   public record Field(String name, String value) {
     /** Several lines (a certificate, shell lines) get more room. */
     public boolean multiline() {
-      return value.indexOf('\n') >= 0;
+      return value.indexOf('\n') >= 0 || value.length() > 80;
+    }
+
+    /** Rows for a multi-line value: all its lines, within reason. */
+    public int rows() {
+      long lines = Math.max(value.lines().count(), value.length() / 60 + 1);
+      return (int) Math.min(12, Math.max(2, lines));
     }
   }
 
@@ -99,9 +151,20 @@ public class GrantPages {
         boolean mine,
         boolean canTakeCredential,
         boolean canRevoke,
-        String problem);
+        String problem,
+        UUID openRequest,
+        List<Preset> presets);
 
     static native TemplateInstance credential(Caller me, AccessGrant grant, List<Field> fields);
+
+    static native TemplateInstance extended(
+        Caller me,
+        AccessGrant grant,
+        Submission.Submitted submitted,
+        boolean inPlace,
+        String explanation,
+        String requestShortId,
+        String grantShortId);
   }
 
   // ------------------------------------------------------------------ listing
@@ -138,7 +201,7 @@ public class GrantPages {
     try {
       GrantService.Page page =
           grants.list(me, all ? GrantService.View.ALL : GrantService.View.MINE, s, cursor, PAGE);
-      List<Row> rows = page.items().stream().map(this::row).toList();
+      List<Row> rows = page.items().stream().map(g -> all ? row(g) : rowOfMine(me, g)).toList();
       String more = null;
       if (page.next() != null) {
         more =
@@ -184,10 +247,17 @@ public class GrantPages {
   }
 
   private TemplateInstance detailPage(UUID id, String problem) {
+    return detailPage(id, problem, null);
+  }
+
+  /**
+   * @param openRequest the open request that answered an extension asked differently, or null
+   */
+  private TemplateInstance detailPage(UUID id, String problem, UUID openRequest) {
     Caller me = caller.get();
     AccessGrant g = grants.get(me, id);
-    Row row = row(g);
     boolean mine = grants.mayTakeCredential(me, g);
+    Row row = mine ? rowOfMine(me, g) : row(g);
     boolean canTake =
         mine
             && g.state() == GrantState.ACTIVE
@@ -197,7 +267,97 @@ public class GrantPages {
             && (g.state() == GrantState.SCHEDULED
                 || g.state() == GrantState.ACTIVATING
                 || g.state() == GrantState.ACTIVE);
-    return Templates.detail(me, row, mine, canTake, canRevoke, problem);
+    return Templates.detail(
+        me, row, mine, canTake, canRevoke, problem, openRequest, presets(row.extension()));
+  }
+
+  /**
+   * The durations to offer: the presets within what is left of the entitlement's maximum, and all
+   * that is left when it is none of them; the one sent with a refused form stays chosen.
+   */
+  private List<Preset> presets(GrantExtensions.Outlook x) {
+    if (x == null || !x.possible()) {
+      return List.of();
+    }
+    String chosen = formErrors.value(EXTEND, "duration");
+    List<Preset> out = new ArrayList<>();
+    for (Duration d : PRESETS) {
+      if (d.compareTo(x.left()) <= 0) {
+        out.add(new Preset(d.toString(), StateWords.inWords(d), d.toString().equals(chosen)));
+      }
+    }
+    if (!PRESETS.contains(x.left()) && x.left().compareTo(Duration.ofDays(30)) <= 0) {
+      String all = x.left().toString();
+      out.add(
+          new Preset(
+              all, StateWords.inWords(x.left()) + " (all that is left)", all.equals(chosen)));
+    }
+    return out;
+  }
+
+  /**
+   * Asks to extend one of the caller's grants, through the same service as {@code POST
+   * /api/v1/grants/{id}/extend}: a request for the grant's entitlement, through policy again. The
+   * duration is what the form says, never a default: a form without one is refused. The answer
+   * shows the request and, in words, whether the grant will run on in place or a second grant
+   * follows; a refusal shows each field error beside its field of the grant's page.
+   */
+  @POST
+  @Path("{id}/extend")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  public Response extend(
+      @PathParam("id") String id,
+      @FormParam("duration") String duration,
+      @FormParam("justification") String justification,
+      @FormParam("ticket") String ticket) {
+    UUID uuid = parse(id);
+    Caller me = caller.get();
+    try {
+      if (duration == null || duration.isBlank()) {
+        // never a default: an extension is exactly as long as the person chose
+        throw new Problems.Invalid(
+            new FieldError(
+                "duration", "is missing: choose how much longer you need the access", null));
+      }
+      GrantExtensions.Extension x =
+          extensions.extend(
+              me, uuid, duration.strip(), blankToNull(justification), blankToNull(ticket));
+      AccessGrant g = grants.get(me, uuid);
+      UUID request = x.submitted().request().id();
+      return Response.ok(
+              Templates.extended(
+                  me,
+                  g,
+                  x.submitted(),
+                  x.inPlace(),
+                  x.explanation(),
+                  request.toString().substring(0, 8),
+                  g.id().toString().substring(0, 8)))
+          .build();
+    } catch (Problem p) {
+      if (p.status() == 404) {
+        throw p;
+      }
+      Map<String, String> typed = new TreeMap<>();
+      putIfPresent(typed, "duration", duration);
+      putIfPresent(typed, "justification", justification);
+      putIfPresent(typed, "ticket", ticket);
+      formErrors.refused(EXTEND, p.errors(), typed);
+      UUID open = p instanceof OpenRequestExists o ? o.open().id() : null;
+      return Response.status(p.status())
+          .entity(detailPage(uuid, "The extension was not asked for: " + p.detail(), open))
+          .build();
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static void putIfPresent(Map<String, String> m, String k, String v) {
+    if (v != null) {
+      m.put(k, v);
+    }
   }
 
   /**
@@ -246,7 +406,16 @@ public class GrantPages {
   // ------------------------------------------------------------------ helpers
 
   private Row row(AccessGrant g) {
-    return new Row(g, grants.credentialInfo(g));
+    return new Row(g, grants.credentialInfo(g), null);
+  }
+
+  /** A row of the caller's own grant: while it may run on, whether it can be extended. */
+  private Row rowOfMine(Caller me, AccessGrant g) {
+    boolean live =
+        g.state() == GrantState.SCHEDULED
+            || g.state() == GrantState.ACTIVATING
+            || g.state() == GrantState.ACTIVE;
+    return new Row(g, grants.credentialInfo(g), live ? extensions.outlook(me, g) : null);
   }
 
   private static Response page(int status, TemplateInstance page) {

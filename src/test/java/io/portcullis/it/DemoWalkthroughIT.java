@@ -177,16 +177,17 @@ class DemoWalkthroughIT {
     throw new AssertionError("grant " + grant + " never reached " + state + ":\n" + page);
   }
 
-  /** The fields of the credential page, by name. */
+  /** The fields of the credential page, by name (each in a read-only input or textarea). */
   static Map<String, String> fields(String page) {
     Map<String, String> out = new LinkedHashMap<>();
     Matcher m =
         Pattern.compile(
-                "<h2>([^<]+)</h2>\\s*<pre class=\"secret[^\"]*\"><code>(.*?)</code></pre>",
+                "<label for=\"secret-\\d+\">([^<]+)</label>\\s*(?:<textarea[^>]*>(.*?)</textarea>"
+                    + "|<input[^>]*\\sreadonly value=\"([^\"]*)\")",
                 Pattern.DOTALL)
             .matcher(page);
     while (m.find()) {
-      out.put(unescape(m.group(1)), unescape(m.group(2)));
+      out.put(unescape(m.group(1)), unescape(m.group(2) != null ? m.group(2) : m.group(3)));
     }
     return out;
   }

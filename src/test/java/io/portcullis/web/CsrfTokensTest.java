@@ -171,7 +171,7 @@ class CsrfTokensTest {
             .flatMap(c -> Arrays.stream(c.getDeclaredMethods()))
             .filter(m -> m.isAnnotationPresent(POST.class))
             .toList();
-    assertThat(posts).hasSize(9);
+    assertThat(posts).hasSize(10); // with GrantPages.extend
     for (Method m : posts) {
       assertThat(m.getAnnotation(Consumes.class)).as(m.toString()).isNotNull();
       assertThat(m.getAnnotation(Consumes.class).value())

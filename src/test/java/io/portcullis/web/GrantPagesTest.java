@@ -144,10 +144,12 @@ class GrantPagesTest {
     assertThat(secret).startsWith(StubProviderServer.CANARY);
     assertThat(shown.asString())
         .contains("This is the only time this credential is shown")
-        .contains("<h2>secret</h2>")
-        .contains("<pre class=\"secret\"><code>" + secret + "</code></pre>")
-        .contains("<h2>username</h2>")
-        .contains("<code>u-" + shortId + "</code>");
+        .contains(">secret</label>")
+        .contains("type=\"text\" readonly value=\"" + secret + "\"")
+        .contains(">username</label>")
+        .contains("readonly value=\"u-" + shortId + "\"")
+        .contains("Copy secret")
+        .contains("autocomplete=\"off\"");
 
     Response again = alice.form().post("/ui/grants/" + grantId + "/credential");
     assertThat(again.statusCode()).isEqualTo(410);

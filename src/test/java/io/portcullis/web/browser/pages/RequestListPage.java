@@ -13,7 +13,7 @@ public class RequestListPage extends PortcullisPage {
     super(browser, Pattern.compile("/ui/requests|/ui/reviews"), By.tagName("h1"));
   }
 
-  /** One row as the table shows it. */
+  /** One row as the table shows it (the state as its badge names it). */
   public record Row(
       String id, String entitlements, String requester, String duration, String state) {}
 
@@ -29,7 +29,7 @@ public class RequestListPage extends PortcullisPage {
         td.get(1).getText(),
         td.get(2).getText(),
         td.get(3).getText(),
-        td.get(4).getText());
+        td.get(4).findElement(By.cssSelector(".state")).getText());
   }
 
   /** Opens a request of the list by its id. */

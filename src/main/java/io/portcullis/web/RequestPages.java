@@ -395,7 +395,9 @@ public class RequestPages {
       if (p.status() == 404) {
         throw p;
       }
-      return Response.status(p.status()).entity(detailPage(uuid, p.detail(), null, null, null)).build();
+      return Response.status(p.status())
+          .entity(detailPage(uuid, p.detail(), null, null, null))
+          .build();
     }
   }
 

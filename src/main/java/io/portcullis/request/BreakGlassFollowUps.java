@@ -35,8 +35,9 @@ import java.util.UUID;
  * <p>Who may review a follow-up ({@link #mayReview}): never its requester; an admin, a security
  * contact (named by IdP subject or verified email) or a reviewer of the first stage of one of its
  * entitlements under the policy in force. They see the follow-up; the listings are for admins and
- * auditors. Recording the review and escalating are {@link BreakGlassReviewing}; {@link
- * #escalation} says to whom an overdue follow-up escalates under the policy in force.
+ * auditors (its requester sees their own). Recording the review and escalating are {@link
+ * BreakGlassReviewing}; {@link #escalation} says to whom an overdue follow-up escalates under the
+ * policy in force.
  */
 @ApplicationScoped
 public class BreakGlassFollowUps {
@@ -224,9 +225,12 @@ public class BreakGlassFollowUps {
     return Identities.samePerson(caller, r.requester().toCaller());
   }
 
-  /** Admins and auditors see every follow-up; those who may review one see it too. */
+  /**
+   * Admins and auditors see every follow-up; those who may review one, and its requester (whose
+   * request it is), see it too.
+   */
   public boolean maySee(Caller caller, AccessRequest r) {
-    return roles.mayReadAll(caller) || mayReview(caller, r);
+    return roles.mayReadAll(caller) || isRequester(caller, r) || mayReview(caller, r);
   }
 
   private void requireSee(Caller caller, AccessRequest r) {

@@ -33,6 +33,10 @@ public interface RequestConfig {
   @WithDefault("PT0S")
   Duration breakGlassEscalateAfter();
 
+  /** How often the escalation job looks for overdue follow-ups (a scheduler period, e.g. 60s). */
+  @WithDefault("60s")
+  String breakGlassEscalationInterval();
+
   /**
    * How many pending requests one call of the to-review listing examines at most before it returns
    * a partial page with a cursor; bounds the work of a single call.

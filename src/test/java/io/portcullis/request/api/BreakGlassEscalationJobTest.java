@@ -76,7 +76,8 @@ class BreakGlassEscalationJobTest {
             .get("/api/v1/audit?limit=10&type=request.break_glass_escalated&target=request:" + id)
             .path("items");
     assertThat(e).hasSize(1);
-    assertThat((String) e.get(0).get("actor")).isEqualTo("system:break-glass-escalation");
+    assertThat((String) ((Map<?, ?>) e.get(0).get("actor")).get("subject"))
+        .isEqualTo("system:break-glass-escalation");
     @SuppressWarnings("unchecked")
     Map<String, Object> d = (Map<String, Object>) e.get(0).get("details");
     assertThat(d).containsEntry("automatic", true);

@@ -18,14 +18,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Break-glass follow-ups: the overdue ones, those still waiting (admins and auditors), and one
@@ -253,5 +256,11 @@ public class BreakGlassPages {
 
   private static List<Admin.Section> sections() {
     return Admin.sections(Admin.BREAK_GLASS);
+  }
+
+  /** Problems of these pages as a page for a browser ({@link Admin#refused}). */
+  @ServerExceptionMapper
+  public Response refusedPage(Problem p, HttpHeaders headers, UriInfo uri) {
+    return Admin.refused(p, headers, uri, caller);
   }
 }

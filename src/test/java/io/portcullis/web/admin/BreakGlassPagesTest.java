@@ -66,8 +66,8 @@ class BreakGlassPagesTest {
         .contains("<code>group approvers</code>")
         .contains("<code>security security@example.com</code>")
         .contains("Not escalated: an unreviewed follow-up is escalated once")
-        .contains("<td>group security-leads</td>")
-        .contains("<td>slack:#lab-access</td>")
+        .contains("<td data-label=\"Later stages\">group security-leads</td>")
+        .contains("<td data-label=\"Notify targets\">slack:#lab-access</td>")
         .contains("the security contacts: <code>security@example.com</code>");
   }
 

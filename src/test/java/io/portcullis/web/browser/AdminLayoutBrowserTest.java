@@ -114,7 +114,9 @@ class AdminLayoutBrowserTest extends BrowserTest {
     navigate("/ui/admin/policy/diff?from=" + version + "&to=" + version);
     checks.check("admin", "policy diff");
     AuditPage audit =
-        new AdminOverviewPage(navigate("/ui/admin")).audit().searchType("request.break_glass_");
+        new AdminOverviewPage(navigate("/ui/admin"))
+            .audit()
+            .searchType("request.break_glass_activated");
     assertThat(audit.types()).contains("request.break_glass_activated");
     checks.check("admin", "audit search");
     AuditPage verified = audit.verify();

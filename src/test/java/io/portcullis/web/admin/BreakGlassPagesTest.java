@@ -85,6 +85,17 @@ class BreakGlassPagesTest {
     assertThat(alice.open(PAGE).statusCode()).isEqualTo(403);
     // a follow-up is an object she may not see: the same 404 as a missing one
     assertThat(alice.open(PAGE + "/" + request).statusCode()).isEqualTo(404);
+    // a browser (asking for HTML) gets a page saying so; other clients problem+json
+    Response page = alice.get().accept("text/html,application/xhtml+xml").get(PAGE);
+    assertThat(page.statusCode()).isEqualTo(403);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.asString())
+        .contains("<h1>Not allowed</h1>")
+        .contains("Only admins and auditors may see break-glass follow-ups.");
+    Response missing = alice.get().accept("text/html").get(PAGE + "/" + request);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.asString()).contains("<h1>Not found</h1>");
+    assertThat(alice.open(PAGE).contentType()).startsWith("application/problem+json");
   }
 
   @Test

@@ -116,4 +116,32 @@ public sealed interface Notification {
       return null;
     }
   }
+
+  /**
+   * A break-glass follow-up was not reviewed by its due date and is escalated (kind {@code
+   * request.break_glass_overdue}): to the entitlements' reviewers of every stage, their {@code
+   * notify:} targets and the security contacts.
+   *
+   * @param escalatedBy the admin who escalated it, or {@code system:break-glass-escalation}
+   */
+  record BreakGlassOverdue(
+      UUID requestId,
+      List<String> recipients,
+      String requester,
+      List<String> entitlements,
+      Instant reviewDue,
+      String escalatedBy)
+      implements Notification {
+    public static final String KIND = "request.break_glass_overdue";
+
+    public BreakGlassOverdue {
+      recipients = List.copyOf(recipients);
+      entitlements = List.copyOf(entitlements);
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+  }
 }

@@ -74,6 +74,12 @@ public class NotificationOutbox {
       p.put("lagging", l.lagging());
       p.put("worstLagSeconds", l.worstLag().toSeconds());
       p.put("budgetSeconds", l.budget().toSeconds());
+    } else if (n instanceof Notification.BreakGlassOverdue b) {
+      p.put("request", b.requestId().toString());
+      p.put("requester", b.requester());
+      p.put("entitlements", b.entitlements());
+      p.put("reviewDue", b.reviewDue().toString());
+      p.put("escalatedBy", b.escalatedBy());
     } else if (n instanceof Notification.ReviewDue d) {
       p.put("campaign", d.campaign().toString());
       p.put("title", d.title());

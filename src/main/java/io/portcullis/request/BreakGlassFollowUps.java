@@ -10,6 +10,7 @@ import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.grant.AccessGrant;
 import io.portcullis.grant.GrantLookup;
 import io.portcullis.identity.Caller;
+import io.portcullis.identity.Identities;
 import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.request.RequestStore.BreakGlassReview;
@@ -18,8 +19,10 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,10 +30,14 @@ import java.util.UUID;
  * and must be reviewed after the fact by a due date ({@code portcullis.requests.break-glass-review-
  * within}); its first-stage reviewers and the security contacts were notified when it happened
  * ({@code request.break_glass_activated}). This reads where each follow-up stands: waiting,
- * overdue, or reviewed with its outcome.
+ * overdue, or reviewed with its outcome, and whether and to whom it was escalated.
  *
- * <p>Escalation of an overdue follow-up is not sent by anyone yet (notification delivery is issue
- * 18): {@link #escalation} says to whom it would go under the policy in force.
+ * <p>Who may review a follow-up ({@link #mayReview}): never its requester; an admin, a security
+ * contact (named by IdP subject or verified email) or a reviewer of the first stage of one of its
+ * entitlements under the policy in force. They see the follow-up; the listings are for admins and
+ * auditors (its requester sees their own). Recording the review and escalating are {@link
+ * BreakGlassReviewing}; {@link #escalation} says to whom an overdue follow-up escalates under the
+ * policy in force.
  */
 @ApplicationScoped
 public class BreakGlassFollowUps {
@@ -79,6 +86,10 @@ public class BreakGlassFollowUps {
     public boolean reviewed() {
       return review.reviewedAt() != null;
     }
+
+    public boolean escalated() {
+      return review.escalatedAt() != null;
+    }
   }
 
   /**
@@ -111,14 +122,16 @@ public class BreakGlassFollowUps {
     return out;
   }
 
-  /** One follow-up; 404 when the request does not exist or was not break-glass. */
+  /**
+   * One follow-up, for admins, auditors and those who may review it; 404 when the request does not
+   * exist, was not break-glass or the caller may not see it.
+   */
   @Transactional
   public FollowUp get(Caller caller, UUID requestId) {
-    mayRead(caller);
     store.readOnly();
     Optional<BreakGlassReview> review = store.breakGlassReview(requestId);
     AccessRequest r = store.find(requestId).orElse(null);
-    if (review.isEmpty() || r == null) {
+    if (review.isEmpty() || r == null || !maySee(caller, r)) {
       throw new Problems.NotFound("Break-glass follow-up", requestId.toString());
     }
     return new FollowUp(r, review.get(), overdue(review.get(), clock.instant()));
@@ -126,15 +139,16 @@ public class BreakGlassFollowUps {
 
   /** The grants the break-glass request made. */
   @Transactional
-  public List<AccessGrant> grantsOf(Caller caller, UUID requestId) {
-    mayRead(caller);
-    return grants.ofRequest(requestId);
+  public List<AccessGrant> grantsOf(Caller caller, FollowUp f) {
+    requireSee(caller, f.request());
+    return grants.ofRequest(f.request().id());
   }
 
   /** Whom the activation was announced to, as the ledger recorded it (empty when not found). */
   @Transactional
-  public List<String> notified(Caller caller, UUID requestId) {
-    mayRead(caller);
+  public List<String> notified(Caller caller, FollowUp f) {
+    requireSee(caller, f.request());
+    UUID requestId = f.request().id();
     List<AuditRecord> found =
         search
             .search(
@@ -158,7 +172,74 @@ public class BreakGlassFollowUps {
 
   /** Per entitlement of the request, whom an overdue follow-up escalates to under policy. */
   public List<Escalation> escalation(Caller caller, AccessRequest r) {
-    mayRead(caller);
+    requireSee(caller, r);
+    return escalationOf(r);
+  }
+
+  /**
+   * The recipients of an escalation, each once: the reviewers of every stage of the request's
+   * entitlements under the policy in force, their {@code notify:} targets, and the security
+   * contacts ({@code security <address>}, as at activation).
+   */
+  List<String> escalationRecipients(AccessRequest r) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Escalation e : escalationOf(r)) {
+      out.addAll(e.firstStage());
+      out.addAll(e.laterStages());
+      out.addAll(e.notifyTargets());
+    }
+    config.securityContacts().forEach(c -> out.add("security " + c));
+    return List.copyOf(out);
+  }
+
+  /**
+   * Whether the caller may record the review after the fact of this break-glass request: never its
+   * requester (the one rule of {@link Identities#samePerson}); an admin, a security contact (a
+   * configured contact equal to their subject or verified email, as policy entries name people), or
+   * a reviewer of the first stage of one of its entitlements under the policy in force, now.
+   */
+  public boolean mayReview(Caller caller, AccessRequest r) {
+    if (isRequester(caller, r)) {
+      return false;
+    }
+    if (roles.isAdmin(caller)
+        || config.securityContacts().stream().anyMatch(c -> Identities.names(c, caller))) {
+      return true;
+    }
+    PolicyDecisions d = policies.decisions();
+    Instant now = clock.instant();
+    for (String id : r.entitlements()) {
+      Optional<Entitlement> e = d.policy().entitlement(id);
+      if (e.isPresent()
+          && !e.get().approval().stages().isEmpty()
+          && d.membership(e.get().approval().stages().get(0).reviewers(), caller, now)
+              .isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the caller is the person who broke the glass. */
+  public boolean isRequester(Caller caller, AccessRequest r) {
+    return Identities.samePerson(caller, r.requester().toCaller());
+  }
+
+  /**
+   * Admins and auditors see every follow-up; those who may review one, and its requester (whose
+   * request it is), see it too.
+   */
+  public boolean maySee(Caller caller, AccessRequest r) {
+    return roles.mayReadAll(caller) || isRequester(caller, r) || mayReview(caller, r);
+  }
+
+  private void requireSee(Caller caller, AccessRequest r) {
+    if (!maySee(caller, r)) {
+      throw new Problems.NotFound("Break-glass follow-up", r.id().toString());
+    }
+  }
+
+  private List<Escalation> escalationOf(AccessRequest r) {
     PolicySet policy = policies.currentOrNull();
     List<Escalation> out = new ArrayList<>();
     for (String id : r.entitlements()) {
@@ -188,7 +269,7 @@ public class BreakGlassFollowUps {
     return List.copyOf(config.securityContacts());
   }
 
-  private static boolean overdue(BreakGlassReview r, Instant now) {
+  static boolean overdue(BreakGlassReview r, Instant now) {
     return r.reviewedAt() == null && r.dueAt().isBefore(now);
   }
 

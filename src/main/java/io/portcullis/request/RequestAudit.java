@@ -21,11 +21,24 @@ public final class RequestAudit {
   public static final String CANCELLED = "request.cancelled";
   public static final String EXPIRED = "request.expired";
   public static final String BREAK_GLASS_ACTIVATED = "request.break_glass_activated";
+  public static final String BREAK_GLASS_REVIEWED = "request.break_glass_reviewed";
+  public static final String BREAK_GLASS_ESCALATED = "request.break_glass_escalated";
 
   /** Every event type above. */
   public static final List<String> TYPES =
       List.of(
-          SUBMITTED, REVIEW_RECORDED, APPROVED, DENIED, CANCELLED, EXPIRED, BREAK_GLASS_ACTIVATED);
+          SUBMITTED,
+          REVIEW_RECORDED,
+          APPROVED,
+          DENIED,
+          CANCELLED,
+          EXPIRED,
+          BREAK_GLASS_ACTIVATED,
+          BREAK_GLASS_REVIEWED,
+          BREAK_GLASS_ESCALATED);
+
+  /** The actor of the automatic escalation of overdue break-glass follow-ups. */
+  public static final String ESCALATION_ACTOR = "system:break-glass-escalation";
 
   static final String EXPIRY_ACTOR = "system:request-expiry";
 
@@ -199,6 +212,56 @@ public final class RequestAudit {
             "justification", justification,
             "reviewDue", reviewDue.toString(),
             "notified", notified,
+            "policyVersion", policyVersion));
+  }
+
+  /**
+   * The review after the fact of a break-glass activation: {@code outcome} JUSTIFIED or
+   * NOT_JUSTIFIED, the reviewer's comment, the due date and whether it was overdue, and the grants
+   * the reviewer had revoked with it (each also has its own {@code grant.revocation_requested}).
+   */
+  static AuditEvent breakGlassReviewed(
+      UUID request,
+      String actor,
+      String outcome,
+      String comment,
+      Instant reviewDue,
+      boolean overdue,
+      List<String> revokedGrants,
+      String policyVersion) {
+    return new AuditEvent(
+        BREAK_GLASS_REVIEWED,
+        actor,
+        target(request),
+        details(
+            "outcome", outcome,
+            "comment", comment,
+            "reviewDue", reviewDue.toString(),
+            "overdue", overdue,
+            "revokedGrants", revokedGrants,
+            "policyVersion", policyVersion));
+  }
+
+  /**
+   * An overdue break-glass follow-up escalated, by an admin or by the scheduler ({@link
+   * #ESCALATION_ACTOR}), to {@code recipients}; {@code notification} is the outbox row.
+   */
+  static AuditEvent breakGlassEscalated(
+      UUID request,
+      String actor,
+      Instant reviewDue,
+      List<String> recipients,
+      UUID notification,
+      String policyVersion) {
+    return new AuditEvent(
+        BREAK_GLASS_ESCALATED,
+        actor,
+        target(request),
+        details(
+            "reviewDue", reviewDue.toString(),
+            "recipients", recipients,
+            "notification", notification.toString(),
+            "automatic", actor.equals(ESCALATION_ACTOR),
             "policyVersion", policyVersion));
   }
 }

@@ -26,6 +26,18 @@ public interface RequestConfig {
   Duration breakGlassReviewWithin();
 
   /**
+   * How long after its due date an unreviewed break-glass follow-up is escalated automatically
+   * (once), to the entitlements' reviewers of every stage, their notify targets and the security
+   * contacts. The job runs every {@code portcullis.requests.break-glass-escalation-interval}.
+   */
+  @WithDefault("PT0S")
+  Duration breakGlassEscalateAfter();
+
+  /** How often the escalation job looks for overdue follow-ups (a scheduler period, e.g. 60s). */
+  @WithDefault("60s")
+  String breakGlassEscalationInterval();
+
+  /**
    * How many pending requests one call of the to-review listing examines at most before it returns
    * a partial page with a cursor; bounds the work of a single call.
    */

@@ -67,11 +67,49 @@ public interface RequestStore {
    * A break-glass activation's review after the fact, as kept.
    *
    * @param reviewedAt when it was reviewed, or null while it waits
-   * @param reviewerKey who reviewed it, or null
-   * @param outcome what the review said, or null
+   * @param reviewerKey who reviewed it (the normalised IdP subject), or null
+   * @param outcome what the review said ({@code JUSTIFIED} or {@code NOT_JUSTIFIED}), or null
+   * @param comment the reviewer's comment, or null
+   * @param escalatedAt when the overdue follow-up was escalated, or null
+   * @param escalatedBy who escalated it (an admin's subject or the scheduler), or null
+   * @param escalatedTo the recipients of the escalation, empty when not escalated
    */
   record BreakGlassReview(
-      UUID requestId, Instant dueAt, Instant reviewedAt, String reviewerKey, String outcome) {}
+      UUID requestId,
+      Instant dueAt,
+      Instant reviewedAt,
+      String reviewerKey,
+      String outcome,
+      String comment,
+      Instant escalatedAt,
+      String escalatedBy,
+      List<String> escalatedTo) {
+    public BreakGlassReview {
+      escalatedTo = escalatedTo == null ? List.of() : List.copyOf(escalatedTo);
+    }
+  }
+
+  /** The break-glass review of a request, row-locked until the transaction ends. */
+  Optional<BreakGlassReview> lockBreakGlassReview(UUID requestId);
+
+  /**
+   * Records the review's outcome if none is recorded yet (compare-and-set on {@code reviewed_at is
+   * null}); whether this call recorded it.
+   */
+  boolean recordBreakGlassReview(
+      UUID requestId, Instant at, String reviewerKey, String outcome, String comment);
+
+  /**
+   * Marks an open follow-up escalated if it was not yet (compare-and-set on {@code escalated_at is
+   * null}); whether this call marked it.
+   */
+  boolean markBreakGlassEscalated(UUID requestId, Instant at, String by, List<String> to);
+
+  /**
+   * Claims up to {@code n} follow-ups not reviewed, not escalated and due before {@code now},
+   * locked (SKIP LOCKED) so that replicas never escalate the same one; their request ids.
+   */
+  List<UUID> claimOverdueBreakGlass(Instant now, int n);
 
   /**
    * Break-glass reviews by due date (oldest first), at most {@code n}.

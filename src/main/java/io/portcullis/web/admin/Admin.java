@@ -1,10 +1,16 @@
 package io.portcullis.web.admin;
 
 import io.portcullis.identity.Caller;
+import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Roles;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problem;
 import io.portcullis.platform.error.Problems;
+import io.portcullis.platform.http.ProblemMappers;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,5 +135,31 @@ public final class Admin {
   static String shortId(Object id) {
     String s = String.valueOf(id);
     return s.length() > 8 ? s.substring(0, 8) : s;
+  }
+
+  /**
+   * A problem of an admin page (a refused role's 403, a 404, …): a page with the navigation for a
+   * browser (one that asks for {@code text/html} by name), {@code application/problem+json} as
+   * everywhere else for any other client. The admin page classes map their problems with it.
+   */
+  static Response refused(Problem p, HttpHeaders headers, UriInfo uri, CurrentCaller caller) {
+    boolean browser =
+        headers.getAcceptableMediaTypes().stream()
+            .anyMatch(m -> "text".equals(m.getType()) && "html".equals(m.getSubtype()));
+    Caller me = null;
+    if (browser) {
+      try {
+        me = caller.get();
+      } catch (RuntimeException e) {
+        me = null; // no one signed in: the problem as JSON
+      }
+    }
+    if (me == null) {
+      return new ProblemMappers().problem(p, uri);
+    }
+    return Response.status(p.status())
+        .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+        .entity(AdminPages.Templates.refused(me, p.title(), message(p)))
+        .build();
   }
 }

@@ -6,14 +6,19 @@ import io.portcullis.grant.IrrevocableQueue;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Roles;
+import io.portcullis.platform.error.Problem;
 import io.portcullis.request.BreakGlassFollowUps;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The admin overview (admins and auditors): what needs attention now, and the way to the kill
@@ -65,6 +70,9 @@ public class AdminPages {
         Count overdue,
         String policyVersion,
         boolean policyRejected);
+
+    /** A refusal (403, 404, …) of an admin page, as a page for a browser. */
+    static native TemplateInstance refused(Caller me, String title, String detail);
   }
 
   @GET
@@ -84,5 +92,11 @@ public class AdminPages {
         overdue,
         current == null ? null : current.hash(),
         last != null && !last.accepted());
+  }
+
+  /** Problems of these pages as a page for a browser ({@link Admin#refused}). */
+  @ServerExceptionMapper
+  public Response refusedPage(Problem p, HttpHeaders headers, UriInfo uri) {
+    return Admin.refused(p, headers, uri, caller);
   }
 }

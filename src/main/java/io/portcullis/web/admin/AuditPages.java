@@ -22,13 +22,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The audit ledger for auditors and admins: search it (the service of {@code GET /api/v1/audit}),
@@ -254,5 +257,11 @@ public class AuditPages {
     } catch (JsonProcessingException e) {
       return String.valueOf(details);
     }
+  }
+
+  /** Problems of these pages as a page for a browser ({@link Admin#refused}). */
+  @ServerExceptionMapper
+  public Response refusedPage(Problem p, HttpHeaders headers, UriInfo uri) {
+    return Admin.refused(p, headers, uri, caller);
   }
 }

@@ -4,25 +4,39 @@ import io.portcullis.grant.AccessGrant;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Roles;
+import io.portcullis.platform.error.Problem;
 import io.portcullis.request.BreakGlassFollowUps;
 import io.portcullis.request.BreakGlassFollowUps.FollowUp;
+import io.portcullis.request.BreakGlassReviewing;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Break-glass follow-ups (admins and auditors): the overdue ones, those still waiting, and one
- * follow-up with its request, grants, outcome, whom the activation was announced to and whom an
- * overdue follow-up escalates to under the policy in force. Escalation is shown, not sent: nothing
- * delivers notifications yet (issue 18).
+ * Break-glass follow-ups: the overdue ones, those still waiting (admins and auditors), and one
+ * follow-up with its request, grants, outcome, whom the activation was announced to, whom an
+ * overdue follow-up escalates to under the policy in force and whether it was escalated. Those who
+ * may review it (a first-stage reviewer, a security contact, an admin; never its requester) record
+ * the review after the fact on its page; an admin escalates an overdue one ({@link
+ * BreakGlassReviewing}). Escalation is queued in the notification outbox (delivery is issue 18).
  */
 @Path("/ui/admin/break-glass")
 @Produces(MediaType.TEXT_HTML)
@@ -31,14 +45,29 @@ public class BreakGlassPages {
   static final int PAGE = 200;
 
   private final BreakGlassFollowUps followUps;
+  private final BreakGlassReviewing reviewing;
   private final CurrentCaller caller;
   private final Roles roles;
 
-  BreakGlassPages(BreakGlassFollowUps followUps, CurrentCaller caller, Roles roles) {
+  BreakGlassPages(
+      BreakGlassFollowUps followUps,
+      BreakGlassReviewing reviewing,
+      CurrentCaller caller,
+      Roles roles) {
     this.followUps = followUps;
+    this.reviewing = reviewing;
     this.caller = caller;
     this.roles = roles;
   }
+
+  /**
+   * What the caller may do on a follow-up's page.
+   *
+   * @param review the review form shows (not reviewed yet, and the caller may review it)
+   * @param escalate the escalate button shows (an admin, overdue, not reviewed, not escalated)
+   * @param why why no review form shows, or null
+   */
+  public record Actions(boolean review, boolean escalate, String why) {}
 
   /** A tab of the listing. */
   public record Tab(String label, String href, boolean current) {}
@@ -85,7 +114,10 @@ public class BreakGlassPages {
         List<GrantLine> grants,
         List<String> notified,
         List<BreakGlassFollowUps.Escalation> escalation,
-        List<String> securityContacts);
+        List<String> securityContacts,
+        Actions actions,
+        Admin.Form form,
+        String done);
   }
 
   @GET
@@ -122,17 +154,98 @@ public class BreakGlassPages {
 
   @GET
   @Path("{id}")
-  public TemplateInstance followUp(@PathParam("id") String id) {
-    Caller me = mayRead();
-    FollowUp f = followUps.get(me, Admin.parse(id, "Break-glass follow-up"));
+  public TemplateInstance followUp(@PathParam("id") String id, @QueryParam("done") String done) {
+    return page(
+        Admin.parse(id, "Break-glass follow-up"),
+        Admin.Form.empty(),
+        "reviewed".equals(done) || "escalated".equals(done) ? done : null);
+  }
+
+  /** Records the review after the fact (outcome, comment, and for NOT_JUSTIFIED revoke). */
+  @POST
+  @Path("{id}/review")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  public Response review(
+      @PathParam("id") String id,
+      @FormParam("outcome") String outcome,
+      @FormParam("comment") String comment,
+      @FormParam("revoke") String revoke) {
+    UUID request = Admin.parse(id, "Break-glass follow-up");
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("outcome", outcome == null ? "" : outcome);
+    values.put("comment", comment == null ? "" : comment);
+    values.put("revoke", revoke == null ? "" : revoke);
+    Admin.Form form = Admin.Form.of(values);
+    try {
+      reviewing.record(
+          caller.get(),
+          request,
+          Admin.blank(outcome) == null ? null : BreakGlassReviewing.outcome(outcome),
+          comment,
+          "on".equals(revoke) || "true".equals(revoke));
+      return Response.seeOther(URI.create(Admin.BREAK_GLASS + "/" + request + "?done=reviewed"))
+          .build();
+    } catch (Problem p) {
+      return refused(request, form, p);
+    }
+  }
+
+  /** Escalates an overdue follow-up now (admins). */
+  @POST
+  @Path("{id}/escalate")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  public Response escalate(@PathParam("id") String id) {
+    UUID request = Admin.parse(id, "Break-glass follow-up");
+    try {
+      reviewing.escalate(caller.get(), request);
+      return Response.seeOther(URI.create(Admin.BREAK_GLASS + "/" + request + "?done=escalated"))
+          .build();
+    } catch (Problem p) {
+      return refused(request, Admin.Form.empty(), p);
+    }
+  }
+
+  private Response refused(UUID request, Admin.Form form, Problem p) {
+    if (p.status() == 404) {
+      throw p;
+    }
+    return Response.status(p.status()).entity(page(request, form.with(p), null)).build();
+  }
+
+  private TemplateInstance page(UUID id, Admin.Form form, String done) {
+    Caller me = caller.get();
+    FollowUp f = followUps.get(me, id);
     return Templates.followUp(
         me,
         sections(),
         new Row(f),
-        followUps.grantsOf(me, f.request().id()).stream().map(GrantLine::new).toList(),
-        followUps.notified(me, f.request().id()),
+        followUps.grantsOf(me, f).stream().map(GrantLine::new).toList(),
+        followUps.notified(me, f),
         followUps.escalation(me, f.request()),
-        followUps.securityContacts());
+        followUps.securityContacts(),
+        actions(me, f),
+        form,
+        done);
+  }
+
+  private Actions actions(Caller me, FollowUp f) {
+    boolean admin = roles.isAdmin(me);
+    boolean escalate = admin && f.overdue() && !f.escalated();
+    if (f.reviewed()) {
+      return new Actions(false, false, null);
+    }
+    if (followUps.isRequester(me, f.request())) {
+      return new Actions(
+          false, escalate, "You broke the glass: its review after the fact is for someone else.");
+    }
+    if (!followUps.mayReview(me, f.request())) {
+      return new Actions(
+          false,
+          escalate,
+          "A first-stage reviewer of its entitlements, a security contact or an admin records"
+              + " the review; you see it.");
+    }
+    return new Actions(true, escalate, null);
   }
 
   private Caller mayRead() {
@@ -143,5 +256,11 @@ public class BreakGlassPages {
 
   private static List<Admin.Section> sections() {
     return Admin.sections(Admin.BREAK_GLASS);
+  }
+
+  /** Problems of these pages as a page for a browser ({@link Admin#refused}). */
+  @ServerExceptionMapper
+  public Response refusedPage(Problem p, HttpHeaders headers, UriInfo uri) {
+    return Admin.refused(p, headers, uri, caller);
   }
 }

@@ -26,9 +26,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The kill switch in the browser (admins; auditors see its history): a filter, then a preview of
@@ -441,5 +444,11 @@ public class KillSwitchPages {
 
   private static String str(Object o) {
     return o == null ? null : o.toString();
+  }
+
+  /** Problems of these pages as a page for a browser ({@link Admin#refused}). */
+  @ServerExceptionMapper
+  public Response refusedPage(Problem p, HttpHeaders headers, UriInfo uri) {
+    return Admin.refused(p, headers, uri, caller);
   }
 }

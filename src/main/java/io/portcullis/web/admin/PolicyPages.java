@@ -12,6 +12,7 @@ import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CurrentCaller;
 import io.portcullis.identity.Roles;
+import io.portcullis.platform.error.Problem;
 import io.portcullis.platform.error.Problems;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -20,8 +21,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Policy status (admins and auditors): the version in force, the latest load attempt, the last
@@ -257,5 +261,11 @@ public class PolicyPages {
 
   static String shortHash(String hash) {
     return hash == null ? "—" : hash.length() > 12 ? hash.substring(0, 12) : hash;
+  }
+
+  /** Problems of these pages as a page for a browser ({@link Admin#refused}). */
+  @ServerExceptionMapper
+  public Response refusedPage(Problem p, HttpHeaders headers, UriInfo uri) {
+    return Admin.refused(p, headers, uri, caller);
   }
 }

@@ -65,7 +65,7 @@ class AdminPagesTest {
             .flatMap(c -> Arrays.stream(c.getDeclaredMethods()))
             .filter(m -> m.isAnnotationPresent(POST.class))
             .toList();
-    assertThat(posts).hasSize(5);
+    assertThat(posts).hasSize(7);
     for (Method m : posts) {
       assertThat(m.getAnnotation(Consumes.class).value())
           .as(m.toString())

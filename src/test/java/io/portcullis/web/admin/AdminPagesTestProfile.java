@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * The admin page tests: the grant engine with fast retries against the HTTP stub (so that a test
  * can make a revocation fail until the grant is IRREVOCABLE), break-glass follow-ups due a second
- * after the activation, and the policy of {@code src/test/resources/policies-admin} copied to a
- * directory of its own, which the policy tests rewrite to make new versions.
+ * after the activation (escalated automatically only an hour later), and the policy of {@code
+ * src/test/resources/policies-admin} copied to a directory of its own, which the policy tests
+ * rewrite to make new versions.
  */
 public class AdminPagesTestProfile implements QuarkusTestProfile {
 
@@ -35,6 +36,8 @@ public class AdminPagesTestProfile implements QuarkusTestProfile {
         Map.entry("portcullis.policy.dir", DIR.toString()),
         Map.entry("portcullis.policy.reload-interval", "PT1H"), // the tests reload themselves
         Map.entry("portcullis.requests.break-glass-review-within", "PT1S"),
+        // the scheduler leaves overdue follow-ups alone here: the tests escalate them as an admin
+        Map.entry("portcullis.requests.break-glass-escalate-after", "PT1H"),
         Map.entry("portcullis.grants.poll-interval", "PT0.2S"),
         Map.entry("portcullis.grants.provider-timeout", "PT2S"),
         Map.entry("portcullis.grants.activation.initial-backoff", "PT0.2S"),

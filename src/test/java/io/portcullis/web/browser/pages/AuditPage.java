@@ -41,4 +41,22 @@ public class AuditPage extends PortcullisPage {
     List<WebElement> v = all(By.cssSelector("#verify [role=status], #verify [role=alert]"));
     return v.isEmpty() ? null : v.get(0).getText();
   }
+
+  /**
+   * Asks for an export of a seq range the application refuses (e.g. not a number); this page comes
+   * back with the error beside the field.
+   */
+  public AuditPage exportRefused(String fromSeq) {
+    type(find(By.id("x-fromSeq")), fromSeq);
+    WebElement button = find(By.cssSelector("form[action='/ui/admin/audit/export'] button"));
+    button.click();
+    waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(button));
+    return new AuditPage(browser);
+  }
+
+  /** The error beside an export field, or null. */
+  public String exportError(String field) {
+    List<WebElement> e = all(By.id("x-" + field + "-error"));
+    return e.isEmpty() ? null : e.get(0).getText();
+  }
 }

@@ -48,16 +48,27 @@ class PageLayoutBrowserTest extends BrowserTest {
     checks.screenshot("home");
     CatalogPage catalog = alice.requestAccess();
     checks.check("alice", "catalog");
+    // the request form with two entitlements ticked and who approves them
+    catalog.ask("demo-db-readonly").add("demo-db-admin").preset("2 h");
+    assertThat(catalog.form().approvers("demo-db-readonly", "demo-db-admin")).hasSize(2);
+    checks.check("alice", "catalog (two ticked, who approves)");
     checks.screenshot("catalog");
+    // the search, as she types, and as the server answers it
+    catalog.typeSearch("owner");
+    await().atMost(Duration.ofSeconds(10)).until(() -> catalog.shown().size() == 2);
+    checks.check("alice", "catalog (searched as she types)");
+    CatalogPage searched = catalog.typeSearch("read-only").risk("low").search();
+    assertThat(searched.shown()).contains("demo-db-readonly").doesNotContain("demo-db-migrate");
+    checks.check("alice", "catalog (searched and filtered)");
     CatalogPage refused =
-        catalog
+        searched
             .ask("demo-db-readonly")
-            .duration("PT9H")
+            .custom(9, "hours")
             .justification("the whole quarter's refunds " + tag)
             .submitRefused();
     assertThat(refused.fieldErrors()).isNotEmpty();
     checks.check("alice", "request form with field errors");
-    checks.screenshot("request-form", By.cssSelector("section.card.selected"));
+    checks.screenshot("request-form", By.id("request-details"));
     RequestPage asked =
         refused
             .ask("demo-db-readonly")

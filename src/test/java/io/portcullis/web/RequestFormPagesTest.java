@@ -316,6 +316,14 @@ class RequestFormPagesTest {
         .then()
         .statusCode(400)
         .body("errors[0].field", equalTo("duration"));
+    // documented in the OpenAPI description, as a GET that changes nothing
+    given()
+        .get("/q/openapi?format=json")
+        .then()
+        .statusCode(200)
+        .body(
+            "paths.'/api/v1/catalog/approvals'.get.summary",
+            equalTo("Who would approve a request, before it is made"));
     // the page's script reads the same answer under the pages' own sign-in
     WebBrowser alice = WebBrowser.signIn("alice");
     assertThat(

@@ -35,7 +35,7 @@ class PageLayoutBrowserTest extends BrowserTest {
     // the realm's people are shared by every browser test: leave alice no open ask, and lift what
     // closing the campaign suspended (nobody kept engineers' access: the deadline removes it)
     Api.as(app(""), "alice").withdrawOpenAsks();
-    Api.as(app(""), "admin").liftReviewSuspensions();
+    Api.as(app(""), "admin").liftSuspensions();
   }
 
   @Test

@@ -36,12 +36,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Pages for requesters and approvers: ask for access, follow your requests, review others'. They
@@ -136,12 +141,7 @@ public class RequestPages {
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance catalog(
-        Caller me,
-        List<CatalogResource.CatalogEntry> entries,
-        String entitlement,
-        List<FieldError> errors,
-        String problem,
-        UUID openRequest);
+        Caller me, CatalogView view, List<FieldError> errors, String problem, UUID openRequest);
 
     static native TemplateInstance list(Caller me, String title, List<Row> rows, String empty);
 
@@ -160,64 +160,155 @@ public class RequestPages {
         String notice);
   }
 
+  /** The form name of the request form (its field errors, see {@link FormErrors}). */
+  static final String FORM = "request";
+
   @GET
   @Path("catalog")
-  public TemplateInstance catalogPage() {
-    return Templates.catalog(caller.get(), catalog.catalog(), null, List.of(), null, null);
+  public TemplateInstance catalogPage(
+      @QueryParam("q") String q,
+      @QueryParam("environment") String environment,
+      @QueryParam("risk") String risk,
+      @QueryParam("label") String label,
+      @QueryParam("may") String may,
+      @QueryParam("entitlement") List<String> entitlement) {
+    CatalogView.Filter filter = CatalogView.Filter.of(q, environment, risk, label, may);
+    List<String> picked = entitlement == null ? List.of() : entitlement;
+    return Templates.catalog(
+        caller.get(), view(filter, picked, Map.of(), Map.of()), List.of(), null, null);
+  }
+
+  /**
+   * Who would approve, as JSON, for the request form's script (the same answer as {@code GET
+   * /api/v1/catalog/approvals}, here under the pages' own sign-in: a browser's session reaches
+   * {@code /ui}, not the API, whose OIDC tenant takes bearer tokens only).
+   */
+  @GET
+  @Path("catalog/approvals")
+  @Produces(MediaType.APPLICATION_JSON)
+  public CatalogResource.ApprovalPreviews approvals(
+      @QueryParam("entitlement") List<String> entitlement,
+      @QueryParam("duration") String duration) {
+    return catalog.approvals(entitlement, duration);
+  }
+
+  /**
+   * The catalog page's content: every entitlement offered, those the filter leaves out hidden
+   * unless ticked, and the approvers' preview of the ticked ones (with the chosen duration).
+   */
+  private CatalogView view(
+      CatalogView.Filter filter,
+      List<String> picked,
+      Map<String, String> typed,
+      Map<String, String> errorsByEntitlement) {
+    List<CatalogResource.CatalogEntry> entries = catalog.catalog();
+    Set<String> offered = new HashSet<>();
+    entries.forEach(e -> offered.add(e.id()));
+    List<String> selected = picked.stream().filter(offered::contains).distinct().toList();
+    List<CatalogView.Card> cards =
+        entries.stream()
+            .map(
+                e ->
+                    new CatalogView.Card(
+                        e,
+                        selected.contains(e.id()),
+                        !selected.contains(e.id()) && !filter.matches(e),
+                        errorsByEntitlement.get(e.id())))
+            .toList();
+    CatalogResource.ApprovalPreviews preview = null;
+    if (!selected.isEmpty()) {
+      String duration =
+          typed.get("duration") == null
+              ? null
+              : RequestFormFields.duration(
+                  typed.get("duration"),
+                  typed.get("durationAmount"),
+                  typed.get("durationUnit"),
+                  new ArrayList<>());
+      try {
+        preview = catalog.approvals(selected, duration);
+      } catch (Problem p) {
+        preview = catalog.approvals(selected, null); // a duration it cannot read: the defaults
+      }
+    }
+    return new CatalogView(filter, cards, typed, preview, CatalogView.ZONES);
   }
 
   @POST
   @Path("requests")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response submit(MultivaluedMap<String, String> form) {
-    String entitlement = form.getFirst("entitlement");
-    Map<String, String> inputs = new TreeMap<>();
+    Map<String, String> typed = new TreeMap<>();
     form.forEach(
         (name, values) -> {
-          if (name.startsWith("input.") && !values.isEmpty()) {
-            inputs.put(name.substring("input.".length()), values.get(0));
+          if (!values.isEmpty() && !name.equals(CsrfTokens.FIELD) && !name.equals("entitlement")) {
+            typed.put(name, values.get(0));
           }
         });
+    List<String> picked = form.get("entitlement") == null ? List.of() : form.get("entitlement");
+    if ("preview".equals(form.getFirst("action"))) {
+      // "Show who approves" without JavaScript: the same form again, with the preview
+      return Response.ok(
+              Templates.catalog(
+                  caller.get(),
+                  view(
+                      CatalogView.Filter.of(null, null, null, null, null), picked, typed, Map.of()),
+                  List.of(),
+                  null,
+                  null))
+          .build();
+    }
+    List<String> entitlements = picked;
     try {
+      RequestFormFields fields = RequestFormFields.read(form);
+      entitlements = fields.entitlements();
       Submission.Submitted s =
           submission.submit(
               caller.get(),
               new Submission(
-                  entitlement == null ? List.of() : List.of(entitlement),
-                  form.getFirst("duration"),
-                  null,
+                  fields.entitlements(),
+                  fields.duration(),
+                  fields.start(),
                   form.getFirst("justification"),
                   form.getFirst("ticket"),
                   breakGlass(form.getFirst("breakGlass")),
                   null,
-                  inputs));
+                  fields.inputs()));
       // the same ask again: its page says that nothing new was filed
       return Response.seeOther(
               URI.create(
                   "/ui/requests/" + s.request().id() + (s.existing() ? "?existing=true" : "")))
           .build();
     } catch (Problem p) {
-      // each field error beside its field of this entitlement's form, which keeps what was typed
-      Map<String, String> typed = new TreeMap<>();
-      form.forEach(
-          (name, values) -> {
-            if (!values.isEmpty() && !name.equals(CsrfTokens.FIELD)) {
-              typed.put(name, values.get(0));
-            }
-          });
-      formErrors.refused(entitlement, p.errors(), typed);
+      // each field error beside its field; the form keeps what was typed and what was ticked
+      formErrors.refused(FORM, p.errors(), typed);
+      Map<String, String> byEntitlement = new TreeMap<>();
+      for (FieldError e : p.errors()) {
+        Matcher m = INDEXED.matcher(e.field() == null ? "" : e.field());
+        if (m.matches()) {
+          int i = Integer.parseInt(m.group(1));
+          if (i < entitlements.size()) {
+            byEntitlement.merge(entitlements.get(i), e.message(), (a, b) -> a + "; " + b);
+          }
+        }
+      }
       return Response.status(p.status())
           .entity(
               Templates.catalog(
                   caller.get(),
-                  catalog.catalog(),
-                  entitlement,
+                  view(
+                      CatalogView.Filter.of(null, null, null, null, null),
+                      picked,
+                      typed,
+                      byEntitlement),
                   p.errors(),
                   p.detail(),
                   p instanceof OpenRequestExists o ? o.open().id() : null))
           .build();
     }
   }
+
+  private static final Pattern INDEXED = Pattern.compile("entitlements\\[(\\d+)\\]");
 
   /**
    * The break-glass checkbox: absent is no, "on" (what browsers send) is yes, anything else 400.

@@ -28,9 +28,9 @@ import org.openqa.selenium.interactions.Actions;
 
 /**
  * The forms as a person meets them: a refused request shows each error beside its field (named by
- * the field's aria-describedby) and keeps what was typed; times read in the viewer's own zone and a
- * grant's end counts down; and an approver approves with the keyboard alone (Tab and Enter) in a
- * browser that runs no JavaScript.
+ * the field's aria-describedby) and keeps what was typed and ticked; times read in the viewer's own
+ * zone and a grant's end counts down; and an approver approves with the keyboard alone (Tab and
+ * Enter) in a browser that runs no JavaScript.
  */
 @QuarkusTest
 @TestProfile(BrowserTestProfile.class)
@@ -59,17 +59,21 @@ class FormsBrowserTest extends BrowserTest {
 
     CatalogPage catalog = SignIn.as(browser(), app(""), "alice").requestAccess();
     CatalogPage refused =
-        catalog.ask("demo-db-readonly").duration("PT9H").justification("short").submitRefused();
-    CatalogPage.RequestForm form = refused.ask("demo-db-readonly");
+        catalog.ask("demo-db-readonly").custom(9, "hours").justification("short").submitRefused();
+    CatalogPage.RequestForm form = refused.form();
     assertThat(form.errorOf("duration")).containsIgnoringCase("duration").contains("PT4H");
+    assertThat(form.errorOf("durationAmount"))
+        .as("the custom number names the same error")
+        .isEqualTo(form.errorOf("duration"));
     assertThat(form.errorOf("justification")).contains("10");
     assertThat(form.errorOf("ticket")).isNull();
-    assertThat(form.value("duration")).as("what was typed stays").isEqualTo("PT9H");
+    assertThat(form.errorOf("startLocal")).isNull();
+    assertThat(form.value("durationAmount")).as("what was typed stays").isEqualTo("9");
+    assertThat(form.value("duration")).isEqualTo("custom");
     assertThat(form.value("justification")).isEqualTo("short");
-    // the other entitlements' forms are untouched
-    assertThat(refused.ask("demo-db-admin").errorOf("duration")).isNull();
+    assertThat(form.ticked()).as("what was ticked stays").containsExactly("demo-db-readonly");
 
-    RequestPage asked = form.duration("PT30M").justification(justification).submit();
+    RequestPage asked = form.preset("30 min").justification(justification).submit();
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(500))

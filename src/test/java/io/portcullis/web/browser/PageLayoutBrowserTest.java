@@ -31,9 +31,11 @@ import org.openqa.selenium.By;
 class PageLayoutBrowserTest extends BrowserTest {
 
   @AfterEach
-  void leaveNoOpenAsk() {
-    // the realm's people are shared by every browser test: leave alice no open ask
+  void leaveNoOpenAskNorSuspension() {
+    // the realm's people are shared by every browser test: leave alice no open ask, and lift what
+    // closing the campaign suspended (nobody kept engineers' access: the deadline removes it)
     Api.as(app(""), "alice").withdrawOpenAsks();
+    Api.as(app(""), "admin").liftSuspensions();
   }
 
   @Test
@@ -48,16 +50,27 @@ class PageLayoutBrowserTest extends BrowserTest {
     checks.screenshot("home");
     CatalogPage catalog = alice.requestAccess();
     checks.check("alice", "catalog");
+    // the request form with two entitlements ticked and who approves them
+    catalog.ask("demo-db-readonly").add("demo-db-admin").preset("2 h");
+    assertThat(catalog.form().approvers("demo-db-readonly", "demo-db-admin")).hasSize(2);
+    checks.check("alice", "catalog (two ticked, who approves)");
     checks.screenshot("catalog");
+    // the search, as she types, and as the server answers it
+    catalog.typeSearch("owner");
+    await().atMost(Duration.ofSeconds(10)).until(() -> catalog.shown().size() == 2);
+    checks.check("alice", "catalog (searched as she types)");
+    CatalogPage searched = catalog.typeSearch("read-only").risk("low").search();
+    assertThat(searched.shown()).contains("demo-db-readonly").doesNotContain("demo-db-migrate");
+    checks.check("alice", "catalog (searched and filtered)");
     CatalogPage refused =
-        catalog
+        searched
             .ask("demo-db-readonly")
-            .duration("PT9H")
+            .custom(9, "hours")
             .justification("the whole quarter's refunds " + tag)
             .submitRefused();
     assertThat(refused.fieldErrors()).isNotEmpty();
     checks.check("alice", "request form with field errors");
-    checks.screenshot("request-form", By.cssSelector("section.card.selected"));
+    checks.screenshot("request-form", By.id("request-details"));
     RequestPage asked =
         refused
             .ask("demo-db-readonly")

@@ -44,6 +44,24 @@ public class RequestPage extends PortcullisPage {
     return field("Duration");
   }
 
+  /** The start as the page says it ("as soon as approved", or a time). */
+  public String start() {
+    return field("Start");
+  }
+
+  /** The instant the request starts at, from the page's {@code <time datetime>}, or null. */
+  public java.time.Instant startInstant() {
+    List<WebElement> t =
+        all(By.xpath("//dt[normalize-space()='Start']/following-sibling::dd[1]/time"));
+    return t.isEmpty() ? null : java.time.Instant.parse(t.get(0).getAttribute("datetime"));
+  }
+
+  /** The note that this ask was made before and nothing new was filed, or null. */
+  public String notice() {
+    List<WebElement> n = all(By.cssSelector(".notice[role=status]"));
+    return n.isEmpty() ? null : n.get(0).getText();
+  }
+
   public String justification() {
     return field("Justification");
   }

@@ -41,6 +41,7 @@ public final class LedgerFold {
   static final String REVOCATION_RETRY = "grant.revocation_retry";
   static final String IRREVOCABLE = "grant.irrevocable";
   static final String EXTENDED = "grant.extended";
+  static final String BREAK_GLASS_REVIEWED = "request.break_glass_reviewed";
 
   private final Instant periodStart;
   private final Instant periodEnd;
@@ -151,6 +152,7 @@ public final class LedgerFold {
                 g.seqs.add(e.seq());
               });
       case EXTENDED -> extended(e);
+      case BREAK_GLASS_REVIEWED -> breakGlassReviewed(e);
       case IRREVOCABLE ->
           withGrant(
               e,
@@ -182,14 +184,7 @@ public final class LedgerFold {
   private void reviewed(AuditRecord e) {
     String id = e.targets().get("request");
     boolean approve = "APPROVE".equals(e.details().get("decision"));
-    OpenRequest follow = awaitingFollowUp.get(id);
-    if (follow != null) {
-      if (!e.actorSubject().startsWith("system:")) {
-        follow.followUp = approve ? FollowUp.ACKNOWLEDGED : FollowUp.DISPUTED;
-        follow.seqs.add(e.seq());
-      }
-      return;
-    }
+    // a break-glass request's review after the fact is its own event (breakGlassReviewed)
     OpenRequest r = requests.get(id);
     if (r == null || !approve) {
       return;
@@ -201,6 +196,26 @@ public final class LedgerFold {
       r.approvers.add(new Approver(e.actorSubject(), e.occurredAt()));
       r.seqs.add(e.seq());
     }
+  }
+
+  /**
+   * The review after the fact of a break-glass request ({@code request.break_glass_reviewed}):
+   * {@code JUSTIFIED} acknowledges it, {@code NOT_JUSTIFIED} disputes it.
+   */
+  private void breakGlassReviewed(AuditRecord e) {
+    OpenRequest follow = awaitingFollowUp.get(e.targets().get("request"));
+    if (follow == null) {
+      return;
+    }
+    Object outcome = e.details().get("outcome");
+    if ("JUSTIFIED".equals(outcome)) {
+      follow.followUp = FollowUp.ACKNOWLEDGED;
+    } else if ("NOT_JUSTIFIED".equals(outcome)) {
+      follow.followUp = FollowUp.DISPUTED;
+    } else {
+      return;
+    }
+    follow.seqs.add(e.seq());
   }
 
   private void approved(AuditRecord e) {

@@ -117,6 +117,15 @@ class LedgerFoldTest {
     }
   }
 
+  static String requestOf(Ledger l, String grant) {
+    return l.events.stream()
+        .filter(e -> e.type().equals("grant.activated") && e.targets().get("grant").equals(grant))
+        .findFirst()
+        .orElseThrow()
+        .targets()
+        .get("request");
+  }
+
   static Instant day(int d) {
     return START.plus(Duration.ofDays(d));
   }
@@ -202,14 +211,30 @@ class LedgerFoldTest {
             .targets()
             .get("request");
     l.add(
-        "request.review_recorded",
+        "request.break_glass_reviewed",
         "bob",
         day(5),
         Map.of("request", ackRequest),
-        "decision",
-        "APPROVE");
+        "outcome",
+        "JUSTIFIED",
+        "comment",
+        "the outage needed it");
+    String disputed = l.grant("frank", "db", day(6), day(6).plusSeconds(600), "break-glass");
+    l.add(
+        "request.break_glass_reviewed",
+        "bob",
+        day(7),
+        Map.of("request", requestOf(l, disputed)),
+        "outcome",
+        "NOT_JUSTIFIED",
+        "comment",
+        "no incident that day");
     Fold f = l.fold(Duration.ofHours(1));
-    assertThat(f.lines()).hasSize(3);
+    assertThat(f.lines()).hasSize(4);
+    assertThat(f.lines())
+        .filteredOn(g -> g.grant().equals(disputed))
+        .singleElement()
+        .satisfies(g -> assertThat(g.followUp()).isEqualTo(FollowUp.DISPUTED));
     assertThat(f.lines().get(0).approval()).isEqualTo(Approval.AUTO);
     assertThat(f.lines().get(0).autoRules()).containsExactly("self-service");
     assertThat(f.lines())

@@ -106,7 +106,7 @@ class RequesterBrowserTest extends BrowserTest {
 
     assertThat(asked.state()).isEqualTo("PENDING");
     assertThat(asked.entitlements()).contains("demo-db-admin").contains("demo-db-readonly");
-    assertThat(asked.duration()).startsWith("PT2H");
+    assertThat(asked.duration()).startsWith("2 h,");
     assertThat(asked.startInstant()).isEqualTo(expected);
     assertThat(asked.start()).as("the start, in her zone").contains("10:30").doesNotContain("UTC");
     assertThat(asked.approval())
@@ -155,7 +155,7 @@ class RequesterBrowserTest extends BrowserTest {
     RequestPage asked = shown.submit();
     await().atMost(Page.WAIT).until(() -> asked.state().equals("APPROVED"));
     assertThat(asked.entitlements()).isEqualTo("demo-db-readonly");
-    assertThat(asked.duration()).startsWith("PT30M");
+    assertThat(asked.duration()).startsWith("30 min,");
     assertThat(asked.start()).isEqualTo("as soon as approved");
   }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.notify;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +18,11 @@ public sealed interface Notification {
   /** The request it concerns, or null for a system alert. */
   UUID requestId();
 
-  /** Who must hear it: {@code subject}, {@code group <name>} or {@code security <address>}. */
+  /**
+   * Who must hear it: {@code group <name>}, {@code user <subject>}, {@code security <address>} or a
+   * target ({@code email:…}, {@code slack:#…}). Routing only: never part of a message body.
+   */
+  @JsonIgnore
   List<String> recipients();
 
   /**

@@ -39,6 +39,10 @@ public interface NotifyConfig {
     @WithDefault("2s")
     String interval();
 
+    /** Sender threads on each replica (they share the queue through SKIP LOCKED). */
+    @WithDefault("2")
+    int workers();
+
     /** Outbox events routed per transaction. */
     @WithDefault("200")
     int routeBatch();

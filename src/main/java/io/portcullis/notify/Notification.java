@@ -1,5 +1,6 @@
 package io.portcullis.notify;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,16 +18,21 @@ public sealed interface Notification {
   /** The request it concerns, or null for a system alert. */
   UUID requestId();
 
-  /** Who must hear it: {@code subject}, {@code group <name>} or {@code security <address>}. */
+  /**
+   * Who must hear it: {@code group <name>}, {@code user <subject>}, {@code security <address>} or a
+   * target ({@code email:…}, {@code slack:#…}). Routing only: never part of a message body.
+   */
+  @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
   List<String> recipients();
 
   /**
-   * A request waits for review (kind {@code request.review_requested}), or a break-glass request
-   * was activated and awaits its review after the fact ({@code request.break_glass_activated}).
+   * A request waits for review (kind {@code request.review_requested}), waits for its next stage
+   * ({@code request.stage_advanced}, to that stage's reviewers), or a break-glass request was
+   * activated and awaits its review after the fact ({@code request.break_glass_activated}).
    */
   record ReviewNeeded(
       String kind,
-      UUID requestId,
+      @JsonProperty("request") UUID requestId,
       List<String> recipients,
       String requester,
       List<String> entitlements,
@@ -34,9 +40,12 @@ public sealed interface Notification {
       implements Notification {
     public static final String REVIEW_REQUESTED = "request.review_requested";
     public static final String BREAK_GLASS_ACTIVATED = "request.break_glass_activated";
+    public static final String STAGE_ADVANCED = "request.stage_advanced";
 
     public ReviewNeeded {
-      if (!kind.equals(REVIEW_REQUESTED) && !kind.equals(BREAK_GLASS_ACTIVATED)) {
+      if (!kind.equals(REVIEW_REQUESTED)
+          && !kind.equals(BREAK_GLASS_ACTIVATED)
+          && !kind.equals(STAGE_ADVANCED)) {
         throw new IllegalArgumentException("not a review notification: " + kind);
       }
       recipients = List.copyOf(recipients);
@@ -125,7 +134,7 @@ public sealed interface Notification {
    * @param escalatedBy the admin who escalated it, or {@code system:break-glass-escalation}
    */
   record BreakGlassOverdue(
-      UUID requestId,
+      @JsonProperty("request") UUID requestId,
       List<String> recipients,
       String requester,
       List<String> entitlements,
@@ -142,6 +151,106 @@ public sealed interface Notification {
     @Override
     public String kind() {
       return KIND;
+    }
+  }
+
+  /**
+   * A request was decided or ended before any grant: {@code request.approved}, {@code
+   * request.denied}, {@code request.cancelled} or {@code request.expired}; to the requester and the
+   * entitlement's targets.
+   *
+   * @param by the subject who decided or cancelled, or {@code system} (expiry, auto-approval)
+   */
+  record RequestDecided(
+      String kind,
+      @JsonProperty("request") UUID requestId,
+      List<String> recipients,
+      String requester,
+      List<String> entitlements,
+      String by)
+      implements Notification {
+    public static final String APPROVED = "request.approved";
+    public static final String DENIED = "request.denied";
+    public static final String CANCELLED = "request.cancelled";
+    public static final String EXPIRED = "request.expired";
+
+    public RequestDecided {
+      if (!List.of(APPROVED, DENIED, CANCELLED, EXPIRED).contains(kind)) {
+        throw new IllegalArgumentException("not a decision notification: " + kind);
+      }
+      recipients = List.copyOf(recipients);
+      entitlements = List.copyOf(entitlements);
+    }
+  }
+
+  /**
+   * A grant changed in a way its holder must hear: {@code grant.active} (access is live; {@code
+   * credentialReady} when a credential waits to be collected in the UI, never the credential
+   * itself), {@code grant.ending} (ends at {@code notAfter}, with the extend link) or {@code
+   * grant.revoked} (before its end, by {@code by}: a subject or {@code system}).
+   */
+  record GrantChanged(
+      String kind,
+      @JsonProperty("request") UUID requestId,
+      List<String> recipients,
+      UUID grant,
+      String entitlement,
+      String requester,
+      Instant notAfter,
+      boolean credentialReady,
+      String by,
+      String cause)
+      implements Notification {
+    public static final String ACTIVE = "grant.active";
+    public static final String ENDING = "grant.ending";
+    public static final String REVOKED = "grant.revoked";
+
+    public GrantChanged {
+      if (!List.of(ACTIVE, ENDING, REVOKED).contains(kind)) {
+        throw new IllegalArgumentException("not a grant notification: " + kind);
+      }
+      recipients = List.copyOf(recipients);
+    }
+  }
+
+  /** The kill switch was used ({@code killswitch.used}): loud, to security and operators. */
+  record KillSwitchUsed(
+      List<String> recipients, UUID operation, String by, String scope, int grants, int requests)
+      implements Notification {
+    public static final String KIND = "killswitch.used";
+
+    public KillSwitchUsed {
+      recipients = List.copyOf(recipients);
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public UUID requestId() {
+      return null;
+    }
+  }
+
+  /** Deliveries are dead and wait for an admin ({@code notify.dead_letters}), to operators. */
+  record DeadLetters(List<String> recipients, long dead, String oldestReason)
+      implements Notification {
+    public static final String KIND = "notify.dead_letters";
+
+    public DeadLetters {
+      recipients = List.copyOf(recipients);
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public UUID requestId() {
+      return null;
     }
   }
 }

@@ -5,8 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -34,7 +35,7 @@ public class NotificationOutbox {
         .setParameter("r", n.requestId())
         .setParameter("k", n.kind())
         .setParameter("rec", CanonicalJson.write(n.recipients()))
-        .setParameter("p", CanonicalJson.write(payload(n)))
+        .setParameter("p", NotificationCodec.payload(n))
         .setParameter("t", at)
         .executeUpdate();
     return id;
@@ -55,37 +56,88 @@ public class NotificationOutbox {
         > 0;
   }
 
-  /** The JSON payload as stored (kept stable: delivery templates read these names). */
-  static Map<String, Object> payload(Notification n) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    if (n instanceof Notification.ReviewNeeded r) {
-      p.put("request", r.requestId().toString());
-      p.put("requester", r.requester());
-      p.put("entitlements", r.entitlements());
-      p.put("breakGlass", r.breakGlass());
-    } else if (n instanceof Notification.GrantIrrevocable g) {
-      p.put("grant", g.grant().toString());
-      p.put("entitlement", g.entitlement());
-      p.put("provider", g.provider());
-      p.put("requester", g.requester());
-      p.put("attempts", g.attempts());
-      p.put("error", g.error());
-    } else if (n instanceof Notification.RevocationLagging l) {
-      p.put("lagging", l.lagging());
-      p.put("worstLagSeconds", l.worstLag().toSeconds());
-      p.put("budgetSeconds", l.budget().toSeconds());
-    } else if (n instanceof Notification.BreakGlassOverdue b) {
-      p.put("request", b.requestId().toString());
-      p.put("requester", b.requester());
-      p.put("entitlements", b.entitlements());
-      p.put("reviewDue", b.reviewDue().toString());
-      p.put("escalatedBy", b.escalatedBy());
-    } else if (n instanceof Notification.ReviewDue d) {
-      p.put("campaign", d.campaign().toString());
-      p.put("title", d.title());
-      p.put("dueAt", d.dueAt().toString());
-      p.put("openItems", d.openItems());
+  /** An outbox event waiting to be routed. */
+  public record Unrouted(UUID id, String kind, Instant createdAt, List<String> recipients) {}
+
+  /** An event as queued, read back. */
+  public record Queued(UUID id, Instant createdAt, Notification notification) {}
+
+  /**
+   * Claims up to {@code limit} events not yet routed, oldest first, locked for the caller's
+   * transaction ({@code SKIP LOCKED}: two routers never take the same event).
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public List<Unrouted> claimUnrouted(int limit) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "select id, kind, created_at, cast(recipients as text) from notification_event"
+                    + " where routed_at is null order by created_at limit :n"
+                    + " for update skip locked")
+            .setParameter("n", limit)
+            .getResultList();
+    List<Unrouted> out = new ArrayList<>(rows.size());
+    for (Object[] r : rows) {
+      out.add(new Unrouted((UUID) r[0], (String) r[1], instant(r[2]), strings((String) r[3])));
     }
-    return p;
+    return out;
+  }
+
+  /** Marks events routed (their deliveries were written in the same transaction). */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void markRouted(List<UUID> ids, Instant at) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    em.createNativeQuery("update notification_event set routed_at = :t where id in (:ids)")
+        .setParameter("t", at)
+        .setParameter("ids", ids)
+        .executeUpdate();
+  }
+
+  /** One event as queued, or empty when there is none or its kind is unknown to this version. */
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Optional<Queued> read(UUID id) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "select kind, request_id, cast(recipients as text), cast(payload as text),"
+                    + " created_at from notification_event where id = :id")
+            .setParameter("id", id)
+            .getResultList();
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    Object[] r = rows.get(0);
+    try {
+      return Optional.of(
+          new Queued(
+              id,
+              instant(r[4]),
+              NotificationCodec.read((String) r[0], (UUID) r[1], (String) r[2], (String) r[3])));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Instant instant(Object o) {
+    if (o instanceof Instant i) {
+      return i;
+    }
+    if (o instanceof java.time.OffsetDateTime t) {
+      return t.toInstant();
+    }
+    if (o instanceof java.sql.Timestamp t) {
+      return t.toInstant();
+    }
+    throw new IllegalStateException("not a timestamp: " + o);
+  }
+
+  private static List<String> strings(String json) {
+    try {
+      return List.of(NotificationCodec.JSON.readValue(json, String[].class));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("recipients are not a list of strings", e);
+    }
   }
 }

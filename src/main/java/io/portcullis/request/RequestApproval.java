@@ -6,6 +6,7 @@ import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.grant.GrantHandOff;
 import io.portcullis.grant.GrantRenewals;
+import io.portcullis.notify.Notification;
 import io.portcullis.platform.error.Problems;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -28,8 +29,15 @@ class RequestApproval {
   private final AuditLog audit;
   private final GrantRenewals renewals;
 
+  private final ReviewerNotices notices;
+
   RequestApproval(
-      PolicyStore policies, GrantHandOff handOff, AuditLog audit, GrantRenewals renewals) {
+      PolicyStore policies,
+      GrantHandOff handOff,
+      AuditLog audit,
+      GrantRenewals renewals,
+      ReviewerNotices notices) {
+    this.notices = notices;
     this.policies = policies;
     this.handOff = handOff;
     this.audit = audit;
@@ -38,6 +46,7 @@ class RequestApproval {
 
   void approve(AccessRequest r, String actor, List<String> reasons, Instant now) {
     r.approve(now, reasons);
+    notices.decided(r, Notification.RequestDecided.APPROVED, actor, now);
     if (r.extendsGrantId() != null
         && renewals.extendInPlace(r.extendsGrantId(), r.id(), r.duration(), actor).isPresent()) {
       // the same grant runs on once its provider confirmed the new end (ADR 0011)

@@ -3,6 +3,7 @@ package io.portcullis.request;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Identities;
+import io.portcullis.notify.Notification;
 import io.portcullis.platform.error.Problems;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -20,9 +21,15 @@ public class RequestCancellation {
   private final RequestVisibility visibility;
   private final AuditLog audit;
   private final Clock clock;
+  private final ReviewerNotices notices;
 
   RequestCancellation(
-      RequestStore store, RequestVisibility visibility, AuditLog audit, Clock clock) {
+      RequestStore store,
+      RequestVisibility visibility,
+      AuditLog audit,
+      Clock clock,
+      ReviewerNotices notices) {
+    this.notices = notices;
     this.store = store;
     this.visibility = visibility;
     this.audit = audit;
@@ -36,7 +43,9 @@ public class RequestCancellation {
     if (!Identities.samePerson(caller, r.owner())) {
       throw new Problems.Forbidden("Only the requester may cancel request " + id + ".");
     }
-    r.cancel(clock.instant().truncatedTo(ChronoUnit.MICROS));
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    r.cancel(now);
+    notices.decided(r, Notification.RequestDecided.CANCELLED, caller.subject(), now);
     audit.append(RequestAudit.cancelled(id, caller.subject(), r.policyVersion()));
     return r;
   }
@@ -53,6 +62,7 @@ public class RequestCancellation {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     for (AccessRequest r : due) {
       r.expire(now);
+      notices.decided(r, Notification.RequestDecided.EXPIRED, "system", now);
       audit.append(RequestAudit.expired(r.id(), r.expiresAt()));
     }
     return due.size();

@@ -8,6 +8,7 @@ import io.portcullis.identity.Caller;
 import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.identity.Identities;
 import io.portcullis.identity.StepUp;
+import io.portcullis.notify.Notification;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +39,7 @@ public class RequestReviews {
   private final Suspensions suspensions;
   private final AuditLog audit;
   private final Clock clock;
+  private final ReviewerNotices notices;
 
   RequestReviews(
       RequestStore store,
@@ -46,7 +48,9 @@ public class RequestReviews {
       PolicyStore policies,
       Suspensions suspensions,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      ReviewerNotices notices) {
+    this.notices = notices;
     this.store = store;
     this.visibility = visibility;
     this.approval = approval;
@@ -201,6 +205,7 @@ public class RequestReviews {
     List<String> reasons = overall.reasons();
     if (overall.anyDenied()) {
       r.deny(now, reasons);
+      notices.decided(r, Notification.RequestDecided.DENIED, actor, now);
       audit.append(RequestAudit.denied(r.id(), actor, reasons, d.policy().hash()));
     } else if (overall.allApproved()) {
       approval.approve(r, actor, reasons, now);

@@ -1,5 +1,8 @@
 package io.portcullis.request;
 
+import io.portcullis.catalog.model.Entitlement;
+import io.portcullis.catalog.store.PolicyStore;
+import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,14 +11,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Tells reviewers that a request waits for them, through the notification outbox. */
+/**
+ * Tells reviewers that a request waits for them, and requesters what became of it, through the
+ * notification outbox (in the caller's transaction). Besides the people, each message goes to the
+ * entitlements' {@code notify:} targets.
+ */
 @ApplicationScoped
 class ReviewerNotices {
 
   private final NotificationOutbox outbox;
+  private final PolicyStore policies;
 
-  ReviewerNotices(NotificationOutbox outbox) {
+  ReviewerNotices(NotificationOutbox outbox, PolicyStore policies) {
     this.outbox = outbox;
+    this.policies = policies;
   }
 
   /** Who the first stage of each entitlement's plan names, each once. */
@@ -23,6 +32,20 @@ class ReviewerNotices {
     Set<String> out = new LinkedHashSet<>();
     plan.forEach(p -> out.addAll(p.firstReviewers()));
     return List.copyOf(out);
+  }
+
+  /**
+   * The requester as a recipient: {@code requester <email>} when the identity provider verified the
+   * email at submission, else nobody (an unverified email may be anyone's).
+   */
+  static List<String> requester(CallerSnapshot who) {
+    if (who == null
+        || who.email() == null
+        || who.email().isBlank()
+        || !Boolean.TRUE.equals(who.emailVerified())) {
+      return List.of();
+    }
+    return List.of("requester " + who.email().strip());
   }
 
   /** A new request waits for its first stage. */
@@ -35,10 +58,42 @@ class ReviewerNotices {
     send(r, Notification.ReviewNeeded.BREAK_GLASS_ACTIVATED, recipients, now);
   }
 
+  /**
+   * A request was approved, denied, cancelled or expired: the requester hears it, and the
+   * entitlements' targets (where the Slack message of the review is updated).
+   *
+   * @param by who decided ({@code system} for expiry)
+   */
+  void decided(AccessRequest r, String kind, String by, Instant now) {
+    Set<String> to = new LinkedHashSet<>(requester(r.requester()));
+    to.addAll(targets(r));
+    outbox.enqueue(
+        new Notification.RequestDecided(
+            kind, r.id(), List.copyOf(to), r.requester().subject(), r.entitlements(), by),
+        now);
+  }
+
   private void send(AccessRequest r, String kind, List<String> recipients, Instant now) {
+    Set<String> to = new LinkedHashSet<>(recipients);
+    to.addAll(targets(r));
     outbox.enqueue(
         new Notification.ReviewNeeded(
-            kind, r.id(), recipients, r.requester().subject(), r.entitlements(), r.breakGlass()),
+            kind,
+            r.id(),
+            List.copyOf(to),
+            r.requester().subject(),
+            r.entitlements(),
+            r.breakGlass()),
         now);
+  }
+
+  /** The {@code notify:} targets of the request's entitlements as policy has them now. */
+  private List<String> targets(AccessRequest r) {
+    Set<String> out = new LinkedHashSet<>();
+    var policy = policies.decisions().policy();
+    for (String e : r.entitlements()) {
+      policy.entitlement(e).map(Entitlement::notifyTargets).ifPresent(out::addAll);
+    }
+    return List.copyOf(out);
   }
 }

@@ -34,6 +34,7 @@ class TableOwnershipTest {
           Map.entry("access_grant", List.of("grant/PanacheGrantStore", "grant/AccessGrant")),
           Map.entry("grant_credential", List.of("grant/GrantCredentials")),
           Map.entry("notification_event", List.of("notify/NotificationOutbox")),
+          Map.entry("notification_delivery", List.of("notify/delivery/DeliveryStore")),
           Map.entry("suspension", List.of("catalog/suspension/")),
           Map.entry("policy_archive", List.of("catalog/store/PolicyArchive")),
           Map.entry("audit_event", List.of("audit/")),

@@ -30,6 +30,7 @@ public final class Admin {
   static final String POLICY = "/ui/admin/policy";
   static final String AUDIT = "/ui/admin/audit";
   static final String BREAK_GLASS = "/ui/admin/break-glass";
+  static final String NOTIFICATIONS = NotificationPages.HERE;
 
   /** The sections, {@code current} marked. */
   static List<Section> sections(String current) {
@@ -39,7 +40,8 @@ public final class Admin {
         new Section("IRREVOCABLE queue", IRREVOCABLE, IRREVOCABLE.equals(current)),
         new Section("Policy", POLICY, POLICY.equals(current)),
         new Section("Audit", AUDIT, AUDIT.equals(current)),
-        new Section("Break-glass follow-ups", BREAK_GLASS, BREAK_GLASS.equals(current)));
+        new Section("Break-glass follow-ups", BREAK_GLASS, BREAK_GLASS.equals(current)),
+        new Section("Notification dead letters", NOTIFICATIONS, NOTIFICATIONS.equals(current)));
   }
 
   /** Admins and auditors read the admin pages; everyone else gets 403. */

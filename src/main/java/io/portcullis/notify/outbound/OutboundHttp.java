@@ -197,12 +197,17 @@ public final class OutboundHttp {
     return "sent";
   }
 
-  /** An error word from a far side, only when it looks like one ({@code channel_not_found}). */
+  /**
+   * An error code from a far side, only when it has the shape of one: lower-case words joined by
+   * underscores ({@code channel_not_found}, {@code invalid_auth}). Anything else (a page, an echo
+   * of the request, a token: Slack's all carry digits and dashes) is dropped, so a reason never
+   * repeats what a proxy or a misbehaving far side sent back.
+   */
   public static String safeWord(String s) {
     if (s == null) {
       return "";
     }
     String t = s.strip();
-    return t.matches("[A-Za-z0-9_.-]{1,64}") ? t : "";
+    return t.length() <= 64 && t.matches("[a-z]+(?:_[a-z]+)*") ? t : "";
   }
 }

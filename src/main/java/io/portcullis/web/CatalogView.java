@@ -3,10 +3,12 @@ package io.portcullis.web;
 import io.portcullis.catalog.api.CatalogResource.ApprovalPreview;
 import io.portcullis.catalog.api.CatalogResource.ApprovalPreviews;
 import io.portcullis.catalog.api.CatalogResource.CatalogEntry;
+import io.portcullis.platform.error.Problem;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -343,5 +345,48 @@ public record CatalogView(
       }
       return out;
     }
+  }
+
+  /**
+   * The catalog page's content: every entitlement offered, those the filter leaves out hidden
+   * unless ticked, and the approvers' preview of the ticked ones (with the chosen duration).
+   */
+  static CatalogView of(
+      io.portcullis.catalog.api.CatalogResource catalog,
+      Filter filter,
+      List<String> picked,
+      Map<String, String> typed,
+      Map<String, String> errorsByEntitlement) {
+    List<CatalogEntry> entries = catalog.catalog();
+    Set<String> offered = new HashSet<>();
+    entries.forEach(e -> offered.add(e.id()));
+    List<String> selected = picked.stream().filter(offered::contains).distinct().toList();
+    List<Card> cards =
+        entries.stream()
+            .map(
+                e ->
+                    new Card(
+                        e,
+                        selected.contains(e.id()),
+                        !selected.contains(e.id()) && !filter.matches(e),
+                        errorsByEntitlement.get(e.id())))
+            .toList();
+    ApprovalPreviews preview = null;
+    if (!selected.isEmpty()) {
+      String duration =
+          typed.get("duration") == null
+              ? null
+              : RequestFormFields.duration(
+                  typed.get("duration"),
+                  typed.get("durationAmount"),
+                  typed.get("durationUnit"),
+                  new ArrayList<>());
+      try {
+        preview = catalog.approvals(selected, duration);
+      } catch (Problem p) {
+        preview = catalog.approvals(selected, null); // a duration it cannot read: the defaults
+      }
+    }
+    return new CatalogView(filter, cards, typed, preview, ZONES);
   }
 }

@@ -36,13 +36,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -192,46 +189,12 @@ public class RequestPages {
     return catalog.approvals(entitlement, duration);
   }
 
-  /**
-   * The catalog page's content: every entitlement offered, those the filter leaves out hidden
-   * unless ticked, and the approvers' preview of the ticked ones (with the chosen duration).
-   */
   private CatalogView view(
       CatalogView.Filter filter,
       List<String> picked,
       Map<String, String> typed,
       Map<String, String> errorsByEntitlement) {
-    List<CatalogResource.CatalogEntry> entries = catalog.catalog();
-    Set<String> offered = new HashSet<>();
-    entries.forEach(e -> offered.add(e.id()));
-    List<String> selected = picked.stream().filter(offered::contains).distinct().toList();
-    List<CatalogView.Card> cards =
-        entries.stream()
-            .map(
-                e ->
-                    new CatalogView.Card(
-                        e,
-                        selected.contains(e.id()),
-                        !selected.contains(e.id()) && !filter.matches(e),
-                        errorsByEntitlement.get(e.id())))
-            .toList();
-    CatalogResource.ApprovalPreviews preview = null;
-    if (!selected.isEmpty()) {
-      String duration =
-          typed.get("duration") == null
-              ? null
-              : RequestFormFields.duration(
-                  typed.get("duration"),
-                  typed.get("durationAmount"),
-                  typed.get("durationUnit"),
-                  new ArrayList<>());
-      try {
-        preview = catalog.approvals(selected, duration);
-      } catch (Problem p) {
-        preview = catalog.approvals(selected, null); // a duration it cannot read: the defaults
-      }
-    }
-    return new CatalogView(filter, cards, typed, preview, CatalogView.ZONES);
+    return CatalogView.of(catalog, filter, picked, typed, errorsByEntitlement);
   }
 
   @POST

@@ -182,7 +182,7 @@ class WebhookChannelTest {
     assertThat(b.path("type").asText()).isEqualTo("request.review_requested");
     assertThat(b.path("timestamp").asText()).isEqualTo(NOW.minusSeconds(5).toString());
     JsonNode data = b.path("data");
-    assertThat(data.path("requestId").asText()).isEqualTo(REQUEST.toString());
+    assertThat(data.path("request").asText()).isEqualTo(REQUEST.toString());
     assertThat(data.path("requester").asText()).isEqualTo("alice");
     assertThat(data.path("entitlements").get(0).asText()).isEqualTo("prod-payments-db-admin");
     assertThat(data.has("recipients")).as("routing data never reaches a body").isFalse();

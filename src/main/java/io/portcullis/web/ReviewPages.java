@@ -360,7 +360,8 @@ public class ReviewPages {
       return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
     } catch (DateTimeParseException e) {
       throw new Problems.Invalid(
-          new FieldError("maxDuration", "must be an ISO-8601 duration", "e.g. PT1H"));
+          new FieldError(
+              "maxDuration", "must be one of the offered maximums", "pick one from the list"));
     }
   }
 

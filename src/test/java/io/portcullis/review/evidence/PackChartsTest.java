@@ -8,22 +8,29 @@ import io.portcullis.catalog.load.PolicyLoader;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.review.evidence.summary.PackSummary;
 import io.portcullis.review.evidence.summary.SummaryRenderer;
+import io.portcullis.review.snapshot.GrantActivity;
+import io.portcullis.review.snapshot.SnapshotBuilder;
+import io.portcullis.review.snapshot.SnapshotWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -302,7 +309,7 @@ class PackChartsTest {
   static PackSummary summary(Ledger l, PolicySet policy, ZoneId zone) {
     Instant opened = END.plusSeconds(3600);
     PackContents.Found f =
-        PackContents.compute(inputs(policy, l), sink -> l.events.forEach(sink), row -> {});
+        PackContents.compute(inputs(policy, l), sink -> l.events.forEach(sink), row -> {}, zone);
     return PackSummaries.of(
         new PackSummaries.About(
             "c-16",
@@ -363,5 +370,175 @@ class PackChartsTest {
     assertThat(s.charts().completion()).hasSize(6);
     assertThat(html).isEqualTo(resource(GOLDEN));
     assertThat(pdf).isEqualTo(resource(GOLDEN_PDF).strip());
+  }
+
+  /** The charts as they were drawn from every grant line kept, before they were counted. */
+  static PackSummary.Charts fromEveryLine(
+      PolicySet policy, Ledger l, ZoneId zone, PackSummary.Charts counted) {
+    PackContents.Inputs in = inputs(policy, l);
+    List<GrantActivity> lines = new ArrayList<>();
+    SnapshotBuilder.build(
+        new SnapshotBuilder.Spec(
+            in.campaign(),
+            in.policy(),
+            in.review(),
+            in.principalSet(),
+            in.periodStart(),
+            in.periodEnd(),
+            in.snapshotToSeq()),
+        sink -> l.events.stream().filter(e -> e.seq() <= in.ledgerToSeq()).forEach(sink),
+        SnapshotWriter.hashOnly(),
+        lines::add,
+        e -> {});
+    Map<LocalDate, Map<String, Integer>> weekly = new TreeMap<>();
+    long human = 0;
+    long auto = 0;
+    long breakGlass = 0;
+    for (GrantActivity g : lines) {
+      if (g.activatedAt() != null && !g.activatedAt().isBefore(START)) {
+        LocalDate week =
+            g.activatedAt()
+                .atZone(zone)
+                .toLocalDate()
+                .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        weekly.computeIfAbsent(week, k -> new TreeMap<>()).merge(g.entitlement(), 1, Integer::sum);
+      }
+      switch (g.approval()) {
+        case HUMAN -> human++;
+        case AUTO -> auto++;
+        case BREAK_GLASS -> breakGlass++;
+      }
+    }
+    List<PackSummary.WeeklyGrants> weeks = new ArrayList<>();
+    weekly.forEach(
+        (w, byEnt) -> byEnt.forEach((e, n) -> weeks.add(new PackSummary.WeeklyGrants(w, e, n))));
+    List<PackSummary.BreakGlassEvent> bg =
+        lines.stream()
+            .filter(g -> g.approval() == GrantActivity.Approval.BREAK_GLASS)
+            .filter(g -> g.activatedAt() != null)
+            .map(
+                g ->
+                    new PackSummary.BreakGlassEvent(
+                        g.activatedAt(),
+                        g.requester(),
+                        g.entitlement(),
+                        g.followUp() == GrantActivity.FollowUp.ACKNOWLEDGED,
+                        g.seqs().isEmpty() ? 0 : g.seqs().get(0)))
+            .sorted(PackCharts.TIMELINE)
+            .toList();
+    return new PackSummary.Charts(
+        weeks,
+        new PackSummary.ApprovalTypes(human, auto, breakGlass),
+        counted.dormantEligibility(),
+        counted.approvers(),
+        bg,
+        counted.completion());
+  }
+
+  @Test
+  void chartsCountedDuringTheFoldEqualThoseDrawnFromEveryLineInAnyZone() {
+    PolicySet policy = policy();
+    // 3,000 grants, every 20th by break-glass (a quarter out of scope): too many to label
+    Ledger l = campaign(policy, 3_000, 20);
+    for (ZoneId zone :
+        List.of(ZoneOffset.UTC, ZoneId.of("Asia/Kathmandu"), ZoneId.of("America/New_York"))) {
+      PackSummary s = summary(l, policy, zone);
+      assertThat(s.charts()).as(zone.getId()).isEqualTo(fromEveryLine(policy, l, zone, s.charts()));
+      assertThat(s.charts().breakGlass()).hasSizeGreaterThan(100);
+      assertThat(s.charts().breakGlassGrants()).isEqualTo(s.charts().breakGlass().size());
+    }
+    // weeks start on Monday in the zone: New York's differ from Kathmandu's
+    assertThat(summary(l, policy, ZoneId.of("Asia/Kathmandu")).charts().weeklyGrants())
+        .isNotEqualTo(summary(l, policy, ZoneId.of("America/New_York")).charts().weeklyGrants());
+  }
+
+  @Test
+  void theSummaryIsRefusedInAnotherZoneThanTheChartsWereCountedIn() {
+    PolicySet policy = policy();
+    Ledger l = campaign(policy, 50, 10);
+    PackContents.Found f =
+        PackContents.compute(inputs(policy, l), sink -> l.events.forEach(sink), row -> {});
+    assertThat(f.charts().zone()).isEqualTo(ZoneOffset.UTC);
+    PackSummaries.About about =
+        new PackSummaries.About(
+            "c-16", "prod-q", "t", "s", START, END, END, END, null, ZoneId.of("Europe/Paris"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PackSummaries.of(about, f, summary(l, policy, ZoneOffset.UTC).provenance()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Europe/Paris");
+    // a verifier's pass counts no charts
+    PackContents.Found forVerifier =
+        PackContents.compute(inputs(policy, l), sink -> l.events.forEach(sink), row -> {}, false);
+    assertThat(forVerifier.charts()).isNull();
+    assertThat(forVerifier.decisionTimes()).isEmpty();
+    assertThat(forVerifier.snapshotSha256()).isEqualTo(f.snapshotSha256());
+  }
+
+  static GrantActivity breakGlass(int i, Instant at, boolean followedUp) {
+    return new GrantActivity(
+        "g-" + i,
+        "r-" + i,
+        "prod-db",
+        "user-" + i,
+        "group:eng",
+        GrantActivity.Approval.BREAK_GLASS,
+        List.of(),
+        List.of(),
+        "PT1H",
+        at.minusSeconds(60),
+        at,
+        at.plusSeconds(3600),
+        null,
+        "expiry",
+        0,
+        0,
+        false,
+        followedUp ? GrantActivity.FollowUp.ACKNOWLEDGED : GrantActivity.FollowUp.PENDING,
+        List.of(100L + i));
+  }
+
+  @Test
+  void ofManyBreakGlassGrantsTheEarliestAreDrawnAndAllCounted() {
+    PackCharts charts = new PackCharts(START, ZoneOffset.UTC, 10);
+    // 100 grants handed over latest first: the ten earliest stay, whatever the order
+    for (int i = 99; i >= 0; i--) {
+      charts.add(breakGlass(i, START.plus(Duration.ofHours(i)), i % 3 == 0));
+    }
+    assertThat(charts.breakGlassEvents()).isEqualTo(100);
+    assertThat(charts.breakGlassWithoutFollowUp()).isEqualTo(66);
+    assertThat(charts.approvalTypes().breakGlass()).isEqualTo(100);
+    assertThat(charts.breakGlassDrawn())
+        .extracting(PackSummary.BreakGlassEvent::requester)
+        .containsExactly(
+            "user-0", "user-1", "user-2", "user-3", "user-4", "user-5", "user-6", "user-7",
+            "user-8", "user-9");
+    // 100 grants in 5 days, all in the week of Monday 2026-12-28
+    assertThat(charts.weeklyGrants())
+        .extracting(PackSummary.WeeklyGrants::weekStart, PackSummary.WeeklyGrants::count)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(LocalDate.parse("2026-12-28"), 72),
+            org.assertj.core.groups.Tuple.tuple(LocalDate.parse("2027-01-04"), 28));
+    PackSummary.Charts c =
+        new PackSummary.Charts(
+            charts.weeklyGrants(),
+            charts.approvalTypes(),
+            new PackSummary.DormantEligibility(0, 0, 0),
+            List.of(),
+            charts.breakGlassDrawn(),
+            charts.breakGlassEvents(),
+            charts.breakGlassWithoutFollowUp(),
+            List.of());
+    String svg =
+        io.portcullis.review.evidence.summary.SvgCharts.breakGlassTimeline(
+            c.breakGlass(),
+            c.breakGlassGrants(),
+            c.breakGlassWithoutFollowUp(),
+            START,
+            END,
+            ZoneOffset.UTC);
+    assertThat(svg)
+        .contains("100 break-glass grants, 66 without follow-up; the earliest 10 drawn")
+        .contains("Labels left out");
+    assertThat(svg.split("<circle", -1)).hasSize(10 + 2 + 1); // ten dots, two in the legend
   }
 }

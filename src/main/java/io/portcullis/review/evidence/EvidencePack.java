@@ -31,6 +31,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -65,6 +66,10 @@ public class EvidencePack {
   public static final String POLICY_EVENTS = "policy/events.jsonl";
   public static final String POLICY_DIFF = "policy/changes.diff";
   public static final String SUMMARY_HTML = "summary.html";
+
+  /** The zone the summary shows times and counts weeks in. */
+  static final ZoneId SUMMARY_ZONE = ZoneOffset.UTC;
+
   public static final String SUMMARY_PDF = "summary.pdf";
 
   private final PolicyArchive archive;
@@ -188,6 +193,7 @@ public class EvidencePack {
                   found[0] =
                       PackPass.run(
                           in,
+                          SUMMARY_ZONE,
                           export,
                           toSeq,
                           o,
@@ -269,7 +275,7 @@ public class EvidencePack {
                 c.openedAt(),
                 c.dueAt(),
                 c.closedAt(),
-                ZoneOffset.UTC),
+                SUMMARY_ZONE),
             f,
             new PackSummary.Provenance(
                 1,

@@ -7,10 +7,11 @@ import io.portcullis.catalog.store.PolicyAudit;
 import io.portcullis.review.campaign.ReviewAudit;
 import io.portcullis.review.snapshot.EligibilityEntry;
 import io.portcullis.review.snapshot.EntryFacts;
-import io.portcullis.review.snapshot.GrantActivity;
 import io.portcullis.review.snapshot.SnapshotBuilder;
 import io.portcullis.review.snapshot.SnapshotWriter;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,6 +62,7 @@ public final class PackContents {
    * @param policyEvents every {@code policy.accepted}/{@code policy.rejected} event in the period
    * @param opened the campaign's {@code review.campaign_opened} event, or null
    * @param signedOff the campaign's {@code review.signed_off} event, or null
+   * @param charts the grant charts' counts, or null when the pass was not for a summary
    */
   public record Found(
       String snapshotSha256,
@@ -70,7 +72,7 @@ public final class PackContents {
       List<List<String>> exceptions,
       List<List<String>> decisions,
       List<List<String>> remediation,
-      List<GrantActivity> breakGlass,
+      PackCharts charts,
       List<DecisionAt> decisionTimes,
       Map<String, Map<String, Integer>> approvalsByApprover,
       long policySeq,
@@ -79,37 +81,46 @@ public final class PackContents {
       AuditRecord opened,
       AuditRecord signedOff,
       List<EligibilityEntry> eligibility,
-      List<EntryFacts> entries,
-      List<GrantActivity> grantsForCharts) {}
-
-  /** How many grant lines the summary's charts keep (the activity file has all of them). */
-  static final int CHART_GRANTS = 200_000;
+      List<EntryFacts> entries) {}
 
   /**
-   * Runs the pass.
+   * Runs the pass for a summary whose times are in UTC.
    *
    * @param ledger feeds events from seq 1 to at least {@code in.ledgerToSeq()}, in order
    * @param activity receives each activity row as it is made
    */
   public static Found compute(
       Inputs in, Consumer<Consumer<AuditRecord>> ledger, Consumer<List<String>> activity) {
-    return compute(in, ledger, activity, true);
+    return compute(in, ledger, activity, ZoneOffset.UTC);
   }
 
   /**
-   * Runs the pass; without {@code forSummary} the lists only the summary draws from (break-glass
-   * lines, decision times, grants for charts) stay empty, so a verifier's heap holds no grant.
+   * Runs the pass; without {@code forSummary} what only the summary draws from (decision times, the
+   * charts' counts) is left out.
    */
   public static Found compute(
       Inputs in,
       Consumer<Consumer<AuditRecord>> ledger,
       Consumer<List<String>> activity,
       boolean forSummary) {
+    return compute(in, ledger, activity, forSummary ? ZoneOffset.UTC : null);
+  }
+
+  /**
+   * Runs the pass for a summary whose times are in {@code summaryZone}, or for no summary when it
+   * is null. The charts are counted as the grant lines come ({@link PackCharts}), so no grant line
+   * is kept: the heap a pass needs does not grow with the grants.
+   */
+  public static Found compute(
+      Inputs in,
+      Consumer<Consumer<AuditRecord>> ledger,
+      Consumer<List<String>> activity,
+      ZoneId summaryZone) {
+    boolean forSummary = summaryZone != null;
     List<List<String>> exceptions = new ArrayList<>();
     List<List<String>> decisions = new ArrayList<>();
     List<List<String>> remediation = new ArrayList<>();
-    List<GrantActivity> breakGlass = new ArrayList<>();
-    List<GrantActivity> forCharts = new ArrayList<>();
+    PackCharts charts = forSummary ? new PackCharts(in.periodStart(), summaryZone) : null;
     List<DecisionAt> decisionTimes = new ArrayList<>();
     List<AuditRecord> policyEvents = new ArrayList<>();
     long[] rows = {0};
@@ -176,11 +187,8 @@ public final class PackContents {
               activity.accept(PackRows.activity(g));
               rows[0]++;
               exceptions.addAll(PackRows.exceptions(g, in.periodEnd()));
-              if (forSummary && g.approval() == GrantActivity.Approval.BREAK_GLASS) {
-                breakGlass.add(g);
-              }
-              if (forSummary && forCharts.size() < CHART_GRANTS) {
-                forCharts.add(g);
+              if (charts != null) {
+                charts.add(g);
               }
             },
             e -> {});
@@ -199,7 +207,7 @@ public final class PackContents {
         exceptions,
         decisions,
         remediation,
-        breakGlass,
+        charts,
         decisionTimes,
         new LinkedHashMap<>(built.approvalsByApprover()),
         policySeq[0],
@@ -208,7 +216,6 @@ public final class PackContents {
         opened[0],
         signedOff[0],
         built.eligibility(),
-        built.entries(),
-        forCharts);
+        built.entries());
   }
 }

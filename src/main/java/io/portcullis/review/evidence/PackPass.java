@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,10 +39,12 @@ final class PackPass {
   /**
    * Writes the extract of seq 1 to {@code toSeq} to {@code extract} (not flushed) and folds it.
    *
+   * @param summaryZone the zone the summary's charts count weeks in
    * @param activity receives each activity row, on the folding thread
    */
   static PackContents.Found run(
       PackContents.Inputs in,
+      ZoneId summaryZone,
       AuditExport export,
       long toSeq,
       OutputStream extract,
@@ -64,7 +67,8 @@ final class PackPass {
                         throw new IllegalStateException("the evidence pack was abandoned", e);
                       }
                     },
-                    activity));
+                    activity,
+                    summaryZone));
     Handoff zip = new Handoff(extract);
     try {
       List<List<AuditRecord>> batch = new ArrayList<>(List.of(new ArrayList<>(BATCH)));

@@ -3,20 +3,15 @@ package io.portcullis.review.evidence;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.review.evidence.summary.PackSummary;
 import io.portcullis.review.snapshot.EntryFacts;
-import io.portcullis.review.snapshot.GrantActivity;
-import java.time.DayOfWeek;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The summary's figures from what the pass found: every total and chart is read from ledger events
@@ -87,28 +82,15 @@ public final class PackSummaries {
             first,
             lastAt);
 
-    Map<LocalDate, Map<String, Integer>> weekly = new TreeMap<>();
-    long human = 0;
-    long auto = 0;
-    long breakGlass = 0;
-    for (GrantActivity g : f.grantsForCharts()) {
-      if (g.activatedAt() != null && !g.activatedAt().isBefore(a.periodStart())) {
-        LocalDate week =
-            g.activatedAt()
-                .atZone(a.zone())
-                .toLocalDate()
-                .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-        weekly.computeIfAbsent(week, k -> new TreeMap<>()).merge(g.entitlement(), 1, Integer::sum);
-      }
-      switch (g.approval()) {
-        case HUMAN -> human++;
-        case AUTO -> auto++;
-        case BREAK_GLASS -> breakGlass++;
-      }
+    PackCharts grants = f.charts();
+    if (grants == null) {
+      throw new IllegalArgumentException("the pass was not made for a summary");
     }
-    List<PackSummary.WeeklyGrants> weeks = new ArrayList<>();
-    weekly.forEach(
-        (w, byEnt) -> byEnt.forEach((e, n) -> weeks.add(new PackSummary.WeeklyGrants(w, e, n))));
+    ZoneId zone = a.zone() == null ? ZoneOffset.UTC : a.zone();
+    if (!zone.equals(grants.zone())) {
+      throw new IllegalArgumentException(
+          "the charts were counted in " + grants.zone() + ", not in " + zone);
+    }
 
     long people = 0;
     long used = 0;
@@ -130,18 +112,6 @@ public final class PackSummaries {
                     .thenComparing(Map.Entry.comparingByKey()))
             .map(e -> new PackSummary.ApproverCount(e.getKey(), e.getValue()))
             .toList();
-    List<PackSummary.BreakGlassEvent> bg =
-        f.breakGlass().stream()
-            .filter(g -> g.activatedAt() != null)
-            .map(
-                g ->
-                    new PackSummary.BreakGlassEvent(
-                        g.activatedAt(),
-                        g.requester(),
-                        g.entitlement(),
-                        g.followUp() == GrantActivity.FollowUp.ACKNOWLEDGED,
-                        g.seqs().isEmpty() ? 0 : g.seqs().get(0)))
-            .toList();
     List<PackSummary.CompletionPoint> completion = new ArrayList<>();
     Map<String, Boolean> seen = new HashMap<>();
     f.decisionTimes().stream()
@@ -156,11 +126,13 @@ public final class PackSummaries {
             });
     PackSummary.Charts charts =
         new PackSummary.Charts(
-            weeks,
-            new PackSummary.ApprovalTypes(human, auto, breakGlass),
+            grants.weeklyGrants(),
+            grants.approvalTypes(),
             new PackSummary.DormantEligibility(people, used, people - used),
             approvers,
-            bg,
+            grants.breakGlassDrawn(),
+            grants.breakGlassEvents(),
+            grants.breakGlassWithoutFollowUp(),
             completion);
     PackSummary.SignOff signOff = null;
     AuditRecord s = f.signedOff();
@@ -185,7 +157,7 @@ public final class PackSummaries {
             a.openedAt(),
             a.dueAt(),
             a.closedAt(),
-            a.zone() == null ? ZoneOffset.UTC : a.zone()),
+            zone),
         totals,
         charts,
         signOff,

@@ -77,13 +77,19 @@ public record PackSummary(
     }
   }
 
-  /** The data of the six charts, in the order the summary shows them. */
+  /**
+   * The data of the six charts, in the order the summary shows them. {@code breakGlass} are the
+   * break-glass grants the timeline draws; {@code breakGlassGrants} counts all of them (more when
+   * only the earliest are drawn) and {@code breakGlassWithoutFollowUp} those without a follow-up.
+   */
   public record Charts(
       List<WeeklyGrants> weeklyGrants,
       ApprovalTypes approvalTypes,
       DormantEligibility dormantEligibility,
       List<ApproverCount> approvers,
       List<BreakGlassEvent> breakGlass,
+      long breakGlassGrants,
+      long breakGlassWithoutFollowUp,
       List<CompletionPoint> completion) {
     public Charts {
       weeklyGrants = List.copyOf(weeklyGrants);
@@ -92,6 +98,31 @@ public record PackSummary(
       approvers = List.copyOf(approvers);
       breakGlass = List.copyOf(breakGlass);
       completion = List.copyOf(completion);
+      long open = breakGlass.stream().filter(e -> !e.followedUp()).count();
+      if (breakGlassGrants < breakGlass.size()
+          || breakGlassWithoutFollowUp < open
+          || breakGlassWithoutFollowUp - open > breakGlassGrants - breakGlass.size()) {
+        throw new IllegalArgumentException("break-glass counts disagree with the grants drawn");
+      }
+    }
+
+    /** Charts that draw every break-glass grant. */
+    public Charts(
+        List<WeeklyGrants> weeklyGrants,
+        ApprovalTypes approvalTypes,
+        DormantEligibility dormantEligibility,
+        List<ApproverCount> approvers,
+        List<BreakGlassEvent> breakGlass,
+        List<CompletionPoint> completion) {
+      this(
+          weeklyGrants,
+          approvalTypes,
+          dormantEligibility,
+          approvers,
+          breakGlass,
+          breakGlass.size(),
+          breakGlass.stream().filter(e -> !e.followedUp()).count(),
+          completion);
     }
   }
 

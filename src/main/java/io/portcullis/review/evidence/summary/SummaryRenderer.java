@@ -249,7 +249,13 @@ public final class SummaryRenderer {
     figure(
         h,
         "break-glass",
-        SvgCharts.breakGlassTimeline(charts.breakGlass(), c.periodFrom(), c.periodTo(), zone),
+        SvgCharts.breakGlassTimeline(
+            charts.breakGlass(),
+            charts.breakGlassGrants(),
+            charts.breakGlassWithoutFollowUp(),
+            c.periodFrom(),
+            c.periodTo(),
+            zone),
         "Figure 5. Break-glass grants over the period; a hollow dot had no follow-up review.");
     figure(
         h,

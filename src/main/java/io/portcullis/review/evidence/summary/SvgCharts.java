@@ -334,6 +334,20 @@ public final class SvgCharts {
     return TimeCharts.breakGlassTimeline(data, from, to, zone);
   }
 
+  /**
+   * The break-glass timeline of {@code grants} grants ({@code withoutFollowUp} of them without a
+   * follow-up review) of which {@code data} are drawn (see {@link TimeCharts#breakGlassTimeline}).
+   */
+  public static String breakGlassTimeline(
+      List<BreakGlassEvent> data,
+      long grants,
+      long withoutFollowUp,
+      Instant from,
+      Instant to,
+      ZoneId zone) {
+    return TimeCharts.breakGlassTimeline(data, grants, withoutFollowUp, from, to, zone);
+  }
+
   /** Decided items over time (see {@link TimeCharts#completion}). */
   public static String completion(
       List<CompletionPoint> data, Instant opened, Instant due, Instant closed, ZoneId zone) {

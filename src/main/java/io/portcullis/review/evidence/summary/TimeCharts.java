@@ -26,6 +26,22 @@ final class TimeCharts {
    */
   public static String breakGlassTimeline(
       List<BreakGlassEvent> data, Instant from, Instant to, ZoneId zone) {
+    return breakGlassTimeline(
+        data, data.size(), data.stream().filter(e -> !e.followedUp()).count(), from, to, zone);
+  }
+
+  /**
+   * As {@link #breakGlassTimeline(List, Instant, Instant, ZoneId)}, of {@code grants} break-glass
+   * grants ({@code withoutFollowUp} of them without a follow-up review) of which only {@code data}
+   * are drawn; the heading says so when they are fewer.
+   */
+  public static String breakGlassTimeline(
+      List<BreakGlassEvent> data,
+      long grants,
+      long withoutFollowUp,
+      Instant from,
+      Instant to,
+      ZoneId zone) {
     String title = "Break-glass timeline";
     if (data.isEmpty()) {
       return noData(SvgCharts.FULL_WIDTH, 150, title);
@@ -45,7 +61,7 @@ final class TimeCharts {
     int plotW = SvgCharts.FULL_WIDTH - left - right;
     TimeScale t = new TimeScale(start, end, left, plotW);
 
-    boolean labelled = events.size() <= MAX_LABELLED_EVENTS;
+    boolean labelled = grants <= MAX_LABELLED_EVENTS;
     int laneH = 13;
     List<double[]> lanes = new ArrayList<>(); // per lane: right end of the last label
     int[] laneOf = new int[events.size()];
@@ -83,14 +99,17 @@ final class TimeCharts {
     int height = axisY + 52;
     Svg svg = new Svg(SvgCharts.FULL_WIDTH, height, title);
     svg.title(12, 18, title);
-    long open = events.stream().filter(e -> !e.followedUp()).count();
     svg.text(
         SvgCharts.FULL_WIDTH - 12,
         18,
         "end",
         9,
         MUTED,
-        events.size() + " break-glass grants, " + open + " without follow-up");
+        grants
+            + " break-glass grants, "
+            + withoutFollowUp
+            + " without follow-up"
+            + (grants > events.size() ? "; the earliest " + events.size() + " drawn" : ""));
     svg.line(left, axisY, left + plotW, axisY, AXIS, 1, null);
     for (Tick tick : t.ticks(zone)) {
       svg.line(tick.x(), axisY, tick.x(), axisY + 4, AXIS, 1, null);

@@ -332,12 +332,13 @@ class PolicyDecisionsTest {
     Decision ravi = POLICY.mayRequest(e("prod-payments-db-admin"), RAVI, bg, SATURDAY);
     assertThat(ravi.allowed()).isFalse();
     assertThat(ravi.reasons()).anySatisfy(s -> assertThat(s).contains("may not use break-glass"));
+    // demo-db-readonly has no breakGlass (demo-db-admin lets alice, on call, break the glass)
     Decision demo =
         POLICY.mayRequest(
-            e("demo-db-admin"),
+            e("demo-db-readonly"),
             ALICE,
             new RequestSpec(
-                List.of("demo-db-admin"),
+                List.of("demo-db-readonly"),
                 Duration.ofMinutes(30),
                 null,
                 "fixing a broken migration",

@@ -10,6 +10,7 @@ import io.portcullis.identity.Caller;
 import io.portcullis.identity.Identities;
 import io.portcullis.identity.PersonKey;
 import io.portcullis.identity.Roles;
+import io.portcullis.notify.NotificationOutbox;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.platform.paging.Cursor;
@@ -41,6 +42,7 @@ public class GrantService {
   private final GrantCredentials stored;
   private final Event<GrantsDue> due;
   private final Clock clock;
+  private final NotificationOutbox outbox;
 
   GrantService(
       GrantStore store,
@@ -49,7 +51,9 @@ public class GrantService {
       Roles roles,
       GrantCredentials stored,
       Event<GrantsDue> due,
-      Clock clock) {
+      Clock clock,
+      NotificationOutbox outbox) {
+    this.outbox = outbox;
     this.store = store;
     this.audit = audit;
     this.policies = policies;
@@ -198,6 +202,7 @@ public class GrantService {
       audit.append(
           GrantAudit.revocationRequested(
               g, caller.subject(), RevokeCause.EARLY, why, null, before.name(), dropped));
+      outbox.enqueue(GrantNotices.revoked(g, caller.subject(), RevokeCause.EARLY), now);
       due.fire(new GrantsDue(1));
     }
     return g;

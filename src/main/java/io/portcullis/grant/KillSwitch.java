@@ -11,6 +11,9 @@ import io.portcullis.catalog.suspension.Suspensions;
 import io.portcullis.grant.GrantHandOff.GrantsDue;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Roles;
+import io.portcullis.notify.Notification;
+import io.portcullis.notify.NotificationOutbox;
+import io.portcullis.notify.delivery.Recipients;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,6 +48,8 @@ public class KillSwitch {
   private final Event<GrantsDue> due;
   private final Suspensions suspensions;
   private final PendingRequestCancellation cancellation;
+  private final NotificationOutbox outbox;
+  private final List<String> securityContacts;
 
   KillSwitch(
       GrantStore store,
@@ -53,7 +59,12 @@ public class KillSwitch {
       GrantCredentials stored,
       Event<GrantsDue> due,
       Suspensions suspensions,
-      PendingRequestCancellation cancellation) {
+      PendingRequestCancellation cancellation,
+      NotificationOutbox outbox,
+      @ConfigProperty(name = "portcullis.requests.security-contacts")
+          List<String> securityContacts) {
+    this.outbox = outbox;
+    this.securityContacts = List.copyOf(securityContacts);
     this.store = store;
     this.audit = audit;
     this.policies = policies;
@@ -123,7 +134,21 @@ public class KillSwitch {
     if (!roles.isAdmin(caller)) {
       throw new Problems.Forbidden("Only admins may use the kill switch.");
     }
-    return kill(caller, filter, reason, suspend);
+    KillSwitchResult result = kill(caller, filter, reason, suspend);
+    // loud, in the same transaction: security contacts and operators hear who pulled it
+    List<String> recipients = new ArrayList<>();
+    securityContacts.forEach(c -> recipients.add("security " + c));
+    recipients.add(Recipients.OPERATORS);
+    outbox.enqueue(
+        new Notification.KillSwitchUsed(
+            recipients,
+            result.operation(),
+            caller.subject(),
+            scopeText(suspensions.auditScope(scopeOf(filter))),
+            result.matched(),
+            result.requestsCancelled()),
+        dbNow());
+    return result;
   }
 
   /**
@@ -185,6 +210,7 @@ public class KillSwitch {
             revoking++;
           }
           discard.add(g.id());
+          outbox.enqueue(GrantNotices.revoked(g, caller.subject(), RevokeCause.KILL_SWITCH), now);
           events.add(
               GrantAudit.revocationRequested(
                   g,
@@ -244,6 +270,16 @@ public class KillSwitch {
 
   private static final PolicySet NO_POLICY =
       new PolicySet("none", Instant.EPOCH, 0, Map.of(), Map.of());
+
+  /** The scope as the audit event has it (an email user as its HMAC), e.g. {@code provider=aws}. */
+  private static String scopeText(Map<String, Object> scope) {
+    return String.join(
+        ", ",
+        scope.entrySet().stream()
+            .filter(e -> e.getValue() != null)
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .toList());
+  }
 
   private static SuspensionScope scopeOf(KillFilter filter) {
     return filter == null ? new SuspensionScope(null, null, null, null, null) : filter.scope();

@@ -2,6 +2,7 @@ package io.portcullis.request;
 
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.decision.PolicyDecisions;
+import io.portcullis.catalog.decision.Resolution;
 import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.catalog.suspension.Suspensions;
 import io.portcullis.identity.Caller;
@@ -17,8 +18,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -134,7 +139,7 @@ public class RequestReviews {
             d.policy().hash()));
     List<RequestReview> all = new ArrayList<>(previous);
     all.add(review);
-    resolve(r, d, all, caller.subject(), now);
+    resolve(r, d, previous, all, caller.subject(), now);
     return r;
   }
 
@@ -200,7 +205,12 @@ public class RequestReviews {
   }
 
   private void resolve(
-      AccessRequest r, PolicyDecisions d, List<RequestReview> reviews, String actor, Instant now) {
+      AccessRequest r,
+      PolicyDecisions d,
+      List<RequestReview> previous,
+      List<RequestReview> reviews,
+      String actor,
+      Instant now) {
     ReviewStanding.Overall overall = ReviewStanding.overall(r, d, reviews);
     List<String> reasons = overall.reasons();
     if (overall.anyDenied()) {
@@ -211,7 +221,32 @@ public class RequestReviews {
       approval.approve(r, actor, reasons, now);
     } else {
       r.progress(reasons);
+      List<String> next = nextStageReviewers(r, d, previous, reviews);
+      if (!next.isEmpty()) {
+        notices.stageAdvanced(r, next, now);
+      }
     }
+  }
+
+  /**
+   * The reviewers of the stages this review opened: for each entitlement still pending whose stage
+   * moved on with it, the new stage's reviewers, each once. Empty when no stage advanced.
+   */
+  static List<String> nextStageReviewers(
+      AccessRequest r,
+      PolicyDecisions d,
+      List<RequestReview> previous,
+      List<RequestReview> reviews) {
+    Map<String, Integer> before = new HashMap<>();
+    ReviewStanding.standings(r, d, previous).forEach(s -> before.put(s.entitlement(), s.stage()));
+    Set<String> out = new LinkedHashSet<>();
+    for (ReviewBriefing.Standing s : ReviewStanding.standings(r, d, reviews)) {
+      Integer was = before.get(s.entitlement());
+      if (s.state() == Resolution.State.PENDING && was != null && s.stage() > was) {
+        out.addAll(s.reviewers());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /**

@@ -53,6 +53,22 @@ class ReviewerNotices {
     send(r, Notification.ReviewNeeded.REVIEW_REQUESTED, firstStageReviewers(r.plan()), now);
   }
 
+  /**
+   * A stage of the request was passed and the next one waits: only that stage's reviewers hear it
+   * (not the earlier stages', nor the entitlements' targets, which heard of the request already).
+   */
+  void stageAdvanced(AccessRequest r, List<String> nextReviewers, Instant now) {
+    outbox.enqueue(
+        new Notification.ReviewNeeded(
+            Notification.ReviewNeeded.STAGE_ADVANCED,
+            r.id(),
+            nextReviewers,
+            r.requester().subject(),
+            r.entitlements(),
+            r.breakGlass()),
+        now);
+  }
+
   /** A break-glass request was activated and must be reviewed after the fact. */
   void breakGlassActivated(AccessRequest r, List<String> recipients, Instant now) {
     send(r, Notification.ReviewNeeded.BREAK_GLASS_ACTIVATED, recipients, now);

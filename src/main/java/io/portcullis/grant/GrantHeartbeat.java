@@ -5,6 +5,7 @@ import io.portcullis.audit.AuditLog;
 import io.portcullis.identity.RoleConfig;
 import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
+import io.portcullis.notify.config.NotifyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public class GrantHeartbeat {
   private final GrantConfig config;
   private final RoleConfig roleConfig;
   private final NotificationOutbox outbox;
+  private final NotifyConfig notifyConfig;
 
   GrantHeartbeat(
       GrantStore store,
@@ -36,7 +38,9 @@ public class GrantHeartbeat {
       GrantCredentials stored,
       GrantConfig config,
       RoleConfig roleConfig,
-      NotificationOutbox outbox) {
+      NotificationOutbox outbox,
+      NotifyConfig notifyConfig) {
+    this.notifyConfig = notifyConfig;
     this.store = store;
     this.audit = audit;
     this.stored = stored;
@@ -46,7 +50,11 @@ public class GrantHeartbeat {
   }
 
   /** What one heartbeat found. */
-  public record Heartbeat(int credentialsDiscarded, long lagging, Duration worstLag) {}
+  public record Heartbeat(
+      int credentialsDiscarded, long lagging, Duration worstLag, int endingNotices) {}
+
+  /** Grants announced as ending per heartbeat; the rest wait for the next one. */
+  static final int ENDING_BATCH = 500;
 
   /**
    * The recurring cluster-wide check (one replica at a time): discards credentials nobody collected
@@ -82,6 +90,25 @@ public class GrantHeartbeat {
             now);
       }
     }
-    return new Heartbeat(discarded.size(), lagging, worst);
+    return new Heartbeat(discarded.size(), lagging, worst, endingNotices());
+  }
+
+  /**
+   * {@code grant.ending} to the holders of grants that end within {@code
+   * portcullis.notify.ending-notice}, once per end: the grant row is claimed with SKIP LOCKED and
+   * marked with the end it was told about, in this transaction with the outbox row.
+   */
+  private int endingNotices() {
+    Duration notice = notifyConfig.endingNotice();
+    if (notice.isZero() || notice.isNegative()) {
+      return 0;
+    }
+    Instant now = store.dbNow();
+    List<AccessGrant> ending = store.claimEnding(now, notice, ENDING_BATCH);
+    for (AccessGrant g : ending) {
+      outbox.enqueue(GrantNotices.ending(g), now);
+    }
+    store.markEndingNoticed(ending.stream().map(AccessGrant::id).toList());
+    return ending.size();
   }
 }

@@ -26,9 +26,7 @@ final class GrantNotices {
     if (who.subject() != null && !who.subject().isBlank()) {
       out.add("user " + who.subject());
     }
-    if (who.email() != null
-        && !who.email().isBlank()
-        && Boolean.TRUE.equals(who.emailVerified())) {
+    if (who.email() != null && !who.email().isBlank() && Boolean.TRUE.equals(who.emailVerified())) {
       out.add("requester " + who.email().strip());
     }
     return out;

@@ -92,8 +92,7 @@ final class GrantOutcomes {
           GrantAudit.activated(
               g, node, auditable(g.handle()), w.gate() == null ? null : w.gate().reason()));
       // the holder hears it in this transaction; the credential itself stays sealed in the UI
-      outbox.enqueue(
-          GrantNotices.active(g, !o.issued().credential().fields().isEmpty()), now);
+      outbox.enqueue(GrantNotices.active(g, !o.issued().credential().fields().isEmpty()), now);
       completions.add(
           new GrantEngine.Completion(
               g.id(),

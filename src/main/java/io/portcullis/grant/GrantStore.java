@@ -104,6 +104,17 @@ public interface GrantStore {
 
   Overdue overdueRevocations(Duration budget);
 
+  /**
+   * Up to {@code limit} ACTIVE grants whose end is within {@code notice} of {@code now} and whose
+   * holder has not heard of this end yet, row-locked ({@code SKIP LOCKED}: a grant another
+   * transaction holds is left for a later look). Grants activated inside the notice window are left
+   * out: their {@code grant.active} named the end already.
+   */
+  List<AccessGrant> claimEnding(Instant now, Duration notice, int limit);
+
+  /** Records that the holders of these grants heard of their current end. */
+  void markEndingNoticed(List<UUID> ids);
+
   /** The database's {@code clock_timestamp()}, to the microsecond: the clock grants are due by. */
   Instant dbNow();
 

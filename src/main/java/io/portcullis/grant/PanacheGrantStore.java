@@ -280,6 +280,34 @@ class PanacheGrantStore implements GrantStore {
   }
 
   @Override
+  public List<AccessGrant> claimEnding(Instant now, Duration notice, int limit) {
+    @SuppressWarnings("unchecked")
+    List<UUID> ids =
+        em().createNativeQuery(
+                "select id from access_grant where state = 'ACTIVE' and not_after > :now and"
+                    + " not_after <= :until and activated_at < not_after - cast(:notice as"
+                    + " interval) and ending_notice_for is distinct from not_after order by"
+                    + " not_after, id limit :n for update skip locked")
+            .setParameter("now", now)
+            .setParameter("until", now.plus(notice))
+            .setParameter("notice", notice.toMillis() + " milliseconds")
+            .setParameter("n", limit)
+            .getResultList();
+    return byIds(ids);
+  }
+
+  @Override
+  public void markEndingNoticed(List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    em().createNativeQuery(
+            "update access_grant set ending_notice_for = not_after where id in (:ids)")
+        .setParameter("ids", ids)
+        .executeUpdate();
+  }
+
+  @Override
   public Instant dbNow() {
     return DbTime.now(em());
   }

@@ -26,6 +26,13 @@ public interface NotifyConfig {
   @WithDefault("http://localhost:8080")
   String publicBaseUrl();
 
+  /**
+   * How long before a grant's end its holder hears {@code grant.ending} (with the extend link),
+   * once per end; {@code PT0S} sends none.
+   */
+  @WithDefault("PT10M")
+  Duration endingNotice();
+
   Delivery delivery();
 
   Routing routing();

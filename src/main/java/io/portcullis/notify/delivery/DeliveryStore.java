@@ -1,8 +1,12 @@
 package io.portcullis.notify.delivery;
 
+import io.portcullis.notify.Notification;
+import io.portcullis.notify.NotificationOutbox;
+import io.portcullis.notify.config.NotifyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -67,10 +71,17 @@ public class DeliveryStore {
       "id, event_id, channel, target, kind, status, attempts, next_attempt_at, last_error,"
           + " external_ref, created_at, updated_at";
 
-  private final EntityManager em;
+  /** At most one {@code notify.dead_letters} alert in this time. */
+  static final Duration DEAD_LETTER_ALERT_EVERY = Duration.ofHours(1);
 
-  DeliveryStore(EntityManager em) {
+  private final EntityManager em;
+  private final NotificationOutbox outbox;
+  private final NotifyConfig config;
+
+  DeliveryStore(EntityManager em, NotificationOutbox outbox, NotifyConfig config) {
     this.em = em;
+    this.outbox = outbox;
+    this.config = config;
   }
 
   /** Writes deliveries, skipping any whose idempotency key exists; returns how many were new. */
@@ -181,19 +192,52 @@ public class DeliveryStore {
         == 1;
   }
 
-  /** Records that a delivery will not be sent, with the reason. */
+  /**
+   * Records that a delivery will not be sent, with the reason; when the dead letters reach {@code
+   * portcullis.notify.delivery.dead-letter-alert}, queues {@code notify.dead_letters} for operators
+   * in the same transaction (at most one an hour).
+   */
   @Transactional
   public boolean dead(UUID id, int attempt, String reason, Instant now) {
-    return em.createNativeQuery(
-                "update notification_delivery set status = 'DEAD', lease_until = null,"
-                    + " last_error = :e, updated_at = :now"
-                    + " where id = :id and status = 'SENDING' and attempts = :a")
-            .setParameter("e", reason)
-            .setParameter("now", now)
-            .setParameter("id", id)
-            .setParameter("a", attempt)
-            .executeUpdate()
-        == 1;
+    boolean changed =
+        em.createNativeQuery(
+                    "update notification_delivery set status = 'DEAD', lease_until = null,"
+                        + " last_error = :e, updated_at = :now"
+                        + " where id = :id and status = 'SENDING' and attempts = :a")
+                .setParameter("e", reason)
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .setParameter("a", attempt)
+                .executeUpdate()
+            == 1;
+    if (changed) {
+      alertDeadLetters(now);
+    }
+    return changed;
+  }
+
+  private void alertDeadLetters(Instant now) {
+    int threshold = config.delivery().deadLetterAlert();
+    if (threshold <= 0 || deadCount() < threshold) {
+      return;
+    }
+    // two workers reaching the threshold at once: the second sees the first's alert
+    em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:k, 0))")
+        .setParameter("k", Notification.DeadLetters.KIND)
+        .getSingleResult();
+    if (outbox.queuedSince(Notification.DeadLetters.KIND, now.minus(DEAD_LETTER_ALERT_EVERY))) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    List<String> oldest =
+        em.createNativeQuery(
+                "select last_error from notification_delivery where status = 'DEAD'"
+                    + " order by updated_at, id limit 1")
+            .getResultList();
+    outbox.enqueue(
+        new Notification.DeadLetters(
+            List.of(Recipients.OPERATORS), deadCount(), oldest.isEmpty() ? null : oldest.get(0)),
+        now);
   }
 
   /** Puts a dead delivery back in the queue, due now, with fresh attempts. */

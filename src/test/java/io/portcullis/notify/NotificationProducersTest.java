@@ -113,7 +113,7 @@ class NotificationProducersTest {
         .body(json("reason", "done early"))
         .post("/api/v1/grants/" + g + "/revoke")
         .then()
-        .statusCode(200);
+        .statusCode(202);
     List<Queued> revoked = grantEvents(Notification.GrantChanged.REVOKED, g);
     assertThat(revoked).hasSize(1);
     var r = (Notification.GrantChanged) revoked.get(0).notification();
@@ -206,7 +206,7 @@ class NotificationProducersTest {
         as("admin")
             .body(json("user", p.subject(), "reason", "vendor exit test", "suspend", false))
             .post("/api/v1/admin/revocations");
-    assertThat(k.statusCode()).as(k.asString()).isEqualTo(200);
+    assertThat(k.statusCode()).as(k.asString()).isEqualTo(202);
     String operation = k.path("operation");
 
     List<Queued> used = new ArrayList<>();

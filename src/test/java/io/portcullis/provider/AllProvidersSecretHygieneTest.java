@@ -4,6 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.portcullis.notify.Notification;
+import io.portcullis.notify.NotificationOutbox;
+import io.portcullis.notify.channel.RenderedMessage;
+import io.portcullis.notify.email.EmailLayout;
+import io.portcullis.notify.render.MessageRenderer;
 import io.portcullis.provider.aws.FakeAwsResource;
 import io.portcullis.provider.vault.FakeVaultResource;
 import io.portcullis.testing.Http;
@@ -25,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +74,7 @@ class AllProvidersSecretHygieneTest {
   }
 
   @Inject DataSource dataSource;
+  @Inject NotificationOutbox outbox;
 
   final List<String> answers = new ArrayList<>();
 
@@ -188,6 +195,25 @@ class AllProvidersSecretHygieneTest {
         .as("grant rows")
         .doesNotContain(CANARY);
     assertThat(text("select payload::text from notification_event")).doesNotContain(CANARY);
+    // the messages people receive: every queued event as rendered (and laid out as an email), and
+    // each grant of this test announced as active
+    MessageRenderer renderer = new MessageRenderer("https://access.example.test");
+    List<String> active = new ArrayList<>();
+    for (String id : text("select id from notification_event order by created_at").split("\n")) {
+      if (id.isBlank()) {
+        continue;
+      }
+      NotificationOutbox.Queued q = outbox.read(UUID.fromString(id)).orElseThrow();
+      RenderedMessage m = renderer.render(q);
+      assertThat(m + EmailLayout.text(m) + EmailLayout.html(m))
+          .as("rendered " + q.notification().kind())
+          .doesNotContain(CANARY);
+      if (q.notification() instanceof Notification.GrantChanged g
+          && g.kind().equals(Notification.GrantChanged.ACTIVE)) {
+        active.add(g.grant().toString());
+      }
+    }
+    assertThat(active).as("grant.active rendered").containsAll(grants.values());
     assertThat(RestAssured.get("/q/metrics").asString()).as("metrics").doesNotContain(CANARY);
     assertThat(String.join("\n", answers)).as("API answers").doesNotContain(CANARY);
     String log = Files.readString(LOG);

@@ -15,8 +15,13 @@ public sealed interface Notification {
   /** The event kind (stable: delivery channels and templates key on it). */
   String kind();
 
-  /** The request it concerns, or null for a system alert. */
-  UUID requestId();
+  /**
+   * The request it concerns, or null for a system alert (the kinds without a {@code requestId}
+   * component).
+   */
+  default UUID requestId() {
+    return null;
+  }
 
   /**
    * Who must hear it: {@code group <name>}, {@code user <subject>}, {@code security <address>} or a
@@ -90,11 +95,6 @@ public sealed interface Notification {
     public String kind() {
       return KIND;
     }
-
-    @Override
-    public UUID requestId() {
-      return null;
-    }
   }
 
   /**
@@ -118,11 +118,6 @@ public sealed interface Notification {
         throw new IllegalArgumentException("not a review notice: " + kind);
       }
       recipients = List.copyOf(recipients);
-    }
-
-    @Override
-    public UUID requestId() {
-      return null;
     }
   }
 
@@ -227,11 +222,6 @@ public sealed interface Notification {
     public String kind() {
       return KIND;
     }
-
-    @Override
-    public UUID requestId() {
-      return null;
-    }
   }
 
   /** Deliveries are dead and wait for an admin ({@code notify.dead_letters}), to operators. */
@@ -246,11 +236,6 @@ public sealed interface Notification {
     @Override
     public String kind() {
       return KIND;
-    }
-
-    @Override
-    public UUID requestId() {
-      return null;
     }
   }
 }

@@ -160,15 +160,22 @@ public class AwsIamGroupProvider implements CredentialProvider {
     return v;
   }
 
+  /** The membership a grant's handle records. */
+  private record Member(String group, String user) {
+    static Member recordedIn(Map<String, Object> h) throws ProviderException {
+      if (h == null || h.get("groupName") == null || h.get("userName") == null) {
+        throw new ProviderException(Kind.NOT_FOUND, KIND.name() + ": no membership was recorded");
+      }
+      return new Member(String.valueOf(h.get("groupName")), String.valueOf(h.get("userName")));
+    }
+  }
+
   @Override
   public Revoked revoke(RevokeRequest r) throws ProviderException {
-    Map<String, Object> h = r.handle();
-    if (h == null || h.get("groupName") == null || h.get("userName") == null) {
-      throw new ProviderException(Kind.NOT_FOUND, KIND.name() + ": no membership was recorded");
-    }
+    Member m = Member.recordedIn(r.handle());
     AwsProviders.requireConfigured(this);
-    String group = String.valueOf(h.get("groupName"));
-    String user = String.valueOf(h.get("userName"));
+    String group = m.group();
+    String user = m.user();
     membership(
         "iam:RemoveUserFromGroup",
         group,
@@ -195,13 +202,10 @@ public class AwsIamGroupProvider implements CredentialProvider {
    */
   @Override
   public Renewed renew(RenewRequest r) throws ProviderException {
-    Map<String, Object> h = r.handle();
-    if (h == null || h.get("groupName") == null || h.get("userName") == null) {
-      throw new ProviderException(Kind.NOT_FOUND, KIND.name() + ": no membership was recorded");
-    }
+    Member m = Member.recordedIn(r.handle());
     AwsProviders.requireConfigured(this);
-    String group = String.valueOf(h.get("groupName"));
-    String user = String.valueOf(h.get("userName"));
+    String group = m.group();
+    String user = m.user();
     membership(
         "iam:AddUserToGroup",
         group,

@@ -2,13 +2,13 @@ package io.portcullis.review.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.audit.AuditRecord;
 import io.portcullis.catalog.TestPolicies;
 import io.portcullis.catalog.load.PolicyLoader;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.review.evidence.summary.PackSummary;
 import io.portcullis.review.evidence.summary.SummaryRenderer;
 import io.portcullis.review.snapshot.GrantActivity;
+import io.portcullis.review.snapshot.LedgerEvents;
 import io.portcullis.review.snapshot.SnapshotBuilder;
 import io.portcullis.review.snapshot.SnapshotWriter;
 import java.io.IOException;
@@ -104,18 +104,9 @@ class PackChartsTest {
     return r.policy();
   }
 
-  /** Ledger events in seq order, in the formats the request, grant and review features write. */
-  static final class Ledger {
-    final List<AuditRecord> events = new ArrayList<>();
+  /** Ledger events in seq order, with ids counted up so that the golden summary is repeatable. */
+  static final class Ledger extends LedgerEvents {
     private long ids;
-
-    void add(String type, String actor, Instant at, Map<String, String> targets, Object... kv) {
-      Map<String, Object> d = new LinkedHashMap<>();
-      for (int i = 0; i < kv.length; i += 2) {
-        d.put((String) kv[i], kv[i + 1]);
-      }
-      events.add(new AuditRecord(events.size() + 1L, at, type, actor, targets, d, "p", "h"));
-    }
 
     /** A request decided {@code how} (human, auto, break-glass), activated at start, revoked. */
     String grant(
@@ -126,55 +117,16 @@ class PackChartsTest {
         String how,
         String... approvers) {
       String req = new UUID(1, ++ids).toString();
-      String grant = new UUID(2, ids).toString();
-      Map<String, String> r = Map.of("request", req);
-      Map<String, String> g = Map.of("grant", grant, "request", req, "entitlement", entitlement);
-      boolean breakGlass = how.equals("break-glass");
-      add(
-          "request.submitted",
+      grant(
+          req,
+          new UUID(2, ids).toString(),
           requester,
-          start.minusSeconds(600),
-          r,
-          "entitlements",
-          List.of(entitlement),
-          "duration",
-          "PT1H",
-          "breakGlass",
-          breakGlass,
-          "eligibleVia",
-          Map.of(entitlement, via));
-      Instant t = start.minusSeconds(300);
-      if (how.equals("auto")) {
-        add(
-            "request.review_recorded",
-            "system:policy",
-            t,
-            r,
-            "decision",
-            "APPROVE",
-            "rules",
-            List.of("self-service"));
-      }
-      for (String a : approvers) {
-        add("request.review_recorded", a, t = t.plusSeconds(10), r, "decision", "APPROVE");
-      }
-      add(
-          "request.approved",
-          breakGlass
-              ? requester
-              : how.equals("auto") ? "system:policy" : approvers[approvers.length - 1],
-          t.plusSeconds(1),
-          r,
-          "grants",
-          List.of(grant));
-      add(
-          "grant.activated",
-          "system:grant-engine",
+          entitlement,
+          via,
           start,
-          g,
-          "notAfter",
-          start.plusSeconds(3600).toString());
-      add("grant.revoked", "system:grant-engine", start.plusSeconds(3600), g, "cause", "expiry");
+          start.plusSeconds(3600),
+          how,
+          approvers);
       return req;
     }
   }

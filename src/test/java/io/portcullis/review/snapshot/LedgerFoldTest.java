@@ -9,7 +9,6 @@ import io.portcullis.review.snapshot.GrantActivity.FollowUp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,19 +21,10 @@ class LedgerFoldTest {
   static final Instant END = Instant.parse("2027-04-01T00:00:00Z");
 
   /** Writes ledger events in seq order, as the request and grant features record them. */
-  static final class Ledger {
-    final List<AuditRecord> events = new ArrayList<>();
+  static final class Ledger extends LedgerEvents {
 
     /** The eligibility entry the next requests are asked through (none when null). */
     String via;
-
-    void add(String type, String actor, Instant at, Map<String, String> targets, Object... kv) {
-      Map<String, Object> d = new LinkedHashMap<>();
-      for (int i = 0; i < kv.length; i += 2) {
-        d.put((String) kv[i], kv[i + 1]);
-      }
-      events.add(new AuditRecord(events.size() + 1L, at, type, actor, targets, d, "p", "h"));
-    }
 
     /** A request for one entitlement, decided as {@code how}, activated and (if end) revoked. */
     String grant(
@@ -44,58 +34,17 @@ class LedgerFoldTest {
         Instant end,
         String how,
         String... approvers) {
-      String req = UUID.randomUUID().toString();
       String grant = UUID.randomUUID().toString();
-      Map<String, String> r = Map.of("request", req);
-      Map<String, String> g = Map.of("grant", grant, "request", req, "entitlement", entitlement);
-      boolean breakGlass = how.equals("break-glass");
-      add(
-          "request.submitted",
+      grant(
+          UUID.randomUUID().toString(),
+          grant,
           requester,
-          start.minusSeconds(600),
-          r,
-          "entitlements",
-          List.of(entitlement),
-          "duration",
-          "PT1H",
-          "breakGlass",
-          breakGlass,
-          "eligibleVia",
-          via == null ? Map.of() : Map.of(entitlement, via));
-      Instant t = start.minusSeconds(300);
-      if (how.equals("auto")) {
-        add(
-            "request.review_recorded",
-            "system:policy",
-            t,
-            r,
-            "decision",
-            "APPROVE",
-            "rules",
-            List.of("self-service"));
-      }
-      for (String a : approvers) {
-        add("request.review_recorded", a, t = t.plusSeconds(10), r, "decision", "APPROVE");
-      }
-      add(
-          "request.approved",
-          breakGlass
-              ? requester
-              : how.equals("auto") ? "system:policy" : approvers[approvers.length - 1],
-          t.plusSeconds(1),
-          r,
-          "grants",
-          List.of(grant));
-      add(
-          "grant.activated",
-          "system:grant-engine",
+          entitlement,
+          via,
           start,
-          g,
-          "notAfter",
-          start.plusSeconds(3600).toString());
-      if (end != null) {
-        add("grant.revoked", "system:grant-engine", end, g, "cause", "expiry");
-      }
+          end,
+          how,
+          approvers);
       return grant;
     }
 

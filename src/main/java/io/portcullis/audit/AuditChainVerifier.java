@@ -43,6 +43,18 @@ public final class AuditChainVerifier {
    * @return false once the chain is broken (later records are not examined)
    */
   public boolean accept(AuditRecord r) {
+    return accept(r, null);
+  }
+
+  /**
+   * Examines the next record as {@link #accept(AuditRecord)} does, with its expected hash ({@link
+   * AuditHashing#expectedHash}) already computed, for callers that hash records in parallel and
+   * check their links in order.
+   *
+   * @param expectedHash {@code AuditHashing.expectedHash(r)}, or null to compute it here
+   * @return false once the chain is broken (later records are not examined)
+   */
+  public boolean accept(AuditRecord r, String expectedHash) {
     if (firstBadSeq != null) {
       return false;
     }
@@ -57,7 +69,7 @@ public final class AuditChainVerifier {
     if (!lastHash.equals(r.prevHash())) {
       return fail(r.seq(), "prev_hash does not match the hash of the event before");
     }
-    String expected = AuditHashing.expectedHash(r);
+    String expected = expectedHash != null ? expectedHash : AuditHashing.expectedHash(r);
     if (!expected.equals(r.hash())) {
       return fail(r.seq(), "content does not match its hash (the event was altered)");
     }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -219,6 +220,15 @@ final class PackBench {
         new BenchMain.Row(
             bench, "pack size", AuditBench.size(size), files + " entries; " + biggest));
     rows.addAll(verify(bench, zip, key, dir));
+    String keep = System.getProperty("bench.reviews.keep-packs", "").strip();
+    if (!keep.isEmpty()) {
+      // kept for profiling the verifier on its own: make verify-pack PACK=… KEY=…
+      Path to = Files.createDirectories(Path.of(keep));
+      String name = dir.getFileName().toString();
+      Files.copy(zip, to.resolve(name + ".zip"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(key, to.resolve(name + ".pem"), StandardCopyOption.REPLACE_EXISTING);
+      progress("%s: pack kept as %s", bench, to.resolve(name + ".zip"));
+    }
     Files.deleteIfExists(zip);
     return rows;
   }
@@ -238,10 +248,13 @@ final class PackBench {
     progress("%s: verifying offline (%s)", bench, VERIFY_HEAP);
     Path out = dir.resolve("verify.log");
     Path gcLog = dir.resolve("verify-gc.log");
-    List<String> cmd =
+    String opts = System.getProperty("bench.reviews.verify-opts", "").strip();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java());
+    cmd.add(VERIFY_HEAP);
+    cmd.addAll(opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")));
+    cmd.addAll(
         List.of(
-            java(),
-            VERIFY_HEAP,
             "-Xlog:gc:file=" + gcLog,
             "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
             "-cp",
@@ -253,7 +266,7 @@ final class PackBench {
             VERIFIER,
             zip.toString(),
             "--public-key",
-            key.toString());
+            key.toString()));
     long t0 = System.nanoTime();
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();

@@ -52,7 +52,8 @@ import org.postgresql.copy.CopyIn;
  *   <li><b>Evidence pack</b> over the same ledger ({@link PackBench}): a campaign opened through
  *       the packaged application's API, its pack downloaded from a fresh start of it with {@code
  *       -Xmx256m}, then verified offline with {@code -Xmx64m} ({@code -Dbench.reviews.packs=false}
- *       leaves it out).
+ *       leaves it out; {@code -Dbench.reviews.verify-opts=…} adds JVM options to the verifier,
+ *       {@code -Dbench.reviews.keep-packs=DIR} keeps each pack and its key there for profiling).
  *   <li><b>Reviewer's first page</b>: one campaign of 10,000 items assigned to one reviewer's
  *       group; the SQL of {@code PanacheReviewStore.assigned} for a page of 50, timed 200 times.
  * </ul>

@@ -235,61 +235,59 @@ public final class ExportVerifier {
           fileFrom, name + "'s prevHash is not the hash of the last event of the file before");
     }
     toSeq = fileTo;
-    long lineNo = 1;
-    String line;
-    while ((line = in.readLine()) != null) {
-      lineNo++;
-      if (line.isBlank()) {
-        continue;
+    try (ParsedLines lines = new ParsedLines(in, 1)) {
+      while (lines.hasNext()) {
+        ParsedLines.Line line = lines.next();
+        if (line.kind() == ParsedLines.Kind.BLANK) {
+          continue;
+        }
+        String where = "line " + line.number() + (name.equals("the export") ? "" : " of " + name);
+        switch (line.kind()) {
+          case NOT_JSON -> {
+            return bad(lastSeq + 1, where + " is " + line.problem());
+          }
+          case BAD_EVENT -> {
+            return bad(lastSeq + 1, where + ": " + line.problem());
+          }
+          case EVENT -> {
+            AuditRecord r = line.event();
+            events++;
+            if (!chain.accept(r, line.expectedHash())) {
+              AuditChainVerifier.Result cr = chain.result();
+              return bad(cr.firstBadSeq(), cr.problem());
+            }
+            lastSeq = r.seq();
+            lastHash = r.hash();
+            onEvent.accept(r);
+          }
+          case BAD_CHECKPOINT -> {
+            return bad(lastSeq, where + ": " + line.problem());
+          }
+          case CHECKPOINT -> {
+            AuditCheckpoint cp = line.checkpoint();
+            if (cp.seq() != lastSeq) {
+              return bad(
+                  Math.min(cp.seq(), lastSeq + 1),
+                  "checkpoint at seq "
+                      + cp.seq()
+                      + " stands after seq "
+                      + lastSeq
+                      + " ("
+                      + where
+                      + "); a checkpoint follows the event it covers");
+            }
+            if (!signed.accept(cp, lastHash)) {
+              CheckpointVerifier.Result sr = signed.result();
+              return bad(sr.firstBadSeq(), sr.problem());
+            }
+          }
+          default -> {
+            return bad(lastSeq + 1, where + " has unknown kind " + line.problem());
+          }
+        }
       }
-      String where = "line " + lineNo + (name.equals("the export") ? "" : " of " + name);
-      Map<String, Object> m;
-      try {
-        m = AuditJson.parse(line);
-      } catch (IllegalArgumentException e) {
-        return bad(lastSeq + 1, where + " is " + e.getMessage());
-      }
-      Object kind = m.get("kind");
-      if ("event".equals(kind)) {
-        AuditRecord r;
-        try {
-          r = AuditJson.fromMap(m);
-        } catch (IllegalArgumentException | ClassCastException e) {
-          return bad(lastSeq + 1, where + ": " + e.getMessage());
-        }
-        events++;
-        if (!chain.accept(r)) {
-          AuditChainVerifier.Result cr = chain.result();
-          return bad(cr.firstBadSeq(), cr.problem());
-        }
-        lastSeq = r.seq();
-        lastHash = r.hash();
-        onEvent.accept(r);
-      } else if ("checkpoint".equals(kind)) {
-        AuditCheckpoint cp;
-        try {
-          cp = AuditCheckpoint.fromMap(m);
-        } catch (IllegalArgumentException e) {
-          return bad(lastSeq, where + ": " + e.getMessage());
-        }
-        if (cp.seq() != lastSeq) {
-          return bad(
-              Math.min(cp.seq(), lastSeq + 1),
-              "checkpoint at seq "
-                  + cp.seq()
-                  + " stands after seq "
-                  + lastSeq
-                  + " ("
-                  + where
-                  + "); a checkpoint follows the event it covers");
-        }
-        if (!signed.accept(cp, lastHash)) {
-          CheckpointVerifier.Result sr = signed.result();
-          return bad(sr.firstBadSeq(), sr.problem());
-        }
-      } else {
-        return bad(lastSeq + 1, where + " has unknown kind " + kind);
-      }
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
     if (lastSeq != fileTo) {
       return bad(

@@ -26,7 +26,7 @@ public final class CanonicalJson {
 
   /** The canonical text of {@code value}. */
   public static String write(Object value) {
-    StringBuilder out = new StringBuilder(128);
+    StringBuilder out = new StringBuilder(512);
     write(value, out, 0);
     return out.toString();
   }
@@ -104,8 +104,14 @@ public final class CanonicalJson {
 
   private static void string(String s, StringBuilder out) {
     out.append('"');
+    int run = 0; // start of the characters not yet written, which need no escape
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        continue;
+      }
+      out.append(s, run, i);
+      run = i + 1;
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -115,16 +121,13 @@ public final class CanonicalJson {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20) {
-            out.append("\\u00");
-            out.append(Character.forDigit(c >> 4, 16));
-            out.append(Character.forDigit(c & 0xF, 16));
-          } else {
-            out.append(c);
-          }
+          out.append("\\u00");
+          out.append(Character.forDigit(c >> 4, 16));
+          out.append(Character.forDigit(c & 0xF, 16));
         }
       }
     }
+    out.append(s, run, s.length());
     out.append('"');
   }
 }

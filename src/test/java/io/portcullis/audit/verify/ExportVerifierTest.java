@@ -437,6 +437,32 @@ class ExportVerifierTest {
   }
 
   @Test
+  void anExportOfManyBatchesIsCheckedInFileOrderWhereverTheFaultLies() throws Exception {
+    // lines are parsed and hashed by workers, a batch at a time: faults in a late batch, on a
+    // batch's edge and on the last line are still found at their seq and named by their line
+    int n = ParsedLines.BATCH * (ParsedLines.IN_FLIGHT + 3) + 17;
+    List<String> intact = export(n, 100);
+    ExportVerifier.Report ok = verify(intact);
+    assertThat(ok.intact()).as(ok.summary()).isTrue();
+    assertThat(ok.events()).isEqualTo(n);
+    for (long seq : List.of(2L * ParsedLines.BATCH, (long) n - 300, (long) n)) {
+      List<String> lines = new ArrayList<>(intact);
+      int i = lineOf(lines, seq);
+      lines.set(i, lines.get(i).replace("\"PT1H\"", "\"PT8H\""));
+      ExportVerifier.Report r = verify(lines);
+      assertThat(r.firstBadSeq()).as("altered at seq " + seq).isEqualTo(seq);
+      assertThat(r.problem()).contains("altered");
+      assertThat(r.events()).isEqualTo(seq);
+    }
+    List<String> garbage = new ArrayList<>(intact);
+    int at = lineOf(garbage, 3L * ParsedLines.BATCH);
+    garbage.set(at, "{\"kind\":\"event\",");
+    ExportVerifier.Report r = verify(garbage);
+    assertThat(r.firstBadSeq()).isEqualTo(3L * ParsedLines.BATCH);
+    assertThat(r.problem()).startsWith("line " + (at + 1) + " is not JSON");
+  }
+
+  @Test
   void garbageLinesAreNamed() throws Exception {
     List<String> lines = export(20, 10);
     lines.add(lineOf(lines, 5), "{\"kind\":\"gossip\"}");

@@ -35,6 +35,19 @@ class CanonicalJsonTest {
   }
 
   @Test
+  void escapesAtEitherEndAndSideBySideKeepTheTextAround() {
+    // the writer copies the runs between escapes at once: their edges are where it could slip
+    assertThat(CanonicalJson.write("\n")).isEqualTo("\"\\n\"");
+    assertThat(CanonicalJson.write("\"ab\"")).isEqualTo("\"\\\"ab\\\"\"");
+    assertThat(CanonicalJson.write("a\n\n\\b")).isEqualTo("\"a\\n\\n\\\\b\"");
+    assertThat(CanonicalJson.write("")).isEqualTo("\"\"");
+    assertThat(CanonicalJson.write("plain text, no escape")).isEqualTo("\"plain text, no escape\"");
+    // beyond ASCII and beyond the BMP nothing is escaped
+    assertThat(CanonicalJson.write("\u00e9\ud83d\ude00\u0000x"))
+        .isEqualTo("\"\u00e9\ud83d\ude00\\u0000x\"");
+  }
+
+  @Test
   void scalarsNestedValuesAndArrays() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("n", null);

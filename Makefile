@@ -14,6 +14,9 @@ PORT     ?= 8080
 MANAGEMENT_PORT ?= 9000
 FAULT_ITERATIONS ?= 200
 FUTURE_DAYS ?= 365
+# make test-future's Maven goal: the test phase (compiles first); make test, having built
+# everything already, runs surefire:test alone (the integration tests read target/ meanwhile)
+FUTURE_GOAL ?= test
 FUTURE_TESTS ?=
 # make test-shuffled: the seed of the random class order (empty: a fresh one, printed) and,
 # optionally, the test classes to run that way (surefire -Dtest syntax). Surefire shuffles its list,
@@ -84,8 +87,8 @@ run-keycloak: $(APP_JAR) ## Start Keycloak (KEYCLOAK_PORT=8180, the demo people)
 .PHONY: test
 test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL, then the time-sensitive tests a year ahead
 	@bash .ci/tools
-	$(MVN) $(MVNFLAGS) verify -DskipITs=false
-	@$(MAKE) --no-print-directory test-future
+	$(MVN) $(MVNFLAGS) spotless:check package -DskipTests
+	@MVN="$(MVN)" MVNFLAGS="$(MVNFLAGS)" bash .ci/test-suites
 
 .PHONY: test-shuffled
 test-shuffled: ## Run the unit tests and @QuarkusTests in a random class order (seed printed; SEED=n replays it, SHUFFLED_TESTS=A,B for some)
@@ -103,7 +106,7 @@ test-shuffled: ## Run the unit tests and @QuarkusTests in a random class order (
 .PHONY: test-future
 test-future: ## Run the time-sensitive tests (@TimeSensitive; FUTURE_TESTS=A,B for others) with the clock FUTURE_DAYS (365) days ahead
 	@lib="$$(.ci/libfaketime)" && \
-	  $(MVN) $(MVNFLAGS) test -Dspotless.check.skip=true -Pfuture -Dfaketime.lib="$$lib" \
+	  $(MVN) $(MVNFLAGS) $(FUTURE_GOAL) -Dspotless.check.skip=true -Pfuture -Dfaketime.lib="$$lib" \
 	  -Dfaketime.days=$(FUTURE_DAYS) \
 	  -Dtest='$(if $(FUTURE_TESTS),FutureClockTest$(comma)$(FUTURE_TESTS),$(TIME_SENSITIVE))' \
 	  $(if $(FUTURE_TESTS),-Dfuture.groups=)

@@ -47,6 +47,8 @@ final class PackagedApp implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx384m");
+    // C1 only, as the test JVMs (pom.xml argLine): these apps start, work briefly and are stopped
+    cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-Dquarkus.http.port=" + port);
     cmd.add("-Dquarkus.management.port=" + managementPort);
     cmd.addAll(systemProperties);

@@ -428,6 +428,82 @@ class PanacheRequestStore implements RequestStore {
     return due.isEmpty() ? List.of() : requests.list("id in ?1 order by expiresAt", due);
   }
 
+  private static final String STAGE_EVENT_COLUMNS =
+      "request_id, entitlement, stage, kind, at, cast(recipients as text)";
+
+  @Override
+  public List<StageEvent> stageEventsOf(UUID requestId) {
+    return stageEventsOf(List.of(requestId)).getOrDefault(requestId, List.of());
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Map<UUID, List<StageEvent>> stageEventsOf(Collection<UUID> requestIds) {
+    if (requestIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<UUID, List<StageEvent>> out = new HashMap<>();
+    List<UUID> ids = List.copyOf(requestIds);
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      List<Object[]> rows =
+          em().createNativeQuery(
+                  "select "
+                      + STAGE_EVENT_COLUMNS
+                      + " from request_stage_event where request_id in (:ids)"
+                      + " order by at, entitlement, stage, kind")
+              .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + CHUNK)))
+              .getResultList();
+      for (Object[] row : rows) {
+        StageEvent e =
+            new StageEvent(
+                (UUID) row[0],
+                (String) row[1],
+                (String) row[2],
+                StageEvent.Kind.valueOf((String) row[3]),
+                instant(row[4]),
+                read((String) row[5], new TypeReference<List<String>>() {}));
+        out.computeIfAbsent(e.requestId(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public boolean addStageEvent(StageEvent e) {
+    return em().createNativeQuery(
+                "insert into request_stage_event"
+                    + " (request_id, entitlement, stage, kind, at, recipients)"
+                    + " values (:id, :ent, :stage, :kind, :at, cast(:to as jsonb))"
+                    + " on conflict (request_id, entitlement, stage, kind) do nothing")
+            .setParameter("id", e.requestId())
+            .setParameter("ent", e.entitlement())
+            .setParameter("stage", e.stage())
+            .setParameter("kind", e.kind().name())
+            .setParameter("at", e.at())
+            .setParameter("to", CanonicalJson.write(e.recipients()))
+            .executeUpdate()
+        == 1;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<AccessRequest> claimWaiting(Instant createdBy, Instant now, Cursor after, int n) {
+    var q =
+        em().createNativeQuery(
+                "select id from access_request where state = 'PENDING' and created_at <= :by"
+                    + " and expires_at > :now"
+                    + (after == null ? "" : " and (created_at, id) > (:t, :id)")
+                    + " order by created_at, id limit :n for update skip locked")
+            .setParameter("by", createdBy)
+            .setParameter("now", now)
+            .setParameter("n", n);
+    if (after != null) {
+      q.setParameter("t", after.createdAt()).setParameter("id", after.id());
+    }
+    List<UUID> ids = q.getResultList();
+    return ids.isEmpty() ? List.of() : requests.list("id in ?1 order by createdAt, id", ids);
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public List<Candidate> pendingCandidates(String entitlement, String group) {

@@ -88,7 +88,7 @@ public class RequestResource {
   }
 
   static RequestView view(RequestListing.Shown s) {
-    return RequestView.of(s.request(), s.resolution(), s.reviews(), s.grants());
+    return RequestView.of(s.request(), s.resolution(), s.reviews(), s.grants(), s.stageEvents());
   }
 
   @POST

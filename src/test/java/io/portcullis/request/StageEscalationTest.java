@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
+import io.portcullis.notify.render.MessageRenderer;
 import io.portcullis.testing.TestClock;
 import io.portcullis.web.WebBrowser;
 import io.quarkus.test.junit.QuarkusTest;
@@ -171,6 +172,14 @@ class StageEscalationTest {
     List<Notification.StageWaiting> escalated = queued(id, Notification.StageWaiting.ESCALATED);
     assertThat(escalated).hasSize(1);
     assertThat(escalated.get(0).recipients()).containsExactly("group leads", "user demo:alice");
+    var message =
+        new MessageRenderer("https://access.example.test")
+            .render(
+                new NotificationOutbox.Queued(
+                    UUID.randomUUID(), TestClock.now(), escalated.get(0)));
+    assertThat(message.title()).startsWith("Review needed (escalated): request by esc-req-");
+    assertThat(message.links().get(0).href().toString())
+        .isEqualTo("https://access.example.test/ui/requests/" + id);
     List<Map<String, Object>> esc = audited(id, RequestAudit.STAGE_ESCALATED);
     assertThat(esc).hasSize(1);
     @SuppressWarnings("unchecked")

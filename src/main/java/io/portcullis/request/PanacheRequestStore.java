@@ -486,22 +486,27 @@ class PanacheRequestStore implements RequestStore {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public List<AccessRequest> claimWaiting(Instant createdBy, Instant now, Cursor after, int n) {
-    var q =
-        em().createNativeQuery(
-                "select id from access_request where state = 'PENDING' and created_at <= :by"
-                    + " and expires_at > :now"
-                    + (after == null ? "" : " and (created_at, id) > (:t, :id)")
-                    + " order by created_at, id limit :n for update skip locked")
-            .setParameter("by", createdBy)
-            .setParameter("now", now)
-            .setParameter("n", n);
+  public List<AccessRequest> waiting(Instant createdBy, Instant now, Cursor after, int n) {
+    StringBuilder q = new StringBuilder("state = :s and createdAt <= :by and expiresAt > :now");
+    Parameters p = Parameters.with("s", RequestState.PENDING).and("by", createdBy).and("now", now);
     if (after != null) {
-      q.setParameter("t", after.createdAt()).setParameter("id", after.id());
+      q.append(" and (createdAt > :t or (createdAt = :t and id > :id))");
+      p = p.and("t", after.createdAt()).and("id", after.id());
     }
-    List<UUID> ids = q.getResultList();
-    return ids.isEmpty() ? List.of() : requests.list("id in ?1 order by createdAt, id", ids);
+    return requests.find(q.toString(), Sort.ascending("createdAt", "id"), p).page(0, n).list();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<UUID> lockPendingSkipLocked(List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return em().createNativeQuery(
+            "select id from access_request where id in (:ids) and state = 'PENDING'"
+                + " order by id for update skip locked")
+        .setParameter("ids", ids)
+        .getResultList();
   }
 
   @Override

@@ -163,11 +163,17 @@ public interface RequestStore {
   boolean addStageEvent(StageEvent e);
 
   /**
-   * Claims up to {@code n} pending requests created at or before {@code createdBy} that have not
-   * expired at {@code now}, after {@code after} in (created, id) order, oldest first; locked (SKIP
-   * LOCKED) so that replicas and concurrent runs never work on the same request at once.
+   * Up to {@code n} pending requests created at or before {@code createdBy} that have not expired
+   * at {@code now}, after {@code after} in (created, id) order, oldest first; read without locks.
    */
-  List<AccessRequest> claimWaiting(Instant createdBy, Instant now, Cursor after, int n);
+  List<AccessRequest> waiting(Instant createdBy, Instant now, Cursor after, int n);
+
+  /**
+   * These requests, those still pending, row-locked in id order; a request another transaction
+   * holds is skipped (SKIP LOCKED), so replicas and concurrent runs never work on the same one at
+   * once. Their ids.
+   */
+  List<UUID> lockPendingSkipLocked(List<UUID> ids);
 
   /**
    * One page of requests newest first, keyset-paged by (created, id).

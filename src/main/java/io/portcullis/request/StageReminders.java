@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,10 +36,12 @@ import java.util.UUID;
  * on (their reviews count in it like its own reviewers', never the requester's). A stage escalated
  * before its reminder fell due is not reminded as well.
  *
- * <p>Each change is a {@code request_stage_event} row (compare-and-set on its key), its outbox row
- * and its audit event ({@code request.reminder_sent}, {@code request.stage_escalated}) in one
- * transaction, under the request's row lock taken with SKIP LOCKED: two replicas, or two runs at
- * once, never remind or escalate a stage twice.
+ * <p>A batch of waiting requests is read without locks; only those with something due are then
+ * row-locked (SKIP LOCKED: one another transaction holds waits for the next run) and decided again
+ * on their reviews and stage events as they are under the lock. Each change is a {@code
+ * request_stage_event} row (compare-and-set on its key), its outbox row and its audit event ({@code
+ * request.reminder_sent}, {@code request.stage_escalated}) in one transaction: two replicas, or two
+ * runs at once, never remind or escalate a stage twice.
  */
 @ApplicationScoped
 public class StageReminders {
@@ -92,25 +95,22 @@ public class StageReminders {
       return Sweep.NOTHING; // no stage of the policy in force reminds or escalates
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    List<AccessRequest> rows = store.claimWaiting(now.minus(soonest.get()), now, after, n);
+    List<AccessRequest> rows = store.waiting(now.minus(soonest.get()), now, after, n);
     if (rows.isEmpty()) {
       return Sweep.NOTHING;
     }
-    List<UUID> ids = rows.stream().map(AccessRequest::id).toList();
-    Map<UUID, List<RequestReview>> reviews = store.reviewsOf(ids);
-    Map<UUID, List<StageEvent>> events = store.stageEventsOf(ids);
+    // a first look without locks: most waiting requests have nothing due, and stay unlocked
+    List<UUID> candidates = dueAmong(rows, d, now).keySet().stream().toList();
+    // then, under the row locks of those (skipping any another transaction holds), a fresh look
+    // at their reviews and stage events decides
+    List<UUID> locked = store.lockPendingSkipLocked(candidates);
     List<AuditEvent> done = new ArrayList<>();
     int reminded = 0;
     int escalated = 0;
-    for (AccessRequest r : rows) {
-      List<Due> due =
-          due(
-              r,
-              d,
-              reviews.getOrDefault(r.id(), List.of()),
-              events.getOrDefault(r.id(), List.of()),
-              now);
-      for (Due x : due) {
+    List<AccessRequest> mine = rows.stream().filter(r -> locked.contains(r.id())).toList();
+    Map<UUID, List<Due>> due = dueAmong(mine, d, now);
+    for (AccessRequest r : mine) {
+      for (Due x : due.getOrDefault(r.id(), List.of())) {
         Optional<AuditEvent> e = act(r, x, d.policy().hash(), now);
         if (e.isPresent()) {
           done.add(e.get());
@@ -130,6 +130,33 @@ public class StageReminders {
         reminded,
         escalated,
         rows.size() < n ? null : new Cursor(last.createdAt(), last.id()));
+  }
+
+  /**
+   * What is due now among these requests, by request (only those with something due), with their
+   * reviews and stage events read now in two queries.
+   */
+  private Map<UUID, List<Due>> dueAmong(List<AccessRequest> rows, PolicyDecisions d, Instant now) {
+    Map<UUID, List<Due>> out = new LinkedHashMap<>();
+    if (rows.isEmpty()) {
+      return out;
+    }
+    List<UUID> ids = rows.stream().map(AccessRequest::id).toList();
+    Map<UUID, List<RequestReview>> reviews = store.reviewsOf(ids);
+    Map<UUID, List<StageEvent>> events = store.stageEventsOf(ids);
+    for (AccessRequest r : rows) {
+      List<Due> due =
+          due(
+              r,
+              d,
+              reviews.getOrDefault(r.id(), List.of()),
+              events.getOrDefault(r.id(), List.of()),
+              now);
+      if (!due.isEmpty()) {
+        out.put(r.id(), due);
+      }
+    }
+    return out;
   }
 
   /** Records one due reminder or escalation, unless it is recorded already; its audit event. */

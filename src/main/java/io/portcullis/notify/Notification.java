@@ -58,6 +58,37 @@ public sealed interface Notification {
     }
   }
 
+  /**
+   * A stage of a pending request has waited long: its reviewers are reminded once (kind {@code
+   * request.review_reminder}), or it was escalated and its fallback reviewers may now decide it
+   * ({@code request.review_escalated}, to them).
+   *
+   * @param entitlement the entitlement whose stage waits
+   * @param stage the stage's name
+   * @param waitingSince when the stage opened
+   */
+  record StageWaiting(
+      String kind,
+      @JsonProperty("request") UUID requestId,
+      List<String> recipients,
+      String requester,
+      List<String> entitlements,
+      String entitlement,
+      String stage,
+      Instant waitingSince)
+      implements Notification {
+    public static final String REMINDER = "request.review_reminder";
+    public static final String ESCALATED = "request.review_escalated";
+
+    public StageWaiting {
+      if (!kind.equals(REMINDER) && !kind.equals(ESCALATED)) {
+        throw new IllegalArgumentException("not a stage notice: " + kind);
+      }
+      recipients = List.copyOf(recipients);
+      entitlements = List.copyOf(entitlements);
+    }
+  }
+
   /** A grant could not be revoked and someone must act by hand ({@code grant.irrevocable}). */
   record GrantIrrevocable(
       UUID requestId,

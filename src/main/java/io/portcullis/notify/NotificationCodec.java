@@ -33,6 +33,8 @@ final class NotificationCodec {
           Map.entry(
               Notification.ReviewNeeded.BREAK_GLASS_ACTIVATED, Notification.ReviewNeeded.class),
           Map.entry(Notification.ReviewNeeded.STAGE_ADVANCED, Notification.ReviewNeeded.class),
+          Map.entry(Notification.StageWaiting.REMINDER, Notification.StageWaiting.class),
+          Map.entry(Notification.StageWaiting.ESCALATED, Notification.StageWaiting.class),
           Map.entry(Notification.RequestDecided.APPROVED, Notification.RequestDecided.class),
           Map.entry(Notification.RequestDecided.DENIED, Notification.RequestDecided.class),
           Map.entry(Notification.RequestDecided.CANCELLED, Notification.RequestDecided.class),

@@ -428,6 +428,87 @@ class PanacheRequestStore implements RequestStore {
     return due.isEmpty() ? List.of() : requests.list("id in ?1 order by expiresAt", due);
   }
 
+  private static final String STAGE_EVENT_COLUMNS =
+      "request_id, entitlement, stage, kind, at, cast(recipients as text)";
+
+  @Override
+  public List<StageEvent> stageEventsOf(UUID requestId) {
+    return stageEventsOf(List.of(requestId)).getOrDefault(requestId, List.of());
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Map<UUID, List<StageEvent>> stageEventsOf(Collection<UUID> requestIds) {
+    if (requestIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<UUID, List<StageEvent>> out = new HashMap<>();
+    List<UUID> ids = List.copyOf(requestIds);
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      List<Object[]> rows =
+          em().createNativeQuery(
+                  "select "
+                      + STAGE_EVENT_COLUMNS
+                      + " from request_stage_event where request_id in (:ids)"
+                      + " order by at, entitlement, stage, kind")
+              .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + CHUNK)))
+              .getResultList();
+      for (Object[] row : rows) {
+        StageEvent e =
+            new StageEvent(
+                (UUID) row[0],
+                (String) row[1],
+                (String) row[2],
+                StageEvent.Kind.valueOf((String) row[3]),
+                instant(row[4]),
+                read((String) row[5], new TypeReference<List<String>>() {}));
+        out.computeIfAbsent(e.requestId(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public boolean addStageEvent(StageEvent e) {
+    return em().createNativeQuery(
+                "insert into request_stage_event"
+                    + " (request_id, entitlement, stage, kind, at, recipients)"
+                    + " values (:id, :ent, :stage, :kind, :at, cast(:to as jsonb))"
+                    + " on conflict (request_id, entitlement, stage, kind) do nothing")
+            .setParameter("id", e.requestId())
+            .setParameter("ent", e.entitlement())
+            .setParameter("stage", e.stage())
+            .setParameter("kind", e.kind().name())
+            .setParameter("at", e.at())
+            .setParameter("to", CanonicalJson.write(e.recipients()))
+            .executeUpdate()
+        == 1;
+  }
+
+  @Override
+  public List<AccessRequest> waiting(Instant createdBy, Instant now, Cursor after, int n) {
+    StringBuilder q = new StringBuilder("state = :s and createdAt <= :by and expiresAt > :now");
+    Parameters p = Parameters.with("s", RequestState.PENDING).and("by", createdBy).and("now", now);
+    if (after != null) {
+      q.append(" and (createdAt > :t or (createdAt = :t and id > :id))");
+      p = p.and("t", after.createdAt()).and("id", after.id());
+    }
+    return requests.find(q.toString(), Sort.ascending("createdAt", "id"), p).page(0, n).list();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<UUID> lockPendingSkipLocked(List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return em().createNativeQuery(
+            "select id from access_request where id in (:ids) and state = 'PENDING'"
+                + " order by id for update skip locked")
+        .setParameter("ids", ids)
+        .getResultList();
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public List<Candidate> pendingCandidates(String entitlement, String group) {

@@ -23,6 +23,8 @@ public final class RequestAudit {
   public static final String BREAK_GLASS_ACTIVATED = "request.break_glass_activated";
   public static final String BREAK_GLASS_REVIEWED = "request.break_glass_reviewed";
   public static final String BREAK_GLASS_ESCALATED = "request.break_glass_escalated";
+  public static final String REMINDER_SENT = "request.reminder_sent";
+  public static final String STAGE_ESCALATED = "request.stage_escalated";
 
   /** Every event type above. */
   public static final List<String> TYPES =
@@ -35,12 +37,17 @@ public final class RequestAudit {
           EXPIRED,
           BREAK_GLASS_ACTIVATED,
           BREAK_GLASS_REVIEWED,
-          BREAK_GLASS_ESCALATED);
+          BREAK_GLASS_ESCALATED,
+          REMINDER_SENT,
+          STAGE_ESCALATED);
 
   /** The actor of the automatic escalation of overdue break-glass follow-ups. */
   public static final String ESCALATION_ACTOR = "system:break-glass-escalation";
 
   static final String EXPIRY_ACTOR = "system:request-expiry";
+
+  /** The actor of stage reminders and escalations ({@link StageReminders}). */
+  public static final String STAGE_REMINDER_ACTOR = "system:stage-reminders";
 
   private RequestAudit() {}
 
@@ -262,6 +269,61 @@ public final class RequestAudit {
             "recipients", recipients,
             "notification", notification.toString(),
             "automatic", actor.equals(ESCALATION_ACTOR),
+            "policyVersion", policyVersion));
+  }
+
+  /**
+   * A stage's reviewers were reminded, once: the entitlement and stage, since when it waits, whom
+   * the reminder went to and its outbox row ({@code request.review_reminder}).
+   */
+  static AuditEvent reminderSent(
+      UUID request,
+      String entitlement,
+      String stage,
+      Instant waitingSince,
+      java.time.Duration remindAfter,
+      List<String> recipients,
+      UUID notification,
+      String policyVersion) {
+    return new AuditEvent(
+        REMINDER_SENT,
+        STAGE_REMINDER_ACTOR,
+        target(request),
+        details(
+            "entitlement", entitlement,
+            "stage", stage,
+            "waitingSince", waitingSince.toString(),
+            "remindAfter", remindAfter.toString(),
+            "recipients", recipients,
+            "notification", notification.toString(),
+            "policyVersion", policyVersion));
+  }
+
+  /**
+   * A stage was escalated, once: from {@code escalatedAt} (the event's time) its fallback reviewers
+   * ({@code to}) may decide it too; they were told in the outbox row ({@code
+   * request.review_escalated}).
+   */
+  static AuditEvent stageEscalated(
+      UUID request,
+      String entitlement,
+      String stage,
+      Instant waitingSince,
+      java.time.Duration after,
+      List<String> to,
+      UUID notification,
+      String policyVersion) {
+    return new AuditEvent(
+        STAGE_ESCALATED,
+        STAGE_REMINDER_ACTOR,
+        target(request),
+        details(
+            "entitlement", entitlement,
+            "stage", stage,
+            "waitingSince", waitingSince.toString(),
+            "after", after.toString(),
+            "to", to,
+            "notification", notification.toString(),
             "policyVersion", policyVersion));
   }
 }

@@ -38,6 +38,13 @@ public interface RequestConfig {
   String breakGlassEscalationInterval();
 
   /**
+   * How often the stage reminder job looks for approval stages waiting past their {@code
+   * remindAfter} or {@code escalate.after} (a scheduler period, e.g. 60s; {@code off} stops it).
+   */
+  @WithDefault("60s")
+  String stageReminderInterval();
+
+  /**
    * How many pending requests one call of the to-review listing examines at most before it returns
    * a partial page with a cursor; bounds the work of a single call.
    */

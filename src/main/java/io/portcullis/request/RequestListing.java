@@ -45,12 +45,20 @@ public class RequestListing {
    * @param resolution for a pending request, its resolution with the policy in force now ("bob's
    *     approval does not count: …"); for a decided one, the resolution recorded when it was
    *     decided
+   * @param stageEvents the stages reminded of or escalated, oldest first
    */
   public record Shown(
       AccessRequest request,
       List<RequestReview> reviews,
       List<AccessGrant> grants,
-      List<String> resolution) {}
+      List<String> resolution,
+      List<RequestStore.StageEvent> stageEvents) {
+
+    /** Whether a stage of the request was escalated to its fallback reviewers. */
+    public boolean escalated() {
+      return stageEvents.stream().anyMatch(e -> e.kind() == RequestStore.StageEvent.Kind.ESCALATED);
+    }
+  }
 
   private static final int TO_REVIEW_BATCH = 200;
 
@@ -137,7 +145,9 @@ public class RequestListing {
     List<String> reviewable = new ArrayList<>();
     for (Entitlement e : d.policy().entitlements().values()) {
       for (Stage s : e.approval().stages()) {
-        if (d.membership(s.reviewers(), caller, now).isPresent()) {
+        if (d.membership(s.reviewers(), caller, now).isPresent()
+            || (s.escalation() != null
+                && d.membership(s.escalation().to(), caller, now).isPresent())) {
           reviewable.add(e.id());
           break;
         }
@@ -156,14 +166,16 @@ public class RequestListing {
       int batch = Math.min(TO_REVIEW_BATCH, bound - scanned);
       List<AccessRequest> rows = store.pendingFor(me, reviewable, now, position, batch);
       scanned += rows.size();
-      Map<UUID, List<RequestReview>> reviews =
-          store.reviewsOf(rows.stream().map(AccessRequest::id).toList());
+      List<UUID> ids = rows.stream().map(AccessRequest::id).toList();
+      Map<UUID, List<RequestReview>> reviews = store.reviewsOf(ids);
+      Map<UUID, List<RequestStore.StageEvent>> events = store.stageEventsOf(ids);
       for (AccessRequest r : rows) {
         position = new Cursor(r.createdAt(), r.id());
         List<RequestReview> rv = reviews.getOrDefault(r.id(), List.of());
+        List<RequestStore.StageEvent> ev = events.getOrDefault(r.id(), List.of());
         if (!suspended.test(r.requester().toCaller(), r.entitlements())
-            && (!ReviewStanding.openings(d, caller, r, rv, now).entitlements().isEmpty()
-                || ReviewStanding.stepUp(d, caller, r, rv, now).isPresent())) {
+            && (!ReviewStanding.openings(d, caller, r, rv, ev, now).entitlements().isEmpty()
+                || ReviewStanding.stepUp(d, caller, r, rv, ev, now).isPresent())) {
           out.add(r);
           if (out.size() == limit) {
             return new Page(List.copyOf(out), position.encode());
@@ -178,8 +190,8 @@ public class RequestListing {
   }
 
   /**
-   * Requests as shown, in the order given, with two queries however many there are (their reviews
-   * and their grants), not one per request.
+   * Requests as shown, in the order given, with three queries however many there are (their
+   * reviews, their grants and their stage events), not one per request.
    */
   @Transactional
   public List<Shown> show(List<AccessRequest> requests) {
@@ -189,10 +201,12 @@ public class RequestListing {
     List<UUID> ids = requests.stream().map(AccessRequest::id).toList();
     Map<UUID, List<RequestReview>> reviews = store.reviewsOf(ids);
     Map<UUID, List<AccessGrant>> granted = grants.ofRequests(ids);
+    Map<UUID, List<RequestStore.StageEvent>> events = store.stageEventsOf(ids);
     PolicyDecisions d = policies.decisions();
     List<Shown> out = new ArrayList<>(requests.size());
     for (AccessRequest r : requests) {
       List<RequestReview> rv = reviews.getOrDefault(r.id(), List.of());
+      List<RequestStore.StageEvent> ev = events.getOrDefault(r.id(), List.of());
       out.add(
           new Shown(
               r,
@@ -200,7 +214,8 @@ public class RequestListing {
               granted.getOrDefault(r.id(), List.of()),
               r.state() != RequestState.PENDING
                   ? r.resolution()
-                  : ReviewStanding.overall(r, d, rv).reasons()));
+                  : ReviewStanding.overall(r, d, rv, ev).reasons(),
+              ev));
     }
     return out;
   }

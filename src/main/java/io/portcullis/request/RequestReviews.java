@@ -12,6 +12,7 @@ import io.portcullis.identity.StepUp;
 import io.portcullis.notify.Notification;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problems;
+import io.portcullis.request.RequestStore.StageEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -90,6 +91,7 @@ public class RequestReviews {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     requireReviewable(r, seenDigest, now);
     List<RequestReview> previous = store.reviewsOf(id);
+    List<StageEvent> events = store.stageEventsOf(id);
     PolicyDecisions d = policies.decisions();
     List<String> suspended =
         suspensions.refusalsToReview(
@@ -98,7 +100,7 @@ public class RequestReviews {
       throw new Problems.Forbidden(
           "You may not review request " + id + " now: " + String.join("; ", suspended));
     }
-    ReviewStanding.Openings open = ReviewStanding.openings(d, caller, r, previous, now);
+    ReviewStanding.Openings open = ReviewStanding.openings(d, caller, r, previous, events, now);
     if (open.entitlements().isEmpty()) {
       throw refusal(caller, id, previous, open);
     }
@@ -139,7 +141,7 @@ public class RequestReviews {
             d.policy().hash()));
     List<RequestReview> all = new ArrayList<>(previous);
     all.add(review);
-    resolve(r, d, previous, all, caller.subject(), now);
+    resolve(r, d, previous, all, events, caller.subject(), now);
     return r;
   }
 
@@ -209,9 +211,10 @@ public class RequestReviews {
       PolicyDecisions d,
       List<RequestReview> previous,
       List<RequestReview> reviews,
+      List<StageEvent> events,
       String actor,
       Instant now) {
-    ReviewStanding.Overall overall = ReviewStanding.overall(r, d, reviews);
+    ReviewStanding.Overall overall = ReviewStanding.overall(r, d, reviews, events);
     List<String> reasons = overall.reasons();
     if (overall.anyDenied()) {
       r.deny(now, reasons);
@@ -221,7 +224,7 @@ public class RequestReviews {
       approval.approve(r, actor, reasons, now);
     } else {
       r.progress(reasons);
-      List<String> next = nextStageReviewers(r, d, previous, reviews);
+      List<String> next = nextStageReviewers(r, d, previous, reviews, events);
       if (!next.isEmpty()) {
         notices.stageAdvanced(r, next, now);
       }
@@ -236,11 +239,13 @@ public class RequestReviews {
       AccessRequest r,
       PolicyDecisions d,
       List<RequestReview> previous,
-      List<RequestReview> reviews) {
+      List<RequestReview> reviews,
+      List<StageEvent> events) {
     Map<String, Integer> before = new HashMap<>();
-    ReviewStanding.standings(r, d, previous).forEach(s -> before.put(s.entitlement(), s.stage()));
+    ReviewStanding.standings(r, d, previous, events)
+        .forEach(s -> before.put(s.entitlement(), s.stage()));
     Set<String> out = new LinkedHashSet<>();
-    for (ReviewBriefing.Standing s : ReviewStanding.standings(r, d, reviews)) {
+    for (ReviewBriefing.Standing s : ReviewStanding.standings(r, d, reviews, events)) {
       Integer was = before.get(s.entitlement());
       if (s.state() == Resolution.State.PENDING && was != null && s.stage() > was) {
         out.addAll(s.reviewers());
@@ -259,7 +264,8 @@ public class RequestReviews {
         && suspensions
             .refusalsToReview(d.policy(), caller, r.requester().toCaller(), r.entitlements())
             .isEmpty()
-        && !ReviewStanding.openings(d, caller, r, store.reviewsOf(r.id()), clock.instant())
+        && !ReviewStanding.openings(
+                d, caller, r, store.reviewsOf(r.id()), store.stageEventsOf(r.id()), clock.instant())
             .entitlements()
             .isEmpty();
   }
@@ -281,6 +287,7 @@ public class RequestReviews {
         .isEmpty()) {
       return Optional.empty();
     }
-    return ReviewStanding.stepUp(d, caller, r, store.reviewsOf(r.id()), clock.instant());
+    return ReviewStanding.stepUp(
+        d, caller, r, store.reviewsOf(r.id()), store.stageEventsOf(r.id()), clock.instant());
   }
 }

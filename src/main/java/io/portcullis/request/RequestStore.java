@@ -123,6 +123,59 @@ public interface RequestStore {
   Optional<BreakGlassReview> breakGlassReview(UUID requestId);
 
   /**
+   * A stage of one entitlement of a pending request reminded of or escalated, as recorded: at most
+   * one of each kind per stage (the table's key), so neither happens twice.
+   *
+   * @param stage the stage's name under the policy in force when it happened
+   * @param recipients who was told (reviewers in words, as policy names them)
+   */
+  record StageEvent(
+      UUID requestId,
+      String entitlement,
+      String stage,
+      StageEvent.Kind kind,
+      Instant at,
+      List<String> recipients) {
+
+    public StageEvent {
+      recipients = recipients == null ? List.of() : List.copyOf(recipients);
+    }
+
+    /** What happened to the stage. */
+    public enum Kind {
+      /** Its reviewers were reminded. */
+      REMINDED,
+      /** It was escalated: its fallback reviewers may decide it from {@code at} on. */
+      ESCALATED
+    }
+  }
+
+  /** A request's stage events, oldest first. */
+  List<StageEvent> stageEventsOf(UUID requestId);
+
+  /** The stage events of many requests in one query, by request, oldest first. */
+  Map<UUID, List<StageEvent>> stageEventsOf(Collection<UUID> requestIds);
+
+  /**
+   * Records a stage event unless one of its kind is recorded for that stage already
+   * (compare-and-set on the table's key); whether this call recorded it.
+   */
+  boolean addStageEvent(StageEvent e);
+
+  /**
+   * Up to {@code n} pending requests created at or before {@code createdBy} that have not expired
+   * at {@code now}, after {@code after} in (created, id) order, oldest first; read without locks.
+   */
+  List<AccessRequest> waiting(Instant createdBy, Instant now, Cursor after, int n);
+
+  /**
+   * These requests, those still pending, row-locked in id order; a request another transaction
+   * holds is skipped (SKIP LOCKED), so replicas and concurrent runs never work on the same one at
+   * once. Their ids.
+   */
+  List<UUID> lockPendingSkipLocked(List<UUID> ids);
+
+  /**
    * One page of requests newest first, keyset-paged by (created, id).
    *
    * @param owner only this person's requests, or null for everyone's

@@ -18,8 +18,9 @@ import java.util.UUID;
 
 /**
  * Who may see a request: its requester, auditors and admins, its reviewers under the policy in
- * force, the reviewers its plan named when it was submitted, and anyone who reviewed it. Everyone
- * else is told it does not exist (404), the same as for a missing id.
+ * force (with the fallback reviewers its stages escalate to), the reviewers its plan named when it
+ * was submitted, and anyone who reviewed it. Everyone else is told it does not exist (404), the
+ * same as for a missing id.
  */
 @ApplicationScoped
 public class RequestVisibility {
@@ -57,7 +58,9 @@ public class RequestVisibility {
       Optional<Entitlement> e = d.policy().entitlement(id);
       if (e.isPresent()) {
         for (Stage s : e.get().approval().stages()) {
-          if (d.membership(s.reviewers(), caller, now).isPresent()) {
+          if (d.membership(s.reviewers(), caller, now).isPresent()
+              || (s.escalation() != null
+                  && d.membership(s.escalation().to(), caller, now).isPresent())) {
             return true;
           }
         }

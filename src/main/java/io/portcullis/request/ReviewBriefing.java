@@ -9,6 +9,7 @@ import io.portcullis.grant.GrantLookup;
 import io.portcullis.identity.StepUp;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +43,9 @@ public class ReviewBriefing {
    * @param reviewers who may review the stage being decided, as policy describes them
    * @param commentRequired whether every review must carry a comment
    * @param stepUp the sign-in its reviewers need, or null without step-up
+   * @param escalatedAt when the stage being decided was escalated, or null when it was not
+   * @param escalatedTo the fallback reviewers who may decide the escalated stage too, as policy
+   *     describes them; empty when it was not escalated
    */
   public record Standing(
       String entitlement,
@@ -58,12 +62,15 @@ public class ReviewBriefing {
       List<String> approvedBy,
       List<String> reviewers,
       boolean commentRequired,
-      StepUp stepUp) {
+      StepUp stepUp,
+      Instant escalatedAt,
+      List<String> escalatedTo) {
 
     public Standing {
       policyReasons = List.copyOf(policyReasons);
       approvedBy = List.copyOf(approvedBy);
       reviewers = List.copyOf(reviewers);
+      escalatedTo = escalatedTo == null ? List.of() : List.copyOf(escalatedTo);
     }
 
     /** Approvals the stage being decided still needs. */
@@ -113,7 +120,7 @@ public class ReviewBriefing {
   @Transactional
   public Briefing of(AccessRequest r, List<RequestReview> reviews) {
     PolicyDecisions d = policies.decisions();
-    List<Standing> standings = ReviewStanding.standings(r, d, reviews);
+    List<Standing> standings = ReviewStanding.standings(r, d, reviews, store.stageEventsOf(r.id()));
     Risk risk =
         standings.stream()
             .map(Standing::risk)

@@ -12,10 +12,13 @@ import io.portcullis.catalog.model.Stage;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.PersonKey;
 import io.portcullis.identity.StepUp;
+import io.portcullis.request.RequestStore.StageEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,7 +66,31 @@ final class ReviewStanding {
     return out;
   }
 
-  static Overall overall(AccessRequest r, PolicyDecisions d, List<RequestReview> reviews) {
+  /**
+   * The stages of one entitlement that were escalated, by name, with when (the stage events of its
+   * request, as recorded).
+   */
+  static Map<String, Instant> escalated(List<StageEvent> events, String entitlement) {
+    Map<String, Instant> out = new HashMap<>();
+    for (StageEvent e : events) {
+      if (e.kind() == StageEvent.Kind.ESCALATED && e.entitlement().equals(entitlement)) {
+        out.put(e.stage(), e.at());
+      }
+    }
+    return out;
+  }
+
+  /** Whether a stage event of this kind is recorded for this stage of this entitlement. */
+  static boolean recorded(
+      List<StageEvent> events, String entitlement, String stage, StageEvent.Kind kind) {
+    return events.stream()
+        .anyMatch(
+            e ->
+                e.kind() == kind && e.entitlement().equals(entitlement) && e.stage().equals(stage));
+  }
+
+  static Overall overall(
+      AccessRequest r, PolicyDecisions d, List<RequestReview> reviews, List<StageEvent> events) {
     Caller requester = r.requester().toCaller();
     RequestSpec spec = RequestDigest.spec(r);
     List<Review> counted = counted(reviews, r.digest());
@@ -82,7 +109,7 @@ final class ReviewStanding {
         reasons.add(id + ": no longer in the policy");
         continue;
       }
-      Resolution res = d.resolve(e.get(), requester, spec, counted);
+      Resolution res = d.resolve(e.get(), requester, spec, counted, escalated(events, id));
       res.reasons().forEach(x -> reasons.add(id + ": " + x));
       anyDenied |= res.state() == Resolution.State.DENIED;
       allApproved &= res.state() == Resolution.State.APPROVED;
@@ -96,7 +123,12 @@ final class ReviewStanding {
    * when a stage of another opens to them.
    */
   static Openings openings(
-      PolicyDecisions d, Caller caller, AccessRequest r, List<RequestReview> reviews, Instant now) {
+      PolicyDecisions d,
+      Caller caller,
+      AccessRequest r,
+      List<RequestReview> reviews,
+      List<StageEvent> events,
+      Instant now) {
     Caller requester = r.requester().toCaller();
     RequestSpec spec = RequestDigest.spec(r);
     List<Review> counted = counted(reviews, r.digest());
@@ -111,7 +143,8 @@ final class ReviewStanding {
             id + " is no longer in the policy; the request can only be cancelled or expire");
         continue;
       }
-      Resolution res = d.resolve(e.get(), requester, spec, counted);
+      Map<String, Instant> escalated = escalated(events, id);
+      Resolution res = d.resolve(e.get(), requester, spec, counted, escalated);
       if (res.counts(me)) {
         countsIn.add(id);
         continue;
@@ -121,7 +154,8 @@ final class ReviewStanding {
         continue;
       }
       Stage stage = e.get().approval().stages().get(res.stage());
-      var may = d.mayReview(e.get(), stage, caller, requester, spec, now);
+      var may =
+          d.mayReview(e.get(), stage, escalated.get(stage.name()), caller, requester, spec, now);
       if (may.allowed()) {
         open.add(id);
       } else {
@@ -146,7 +180,12 @@ final class ReviewStanding {
    * count now, or when something a sign-in cannot change refuses it everywhere.
    */
   static Optional<StepUp> stepUp(
-      PolicyDecisions d, Caller caller, AccessRequest r, List<RequestReview> reviews, Instant now) {
+      PolicyDecisions d,
+      Caller caller,
+      AccessRequest r,
+      List<RequestReview> reviews,
+      List<StageEvent> events,
+      Instant now) {
     Caller requester = r.requester().toCaller();
     RequestSpec spec = RequestDigest.spec(r);
     List<Review> counted = counted(reviews, r.digest());
@@ -157,14 +196,16 @@ final class ReviewStanding {
       if (e.isEmpty()) {
         continue;
       }
-      Resolution res = d.resolve(e.get(), requester, spec, counted);
+      Map<String, Instant> escalated = escalated(events, id);
+      Resolution res = d.resolve(e.get(), requester, spec, counted, escalated);
       if (res.counts(me)
           || res.state() != Resolution.State.PENDING
           || res.stage() >= e.get().approval().stages().size()) {
         continue;
       }
       Stage stage = e.get().approval().stages().get(res.stage());
-      Decision may = d.mayReview(e.get(), stage, caller, requester, spec, now);
+      Decision may =
+          d.mayReview(e.get(), stage, escalated.get(stage.name()), caller, requester, spec, now);
       if (may.allowed()) {
         return Optional.empty(); // a review counts now: nothing to step up for
       }
@@ -200,7 +241,7 @@ final class ReviewStanding {
    * in force. Pure, like the rest of this class.
    */
   static List<ReviewBriefing.Standing> standings(
-      AccessRequest r, PolicyDecisions d, List<RequestReview> reviews) {
+      AccessRequest r, PolicyDecisions d, List<RequestReview> reviews, List<StageEvent> events) {
     Caller requester = r.requester().toCaller();
     RequestSpec spec = RequestDigest.spec(r);
     List<Review> counted = counted(reviews, r.digest());
@@ -226,11 +267,14 @@ final class ReviewStanding {
                 List.of(),
                 List.of(),
                 false,
-                null));
+                null,
+                null,
+                List.of()));
         continue;
       }
       Entitlement ent = e.get();
-      Resolution res = d.resolve(ent, requester, spec, counted);
+      Map<String, Instant> escalated = escalated(events, p.entitlement());
+      Resolution res = d.resolve(ent, requester, spec, counted, escalated);
       List<Stage> stages = ent.approval().stages();
       int k = Math.min(res.stage(), stages.size());
       // approvals count stage by stage in the order they were made: the earlier stages took
@@ -257,6 +301,8 @@ final class ReviewStanding {
       }
       Stage current = k < stages.size() ? stages.get(k) : null;
       List<String> reviewers = k < p.stages().size() ? p.stages().get(k).reviewers() : List.of();
+      Instant escalatedAt =
+          current == null || current.escalation() == null ? null : escalated.get(current.name());
       out.add(
           new ReviewBriefing.Standing(
               p.entitlement(),
@@ -278,7 +324,11 @@ final class ReviewStanding {
                       ent.approval().stepUpAcr(),
                       ent.approval().stepUpAmr(),
                       ent.approval().stepUpMaxAge())
-                  : null));
+                  : null,
+              escalatedAt,
+              escalatedAt == null
+                  ? List.of()
+                  : PolicyDecisions.describeEach(current.escalation().to())));
     }
     return out;
   }

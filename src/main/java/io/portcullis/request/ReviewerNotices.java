@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Tells reviewers that a request waits for them, and requesters what became of it, through the
@@ -66,6 +67,35 @@ class ReviewerNotices {
             r.requester().subject(),
             r.entitlements(),
             r.breakGlass()),
+        now);
+  }
+
+  /**
+   * A stage waits long: a reminder to its reviewers, or its escalation to its fallback reviewers
+   * (only those hear it: the entitlements' targets heard of the request when it was asked).
+   *
+   * @param kind {@link Notification.StageWaiting#REMINDER} or {@link
+   *     Notification.StageWaiting#ESCALATED}
+   * @return the outbox row
+   */
+  UUID stageWaiting(
+      AccessRequest r,
+      String kind,
+      String entitlement,
+      String stage,
+      Instant waitingSince,
+      List<String> recipients,
+      Instant now) {
+    return outbox.enqueue(
+        new Notification.StageWaiting(
+            kind,
+            r.id(),
+            recipients,
+            r.requester().subject(),
+            r.entitlements(),
+            entitlement,
+            stage,
+            waitingSince),
         now);
   }
 

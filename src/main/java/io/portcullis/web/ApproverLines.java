@@ -116,6 +116,23 @@ public final class ApproverLines {
       return head + " (" + who + ")" + more;
     }
 
+    /**
+     * That the stage being decided was escalated and who may decide it since, or null when it was
+     * not.
+     */
+    public String escalation() {
+      if (s.escalatedAt() == null || !s.pending()) {
+        return null;
+      }
+      return "escalated at "
+          + s.escalatedAt()
+          + ": "
+          + String.join(", ", s.escalatedTo())
+          + " may decide stage "
+          + s.stageName()
+          + " too";
+    }
+
     /** The review rules of policy for it, or null when there are none. */
     public String rules() {
       List<String> rules = new ArrayList<>();

@@ -14,6 +14,7 @@ import io.portcullis.request.AccessRequest;
 import io.portcullis.request.OpenRequestExists;
 import io.portcullis.request.RequestCancellation;
 import io.portcullis.request.RequestListing;
+import io.portcullis.request.RequestOutcomes;
 import io.portcullis.request.RequestReview;
 import io.portcullis.request.RequestReviews;
 import io.portcullis.request.RequestState;
@@ -64,6 +65,7 @@ public class RequestPages {
   private final ReviewBriefing briefing;
   private final StepUpPages stepUps;
   private final SecurityIdentity identity;
+  private final RequestOutcomes outcomes;
 
   RequestPages(
       RequestSubmission submission,
@@ -76,7 +78,9 @@ public class RequestPages {
       FormErrors formErrors,
       ReviewBriefing briefing,
       StepUpPages stepUps,
-      SecurityIdentity identity) {
+      SecurityIdentity identity,
+      RequestOutcomes outcomes) {
+    this.outcomes = outcomes;
     this.submission = submission;
     this.listing = listing;
     this.visibility = visibility;
@@ -90,9 +94,17 @@ public class RequestPages {
     this.identity = identity;
   }
 
-  /** A request with what the current person may do with it. */
+  /**
+   * A request with what the current person may do with it.
+   *
+   * @param escalated whether a stage of it was escalated to its fallback reviewers
+   */
   public record Row(
-      AccessRequest request, List<RequestReview> reviews, boolean mine, List<String> resolution) {
+      AccessRequest request,
+      List<RequestReview> reviews,
+      boolean mine,
+      List<String> resolution,
+      boolean escalated) {
     public String shortId() {
       return request.id().toString().substring(0, 8);
     }
@@ -154,7 +166,8 @@ public class RequestPages {
         String riskClass,
         List<ApproverLines.RecentGrant> recentGrants,
         ApproverLines.ReviewForm form,
-        String notice);
+        String notice,
+        RequestOutcomes.Outcome outcome);
   }
 
   /** The form name of the request form (its field errors, see {@link FormErrors}). */
@@ -301,7 +314,8 @@ public class RequestPages {
         s.request(),
         s.reviews(),
         Identities.samePerson(caller.get(), s.request().owner()),
-        s.resolution());
+        s.resolution(),
+        s.escalated());
   }
 
   /** Rows of a listing, in one read-only transaction (see {@link RequestListing#listShown}). */
@@ -373,7 +387,8 @@ public class RequestPages {
         brief.recentGrants().stream().map(ApproverLines.RecentGrant::new).toList(),
         new ApproverLines.ReviewForm(
             brief.commentRequired(), stepUp, redirects, comment, commentError),
-        notice);
+        notice,
+        pending ? null : outcomes.of(r, shown.reviews()).orElse(null));
   }
 
   @POST

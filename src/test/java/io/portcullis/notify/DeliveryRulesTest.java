@@ -160,7 +160,25 @@ class DeliveryRulesTest {
             new Notification.KillSwitchUsed(to, UUID.randomUUID(), "demo:admin", "vendor", 2, 1),
             new Notification.DeadLetters(to, 12, "SMTP: timeout"),
             new Notification.BreakGlassOverdue(
-                req, to, "eve", List.of("db"), t, "system:break-glass-escalation"));
+                req, to, "eve", List.of("db"), t, "system:break-glass-escalation"),
+            new Notification.StageWaiting(
+                Notification.StageWaiting.REMINDER,
+                req,
+                to,
+                "eve",
+                List.of("db"),
+                "db",
+                "owners",
+                t),
+            new Notification.StageWaiting(
+                Notification.StageWaiting.ESCALATED,
+                req,
+                to,
+                "eve",
+                List.of("db"),
+                "db",
+                "owners",
+                t));
     assertThat(all.stream().map(Notification::kind).distinct()).hasSize(all.size());
     io.portcullis.notify.render.MessageRenderer renderer =
         new io.portcullis.notify.render.MessageRenderer("https://portcullis.example.com");

@@ -268,7 +268,7 @@ class AccessRequestLifecycleTest {
       for (Step s : c.reviews()) {
         reviews.add(review(r, s));
       }
-      ReviewStanding.Overall o = ReviewStanding.overall(r, POLICY, reviews);
+      ReviewStanding.Overall o = ReviewStanding.overall(r, POLICY, reviews, List.of());
       assertThat(o.allApproved()).as(c.name() + ": approved").isEqualTo(c.approved());
       assertThat(o.anyDenied()).as(c.name() + ": denied").isEqualTo(c.denied());
       assertThat(String.join("\n", o.reasons())).as(c.name() + ": reasons").contains(c.reason());
@@ -282,9 +282,9 @@ class AccessRequestLifecycleTest {
             List.of("payments-db"),
             RAVI,
             List.of(new PlannedEntitlement("payments-db", "break-fix-rule", List.of(), List.of())));
-    assertThat(ReviewStanding.overall(auto, POLICY, List.of()).allApproved()).isTrue();
+    assertThat(ReviewStanding.overall(auto, POLICY, List.of(), List.of()).allApproved()).isTrue();
     AccessRequest gone = request(List.of("retired-db"), RAVI);
-    ReviewStanding.Overall o = ReviewStanding.overall(gone, POLICY, List.of());
+    ReviewStanding.Overall o = ReviewStanding.overall(gone, POLICY, List.of(), List.of());
     assertThat(o.allApproved()).isFalse();
     assertThat(o.reasons()).containsExactly("retired-db: no longer in the policy");
   }
@@ -320,7 +320,8 @@ class AccessRequestLifecycleTest {
     for (OpeningCase c : cases) {
       AccessRequest r = request(both, RAVI);
       List<RequestReview> reviews = c.before().stream().map(s -> review(r, s)).toList();
-      ReviewStanding.Openings o = ReviewStanding.openings(POLICY, c.who(), r, reviews, LATER);
+      ReviewStanding.Openings o =
+          ReviewStanding.openings(POLICY, c.who(), r, reviews, List.of(), LATER);
       assertThat(o.entitlements()).as(c.name() + ": open").containsExactlyElementsOf(c.open());
       assertThat(o.countsIn()).as(c.name() + ": counts in").containsExactlyElementsOf(c.countsIn());
       if (c.open().isEmpty() && c.countsIn().isEmpty()) {

@@ -6,10 +6,16 @@ import static io.portcullis.testing.Http.request;
 import static io.portcullis.testing.Http.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.request.RequestCancellation;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class ApproverPagesTest {
+
+  @Inject RequestCancellation cancellation;
+  @Inject DataSource dataSource;
 
   static final Pattern DIGEST = Pattern.compile("name=\"digest\" value=\"([0-9a-f]{64})\"");
 
@@ -174,5 +183,95 @@ class ApproverPagesTest {
     assertThat(other).contains("Your review").contains("value=\"APPROVE\"");
     // bob cancels his ask so that it waits for nobody
     bob.form().post(location + "/cancel").then().statusCode(303);
+  }
+
+  /** Asks for two hours of demo-db-readonly, which waits for an approver; its id. */
+  static String waitingRequest(String requester) {
+    return submit(
+            person(requester, "engineers"),
+            request("demo-db-readonly", "PT2H", "reconciling the ledger"))
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  static void assertOutcomeWithoutForm(String page, String outcome) {
+    assertThat(page)
+        .contains("<h2>Outcome</h2>")
+        .contains(outcome)
+        .contains("there is nothing to review")
+        .doesNotContain("Your review")
+        .doesNotContain("name=\"decision\"")
+        .doesNotContain("name=\"digest\"");
+  }
+
+  @Test
+  void aReviewLinkOpenedAfterTheDecisionShowsTheOutcomeAndWhoDecidedNotAForm() throws Exception {
+    // approved by bob: carol follows her link later
+    String approved = waitingRequest(fresh("req"));
+    WebBrowser bob = WebBrowser.signIn("bob");
+    String form = bob.page("/ui/requests/" + approved);
+    bob.form()
+        .formParam("decision", "APPROVE")
+        .formParam("comment", "reconciliation is due")
+        .formParam("digest", digestOf(form))
+        .post("/ui/requests/" + approved + "/review")
+        .then()
+        .statusCode(303);
+    WebBrowser carol = WebBrowser.signIn("carol");
+    String late = carol.page("/ui/requests/" + approved);
+    assertOutcomeWithoutForm(
+        late, "<strong>Approved</strong> by Bob (approver) at <time datetime=");
+    assertThat(late).contains("APPROVED");
+    // a form still open in another tab is refused, and the answer shows the outcome too
+    Response stale =
+        carol
+            .form()
+            .formParam("decision", "DENY")
+            .formParam("comment", "too late")
+            .formParam("digest", digestOf(form))
+            .post("/ui/requests/" + approved + "/review");
+    assertThat(stale.statusCode()).isEqualTo(409);
+    assertOutcomeWithoutForm(stale.asString(), "<strong>Approved</strong> by Bob (approver)");
+
+    // denied by carol: bob's link shows it
+    String denied = waitingRequest(fresh("req"));
+    String toDeny = carol.page("/ui/requests/" + denied);
+    carol
+        .form()
+        .formParam("decision", "DENY")
+        .formParam("comment", "not this week")
+        .formParam("digest", digestOf(toDeny))
+        .post("/ui/requests/" + denied + "/review")
+        .then()
+        .statusCode(303);
+    assertOutcomeWithoutForm(
+        bob.page("/ui/requests/" + denied), "<strong>Denied</strong> by Carol (approver) at");
+
+    // withdrawn by its requester
+    String requester = fresh("req");
+    String cancelled = waitingRequest(requester);
+    person(requester, "engineers")
+        .post("/api/v1/requests/" + cancelled + "/cancel")
+        .then()
+        .statusCode(200);
+    assertOutcomeWithoutForm(
+        bob.page("/ui/requests/" + cancelled),
+        "<strong>Cancelled</strong> by " + requester + " at");
+
+    // nobody decided in time
+    String expired = waitingRequest(fresh("req"));
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "update access_request set expires_at = now() - interval '1 minute' where id = ?")) {
+      s.setObject(1, UUID.fromString(expired));
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+    cancellation.expireDue(500);
+    String gone = bob.page("/ui/requests/" + expired);
+    assertOutcomeWithoutForm(gone, "<strong>Expired</strong> at");
+    assertThat(gone).contains("Nobody decided it before");
   }
 }

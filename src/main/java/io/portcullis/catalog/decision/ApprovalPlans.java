@@ -91,6 +91,17 @@ final class ApprovalPlans {
       if (e.approval().commentRequired()) {
         notes.add("every review needs a comment");
       }
+      if (s.remindAfter() != null) {
+        notes.add("its reviewers are reminded once when it has waited " + s.remindAfter());
+      }
+      if (s.escalation() != null) {
+        notes.add(
+            "when it has waited "
+                + s.escalation().after()
+                + " it escalates: then "
+                + Words.describe(s.escalation().to())
+                + " may decide it too (never the requester)");
+      }
       stages.add(
           new ApprovalPlan.PlanStage(
               s.name(), s.approvals(), s.denials(), Words.describeEach(s.reviewers()), notes));

@@ -205,6 +205,22 @@ public final class PolicyDecisions {
   }
 
   /**
+   * Whether {@code reviewer} may review stage {@code stage}, escalated at {@code escalatedAt} (null
+   * when it was not): from then on its fallback reviewers ({@code escalate.to}) may review it too,
+   * under every other rule of a review (never the requester).
+   */
+  public Decision mayReview(
+      Entitlement e,
+      Stage stage,
+      Instant escalatedAt,
+      Caller reviewer,
+      Caller requester,
+      RequestSpec req,
+      Instant now) {
+    return reviews.mayReview(e, stage, escalatedAt, reviewer, requester, req, now);
+  }
+
+  /**
    * Resolves a request's reviews of one entitlement against its stages, in the order they were
    * made, with this (the policy in force): a review counts in the stage that was open when it was
    * made, if its reviewer may review that stage under this policy and as they were when they
@@ -215,6 +231,35 @@ public final class PolicyDecisions {
   public Resolution resolve(
       Entitlement e, Caller requester, RequestSpec req, List<Review> reviews) {
     return resolution.resolve(e, requester, req, reviews);
+  }
+
+  /**
+   * As {@link #resolve(Entitlement, Caller, RequestSpec, List)}, knowing which stages were
+   * escalated and when (stage name to time): in an escalated stage the reviews its fallback
+   * reviewers made from then on count too.
+   */
+  public Resolution resolve(
+      Entitlement e,
+      Caller requester,
+      RequestSpec req,
+      List<Review> reviews,
+      Map<String, Instant> escalated) {
+    return resolution.resolve(e, requester, req, reviews, escalated);
+  }
+
+  /**
+   * The soonest a stage of the policy reminds or escalates ({@code remindAfter}, {@code
+   * escalate.after}), or empty when no stage does.
+   */
+  public Optional<java.time.Duration> soonestStageDeadline() {
+    return policy.entitlements().values().stream()
+        .flatMap(e -> e.approval().stages().stream())
+        .flatMap(
+            s ->
+                java.util.stream.Stream.of(
+                    s.remindAfter(), s.escalation() == null ? null : s.escalation().after()))
+        .filter(java.util.Objects::nonNull)
+        .min(java.util.Comparator.naturalOrder());
   }
 
   /**

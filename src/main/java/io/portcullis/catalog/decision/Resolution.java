@@ -1,6 +1,7 @@
 package io.portcullis.catalog.decision;
 
 import io.portcullis.identity.PersonKey;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -11,16 +12,23 @@ import java.util.List;
  * @param details per stage, what counted and what did not, each with its code
  * @param counted the reviewers whose reviews count in this entitlement (a person counts once per
  *     entitlement)
+ * @param stageOpenedAt when the stage being decided opened: the time of the review that passed the
+ *     stage before it; null for the first stage (it opened with the request)
  */
-public record Resolution(State state, int stage, List<Reason> details, List<PersonKey> counted) {
+public record Resolution(
+    State state, int stage, List<Reason> details, List<PersonKey> counted, Instant stageOpenedAt) {
 
   public Resolution {
     details = List.copyOf(details);
     counted = List.copyOf(counted);
   }
 
+  public Resolution(State state, int stage, List<Reason> details, List<PersonKey> counted) {
+    this(state, stage, details, counted, null);
+  }
+
   public Resolution(State state, int stage, List<Reason> details) {
-    this(state, stage, details, List.of());
+    this(state, stage, details, List.of(), null);
   }
 
   /** Per stage, what counted and what did not, in words. */

@@ -4,9 +4,11 @@ import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.Stage;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.PersonKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** Where a request's reviews of one entitlement leave it, stage by stage. */
 final class ReviewResolution {
@@ -26,6 +28,21 @@ final class ReviewResolution {
    * outcome.
    */
   Resolution resolve(Entitlement e, Caller requester, RequestSpec req, List<Review> reviews) {
+    return resolve(e, requester, req, reviews, Map.of());
+  }
+
+  /**
+   * As {@link #resolve(Entitlement, Caller, RequestSpec, List)}, with the stages that were
+   * escalated and when ({@code escalated}: stage name to time): in an escalated stage, a review
+   * made at or after its escalation by one of the stage's fallback reviewers ({@code escalate.to})
+   * counts like one of its own reviewers'.
+   */
+  Resolution resolve(
+      Entitlement e,
+      Caller requester,
+      RequestSpec req,
+      List<Review> reviews,
+      Map<String, Instant> escalated) {
     List<Stage> stages = e.approval().stages();
     List<Reason> reasons = new ArrayList<>();
     List<Review> ordered = new ArrayList<>(reviews);
@@ -34,6 +51,7 @@ final class ReviewResolution {
     int k = 0;
     List<String> approvers = new ArrayList<>();
     int denials = 0;
+    Instant openedAt = null;
     for (Review r : ordered) {
       if (k >= stages.size()) {
         break;
@@ -55,7 +73,9 @@ final class ReviewResolution {
                 Words.who(r.reviewer()) + "'s review does not count: a comment is required"));
         continue;
       }
-      Decision may = rules.mayReview(e, stage, r.reviewer(), requester, req, r.at());
+      Decision may =
+          rules.mayReview(
+              e, stage, escalated.get(stage.name()), r.reviewer(), requester, req, r.at());
       if (!may.allowed()) {
         reasons.add(
             ReasonCode.REVIEW_NOT_COUNTED.reason(
@@ -73,7 +93,7 @@ final class ReviewResolution {
           reasons.add(
               ReasonCode.STAGE_DENIED.reason(
                   "stage " + stage.name() + " denied by " + Words.who(r.reviewer())));
-          return new Resolution(Resolution.State.DENIED, k, reasons, counted);
+          return new Resolution(Resolution.State.DENIED, k, reasons, counted, openedAt);
         }
         reasons.add(
             ReasonCode.DENIAL_COUNTED.reason(
@@ -93,6 +113,7 @@ final class ReviewResolution {
         k++;
         approvers = new ArrayList<>();
         denials = 0;
+        openedAt = r.at();
       }
     }
     if (k >= stages.size()) {
@@ -100,7 +121,8 @@ final class ReviewResolution {
           stages.isEmpty() ? Resolution.State.PENDING : Resolution.State.APPROVED,
           k,
           reasons,
-          counted);
+          counted,
+          openedAt);
     }
     Stage current = stages.get(k);
     reasons.add(
@@ -111,9 +133,15 @@ final class ReviewResolution {
                 + current.approvals()
                 + " of "
                 + Words.describe(current.reviewers())
+                + (current.escalation() != null && escalated.containsKey(current.name())
+                    ? " or, since its escalation at "
+                        + escalated.get(current.name())
+                        + ", of "
+                        + Words.describe(current.escalation().to())
+                    : "")
                 + (approvers.isEmpty()
                     ? "; no approvals yet"
                     : "; approved so far by " + String.join(", ", approvers))));
-    return new Resolution(Resolution.State.PENDING, k, reasons, counted);
+    return new Resolution(Resolution.State.PENDING, k, reasons, counted, openedAt);
   }
 }

@@ -30,6 +30,24 @@ final class ReviewRules {
    */
   Decision mayReview(
       Entitlement e, Stage stage, Caller reviewer, Caller requester, RequestSpec req, Instant now) {
+    return mayReview(e, stage, null, reviewer, requester, req, now);
+  }
+
+  /**
+   * As above, for a stage that may have been escalated: from {@code escalatedAt} on (null when it
+   * was not), the stage's fallback reviewers ({@code escalate.to}) may review it too. Every other
+   * rule holds for them as for its own reviewers: never the requester, separation of duties,
+   * step-up, the approval window. The stage's reviewer rule ({@code reviewers.when}) narrows its
+   * own reviewers; the fallback reviewers are named for the case where those did not decide.
+   */
+  Decision mayReview(
+      Entitlement e,
+      Stage stage,
+      Instant escalatedAt,
+      Caller reviewer,
+      Caller requester,
+      RequestSpec req,
+      Instant now) {
     if (Identities.samePerson(reviewer, requester)) {
       return Decision.deny(
           List.of(
@@ -38,7 +56,26 @@ final class ReviewRules {
     }
     List<Reason> no = new ArrayList<>();
     Optional<String> member = membership.membership(stage.reviewers(), reviewer, now);
-    if (member.isEmpty()) {
+    boolean fallback = false;
+    if (member.isEmpty() && stage.escalation() != null) {
+      Optional<String> via = membership.membership(stage.escalation().to(), reviewer, now);
+      if (via.isPresent() && escalatedAt != null && !now.isBefore(escalatedAt)) {
+        member =
+            via.map(m -> m + " (a fallback reviewer: the stage escalated at " + escalatedAt + ")");
+        fallback = true;
+      } else if (via.isPresent()) {
+        no.add(
+            ReasonCode.REVIEWER_NOT_ELIGIBLE.reason(
+                Words.who(reviewer)
+                    + " may not review stage "
+                    + stage.name()
+                    + " yet: they are one of its fallback reviewers, who may review it only once it"
+                    + " is escalated (after it waited "
+                    + stage.escalation().after()
+                    + ")"));
+      }
+    }
+    if (member.isEmpty() && no.isEmpty()) {
       no.add(
           ReasonCode.REVIEWER_NOT_ELIGIBLE.reason(
               Words.who(reviewer)
@@ -56,7 +93,7 @@ final class ReviewRules {
                   + String.join(", ", shared)
                   + " with the requester (separation of duties)"));
     }
-    if (stage.reviewerFilter() != null && member.isPresent()) {
+    if (stage.reviewerFilter() != null && member.isPresent() && !fallback) {
       reviewerRule(e, stage, reviewer, requester, req, now).ifPresent(no::add);
     }
     stepUp(e, reviewer, now, no);

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads an {@code approval} setting and checks that it does not loosen the inherited one. */
@@ -60,8 +61,7 @@ final class ApprovalReader {
     if (a.containsKey("stages")) {
       Set<String> names = new LinkedHashSet<>();
       for (Node s : n.sequence(a.get("stages"), "stages")) {
-        Map<String, Node> sm =
-            n.mapping(s, "stage", Set.of("name", "approvals", "denials", "reviewers"));
+        Map<String, Node> sm = n.mapping(s, "stage", STAGE_KEYS);
         String name =
             sm.containsKey("name")
                 ? n.string(sm.get("name"), "stage name").orElse("")
@@ -111,7 +111,15 @@ final class ApprovalReader {
                   + " reviewers",
               "name more reviewers or lower approvals");
         }
-        stages.add(new Stage(name, approvals, denials, reviewers, filter));
+        Duration remindAfter =
+            sm.containsKey("remindAfter")
+                ? n.duration(sm.get("remindAfter"), "stage '" + name + "' remindAfter").orElse(null)
+                : null;
+        Stage.Escalation escalation =
+            sm.containsKey("escalate")
+                ? escalation(n, sm.get("escalate"), name, remindAfter)
+                : null;
+        stages.add(new Stage(name, approvals, denials, reviewers, filter, remindAfter, escalation));
       }
     }
     Set<String> exclude = Set.of();
@@ -171,6 +179,65 @@ final class ApprovalReader {
   }
 
   /**
+   * A stage's {@code escalate: {after, to}}: {@code after} a positive duration later than the
+   * stage's {@code remindAfter} (remind first, escalate later), {@code to} the fallback reviewers,
+   * naming someone. Null when it is refused (each problem recorded with its line).
+   */
+  private Stage.Escalation escalation(Nodes n, Node node, String stage, Duration remindAfter) {
+    Map<String, Node> m = n.mapping(node, "stage '" + stage + "' escalate", ESCALATE_KEYS);
+    if (!(node instanceof MappingNode)) {
+      return null; // refused above: not a mapping
+    }
+    Duration after = null;
+    if (!m.containsKey("after")) {
+      n.error(
+          node,
+          "stage '" + stage + "' escalate has no 'after'",
+          "say how long the stage may wait, e.g. after: PT24H");
+    } else {
+      after = n.duration(m.get("after"), "stage '" + stage + "' escalate.after").orElse(null);
+      if (after != null && remindAfter != null && after.compareTo(remindAfter) <= 0) {
+        n.error(
+            m.get("after"),
+            "stage '"
+                + stage
+                + "' escalates after "
+                + after
+                + ", not later than its reminder (remindAfter "
+                + remindAfter
+                + ")",
+            "remind first, escalate later: make escalate.after longer than remindAfter, or drop"
+                + " remindAfter");
+        after = null;
+      }
+    }
+    Principals to = null;
+    if (!m.containsKey("to")) {
+      n.error(
+          node,
+          "stage '" + stage + "' escalate has no 'to'",
+          "name the fallback reviewers: to: {groups: [...], users: [...]}");
+    } else {
+      to = principals.read(n, m.get("to"), "stage '" + stage + "' escalate.to");
+      if (to.isEmpty()) {
+        n.error(
+            m.get("to"),
+            "stage '" + stage + "' escalates to nobody: escalate.to names no users, groups or sets",
+            "name the fallback reviewers: to: {groups: [...], users: [...]}");
+        to = null;
+      }
+    }
+    return after == null || to == null ? null : new Stage.Escalation(after, to);
+  }
+
+  /** The keys of one approval stage. */
+  static final Set<String> STAGE_KEYS =
+      Set.of("name", "approvals", "denials", "reviewers", "remindAfter", "escalate");
+
+  /** The keys of a stage's {@code escalate}. */
+  static final Set<String> ESCALATE_KEYS = Set.of("after", "to");
+
+  /**
    * Refuses an approval rule that is weaker than the inherited one, unless {@code loosen} names it.
    */
   void checkNotLooser(
@@ -205,6 +272,9 @@ final class ApprovalReader {
               + " old instead of "
               + parent.stepUpMaxAge());
     }
+    if (escalates(child) && !escalates(parent)) {
+      looser.add("lets fallback reviewers decide escalated stages");
+    }
     if (parent.commentRequired() && !child.commentRequired()) {
       looser.add("no longer requires a comment");
     }
@@ -214,5 +284,10 @@ final class ApprovalReader {
           "approval loosens the inherited rule: " + String.join(", ", looser),
           "keep the inherited strength, or add 'loosen: [approval]'");
     }
+  }
+
+  /** Whether any stage of the rule escalates to fallback reviewers. */
+  private static boolean escalates(Approval a) {
+    return a.stages().stream().anyMatch(s -> s.escalation() != null);
   }
 }

@@ -5,6 +5,7 @@ import io.portcullis.catalog.model.AccessReview;
 import io.portcullis.catalog.model.Entitlement;
 import io.portcullis.catalog.model.PrincipalSet;
 import io.portcullis.catalog.model.ProviderSpec;
+import io.portcullis.catalog.model.Stage;
 import io.portcullis.provider.builtin.BuiltInKinds;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -215,6 +216,7 @@ final class PolicyParser {
           "'" + id + "' can never be approved: no approval stages and no auto-approval",
           "add approval.stages");
     }
+    neverDue(n, node, id, s);
     if (issues.size() > before || provider == null) {
       return;
     }
@@ -245,6 +247,43 @@ final class PolicyParser {
             s.parallelGrants(),
             n.at(node),
             s.eligibleAt()));
+  }
+
+  /**
+   * Refuses a stage reminder or escalation that could never happen: one that waits as long as the
+   * entitlement's requests live ({@code pendingTtl}), or longer.
+   */
+  private static void neverDue(Nodes n, Node node, String id, Settings s) {
+    for (Stage st : s.approval().stages()) {
+      if (st.remindAfter() != null && st.remindAfter().compareTo(s.pendingTtl()) >= 0) {
+        n.error(
+            node,
+            "stage '"
+                + st.name()
+                + "' of '"
+                + id
+                + "' reminds after "
+                + st.remindAfter()
+                + ", but its requests expire after "
+                + s.pendingTtl()
+                + " (pendingTtl): nobody would ever be reminded",
+            "shorten remindAfter or raise pendingTtl");
+      }
+      if (st.escalation() != null && st.escalation().after().compareTo(s.pendingTtl()) >= 0) {
+        n.error(
+            node,
+            "stage '"
+                + st.name()
+                + "' of '"
+                + id
+                + "' escalates after "
+                + st.escalation().after()
+                + ", but its requests expire after "
+                + s.pendingTtl()
+                + " (pendingTtl): it would never escalate",
+            "shorten escalate.after or raise pendingTtl");
+      }
+    }
   }
 
   private ProviderSpec provider(Nodes n, Node node) {

@@ -71,6 +71,36 @@ public final class MessageRenderer {
           summary.add(r.requester() + " asks for access and waits for a review.");
         }
       }
+    } else if (n instanceof Notification.StageWaiting w) {
+      thread = request(w.requestId());
+      links.add(new Link("Open the request", link("/ui/requests/" + w.requestId())));
+      facts.add(new Fact("Requester", w.requester()));
+      facts.add(new Fact("Entitlements", String.join(", ", w.entitlements())));
+      facts.add(new Fact("Stage", w.entitlement() + ": " + w.stage()));
+      facts.add(new Fact("Waiting since", TIME.format(w.waitingSince())));
+      if (w.kind().equals(Notification.StageWaiting.ESCALATED)) {
+        severity = Severity.WARNING;
+        title = "Review needed (escalated): request by " + w.requester();
+        summary.add(
+            "Stage "
+                + w.stage()
+                + " of "
+                + w.entitlement()
+                + " has waited since "
+                + TIME.format(w.waitingSince())
+                + " and was escalated to you: you may now decide it.");
+      } else {
+        severity = Severity.ACTION;
+        title = "Reminder: review needed: request by " + w.requester();
+        summary.add(
+            "Stage "
+                + w.stage()
+                + " of "
+                + w.entitlement()
+                + " has waited for your review since "
+                + TIME.format(w.waitingSince())
+                + ".");
+      }
     } else if (n instanceof Notification.RequestDecided d) {
       thread = request(d.requestId());
       links.add(new Link("Open the request", link("/ui/requests/" + d.requestId())));

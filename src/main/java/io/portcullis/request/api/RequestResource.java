@@ -88,7 +88,7 @@ public class RequestResource {
   }
 
   static RequestView view(RequestListing.Shown s) {
-    return RequestView.of(s.request(), s.resolution(), s.reviews(), s.grants());
+    return RequestView.of(s.request(), s.resolution(), s.reviews(), s.grants(), s.stageEvents());
   }
 
   @POST
@@ -145,7 +145,7 @@ public class RequestResource {
   @Operation(
       summary = "List requests",
       description =
-          "view=mine (default), to-review (pending requests you may review now, or once you sign in again with a stronger method when the policy asks for a step-up) or all (auditors and"
+          "view=mine (default), to-review (pending requests you may review now, also as a fallback reviewer of an escalated stage, or once you sign in again with a stronger method when the policy asks for a step-up) or all (auditors and"
               + " admins); optional state; newest first; pass 'next' back as cursor for the next page.")
   public RequestPage list(
       @QueryParam("view") @DefaultValue("mine") String view,

@@ -7,6 +7,7 @@ import io.portcullis.request.AccessRequest;
 import io.portcullis.request.PlannedEntitlement;
 import io.portcullis.request.RequestReview;
 import io.portcullis.request.RequestState;
+import io.portcullis.request.RequestStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ public record RequestView(
     List<String> resolution,
     List<ReviewView> reviews,
     List<UUID> grants,
+    List<StageEventView> stageEvents,
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean existing,
     @JsonInclude(JsonInclude.Include.NON_NULL) String message) {
 
@@ -65,6 +67,7 @@ public record RequestView(
         resolution,
         reviews,
         grants,
+        stageEvents,
         true,
         "You already asked for exactly this: request "
             + id
@@ -91,6 +94,13 @@ public record RequestView(
     }
   }
 
+  /**
+   * A stage reminded of ({@code REMINDED}) or escalated ({@code ESCALATED}: from {@code at} its
+   * fallback reviewers may decide it too), with whom it told.
+   */
+  public record StageEventView(
+      String entitlement, String stage, String kind, Instant at, List<String> recipients) {}
+
   /** A recorded review. */
   public record ReviewView(
       Person reviewer, String decision, String comment, Instant at, String digest) {}
@@ -104,7 +114,8 @@ public record RequestView(
       AccessRequest r,
       List<String> resolution,
       List<RequestReview> reviews,
-      List<AccessGrant> grants) {
+      List<AccessGrant> grants,
+      List<RequestStore.StageEvent> stageEvents) {
     return new RequestView(
         r.id(),
         r.state().name(),
@@ -136,6 +147,12 @@ public record RequestView(
                         v.digest()))
             .toList(),
         grants.stream().map(AccessGrant::id).toList(),
+        stageEvents.stream()
+            .map(
+                e ->
+                    new StageEventView(
+                        e.entitlement(), e.stage(), e.kind().name(), e.at(), e.recipients()))
+            .toList(),
         null,
         null);
   }

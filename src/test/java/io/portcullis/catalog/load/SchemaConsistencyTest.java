@@ -41,6 +41,9 @@ class SchemaConsistencyTest {
     assertThat(keys(def("environment").get("properties"))).isEqualTo(PolicyParser.ENVIRONMENT_KEYS);
     assertThat(keys(def("system").get("properties"))).isEqualTo(PolicyParser.SYSTEM_KEYS);
     assertThat(keys(def("principals").get("properties"))).isEqualTo(PolicyParser.PRINCIPAL_KEYS);
+    assertThat(keys(def("stage").get("properties"))).isEqualTo(ApprovalReader.STAGE_KEYS);
+    assertThat(keys(def("stage").get("properties").get("escalate").get("properties")))
+        .isEqualTo(ApprovalReader.ESCALATE_KEYS);
     JsonNode review = def("accessReview").get("properties");
     assertThat(keys(review)).isEqualTo(AccessReviewsReader.CAMPAIGN_KEYS);
     assertThat(keys(review.get("scope").get("properties")))

@@ -7,13 +7,13 @@ import static io.portcullis.testing.Http.review;
 import static io.portcullis.testing.Http.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.grant.GrantTestProfile;
 import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
 import io.portcullis.notify.render.MessageRenderer;
 import io.portcullis.testing.TestClock;
 import io.portcullis.web.WebBrowser;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -43,18 +43,12 @@ import org.junit.jupiter.api.Test;
  * counts. Two runs at once still remind and escalate once.
  */
 @QuarkusTest
-@TestProfile(StageEscalationTest.Profile.class)
+@TestProfile(GrantTestProfile.class)
 class StageEscalationTest {
 
-  /** The policy of {@code src/test/resources/policies-escalation}. */
-  public static class Profile implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("portcullis.policy.dir", "src/test/resources/policies-escalation");
-    }
-  }
-
+  /** The policy of {@code src/test/resources/policies-grants/escalation.yaml}. */
   @Inject StageReminderJob job;
+
   @Inject NotificationOutbox outbox;
   @Inject DataSource dataSource;
 

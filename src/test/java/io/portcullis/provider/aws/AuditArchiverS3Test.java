@@ -16,7 +16,6 @@ import io.portcullis.audit.verify.ExportVerifier;
 import io.portcullis.testing.TestClock;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
@@ -53,31 +52,10 @@ import org.junit.jupiter.api.Test;
  * the tables (other tests' checkpoints are archived here too).
  */
 @QuarkusTest
-@TestProfile(AuditArchiverS3Test.Profile.class)
+@TestProfile(S3ArchiveTestProfile.class)
 class AuditArchiverS3Test {
 
   static final String LOCATION_PREFIX = "s3://" + FakeS3.BUCKET + "/portcullis/audit/";
-
-  /** A checkpoint per event, made only when the test asks; the archive at the fake S3. */
-  public static class Profile implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of(
-          "portcullis.audit.checkpoint-every-events", "1",
-          // the scheduled job would make and archive checkpoints behind the test's back
-          "portcullis.audit.checkpoint-check-interval", "off",
-          "portcullis.audit.archive.max-per-run", "100000",
-          "portcullis.audit.archive.s3.mode", "COMPLIANCE",
-          "portcullis.audit.archive.s3.retention", "P30D");
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-      return List.of(
-          new TestResourceEntry(FakeAwsResource.class),
-          new TestResourceEntry(FakeS3Resource.class));
-    }
-  }
 
   @Inject AuditLog auditLog;
   @Inject AuditCheckpoints checkpoints;

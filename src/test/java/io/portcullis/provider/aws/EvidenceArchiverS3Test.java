@@ -18,7 +18,6 @@ import io.portcullis.testing.Tokens;
 import io.portcullis.web.WebBrowser;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -57,33 +56,10 @@ import org.junit.jupiter.api.Test;
  * campaigns are archived first, out of the way.
  */
 @QuarkusTest
-@TestProfile(EvidenceArchiverS3Test.Profile.class)
+@TestProfile(S3ArchiveTestProfile.class)
 class EvidenceArchiverS3Test {
 
   static final String EVIDENCE_PREFIX = "portcullis/audit/evidence/";
-
-  public static class Profile implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.ofEntries(
-          Map.entry("portcullis.policy.dir", "src/test/resources/policies-reviews"),
-          Map.entry("portcullis.review.schedule-check", "off"),
-          Map.entry("portcullis.review.deadline-check", "off"),
-          // the scheduled jobs would archive behind the test's back
-          Map.entry("portcullis.review.evidence-archive-check", "off"),
-          Map.entry("portcullis.audit.checkpoint-check-interval", "off"),
-          Map.entry("portcullis.review.evidence-archive.max-per-run", "1000"),
-          Map.entry("portcullis.audit.archive.s3.mode", "COMPLIANCE"),
-          Map.entry("portcullis.audit.archive.s3.retention", "P30D"));
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-      return List.of(
-          new TestResourceEntry(FakeAwsResource.class),
-          new TestResourceEntry(FakeS3Resource.class));
-    }
-  }
 
   @Inject EvidenceArchiver archiver;
   @Inject io.portcullis.audit.AuditSigner signer;

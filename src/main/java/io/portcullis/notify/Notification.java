@@ -269,4 +269,51 @@ public sealed interface Notification {
       return KIND;
     }
   }
+
+  /**
+   * A person's daily digest ({@code notify.digest}): the routine messages held for them since the
+   * last one, each as its title, first sentence, time and deep link, in one email to the address in
+   * {@code recipients}. Composed by the digest job; never carries more than the held messages said
+   * (no credential, no justification).
+   *
+   * @param person the IdP subject it is for
+   * @param reason {@code daily} (at the person's hour) or {@code release} (what was still held when
+   *     they went back to immediate)
+   * @param day the date in {@code zone} the digest is for
+   * @param zone the IANA zone the person chose; times in the digest are shown in it
+   */
+  record Digest(
+      List<String> recipients,
+      String person,
+      String reason,
+      java.time.LocalDate day,
+      String zone,
+      List<Item> items)
+      implements Notification {
+    public static final String KIND = "notify.digest";
+    public static final String DAILY = "daily";
+    public static final String RELEASE = "release";
+
+    public Digest {
+      recipients = List.copyOf(recipients);
+      items = List.copyOf(items);
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    /**
+     * One held message.
+     *
+     * @param event its outbox event
+     * @param at when it was queued
+     * @param title its title, as it would have been sent on its own
+     * @param summary its first sentence, or null
+     * @param link its primary deep link, or null
+     */
+    public record Item(
+        UUID event, String kind, Instant at, String title, String summary, String link) {}
+  }
 }

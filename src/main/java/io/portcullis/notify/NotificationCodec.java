@@ -48,7 +48,8 @@ final class NotificationCodec {
           Map.entry(Notification.ReviewDue.OVERDUE, Notification.ReviewDue.class),
           Map.entry(Notification.KillSwitchUsed.KIND, Notification.KillSwitchUsed.class),
           Map.entry(Notification.DeadLetters.KIND, Notification.DeadLetters.class),
-          Map.entry(Notification.BreakGlassOverdue.KIND, Notification.BreakGlassOverdue.class));
+          Map.entry(Notification.BreakGlassOverdue.KIND, Notification.BreakGlassOverdue.class),
+          Map.entry(Notification.Digest.KIND, Notification.Digest.class));
 
   private NotificationCodec() {}
 

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
 import io.portcullis.notify.channel.RenderedMessage;
+import io.portcullis.notify.delivery.NotificationRouter;
+import io.portcullis.notify.digest.DigestJob;
 import io.portcullis.notify.email.EmailLayout;
 import io.portcullis.notify.render.MessageRenderer;
 import io.portcullis.provider.aws.FakeAwsResource;
@@ -59,6 +61,8 @@ class AllProvidersSecretHygieneTest {
           Map.entry("portcullis.grants.activation.initial-backoff", "PT0.2S"),
           Map.entry("portcullis.grants.activation.max-attempts", "2"),
           Map.entry("portcullis.grants.metrics-refresh", "PT0.2S"),
+          // on, so that alice's messages can be held for a digest (nothing is sent: no worker runs)
+          Map.entry("portcullis.notify.email.enabled", "true"),
           Map.entry("quarkus.log.file.enabled", "true"),
           Map.entry("quarkus.log.file.path", LOG.toString()),
           Map.entry("quarkus.log.file.level", "ALL"),
@@ -75,6 +79,8 @@ class AllProvidersSecretHygieneTest {
 
   @Inject DataSource dataSource;
   @Inject NotificationOutbox outbox;
+  @Inject NotificationRouter router;
+  @Inject DigestJob digests;
 
   final List<String> answers = new ArrayList<>();
 
@@ -194,6 +200,7 @@ class AllProvidersSecretHygieneTest {
                     + " provider_params::text from access_grant"))
         .as("grant rows")
         .doesNotContain(CANARY);
+    digestOfAlicesMessages();
     assertThat(text("select payload::text from notification_event")).doesNotContain(CANARY);
     // the messages people receive: every queued event as rendered (and laid out as an email), and
     // each grant of this test announced as active
@@ -218,5 +225,30 @@ class AllProvidersSecretHygieneTest {
     assertThat(String.join("\n", answers)).as("API answers").doesNotContain(CANARY);
     String log = Files.readString(LOG);
     assertThat(log).as("log").contains("io.portcullis.grant.GrantOutcomes").doesNotContain(CANARY);
+  }
+
+  /**
+   * Alice's routine messages (her approvals) held for a daily digest, then sent in one digest when
+   * she goes back to immediate: the digest is an outbox event like the others, so the checks of the
+   * payloads and of every rendered message (text and HTML email) cover it.
+   */
+  void digestOfAlicesMessages() throws Exception {
+    String path = "/api/v1/me/notifications";
+    try {
+      keep(alice().body(Http.json("mode", "digest", "hour", 3, "zone", "Europe/Berlin")).put(path))
+          .then()
+          .statusCode(200);
+      while (router.routeBatch() > 0) {
+        // route everything queued: alice's approvals are held
+      }
+      assertThat(text("select count(*) from notification_held where subject = 'demo:alice'"))
+          .isNotEqualTo("0\n");
+      keep(alice().body(Http.json("mode", "immediate")).put(path)).then().statusCode(200);
+      assertThat(digests.run()).as("digests queued").isPositive();
+    } finally {
+      alice().body(Http.json("mode", "immediate")).put(path);
+    }
+    assertThat(text("select count(*) from notification_event where kind = 'notify.digest'"))
+        .isNotEqualTo("0\n");
   }
 }

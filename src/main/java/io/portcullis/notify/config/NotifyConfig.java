@@ -37,6 +37,22 @@ public interface NotifyConfig {
 
   Routing routing();
 
+  Digest digest();
+
+  /** Daily digests (people choose them at {@code /ui/me/notifications}). */
+  interface Digest {
+    /**
+     * How often the clustered digest job looks for people whose digest hour has come; {@code off}
+     * stops it (tests run it themselves).
+     */
+    @WithDefault("60s")
+    String interval();
+
+    /** The most messages one digest carries; more wait for the next one. */
+    @WithDefault("500")
+    int maxItems();
+  }
+
   /** How the workers route and send. */
   interface Delivery {
     /**

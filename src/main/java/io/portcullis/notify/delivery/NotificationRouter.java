@@ -1,11 +1,14 @@
 package io.portcullis.notify.delivery;
 
 import io.portcullis.identity.RoleConfig;
+import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
 import io.portcullis.notify.NotificationOutbox.Queued;
 import io.portcullis.notify.NotificationOutbox.Unrouted;
 import io.portcullis.notify.channel.Address;
 import io.portcullis.notify.config.NotifyConfig;
+import io.portcullis.notify.digest.DigestHolds;
+import io.portcullis.notify.digest.DigestRules;
 import io.portcullis.notify.render.MessageRenderer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -17,8 +20,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -37,6 +42,7 @@ public class NotificationRouter {
   private final Channels channels;
   private final NotifyConfig config;
   private final RoleConfig roles;
+  private final DigestHolds holds;
   private final Clock clock;
 
   NotificationRouter(
@@ -45,12 +51,14 @@ public class NotificationRouter {
       Channels channels,
       NotifyConfig config,
       RoleConfig roles,
+      DigestHolds holds,
       Clock clock) {
     this.outbox = outbox;
     this.store = store;
     this.channels = channels;
     this.config = config;
     this.roles = roles;
+    this.holds = holds;
     this.clock = clock;
   }
 
@@ -65,6 +73,8 @@ public class NotificationRouter {
     Recipients recipients = new Recipients(config.routing(), roles.adminGroups(), channels::on);
     MessageRenderer renderer = new MessageRenderer(config.publicBaseUrl());
     List<DeliveryStore.NewDelivery> out = new ArrayList<>();
+    List<Readable> read = new ArrayList<>(events.size());
+    Set<String> named = new LinkedHashSet<>();
     for (Unrouted e : events) {
       Optional<Queued> q = outbox.read(e.id());
       if (q.isEmpty()) {
@@ -72,8 +82,16 @@ public class NotificationRouter {
             "Notification %s of kind %s cannot be read; it is not delivered", e.id(), e.kind());
         continue;
       }
-      String thread = renderer.render(q.get()).threadKey();
-      for (Address a : recipients.resolve(e.recipients())) {
+      read.add(new Readable(e, q.get()));
+      named.addAll(DigestRules.people(q.get().notification(), e.recipients()));
+    }
+    // people who chose a daily digest hear routine messages in it (held, not delivered now)
+    Set<String> digest = holds.digestPeople(named);
+    for (Readable r : read) {
+      Unrouted e = r.event();
+      String thread = renderer.render(r.queued()).threadKey();
+      Notification n = r.queued().notification();
+      for (Address a : holds.route(e.id(), n, e.recipients(), recipients, digest, now)) {
         out.add(
             new DeliveryStore.NewDelivery(
                 e.id(), idempotencyKey(e.id(), a), a.channel(), a.target(), e.kind(), thread));
@@ -83,6 +101,8 @@ public class NotificationRouter {
     outbox.markRouted(events.stream().map(Unrouted::id).toList(), now);
     return events.size();
   }
+
+  private record Readable(Unrouted event, Queued queued) {}
 
   /** Hex SHA-256 of {@code event id | channel | target}: the same message to one address once. */
   public static String idempotencyKey(UUID event, Address a) {

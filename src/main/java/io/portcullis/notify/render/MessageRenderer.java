@@ -248,6 +248,27 @@ public final class MessageRenderer {
         facts.add(new Fact("Latest reason", d.oldestReason()));
       }
       links.add(new Link("Open dead letters", link("/ui/admin/notifications")));
+    } else if (n instanceof Notification.Digest d) {
+      severity = Severity.INFO;
+      thread = "digest:" + d.person();
+      boolean release = Notification.Digest.RELEASE.equals(d.reason());
+      title =
+          (release ? "Your held notifications: " : "Your daily digest for " + d.day() + ": ")
+              + d.items().size()
+              + " notification(s)";
+      summary.add(
+          (release
+                  ? "You chose to hear everything at once again; these were held for your digest."
+                  : "What happened since your last digest, oldest first.")
+              + " Times are in "
+              + d.zone()
+              + ".");
+      for (Notification.Digest.Item i : d.items()) {
+        if (i.link() != null) {
+          links.add(new Link(i.title(), URI.create(i.link())));
+        }
+      }
+      links.add(new Link("Notification settings", link("/ui/me/notifications")));
     } else {
       throw new IllegalArgumentException("no rendering for " + n.kind());
     }

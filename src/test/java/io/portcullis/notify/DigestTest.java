@@ -57,7 +57,7 @@ import org.junit.jupiter.api.Test;
  * nothing; two replicas compose it once; going back to immediate sends what was held once.
  */
 @QuarkusTest
-@TestProfile(DigestTestProfile.class)
+@TestProfile(EmailTestProfile.class)
 class DigestTest {
 
   /** +05:30: a digest hour here is at half past some UTC hour. */
@@ -122,12 +122,12 @@ class DigestTest {
 
   @Test
   void aReviewerNamedByPolicyIsHeldWhileTheGroupListAndBreakGlassHearAtOnce() throws Exception {
-    Person reviewer = new Person(DigestTestProfile.ROUTED, "reviewer-sign-in@digest.example.test");
+    Person reviewer = new Person(EmailTestProfile.ROUTED, "reviewer-sign-in@digest.example.test");
     digest(reviewer, hourFromNow(12, KOLKATA), KOLKATA);
     Person asker = person("digest-asker");
     UUID request = cancelledRequest(asker);
     List<String> entitlements = List.of("demo-db-readonly");
-    String user = "user " + DigestTestProfile.ROUTED;
+    String user = "user " + EmailTestProfile.ROUTED;
     Instant now = now();
     UUID review =
         enqueue(
@@ -171,13 +171,13 @@ class DigestTest {
             now);
     deliverAll();
 
-    String mine = "email:" + DigestTestProfile.ROUTED_EMAIL;
-    String list = "email:" + DigestTestProfile.APPROVERS_EMAIL;
+    String mine = "email:" + EmailTestProfile.ROUTED_EMAIL;
+    String list = "email:" + EmailTestProfile.APPROVERS_EMAIL;
     assertThat(targets(review)).containsExactly(list);
     assertThat(targets(stage)).isEmpty();
     assertThat(targets(glass)).containsExactlyInAnyOrder(mine, list);
     assertThat(targets(overdue)).containsExactly(mine);
-    assertThat(held(DigestTestProfile.ROUTED).keySet())
+    assertThat(held(EmailTestProfile.ROUTED).keySet())
         .contains(review, stage)
         .doesNotContain(glass, overdue);
     // the asker chose nothing: their cancellation came at once

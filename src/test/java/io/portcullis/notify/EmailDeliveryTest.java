@@ -11,7 +11,6 @@ import io.portcullis.notify.delivery.DeliveryStore;
 import io.portcullis.notify.delivery.DeliveryWorker;
 import io.portcullis.notify.delivery.NotificationRouter;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import jakarta.mail.BodyPart;
@@ -24,7 +23,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -36,23 +34,8 @@ import org.junit.jupiter.api.Test;
  * alternative and deep links, without a secret; routing twice makes no second delivery.
  */
 @QuarkusTest
-@TestProfile(EmailDeliveryTest.Profile.class)
+@TestProfile(EmailTestProfile.class)
 class EmailDeliveryTest {
-
-  public static class Profile implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of(
-          "portcullis.notify.email.enabled", "true",
-          "portcullis.notify.public-base-url", "https://access.example.test",
-          "portcullis.notify.routing.groups.approvers", "email:approvers@example.test");
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-      return List.of(new TestResourceEntry(GreenMailResource.class));
-    }
-  }
 
   static final String CANARY = "CANARY-7f3a-secret-justification";
 
@@ -75,7 +58,7 @@ class EmailDeliveryTest {
     String id = r.path("id");
 
     deliverAll();
-    MimeMessage ask = only("approvers@example.test", id);
+    MimeMessage ask = only(EmailTestProfile.APPROVERS_EMAIL, id);
     assertThat(ask.getSubject()).startsWith("[Portcullis] Review needed: request by " + me);
     assertThat(ask.getHeader("X-Portcullis-Event")[0]).isEqualTo("request.review_requested");
     Parts ap = parts(ask);
@@ -107,7 +90,7 @@ class EmailDeliveryTest {
       assertThat(rows.get(0).attempts()).isEqualTo(1);
     }
     assertThat(received(email, id)).hasSize(1);
-    assertThat(received("approvers@example.test", id)).hasSize(1);
+    assertThat(received(EmailTestProfile.APPROVERS_EMAIL, id)).hasSize(1);
   }
 
   void deliverAll() {

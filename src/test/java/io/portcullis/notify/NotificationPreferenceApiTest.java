@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * is audited ({@code notify.preference_changed}), the same choice again is not.
  */
 @QuarkusTest
-@TestProfile(DigestTestProfile.class)
+@TestProfile(EmailTestProfile.class)
 class NotificationPreferenceApiTest {
 
   static final String PATH = "/api/v1/me/notifications";

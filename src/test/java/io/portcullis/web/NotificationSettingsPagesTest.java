@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.portcullis.identity.demo.DemoSessions;
-import io.portcullis.notify.DigestTestProfile;
+import io.portcullis.notify.EmailTestProfile;
 import io.portcullis.testing.Http;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * never filled in; a saved digest reads back on the page and in the API.
  */
 @QuarkusTest
-@TestProfile(DigestTestProfile.class)
+@TestProfile(EmailTestProfile.class)
 class NotificationSettingsPagesTest {
 
   static final String PAGE = "/ui/me/notifications";

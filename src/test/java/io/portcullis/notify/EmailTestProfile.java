@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Email on, against a real SMTP server (GreenMail), for the daily digest's tests: one person with a
- * target configured for their subject ({@link #ROUTED}, as a reviewer policy names), the approvers'
- * group with a list address.
+ * Email on, against a real SMTP server (GreenMail), for the email channel's and the daily digest's
+ * tests (one Quarkus test profile for all of them): one person with a target configured for their
+ * subject ({@link #ROUTED}, as a reviewer policy names), the approvers' group with a list address.
  */
-public class DigestTestProfile implements QuarkusTestProfile {
+public class EmailTestProfile implements QuarkusTestProfile {
 
   /** A person with {@code portcullis.notify.routing.users.<subject>} set. */
   public static final String ROUTED = "digest-routed-reviewer";

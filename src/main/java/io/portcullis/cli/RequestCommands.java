@@ -382,7 +382,9 @@ final class RequestCommands {
                 Json.text(g, "id"),
                 Json.text(g, "state"),
                 Json.text(g, "entitlement"),
-                Text.time(Json.text(g, "notAfter"), ctx().clock(), ctx().zone())
+                Json.text(g, "revokedAt") != null
+                    ? "revoked " + Text.time(Json.text(g, "revokedAt"), ctx().clock(), ctx().zone())
+                    : Text.time(Json.text(g, "notAfter"), ctx().clock(), ctx().zone())
               });
         }
       } else {

@@ -201,6 +201,11 @@ final class Waiter {
 
   /** "approvers (1 approval): group approvers" per entitlement, with notes the policy adds. */
   static String waitingFor(JsonNode r) {
+    List<String> resolution = Text.strings(r.get("resolution"));
+    if (!resolution.isEmpty()) {
+      // where each stage stands now, with the policy in force
+      return String.join("; ", resolution);
+    }
     List<String> parts = new ArrayList<>();
     for (JsonNode p : r.path("plan")) {
       List<String> stages = new ArrayList<>();
@@ -217,10 +222,6 @@ final class Waiter {
       if (!stages.isEmpty()) {
         parts.add(Json.text(p, "entitlement") + " needs " + String.join(", then ", stages));
       }
-    }
-    List<String> resolution = Text.strings(r.get("resolution"));
-    if (!resolution.isEmpty()) {
-      parts.add(String.join("; ", resolution));
     }
     return parts.isEmpty() ? "a decision" : String.join("; ", parts);
   }

@@ -203,15 +203,17 @@ final class Cli implements Callable<Integer> {
       s = s.substring(0, s.length() - 1);
     }
     URI u;
+    // the value is not repeated in the message: a misplaced connection string may hold a password
+    String problem =
+        "the server (--server, PORTCULLIS_URL) must be an http(s) URL such as " + DEFAULT_SERVER;
     try {
       u = URI.create(s);
     } catch (IllegalArgumentException e) {
-      throw CliException.usage("--server: '" + server + "' is not a URL");
+      throw CliException.usage(problem);
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
-      throw CliException.usage(
-          "--server: '" + server + "' is not an http(s) URL such as " + DEFAULT_SERVER);
+      throw CliException.usage(problem + " (not " + scheme + ":…)");
     }
     return s;
   }

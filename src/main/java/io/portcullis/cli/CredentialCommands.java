@@ -253,7 +253,7 @@ final class CredentialCommands {
       name = "exec",
       description = {
         "Take the credential of your active grant (once) and run a command with it in its"
-            + " environment (PGHOST/PGUSER/PGPASSWORD…, AWS_ACCESS_KEY_ID…, PORTCULLIS_<FIELD>).",
+            + " environment (PGHOST/PGUSER/PGPASSWORD…, AWS_ACCESS_KEY_ID…, PORTCULLIS_CRED_<FIELD>).",
         "Exits with the command's exit code. Example: portcullis exec GRANT -- psql -c 'select 1'"
       })
   static final class Exec extends Cli.Base {

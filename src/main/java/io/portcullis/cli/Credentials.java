@@ -24,12 +24,19 @@ final class Credentials {
   static final Set<String> PRESENTATION =
       Set.of("export", "credentials_file", "psql", "aws_config");
 
+  /**
+   * The prefix of the variables that carry the credential's fields. Not PORTCULLIS_ alone: a field
+   * named {@code url} or {@code token} would then set the command line's own PORTCULLIS_URL or
+   * PORTCULLIS_TOKEN in the shell that evaluates the exports.
+   */
+  static final String FIELD_PREFIX = "PORTCULLIS_CRED_";
+
   static final List<String> POSTGRES = List.of("host", "port", "database", "username", "password");
   static final List<String> AWS = List.of("aws_access_key_id", "aws_secret_access_key");
 
   /**
    * The environment a tool needs: PostgreSQL's PG* variables, AWS's AWS_* variables, and every
-   * other field as PORTCULLIS_&lt;FIELD&gt;, with the grant's id, entitlement and end.
+   * other field as PORTCULLIS_CRED_&lt;FIELD&gt;, with the grant's id, entitlement and end.
    */
   static Map<String, String> environment(JsonNode taken) {
     JsonNode c = taken.path("credential");
@@ -52,7 +59,7 @@ final class Credentials {
         .forEachRemaining(
             f -> {
               if (!PRESENTATION.contains(f.getKey()) && !f.getValue().isNull()) {
-                env.put("PORTCULLIS_" + variable(f.getKey()), f.getValue().asText());
+                env.put(FIELD_PREFIX + variable(f.getKey()), f.getValue().asText());
               }
             });
     env.put("PORTCULLIS_GRANT", Json.text(taken, "grant"));

@@ -126,9 +126,9 @@ class ParsingAndFormattingTest {
         .containsEntry("PGDATABASE", "demo_payments")
         .containsEntry("PGUSER", "pc_1")
         .containsEntry("PGPASSWORD", "it's-secret")
-        .containsEntry("PORTCULLIS_JDBC_URL", "jdbc:postgresql://localhost:5432/demo_payments")
+        .containsEntry("PORTCULLIS_CRED_JDBC_URL", "jdbc:postgresql://localhost:5432/demo_payments")
         .containsEntry("PORTCULLIS_GRANT", "g-1")
-        .doesNotContainKey("PORTCULLIS_PSQL");
+        .doesNotContainKey("PORTCULLIS_CRED_PSQL");
     assertThat(Credentials.exports(Map.of("PGPASSWORD", "it's-secret")))
         .containsExactly("export PGPASSWORD='it'\\''s-secret'");
 
@@ -140,6 +140,27 @@ class ParsingAndFormattingTest {
         .containsEntry("AWS_ACCESS_KEY_ID", "AKIA1")
         .containsEntry("AWS_SECRET_ACCESS_KEY", "s3cr3t")
         .containsEntry("AWS_SESSION_TOKEN", "tok");
+  }
+
+  /** Evaluating the exports must not re-point the command line itself (a field named url). */
+  @Test
+  void credentialVariablesNeverSetTheCommandLinesOwnSettings() {
+    JsonNode taken =
+        Json.parse(
+            "{\"grant\":\"g-1\",\"entitlement\":\"e\",\"credential\":{\"url\":\"postgresql://u:p@h/db\","
+                + "\"token\":\"t\",\"password\":\"p\",\"poll_interval\":\"1\",\"psql\":\"psql …\"}}");
+    assertThat(Credentials.environment(taken))
+        .containsEntry("PORTCULLIS_CRED_URL", "postgresql://u:p@h/db")
+        .doesNotContainKeys(
+            "PORTCULLIS_URL",
+            "PORTCULLIS_TOKEN",
+            "PORTCULLIS_PASSWORD",
+            "PORTCULLIS_POLL_INTERVAL",
+            "PORTCULLIS_PSQL");
+    CliRun.Result r =
+        new CliRun(dir, CLOCK).env("PORTCULLIS_URL", "postgresql://u:secret@h/db").run("catalog");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("must be an http(s) URL").doesNotContain("secret");
   }
 
   @Test

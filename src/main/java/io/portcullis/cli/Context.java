@@ -43,8 +43,14 @@ record Context(
         System.console(),
         Clock.systemUTC(),
         ZoneId.systemDefault(),
-        Path.of(System.getProperty("user.home")),
+        home(env),
         pollInterval(env.get("PORTCULLIS_POLL_INTERVAL")));
+  }
+
+  /** $HOME as the shell sees it (Java's user.home comes from the password database instead). */
+  static Path home(Map<String, String> env) {
+    String home = env.get("HOME");
+    return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
   }
 
   static Duration pollInterval(String value) {

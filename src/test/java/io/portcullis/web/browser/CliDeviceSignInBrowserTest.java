@@ -64,6 +64,7 @@ class CliDeviceSignInBrowserTest extends BrowserTest {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("PORTCULLIS_") || k.startsWith("XDG_"));
     pb.environment().put("HOME", home.toString());
+    pb.environment().put("XDG_CONFIG_HOME", home.resolve(".config").toString());
     pb.environment().put("PORTCULLIS_URL", app("").replaceAll("/$", ""));
     return pb;
   }

@@ -1,5 +1,6 @@
 package io.portcullis.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -218,6 +219,31 @@ class ArchitectureTest {
             "io.portcullis.review..",
             "io.portcullis.web..")
         .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  /**
+   * The command line ({@code io.portcullis.cli}) is packaged on its own (make cli) and talks to the
+   * server only over the public REST API: it uses the JDK, picocli and Jackson, and no other
+   * Portcullis package, Quarkus, CDI or JAX-RS; and the server never uses it.
+   */
+  @Test
+  void theCommandLineUsesOnlyTheJdkPicocliAndJackson() {
+    classes()
+        .that()
+        .resideInAPackage("io.portcullis.cli..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("io.portcullis.cli..", "java..", "picocli..", "com.fasterxml.jackson..")
+        .because("target/portcullis-cli.jar holds only the cli classes, picocli and Jackson")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.portcullis.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.portcullis.cli..")
+        .because("the command line is a client of the REST API, not part of the server")
         .check(classes);
   }
 }

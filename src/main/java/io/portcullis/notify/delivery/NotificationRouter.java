@@ -18,7 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -65,14 +65,15 @@ public class NotificationRouter {
     Recipients recipients = new Recipients(config.routing(), roles.adminGroups(), channels::on);
     MessageRenderer renderer = new MessageRenderer(config.publicBaseUrl());
     List<DeliveryStore.NewDelivery> out = new ArrayList<>();
+    Map<UUID, Queued> queued = outbox.readAll(events.stream().map(Unrouted::id).toList());
     for (Unrouted e : events) {
-      Optional<Queued> q = outbox.read(e.id());
-      if (q.isEmpty()) {
+      Queued q = queued.get(e.id());
+      if (q == null) {
         LOG.warnf(
             "Notification %s of kind %s cannot be read; it is not delivered", e.id(), e.kind());
         continue;
       }
-      String thread = renderer.render(q.get()).threadKey();
+      String thread = renderer.render(q).threadKey();
       for (Address a : recipients.resolve(e.recipients())) {
         out.add(
             new DeliveryStore.NewDelivery(

@@ -119,6 +119,14 @@ would switch Portcullis to demo or unsafe settings.
   "PORTCULLIS_AUDIT_HMAC_KEY" "PORTCULLIS_AUDIT_HMAC_KEY_FILE" "PORTCULLIS_AUDIT_GENERATE_HMAC_KEY"
   "PORTCULLIS_AUDIT_SIGNING_KEY" "PORTCULLIS_AUDIT_SIGNING_KEY_FILE" "PORTCULLIS_AUDIT_GENERATE_SIGNING_KEY"
   "PORTCULLIS_AUDIT_PREVIOUS_PUBLIC_KEYS"
+  "PORTCULLIS_PUBLIC_URL" "PORTCULLIS_NOTIFY_DELIVERY_WORKERS" "QUARKUS_CONFIG_LOCATIONS"
+  "PORTCULLIS_NOTIFY_ROUTING_OPERATORS" "PORTCULLIS_NOTIFY_ROUTING_SECURITY"
+  "PORTCULLIS_NOTIFY_EMAIL_ENABLED" "PORTCULLIS_SMTP_HOST" "PORTCULLIS_SMTP_PORT"
+  "PORTCULLIS_NOTIFY_EMAIL_FROM" "QUARKUS_MAILER_START_TLS" "QUARKUS_MAILER_TLS"
+  "QUARKUS_MAILER_USERNAME" "QUARKUS_MAILER_PASSWORD" "QUARKUS_MAILER_MOCK"
+  "PORTCULLIS_NOTIFY_SLACK_ENABLED" "PORTCULLIS_NOTIFY_SLACK_MODE"
+  "PORTCULLIS_NOTIFY_SLACK_BOT_TOKEN" "PORTCULLIS_NOTIFY_SLACK_WEBHOOK_URL"
+  "PORTCULLIS_NOTIFY_TEAMS_ENABLED" "PORTCULLIS_NOTIFY_WEBHOOK_ENABLED"
   | toJson }}
 {{- end }}
 
@@ -173,6 +181,12 @@ Checks the values that the schema cannot express, and fails the render with a cl
 {{- if not (has .Values.podAntiAffinityPreset (list "soft" "hard" "none" "")) }}
 {{- fail "podAntiAffinityPreset must be one of: soft, hard, none" }}
 {{- end }}
+{{- range .Values.extraEnv }}
+{{- if or (hasPrefix "NOTIFY_SECRET_" .name) (hasPrefix "PORTCULLIS_NOTIFY_TEAMS_WEBHOOKS_" .name) (hasPrefix "PORTCULLIS_NOTIFY_WEBHOOK_ENDPOINTS_" .name) }}
+{{- fail (printf "extraEnv may not set %s: set notifications.teams.webhooks or notifications.webhooks.endpoints instead (secrets by existingSecret and key)" .name) }}
+{{- end }}
+{{- end }}
+{{- include "portcullis.validateNotify" . }}
 {{- end }}
 
 {{/*

@@ -6,7 +6,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -98,26 +101,40 @@ public class NotificationOutbox {
   /** One event as queued, or empty when there is none or its kind is unknown to this version. */
   @Transactional(Transactional.TxType.SUPPORTS)
   public Optional<Queued> read(UUID id) {
+    return Optional.ofNullable(readAll(List.of(id)).get(id));
+  }
+
+  /**
+   * Several events as queued, in one query (the router and the senders read a batch at a time); ids
+   * without an event, or whose kind is unknown to this version, are absent from the map.
+   */
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Map<UUID, Queued> readAll(Collection<UUID> ids) {
+    Map<UUID, Queued> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(
-                "select kind, request_id, cast(recipients as text), cast(payload as text),"
-                    + " created_at from notification_event where id = :id")
-            .setParameter("id", id)
+                "select id, kind, request_id, cast(recipients as text), cast(payload as text),"
+                    + " created_at from notification_event where id in (:ids)")
+            .setParameter("ids", ids)
             .getResultList();
-    if (rows.isEmpty()) {
-      return Optional.empty();
+    for (Object[] r : rows) {
+      UUID id = (UUID) r[0];
+      try {
+        out.put(
+            id,
+            new Queued(
+                id,
+                instant(r[5]),
+                NotificationCodec.read((String) r[1], (UUID) r[2], (String) r[3], (String) r[4])));
+      } catch (IllegalArgumentException e) {
+        // a kind this version does not know: absent, as for read
+      }
     }
-    Object[] r = rows.get(0);
-    try {
-      return Optional.of(
-          new Queued(
-              id,
-              instant(r[4]),
-              NotificationCodec.read((String) r[0], (UUID) r[1], (String) r[2], (String) r[3])));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    return out;
   }
 
   private static Instant instant(Object o) {

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * {@code make bench}: runs every benchmark and prints one table. Benchmarks measure; they never
  * assert timings. System property {@code bench} (a comma list among {@code policy}, {@code
- * requests}, {@code grants}, {@code audit}, {@code reviews}; default all) selects a subset.
+ * requests}, {@code grants}, {@code audit}, {@code reviews}, {@code notify}; default all) selects a
+ * subset.
  */
 public final class BenchMain {
 
@@ -18,7 +19,8 @@ public final class BenchMain {
   /** One line of the results table. */
   public record Row(String benchmark, String metric, String value, String notes) {}
 
-  static final List<String> BENCHES = List.of("policy", "requests", "grants", "audit", "reviews");
+  static final List<String> BENCHES =
+      List.of("policy", "requests", "grants", "audit", "reviews", "notify");
 
   public static void main(String[] args) throws Exception {
     List<Row> rows = new ArrayList<>();
@@ -42,6 +44,9 @@ public final class BenchMain {
     }
     if (selected.contains("reviews")) {
       rows.addAll(ReviewBench.run());
+    }
+    if (selected.contains("notify")) {
+      rows.addAll(NotifyBench.run());
     }
     print(rows);
   }

@@ -1,12 +1,19 @@
 package io.portcullis.provider;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
+import io.portcullis.notify.channel.Address;
+import io.portcullis.notify.channel.Outgoing;
 import io.portcullis.notify.channel.RenderedMessage;
+import io.portcullis.notify.channel.SendOutcome;
+import io.portcullis.notify.delivery.Channels;
 import io.portcullis.notify.delivery.NotificationRouter;
 import io.portcullis.notify.digest.DigestJob;
 import io.portcullis.notify.email.EmailLayout;
@@ -32,6 +39,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -42,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * speaks the service's real wire protocol and whose secrets (and Portcullis's own Vault token and
  * AWS keys) all carry a canary; some calls fail with the canary in the error bodies. Then the logs,
  * the audit ledger, the grant rows, the notifications, the metrics and every API answer except the
- * one-time credential are searched for it.
+ * one-time credential are searched for it; so are the payloads the Slack, Teams and webhook
+ * channels send for every queued notification (and their secrets carry the canary too).
  */
 @QuarkusTest
 @TestProfile(AllProvidersSecretHygieneTest.Profile.class)
@@ -73,7 +82,8 @@ class AllProvidersSecretHygieneTest {
     public List<TestResourceEntry> testResources() {
       return List.of(
           new TestResourceEntry(FakeVaultResource.class),
-          new TestResourceEntry(FakeAwsResource.class));
+          new TestResourceEntry(FakeAwsResource.class),
+          new TestResourceEntry(ChannelStubsResource.class));
     }
   }
 
@@ -81,6 +91,7 @@ class AllProvidersSecretHygieneTest {
   @Inject NotificationOutbox outbox;
   @Inject NotificationRouter router;
   @Inject DigestJob digests;
+  @Inject Channels channels;
 
   final List<String> answers = new ArrayList<>();
 
@@ -203,9 +214,12 @@ class AllProvidersSecretHygieneTest {
     digestOfAlicesMessages();
     assertThat(text("select payload::text from notification_event")).doesNotContain(CANARY);
     // the messages people receive: every queued event as rendered (and laid out as an email), and
-    // each grant of this test announced as active
+    // as the application's Slack (Block Kit, posted and updated), Teams (Adaptive Card) and webhook
+    // (Standard Webhooks) channels put it on the wire; each grant of this test announced as active
     MessageRenderer renderer = new MessageRenderer("https://access.example.test");
     List<String> active = new ArrayList<>();
+    ChannelStubsResource.stubs.resetRequests();
+    int sent = 0;
     for (String id : text("select id from notification_event order by created_at").split("\n")) {
       if (id.isBlank()) {
         continue;
@@ -215,12 +229,53 @@ class AllProvidersSecretHygieneTest {
       assertThat(m + EmailLayout.text(m) + EmailLayout.html(m))
           .as("rendered " + q.notification().kind())
           .doesNotContain(CANARY);
+      for (Address to :
+          List.of(
+              new Address.Slack("#hygiene"),
+              new Address.Teams("hygiene"),
+              new Address.Webhook("hygiene"))) {
+        // every other Slack message edits an earlier one (chat.update carries the blocks too)
+        Optional<String> previous =
+            sent % 2 == 1 ? Optional.of("C0HYGIENE:1764927000.000100") : Optional.empty();
+        SendOutcome o =
+            channels
+                .get(to.channel())
+                .orElseThrow()
+                .send(
+                    new Outgoing(
+                        UUID.randomUUID(),
+                        NotificationRouter.idempotencyKey(q.id(), to),
+                        to,
+                        m,
+                        1,
+                        previous));
+        assertThat(o).as(to + " " + q.notification().kind()).isInstanceOf(SendOutcome.Sent.class);
+      }
+      sent++;
       if (q.notification() instanceof Notification.GrantChanged g
           && g.kind().equals(Notification.GrantChanged.ACTIVE)) {
         active.add(g.grant().toString());
       }
     }
     assertThat(active).as("grant.active rendered").containsAll(grants.values());
+    List<LoggedRequest> payloads = ChannelStubsResource.stubs.findAll(anyRequestedFor(anyUrl()));
+    assertThat(payloads).as("one payload per event and channel").hasSize(3 * sent);
+    assertThat(payloads)
+        .filteredOn(r -> r.getUrl().startsWith(ChannelStubsResource.SLACK_API))
+        .hasSize(sent)
+        .allSatisfy(r -> assertThat(r.getBodyAsString()).contains("\"blocks\""))
+        .anySatisfy(r -> assertThat(r.getUrl()).endsWith("/chat.update"));
+    assertThat(payloads)
+        .filteredOn(r -> r.getUrl().startsWith(ChannelStubsResource.TEAMS_FLOW))
+        .hasSize(sent)
+        .allSatisfy(r -> assertThat(r.getBodyAsString()).contains("\"AdaptiveCard\""));
+    assertThat(payloads)
+        .filteredOn(r -> r.getUrl().startsWith(ChannelStubsResource.WEBHOOK))
+        .hasSize(sent)
+        .allSatisfy(r -> assertThat(r.getBodyAsString()).contains("\"data\""));
+    for (LoggedRequest r : payloads) {
+      assertThat(r.getBodyAsString()).as("payload to " + r.getUrl()).doesNotContain(CANARY);
+    }
     assertThat(RestAssured.get("/q/metrics").asString()).as("metrics").doesNotContain(CANARY);
     assertThat(String.join("\n", answers)).as("API answers").doesNotContain(CANARY);
     String log = Files.readString(LOG);

@@ -1,6 +1,8 @@
 package io.portcullis.notify.delivery;
 
 import io.portcullis.notify.config.NotifyConfig;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,6 +72,11 @@ public class DeliveryDispatcher {
   private void loop(Duration idle) {
     while (running) {
       int work = 0;
+      // a request context per pass, as on a request thread: the worker reads events outside a
+      // transaction, and Hibernate's EntityManager needs one there (without it every pass failed
+      // with ContextNotActiveException and claimed deliveries stayed SENDING)
+      ManagedContext context = Arc.container().requestContext();
+      context.activate();
       try {
         work += router.routeBatch();
         work += worker.sendBatch();
@@ -78,6 +85,8 @@ public class DeliveryDispatcher {
           return;
         }
         LOG.warnf("Notification delivery pass failed: %s", e.getClass().getName());
+      } finally {
+        context.terminate();
       }
       if (work == 0) {
         try {

@@ -6,13 +6,21 @@ import io.portcullis.notify.config.NotifyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
  * The only code that touches {@code notification_delivery} (V23). Each method is its own short
@@ -84,28 +92,45 @@ public class DeliveryStore {
     this.config = config;
   }
 
-  /** Writes deliveries, skipping any whose idempotency key exists; returns how many were new. */
+  /**
+   * Writes deliveries, skipping any whose idempotency key exists; returns how many were new. One
+   * JDBC batch for all of them (the router writes a batch of events at a time).
+   */
   @Transactional(Transactional.TxType.MANDATORY)
   public int insert(List<NewDelivery> deliveries, Instant now) {
-    int n = 0;
-    for (NewDelivery d : deliveries) {
-      n +=
-          em.createNativeQuery(
-                  "insert into notification_delivery (id, event_id, idempotency_key, channel,"
-                      + " target, kind, thread_key, status, attempts, next_attempt_at, created_at,"
-                      + " updated_at) values (:id, :e, :k, :c, :t, :kind, :th, 'PENDING', 0, :now,"
-                      + " :now, :now) on conflict (idempotency_key) do nothing")
-              .setParameter("id", UUID.randomUUID())
-              .setParameter("e", d.eventId())
-              .setParameter("k", d.idempotencyKey())
-              .setParameter("c", d.channel())
-              .setParameter("t", d.target())
-              .setParameter("kind", d.kind())
-              .setParameter("th", d.threadKey())
-              .setParameter("now", now)
-              .executeUpdate();
+    if (deliveries.isEmpty()) {
+      return 0;
     }
-    return n;
+    OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+    return em.unwrap(Session.class)
+        .doReturningWork(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "insert into notification_delivery (id, event_id, idempotency_key, channel,"
+                          + " target, kind, thread_key, status, attempts, next_attempt_at,"
+                          + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0,"
+                          + " ?, ?, ?) on conflict (idempotency_key) do nothing")) {
+                for (NewDelivery d : deliveries) {
+                  ps.setObject(1, UUID.randomUUID());
+                  ps.setObject(2, d.eventId());
+                  ps.setString(3, d.idempotencyKey());
+                  ps.setString(4, d.channel());
+                  ps.setString(5, d.target());
+                  ps.setString(6, d.kind());
+                  ps.setString(7, d.threadKey());
+                  ps.setObject(8, at);
+                  ps.setObject(9, at);
+                  ps.setObject(10, at);
+                  ps.addBatch();
+                }
+                int n = 0;
+                for (int count : ps.executeBatch()) {
+                  n += Math.max(0, count);
+                }
+                return n;
+              }
+            });
   }
 
   /**
@@ -145,35 +170,99 @@ public class DeliveryStore {
     return out;
   }
 
-  /** The external reference of the last message sent to this address in this thread. */
-  @Transactional
-  public Optional<String> previousReference(String channel, String target, String threadKey) {
-    @SuppressWarnings("unchecked")
-    List<String> refs =
-        em.createNativeQuery(
-                "select external_ref from notification_delivery where channel = :c and target = :t"
-                    + " and thread_key = :th and status = 'SENT' and external_ref is not null"
-                    + " order by sent_at desc limit 1")
-            .setParameter("c", channel)
-            .setParameter("t", target)
-            .setParameter("th", threadKey)
-            .getResultList();
-    return refs.stream().findFirst();
+  /** One conversation: a channel, an address and a thread ({@link Claimed#threadKey()}). */
+  public record Conversation(String channel, String target, String threadKey) {
+    static Conversation of(Claimed c) {
+      return new Conversation(c.channel(), c.target(), c.threadKey());
+    }
   }
+
+  /**
+   * The external reference of the last message sent in each conversation of these deliveries (so
+   * that a channel able to edit updates it), in one query for a claimed batch; conversations with
+   * none are absent.
+   */
+  @Transactional
+  public Map<Conversation, String> previousReferences(List<Claimed> claimed) {
+    Map<Conversation, String> out = new HashMap<>();
+    Set<Conversation> wanted = new LinkedHashSet<>();
+    claimed.forEach(c -> wanted.add(Conversation.of(c)));
+    if (wanted.isEmpty()) {
+      return out;
+    }
+    String[] channels = wanted.stream().map(Conversation::channel).toArray(String[]::new);
+    String[] targets = wanted.stream().map(Conversation::target).toArray(String[]::new);
+    String[] threads = wanted.stream().map(Conversation::threadKey).toArray(String[]::new);
+    em.unwrap(Session.class)
+        .doWork(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "select w.channel, w.target, w.thread_key, (select d.external_ref from"
+                          + " notification_delivery d where d.channel = w.channel and d.target ="
+                          + " w.target and d.thread_key = w.thread_key and d.status = 'SENT' and"
+                          + " d.external_ref is not null order by d.sent_at desc limit 1) from"
+                          + " unnest(?::text[], ?::text[], ?::text[]) as w(channel, target,"
+                          + " thread_key)")) {
+                ps.setArray(1, c.createArrayOf("text", channels));
+                ps.setArray(2, c.createArrayOf("text", targets));
+                ps.setArray(3, c.createArrayOf("text", threads));
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    String ref = rs.getString(4);
+                    if (ref != null) {
+                      out.put(
+                          new Conversation(rs.getString(1), rs.getString(2), rs.getString(3)), ref);
+                    }
+                  }
+                }
+              }
+            });
+    return out;
+  }
+
+  /** A send to record: the delivery, its attempt (the fencing token), the reference and when. */
+  public record Sent(UUID id, int attempt, String reference, Instant at) {}
 
   /** Records a send; false when the delivery was taken again meanwhile. */
   @Transactional
   public boolean sent(UUID id, int attempt, String reference, Instant now) {
-    return em.createNativeQuery(
-                "update notification_delivery set status = 'SENT', lease_until = null,"
-                    + " external_ref = :ref, last_error = null, sent_at = :now, updated_at = :now"
-                    + " where id = :id and status = 'SENDING' and attempts = :a")
-            .setParameter("ref", reference)
-            .setParameter("now", now)
-            .setParameter("id", id)
-            .setParameter("a", attempt)
-            .executeUpdate()
-        == 1;
+    return sentAll(List.of(new Sent(id, attempt, reference, now))).get(0);
+  }
+
+  /**
+   * Records several sends in one transaction (one JDBC batch); for each, whether it was recorded
+   * (false when the delivery was taken again meanwhile: its attempt no longer matches).
+   */
+  @Transactional
+  public List<Boolean> sentAll(List<Sent> sends) {
+    if (sends.isEmpty()) {
+      return List.of();
+    }
+    return em.unwrap(Session.class)
+        .doReturningWork(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "update notification_delivery set status = 'SENT', lease_until = null,"
+                          + " external_ref = ?, last_error = null, sent_at = ?, updated_at = ?"
+                          + " where id = ? and status = 'SENDING' and attempts = ?")) {
+                for (Sent s : sends) {
+                  OffsetDateTime at = s.at().atOffset(ZoneOffset.UTC);
+                  ps.setString(1, s.reference());
+                  ps.setObject(2, at);
+                  ps.setObject(3, at);
+                  ps.setObject(4, s.id());
+                  ps.setInt(5, s.attempt());
+                  ps.addBatch();
+                }
+                List<Boolean> out = new ArrayList<>(sends.size());
+                for (int count : ps.executeBatch()) {
+                  out.add(count == 1);
+                }
+                return out;
+              }
+            });
   }
 
   /** Records a failure to try again at {@code next}. */

@@ -14,9 +14,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,6 +32,9 @@ public class DeliveryWorker {
 
   private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
   static final int MAX_REASON = 500;
+
+  /** Sends are recorded at the latest this long (in nanoseconds) after they were made. */
+  static final long RECORD_WITHIN = Duration.ofSeconds(1).toNanos();
 
   private final DeliveryStore store;
   private final NotificationOutbox outbox;
@@ -68,24 +74,81 @@ public class DeliveryWorker {
     Instant now = now();
     List<DeliveryStore.Claimed> claimed =
         store.claimDue(now, now.plus(config.delivery().lease()), config.delivery().sendBatch());
-    for (DeliveryStore.Claimed c : claimed) {
-      deliver(c, policy);
+    if (claimed.isEmpty()) {
+      return 0;
+    }
+    // the batch's events and earlier messages in one query each, not one of each per delivery
+    Map<UUID, Queued> events =
+        outbox.readAll(claimed.stream().map(DeliveryStore.Claimed::eventId).distinct().toList());
+    Map<DeliveryStore.Conversation, String> previous = store.previousReferences(claimed);
+    List<Pending> sent = new ArrayList<>();
+    try {
+      for (DeliveryStore.Claimed c : claimed) {
+        deliver(c, Optional.ofNullable(events.get(c.eventId())), previous, policy, sent);
+        if (!sent.isEmpty() && System.nanoTime() - sent.get(0).sentNanos() > RECORD_WITHIN) {
+          record(sent);
+        }
+      }
+    } finally {
+      record(sent);
     }
     return claimed.size();
   }
 
-  private void deliver(DeliveryStore.Claimed c, RetryPolicy policy) {
+  /** A send to record as SENT, with what its metrics need. */
+  private record Pending(
+      DeliveryStore.Sent row,
+      String channel,
+      Duration call,
+      Optional<Queued> event,
+      long sentNanos) {}
+
+  /**
+   * Records sends as SENT, several in one short transaction: a send is recorded at the latest when
+   * its batch ends or {@link #RECORD_WITHIN} after it, whichever is first. Until then a crash sends
+   * it again under the same idempotency key, as a crash between a send and its record always did.
+   */
+  private void record(List<Pending> sent) {
+    if (sent.isEmpty()) {
+      return;
+    }
+    List<Pending> now = List.copyOf(sent);
+    sent.clear();
+    List<Boolean> recorded = store.sentAll(now.stream().map(Pending::row).toList());
+    for (int i = 0; i < now.size(); i++) {
+      Pending p = now.get(i);
+      if (recorded.get(i)) {
+        Instant at = p.row().at();
+        metrics.sent(
+            p.channel(),
+            p.call(),
+            p.event().map(q -> Duration.between(q.createdAt(), at)).orElse(Duration.ZERO));
+      }
+    }
+  }
+
+  private void deliver(
+      DeliveryStore.Claimed c,
+      Optional<Queued> event,
+      Map<DeliveryStore.Conversation, String> previous,
+      RetryPolicy policy,
+      List<Pending> sent) {
     long started = System.nanoTime();
-    Optional<Queued> event = outbox.read(c.eventId());
-    SendOutcome outcome = send(c, event);
+    DeliveryStore.Conversation conversation = DeliveryStore.Conversation.of(c);
+    SendOutcome outcome = send(c, event, Optional.ofNullable(previous.get(conversation)));
     Duration call = Duration.ofNanos(System.nanoTime() - started);
     Instant now = now();
     if (outcome instanceof SendOutcome.Sent s) {
-      if (store.sent(c.id(), c.attempt(), s.reference(), now)) {
-        metrics.sent(
-            c.channel(),
-            call,
-            event.map(q -> Duration.between(q.createdAt(), now)).orElse(Duration.ZERO));
+      sent.add(
+          new Pending(
+              new DeliveryStore.Sent(c.id(), c.attempt(), s.reference(), now),
+              c.channel(),
+              call,
+              event,
+              System.nanoTime()));
+      if (s.reference() != null) {
+        // a later message of the same conversation in this batch edits this one
+        previous.put(conversation, s.reference());
       }
     } else if (outcome instanceof SendOutcome.Retryable r) {
       metrics.failed(c.channel(), call);
@@ -105,7 +168,8 @@ public class DeliveryWorker {
     }
   }
 
-  private SendOutcome send(DeliveryStore.Claimed c, Optional<Queued> event) {
+  private SendOutcome send(
+      DeliveryStore.Claimed c, Optional<Queued> event, Optional<String> previous) {
     Optional<Channel> channel = channels.get(c.channel());
     if (channel.isEmpty() || !channel.get().enabled()) {
       return new SendOutcome.Permanent("the " + c.channel() + " channel is not configured");
@@ -119,7 +183,6 @@ public class DeliveryWorker {
     }
     try {
       RenderedMessage m = renderer.render(event.get());
-      Optional<String> previous = store.previousReference(c.channel(), c.target(), c.threadKey());
       SendOutcome o =
           channel
               .get()

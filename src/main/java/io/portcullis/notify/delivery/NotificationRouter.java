@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -73,17 +73,18 @@ public class NotificationRouter {
     Recipients recipients = new Recipients(config.routing(), roles.adminGroups(), channels::on);
     MessageRenderer renderer = new MessageRenderer(config.publicBaseUrl());
     List<DeliveryStore.NewDelivery> out = new ArrayList<>();
+    Map<UUID, Queued> queued = outbox.readAll(events.stream().map(Unrouted::id).toList());
     List<Readable> read = new ArrayList<>(events.size());
     Set<String> named = new LinkedHashSet<>();
     for (Unrouted e : events) {
-      Optional<Queued> q = outbox.read(e.id());
-      if (q.isEmpty()) {
+      Queued q = queued.get(e.id());
+      if (q == null) {
         LOG.warnf(
             "Notification %s of kind %s cannot be read; it is not delivered", e.id(), e.kind());
         continue;
       }
-      read.add(new Readable(e, q.get()));
-      named.addAll(DigestRules.people(q.get().notification(), e.recipients()));
+      read.add(new Readable(e, q));
+      named.addAll(DigestRules.people(q.notification(), e.recipients()));
     }
     // people who chose a daily digest hear routine messages in it (held, not delivered now)
     Set<String> digest = holds.digestPeople(named);

@@ -108,6 +108,8 @@ target/portcullis: $(CLI_JAR) bin/portcullis
 test: ## Run the whole suite: format check, unit tests, @QuarkusTests and packaged-jar ITs on a real PostgreSQL, then the time-sensitive tests a year ahead
 	@bash .ci/tools
 	$(MVN) $(MVNFLAGS) spotless:check package -DskipTests
+	@# -DskipTests also skips unpacking Keycloak and fetching axe-core for the browser tests
+	$(MVN) $(MVNFLAGS) -q dependency:unpack@unpack-keycloak antrun:run@fetch-axe-core
 	@MVN="$(MVN)" MVNFLAGS="$(MVNFLAGS)" bash .ci/test-suites
 
 .PHONY: test-shuffled

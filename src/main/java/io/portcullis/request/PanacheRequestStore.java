@@ -195,118 +195,47 @@ class PanacheRequestStore implements RequestStore {
         .firstResultOptional();
   }
 
+  private BreakGlassReviewRows breakGlass() {
+    return new BreakGlassReviewRows(em());
+  }
+
   @Override
   public void addBreakGlassReview(UUID requestId, Instant dueAt) {
-    em().createNativeQuery("insert into break_glass_review (request_id, due_at) values (:id, :due)")
-        .setParameter("id", requestId)
-        .setParameter("due", dueAt)
-        .executeUpdate();
+    breakGlass().add(requestId, dueAt);
   }
 
   @Override
   public List<BreakGlassReview> breakGlassReviews(boolean openOnly, Instant dueBefore, int n) {
-    StringBuilder sql =
-        new StringBuilder("select " + BREAK_GLASS_COLUMNS + " from break_glass_review where true");
-    if (openOnly) {
-      sql.append(" and reviewed_at is null");
-    }
-    if (dueBefore != null) {
-      sql.append(" and due_at < :before");
-    }
-    sql.append(" order by due_at, request_id limit :n");
-    var q = em().createNativeQuery(sql.toString()).setParameter("n", n);
-    if (dueBefore != null) {
-      q.setParameter("before", dueBefore);
-    }
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows = q.getResultList();
-    return rows.stream().map(PanacheRequestStore::breakGlassReview).toList();
+    return breakGlass().list(openOnly, dueBefore, n);
   }
 
   @Override
   public Optional<BreakGlassReview> breakGlassReview(UUID requestId) {
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows =
-        em().createNativeQuery(
-                "select " + BREAK_GLASS_COLUMNS + " from break_glass_review where request_id = :id")
-            .setParameter("id", requestId)
-            .getResultList();
-    return rows.stream().findFirst().map(PanacheRequestStore::breakGlassReview);
+    return breakGlass().find(requestId);
   }
 
   @Override
   public Optional<BreakGlassReview> lockBreakGlassReview(UUID requestId) {
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows =
-        em().createNativeQuery(
-                "select "
-                    + BREAK_GLASS_COLUMNS
-                    + " from break_glass_review where request_id = :id for update")
-            .setParameter("id", requestId)
-            .getResultList();
-    return rows.stream().findFirst().map(PanacheRequestStore::breakGlassReview);
+    return breakGlass().lock(requestId);
   }
 
   @Override
   public boolean recordBreakGlassReview(
       UUID requestId, Instant at, String reviewerKey, String outcome, String comment) {
-    return em().createNativeQuery(
-                "update break_glass_review set reviewed_at = :at, reviewer_key = :who,"
-                    + " outcome = :outcome, review_comment = :comment"
-                    + " where request_id = :id and reviewed_at is null")
-            .setParameter("at", at)
-            .setParameter("who", reviewerKey)
-            .setParameter("outcome", outcome)
-            .setParameter("comment", comment)
-            .setParameter("id", requestId)
-            .executeUpdate()
-        == 1;
+    return breakGlass().record(requestId, at, reviewerKey, outcome, comment);
   }
 
   @Override
   public boolean markBreakGlassEscalated(UUID requestId, Instant at, String by, List<String> to) {
-    return em().createNativeQuery(
-                "update break_glass_review set escalated_at = :at, escalated_by = :by,"
-                    + " escalated_to = cast(:to as jsonb)"
-                    + " where request_id = :id and escalated_at is null and reviewed_at is null")
-            .setParameter("at", at)
-            .setParameter("by", by)
-            .setParameter("to", CanonicalJson.write(to))
-            .setParameter("id", requestId)
-            .executeUpdate()
-        == 1;
+    return breakGlass().markEscalated(requestId, at, by, to);
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public List<UUID> claimOverdueBreakGlass(Instant now, int n) {
-    return em().createNativeQuery(
-            "select request_id from break_glass_review"
-                + " where reviewed_at is null and escalated_at is null and due_at < :now"
-                + " order by due_at limit :n for update skip locked")
-        .setParameter("now", now)
-        .setParameter("n", n)
-        .getResultList();
+    return breakGlass().claimOverdue(now, n);
   }
 
-  private static final String BREAK_GLASS_COLUMNS =
-      "request_id, due_at, reviewed_at, reviewer_key, outcome, review_comment, escalated_at,"
-          + " escalated_by, cast(escalated_to as text)";
-
-  private static BreakGlassReview breakGlassReview(Object[] row) {
-    return new BreakGlassReview(
-        (UUID) row[0],
-        instant(row[1]),
-        instant(row[2]),
-        (String) row[3],
-        (String) row[4],
-        (String) row[5],
-        instant(row[6]),
-        (String) row[7],
-        row[8] == null ? List.of() : read((String) row[8], new TypeReference<List<String>>() {}));
-  }
-
-  private static Instant instant(Object value) {
+  static Instant instant(Object value) {
     if (value == null || value instanceof Instant) {
       return (Instant) value;
     }
@@ -554,7 +483,7 @@ class PanacheRequestStore implements RequestStore {
     requests.flush();
   }
 
-  private static <T> T read(String json, TypeReference<T> type) {
+  static <T> T read(String json, TypeReference<T> type) {
     try {
       return JSON.readValue(json, type);
     } catch (JsonProcessingException e) {

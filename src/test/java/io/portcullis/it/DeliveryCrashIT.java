@@ -67,7 +67,6 @@ class DeliveryCrashIT {
 
   static PackagedApp launch(String name) throws Exception {
     List<String> p = new ArrayList<>();
-    p.add("-XX:TieredStopAtLevel=1");
     p.add("-Dquarkus.profile=demo");
     p.add("-Dportcullis.embedded-db.enabled=false");
     p.add("-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl());

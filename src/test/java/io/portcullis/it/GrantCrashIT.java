@@ -68,7 +68,6 @@ class GrantCrashIT {
 
   static List<String> properties(String node, List<String> fault) {
     List<String> p = new ArrayList<>();
-    p.add("-XX:TieredStopAtLevel=1");
     p.add("-Dquarkus.profile=demo");
     p.add("-Dportcullis.embedded-db.enabled=false");
     p.add("-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl());

@@ -93,7 +93,6 @@ class GrantReplicasIT {
     PackagedApp app =
         PackagedApp.start(
             List.of(
-                "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.profile=demo",
                 "-Dportcullis.embedded-db.enabled=false",
                 "-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl(),

@@ -9,13 +9,11 @@ import io.portcullis.catalog.decision.RequestSpec;
 import io.portcullis.catalog.load.PolicyLoader;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.CallerSnapshot;
-import io.portcullis.identity.PersonKey;
 import io.portcullis.request.RequestStore.StageEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class StageRemindersTest {
 
-  static final Instant SUBMITTED = Instant.parse("2026-06-01T10:00:00Z");
+  static final Instant SUBMITTED = AccessRequestLifecycleTest.SUBMITTED;
 
   static final Caller RAVI = person("ravi", "engineers");
   static final Caller OLGA = person("olga", "owners");
@@ -68,9 +66,9 @@ class StageRemindersTest {
     return new PolicyDecisions(r.policy());
   }
 
+  /** A request as submitted by Ravi, built as {@link AccessRequestLifecycleTest} builds its own. */
   static AccessRequest request(List<String> entitlements) {
-    RequestSpec spec =
-        new RequestSpec(entitlements, Duration.ofHours(1), null, "fixing INC-1", null, false);
+    RequestSpec spec = AccessRequestLifecycleTest.spec(entitlements);
     List<PlannedEntitlement> plan = new ArrayList<>();
     for (String id : entitlements) {
       plan.add(
@@ -79,25 +77,7 @@ class StageRemindersTest {
               POLICY.plan(POLICY.policy().entitlement(id).orElseThrow(), RAVI, spec, SUBMITTED),
               List.of()));
     }
-    PersonKey owner = PersonKey.of(RAVI);
-    return AccessRequest.submitted(
-        UUID.randomUUID(),
-        owner,
-        CallerSnapshot.of(RAVI),
-        entitlements,
-        spec.duration(),
-        null,
-        spec.justification(),
-        null,
-        false,
-        "policy-v1",
-        RequestDigest.of(owner.subject(), spec, "policy-v1", null, Map.of()),
-        "ask",
-        plan,
-        SUBMITTED,
-        SUBMITTED.plus(Duration.ofHours(24)),
-        null,
-        Map.of());
+    return AccessRequestLifecycleTest.request(entitlements, RAVI, plan);
   }
 
   static RequestReview approval(AccessRequest r, Caller who, Instant at) {

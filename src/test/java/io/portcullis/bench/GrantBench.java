@@ -8,7 +8,6 @@ import io.portcullis.platform.embedded.EmbeddedPostgresLauncher;
 import io.portcullis.testing.GrantFixtures;
 import io.portcullis.testing.StubProviderServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -744,36 +743,25 @@ final class GrantBench {
 
     static App start(Path work, String name, String jdbcUrl, String stubUrl, Config cfg)
         throws Exception {
-      int port;
-      int managementPort;
-      try (ServerSocket s = new ServerSocket(0);
-          ServerSocket m = new ServerSocket(0)) {
-        port = s.getLocalPort();
-        managementPort = m.getLocalPort();
-      }
+      BenchApp.Ports ports = BenchApp.Ports.free();
       Path data = Files.createDirectories(work.resolve(name + "-data"));
       Path log = work.resolve(name + ".log");
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add(APP_HEAP);
-      cmd.add("-Dquarkus.profile=demo");
-      cmd.add("-Dportcullis.embedded-db.enabled=false");
-      cmd.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl);
-      cmd.add("-Dquarkus.datasource.username=postgres");
+      cmd.addAll(BenchApp.onDatabase(jdbcUrl, ports));
       cmd.add(
           "-Dportcullis.policy.dir="
               + Path.of("src", "test", "resources", "policies-grants").toAbsolutePath());
       cmd.add("-Dportcullis.data-dir=" + data);
       cmd.add("-Dportcullis.providers.http-stub.url=" + stubUrl);
-      cmd.add("-Dquarkus.http.port=" + port);
-      cmd.add("-Dquarkus.management.port=" + managementPort);
       cmd.addAll(cfg.appOpts());
       cmd.add("-jar");
       cmd.add(JAR.toString());
       Process p =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      App app = new App(p, "http://localhost:" + port, log);
-      app.management = "http://localhost:" + managementPort;
+      App app = new App(p, ports.base(), log);
+      app.management = ports.managementBase();
       try {
         RequestBench.awaitReady(app.http, app.base, p, log);
       } catch (Exception e) {

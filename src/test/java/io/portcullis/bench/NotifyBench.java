@@ -3,7 +3,6 @@ package io.portcullis.bench;
 import io.portcullis.notify.OutboxFixtures;
 import io.portcullis.platform.embedded.EmbeddedPostgresLauncher;
 import io.portcullis.testing.WebhookStub;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -302,26 +301,15 @@ final class NotifyBench {
   static Process start(
       Config cfg, Path work, String jdbcUrl, WebhookStub stub, int workers, Path log)
       throws Exception {
-    int port;
-    int managementPort;
-    try (ServerSocket s = new ServerSocket(0);
-        ServerSocket m = new ServerSocket(0)) {
-      port = s.getLocalPort();
-      managementPort = m.getLocalPort();
-    }
+    BenchApp.Ports ports = BenchApp.Ports.free();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add(APP_HEAP);
-    cmd.add("-Dquarkus.profile=demo");
-    cmd.add("-Dportcullis.embedded-db.enabled=false");
-    cmd.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl);
-    cmd.add("-Dquarkus.datasource.username=postgres");
+    cmd.addAll(BenchApp.onDatabase(jdbcUrl, ports));
     cmd.add(
         "-Dportcullis.policy.dir="
             + Path.of("src", "test", "resources", "policies-grants").toAbsolutePath());
     cmd.add("-Dportcullis.data-dir=" + Files.createDirectories(work.resolve("data")));
-    cmd.add("-Dquarkus.http.port=" + port);
-    cmd.add("-Dquarkus.management.port=" + managementPort);
     cmd.add("-Dportcullis.notify.delivery.workers=" + workers);
     cmd.add("-Dportcullis.notify.webhook.enabled=true");
     cmd.add("-Dportcullis.notify.webhook.endpoints.bench.url=" + stub.url());
@@ -334,7 +322,7 @@ final class NotifyBench {
     pb.environment().put(SECRET_ENV, WebhookStub.SECRET);
     Process p = pb.start();
     try {
-      RequestBench.awaitReady(HttpClient.newHttpClient(), "http://localhost:" + port, p, log);
+      RequestBench.awaitReady(HttpClient.newHttpClient(), ports.base(), p, log);
     } catch (Exception e) {
       p.destroyForcibly();
       throw e;

@@ -3,7 +3,6 @@ package io.portcullis.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -391,13 +390,7 @@ final class PackBench {
 
     static App start(Path dir, String name, String jdbcUrl, Path policy, String heap)
         throws Exception {
-      int port;
-      int managementPort;
-      try (ServerSocket s = new ServerSocket(0);
-          ServerSocket m = new ServerSocket(0)) {
-        port = s.getLocalPort();
-        managementPort = m.getLocalPort();
-      }
+      BenchApp.Ports ports = BenchApp.Ports.free();
       Path data = Files.createDirectories(dir.resolve("data")); // the same signing key each time
       Path log = dir.resolve(name + ".log");
       Path gcLog = dir.resolve(name + "-gc.log");
@@ -406,16 +399,11 @@ final class PackBench {
       cmd.add(heap);
       cmd.add("-XX:+ExitOnOutOfMemoryError");
       cmd.add("-Xlog:gc:file=" + gcLog);
-      cmd.add("-Dquarkus.profile=demo");
-      cmd.add("-Dportcullis.embedded-db.enabled=false");
-      cmd.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl);
-      cmd.add("-Dquarkus.datasource.username=postgres");
+      cmd.addAll(BenchApp.onDatabase(jdbcUrl, ports));
       cmd.add("-Dportcullis.policy.dir=" + policy.toAbsolutePath());
       cmd.add("-Dportcullis.data-dir=" + data.toAbsolutePath());
       cmd.add("-Dportcullis.review.schedule-check=off");
       cmd.add("-Dportcullis.review.deadline-check=off");
-      cmd.add("-Dquarkus.http.port=" + port);
-      cmd.add("-Dquarkus.management.port=" + managementPort);
       if (heap.equals(APP_HEAP)) {
         String opts = System.getProperty("bench.reviews.app-opts", "").strip();
         cmd.addAll(opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")));
@@ -424,7 +412,7 @@ final class PackBench {
       cmd.add(APP.resolve("quarkus-run.jar").toString());
       Process p =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      App app = new App(p, "http://localhost:" + port, log, gcLog);
+      App app = new App(p, ports.base(), log, gcLog);
       try {
         RequestBench.awaitReady(app.http, app.base, p, log);
       } catch (Exception e) {

@@ -30,7 +30,9 @@ class TableOwnershipTest {
               "access_request", List.of("request/PanacheRequestStore", "request/AccessRequest")),
           Map.entry(
               "request_review", List.of("request/PanacheRequestStore", "request/RequestReview")),
-          Map.entry("break_glass_review", List.of("request/PanacheRequestStore")),
+          Map.entry(
+              "break_glass_review",
+              List.of("request/PanacheRequestStore", "request/BreakGlassReviewRows")),
           Map.entry("request_stage_event", List.of("request/PanacheRequestStore")),
           Map.entry("access_grant", List.of("grant/PanacheGrantStore", "grant/AccessGrant")),
           Map.entry("grant_credential", List.of("grant/GrantCredentials")),

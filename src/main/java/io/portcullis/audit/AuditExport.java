@@ -1,15 +1,12 @@
 package io.portcullis.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,7 +111,8 @@ public class AuditExport {
   // one body for both: a call from one intercepted method to another would be intercepted again
   private Exported export(Request r, OutputStream out, Consumer<AuditRecord> each)
       throws IOException {
-    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    // one UTF-8 generator for every line: the records are written straight into its buffer
+    JsonGenerator w = AuditJson.lines(out);
     try (Connection c = dataSource.getConnection()) {
       long[] range = resolve(c, r);
       long from = range[0];
@@ -154,7 +152,8 @@ public class AuditExport {
           AuditCheckpoint next = cs.next() ? AuditCheckpoints.checkpoint(cs) : null;
           while (es.next()) {
             AuditRecord rec = AuditLog.record(es);
-            line(w, AuditJson.line(rec));
+            AuditJson.write(rec, w);
+            w.writeRaw('\n');
             each.accept(rec);
             events++;
             while (next != null && next.seq() <= rec.seq()) {
@@ -168,15 +167,16 @@ public class AuditExport {
         }
       }
       w.flush();
+      out.flush();
       return new Exported(from, to, events, checkpoints);
     } catch (SQLException e) {
       throw new IllegalStateException("Reading the audit ledger failed: " + e.getSQLState(), e);
     }
   }
 
-  private static void line(Writer w, String json) throws IOException {
-    w.write(json);
-    w.write('\n');
+  private static void line(JsonGenerator w, String json) throws IOException {
+    w.writeRaw(json);
+    w.writeRaw('\n');
   }
 
   /** {fromSeq, toSeq, headSeq}. */

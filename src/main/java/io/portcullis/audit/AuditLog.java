@@ -2,6 +2,7 @@ package io.portcullis.audit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.portcullis.platform.error.Problems;
 import io.portcullis.platform.json.CanonicalJson;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,9 @@ public class AuditLog {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+  // readers resolved once: readValue(String, TypeReference) resolves the type on every call
+  private static final ObjectReader READ_OBJECT = JSON.readerFor(OBJECT);
+  private static final ObjectReader READ_STRINGS = JSON.readerFor(STRINGS);
 
   private static final Logger SIEM = Logger.getLogger("portcullis.audit");
   private static final Object SIEM_KEY = new Object();
@@ -242,26 +246,31 @@ public class AuditLog {
   public static AuditRecord record(ResultSet rs) throws SQLException {
     try {
       int format = rs.getInt(9);
-      AuditContext context =
-          format == 1
-              ? null
-              : new AuditContext(
-                  rs.getString(10),
-                  rs.getString(11) == null ? Map.of() : JSON.readValue(rs.getString(11), OBJECT),
-                  rs.getString(12),
-                  rs.getString(13),
-                  rs.getString(14) == null ? Map.of() : JSON.readValue(rs.getString(14), STRINGS),
-                  rs.getString(15) == null
-                      ? null
-                      : AuditContext.Person.fromMap(JSON.readValue(rs.getString(15), OBJECT)),
-                  format);
+      AuditContext context = null;
+      if (format != 1) {
+        // each column is read once: the driver decodes a text column on every getString
+        String auth = rs.getString(11);
+        String source = rs.getString(14);
+        String triggeredBy = rs.getString(15);
+        context =
+            new AuditContext(
+                rs.getString(10),
+                auth == null ? Map.of() : READ_OBJECT.readValue(auth),
+                rs.getString(12),
+                rs.getString(13),
+                source == null ? Map.of() : READ_STRINGS.readValue(source),
+                triggeredBy == null
+                    ? null
+                    : AuditContext.Person.fromMap(READ_OBJECT.readValue(triggeredBy)),
+                format);
+      }
       return new AuditRecord(
           rs.getLong(1),
           rs.getObject(2, OffsetDateTime.class).toInstant(),
           rs.getString(3),
           rs.getString(4),
-          JSON.readValue(rs.getString(5), STRINGS),
-          JSON.readValue(rs.getString(6), OBJECT),
+          READ_STRINGS.readValue(rs.getString(5)),
+          READ_OBJECT.readValue(rs.getString(6)),
           rs.getString(7),
           rs.getString(8),
           context);

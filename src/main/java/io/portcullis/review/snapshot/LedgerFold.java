@@ -77,10 +77,30 @@ public final class LedgerFold {
     this.sink = sink;
   }
 
-  private record Key(String entitlement, String subject, String via) {}
+  private record Key(String entitlement, String subject, String via) {
+    // the record's own hash (31 * h + h') collides for names that differ in their last characters
+    // (user-0012 / user-0043 on ent-1 / ent-2), and a million grants then hit tree bins
+    @Override
+    public int hashCode() {
+      return mix(mix(mix(0, entitlement), subject), via);
+    }
+  }
 
   /** An approval given by {@code approver} to {@code requester}. */
-  public record Pair(String approver, String requester) {}
+  public record Pair(String approver, String requester) {
+    @Override
+    public int hashCode() {
+      return mix(mix(0, approver), requester);
+    }
+  }
+
+  /** Folds {@code s}'s hash into {@code h}, scrambled (a 32-bit MurmurHash3 round). */
+  static int mix(int h, String s) {
+    int k = (s == null ? 0 : s.hashCode()) * 0xcc9e2d51;
+    k = Integer.rotateLeft(k, 15) * 0x1b873593;
+    h ^= k;
+    return Integer.rotateLeft(h, 13) * 5 + 0xe6546b64;
+  }
 
   private static final class OpenRequest {
     String id;

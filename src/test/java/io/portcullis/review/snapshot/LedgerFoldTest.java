@@ -412,4 +412,24 @@ class LedgerFoldTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("seq order");
   }
+
+  @Test
+  void approvalPairsOfSimilarNamesHashApart() {
+    // the record's own hash put (user-0012, user-0043)-like pairs into the same few buckets
+    java.util.Set<Integer> hashes = new java.util.HashSet<>();
+    int n = 0;
+    for (int a = 0; a < 200; a++) {
+      for (int r = 0; r < 200; r++) {
+        hashes.add(
+            new LedgerFold.Pair(String.format("user-%04d", a), String.format("user-%04d", r))
+                .hashCode());
+        n++;
+      }
+    }
+    assertThat(hashes.size()).isGreaterThan(n * 99 / 100);
+    assertThat(new LedgerFold.Pair("a", "b")).isEqualTo(new LedgerFold.Pair("a", "b"));
+    assertThat(new LedgerFold.Pair("a", "b").hashCode())
+        .isEqualTo(new LedgerFold.Pair("a", "b").hashCode())
+        .isNotEqualTo(new LedgerFold.Pair("b", "a").hashCode());
+  }
 }

@@ -178,7 +178,7 @@ package: ## Build the runnable application into target/quarkus-app (no tests)
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
 .PHONY: bench
-bench: $(APP_JAR) ## Run the benchmarks (policy, requests, grants, audit, reviews, notify; BENCH=audit for one group, BENCH_OPTS=-D...) and print their table
+bench: $(APP_JAR) ## Run the benchmarks (policy, requests, flows, grants, audit, reviews, notify; BENCH=audit for one group, BENCH_OPTS=-D...) and print their table
 	$(MVN) $(MVNFLAGS) -q -Dspotless.check.skip=true test-compile dependency:build-classpath \
 	  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	$(JAVA) -Xms1g -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager $(if $(BENCH),-Dbench=$(BENCH)) $(BENCH_OPTS) \

@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * {@code make bench}: runs every benchmark and prints one table. Benchmarks measure; they never
  * assert timings. System property {@code bench} (a comma list among {@code policy}, {@code
- * requests}, {@code grants}, {@code audit}, {@code reviews}, {@code notify}; default all) selects a
- * subset.
+ * requests}, {@code flows}, {@code grants}, {@code audit}, {@code reviews}, {@code notify}; default
+ * all) selects a subset.
  */
 public final class BenchMain {
 
@@ -20,7 +20,7 @@ public final class BenchMain {
   public record Row(String benchmark, String metric, String value, String notes) {}
 
   static final List<String> BENCHES =
-      List.of("policy", "requests", "grants", "audit", "reviews", "notify");
+      List.of("policy", "requests", "flows", "grants", "audit", "reviews", "notify");
 
   public static void main(String[] args) throws Exception {
     List<Row> rows = new ArrayList<>();
@@ -35,6 +35,9 @@ public final class BenchMain {
     }
     if (selected.contains("requests")) {
       rows.addAll(RequestBench.run());
+    }
+    if (selected.contains("flows")) {
+      rows.addAll(FlowBench.run());
     }
     if (selected.contains("grants")) {
       rows.addAll(GrantBench.run());

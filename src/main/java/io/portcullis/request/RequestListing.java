@@ -220,6 +220,26 @@ public class RequestListing {
     return out;
   }
 
+  /**
+   * A request just submitted, as shown: while it is pending nothing can have been decided, granted
+   * or escalated in the transaction that created it, so its standing needs the policy only, not the
+   * three reads of {@link #show(List)}. A request decided at once (auto-approval, break-glass) is
+   * read as any other.
+   */
+  @Transactional
+  public Shown showSubmitted(AccessRequest r) {
+    if (r.state() != RequestState.PENDING) {
+      return show(r);
+    }
+    PolicyDecisions d = policies.decisions();
+    return new Shown(
+        r,
+        List.of(),
+        List.of(),
+        ReviewStanding.overall(r, d, List.of(), List.of()).reasons(),
+        List.of());
+  }
+
   /** One request as shown. */
   @Transactional
   public Shown show(AccessRequest r) {

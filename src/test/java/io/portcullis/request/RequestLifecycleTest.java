@@ -157,6 +157,22 @@ class RequestLifecycleTest {
   }
 
   @Test
+  void theSubmittedViewIsTheViewReadBack() throws Exception {
+    // the submit answer is built without reading reviews, grants and stage events back
+    String me = fresh("eng");
+    var r = submit(engineer(me), "demo-db-admin", "PT30M", "checking the submitted view");
+    r.then().statusCode(201).body("state", equalTo("PENDING"));
+    String id = r.path("id");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var submitted = mapper.readTree(r.asString());
+    var read =
+        mapper.readTree(
+            engineer(me).get("/api/v1/requests/" + id).then().statusCode(200).extract().asString());
+    assertThat(submitted).isEqualTo(read);
+    assertThat(submitted.path("resolution").size()).isPositive();
+  }
+
+  @Test
   void theRequesterCannotApproveThroughCaseEmailAliasOrGroup() {
     // a requester who is in the approvers group, with a verified email, like the demo's bob
     String me = fresh("approver");

@@ -133,7 +133,8 @@ public class RequestResource {
                 Boolean.TRUE.equals(body.breakGlass()),
                 null,
                 body.inputs()));
-    RequestView v = view(s.request());
+    // an existing request (the same submission again) may have moved on: read it whole
+    RequestView v = s.existing() ? view(s.request()) : view(listing.showSubmitted(s.request()));
     URI location = URI.create("/api/v1/requests/" + v.id());
     return (s.existing()
             ? Response.ok(v.asExisting()).location(location)

@@ -240,6 +240,25 @@ public class RequestListing {
         List.of());
   }
 
+  /**
+   * A request just reviewed, as shown from what the review read and wrote: only its grants (an
+   * approval may have made them) are read.
+   */
+  @Transactional
+  public Shown showReviewed(RequestReviews.Reviewed x) {
+    AccessRequest r = x.request();
+    List<AccessGrant> granted = grants.ofRequests(List.of(r.id())).getOrDefault(r.id(), List.of());
+    return new Shown(
+        r,
+        x.reviews(),
+        granted,
+        r.state() != RequestState.PENDING
+            ? r.resolution()
+            : ReviewStanding.overall(r, policies.decisions(), x.reviews(), x.stageEvents())
+                .reasons(),
+        x.stageEvents());
+  }
+
   /** One request as shown. */
   @Transactional
   public Shown show(AccessRequest r) {

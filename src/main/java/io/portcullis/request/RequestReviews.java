@@ -75,6 +75,20 @@ public class RequestReviews {
   @Transactional
   public AccessRequest review(
       Caller caller, UUID id, RequestReview.Decision decision, String comment, String seenDigest) {
+    return reviewed(caller, id, decision, comment, seenDigest).request();
+  }
+
+  /** A review made: the request as it now stands, with all its reviews and stage events. */
+  public record Reviewed(
+      AccessRequest request, List<RequestReview> reviews, List<StageEvent> stageEvents) {}
+
+  /**
+   * {@link #review}, answering also what the review read and wrote, so that the answer can be shown
+   * without reading them back.
+   */
+  @Transactional
+  public Reviewed reviewed(
+      Caller caller, UUID id, RequestReview.Decision decision, String comment, String seenDigest) {
     if (comment != null && comment.length() > MAX_COMMENT_CHARS) {
       throw new Problems.Invalid(
           new FieldError(
@@ -142,7 +156,11 @@ public class RequestReviews {
     List<RequestReview> all = new ArrayList<>(previous);
     all.add(review);
     resolve(r, d, previous, all, events, caller.subject(), now);
-    return r;
+    // in the order the store reads them back: by time, then by id as PostgreSQL orders uuids
+    all.sort(
+        java.util.Comparator.comparing(RequestReview::createdAt)
+            .thenComparing(v -> v.id().toString()));
+    return new Reviewed(r, List.copyOf(all), List.copyOf(events));
   }
 
   private static void requireReviewable(AccessRequest r, String seenDigest, Instant now) {

@@ -173,6 +173,24 @@ class RequestLifecycleTest {
   }
 
   @Test
+  void theReviewedViewIsTheViewReadBack() throws Exception {
+    // the review's answer is built from what the review read and wrote, plus the grants
+    String me = fresh("eng");
+    String id =
+        submit(engineer(me), "demo-db-admin", "PT30M", "checking the reviewed view").path("id");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var first = mapper.readTree(review(as("bob"), id, "APPROVE", "ok, INC-2").asString());
+    var read = mapper.readTree(engineer(me).get("/api/v1/requests/" + id).asString());
+    assertThat(first.path("state").asText()).isEqualTo("PENDING");
+    assertThat(first).isEqualTo(read);
+    var second = mapper.readTree(review(as("carol"), id, "APPROVE", "ok").asString());
+    var again = mapper.readTree(engineer(me).get("/api/v1/requests/" + id).asString());
+    assertThat(second.path("state").asText()).isEqualTo("APPROVED");
+    assertThat(second.path("grants")).hasSize(1);
+    assertThat(second).isEqualTo(again);
+  }
+
+  @Test
   void theRequesterCannotApproveThroughCaseEmailAliasOrGroup() {
     // a requester who is in the approvers group, with a verified email, like the demo's bob
     String me = fresh("approver");

@@ -207,7 +207,9 @@ public class RequestResource {
     } catch (IllegalArgumentException e) {
       throw new Problems.Invalid(new FieldError("decision", "must be APPROVE or DENY", null));
     }
-    return view(reviews.review(caller.get(), parse(id), d, body.comment(), body.digest()));
+    return view(
+        listing.showReviewed(
+            reviews.reviewed(caller.get(), parse(id), d, body.comment(), body.digest())));
   }
 
   @POST

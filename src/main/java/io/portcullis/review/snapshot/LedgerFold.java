@@ -52,7 +52,7 @@ public final class LedgerFold {
   private final Map<String, OpenGrant> grants = new LinkedHashMap<>();
   private final Map<String, OpenRequest> awaitingFollowUp = new LinkedHashMap<>();
   private final List<OpenGrant> breakGlassLines = new ArrayList<>();
-  private final Map<Key, Tally> usage = new LinkedHashMap<>();
+  private final Map<UsageKey, Tally> usage = new LinkedHashMap<>();
   private final Map<String, Map<String, Integer>> approvalsByEntitlement = new LinkedHashMap<>();
   private final Map<String, Integer> humanApprovedByEntitlement = new LinkedHashMap<>();
   private final Map<Pair, Integer> approvalPairs = new LinkedHashMap<>();
@@ -77,29 +77,12 @@ public final class LedgerFold {
     this.sink = sink;
   }
 
-  private record Key(String entitlement, String subject, String via) {
-    // the record's own hash (31 * h + h') collides for names that differ in their last characters
-    // (user-0012 / user-0043 on ent-1 / ent-2), and a million grants then hit tree bins
-    @Override
-    public int hashCode() {
-      return mix(mix(mix(0, entitlement), subject), via);
-    }
-  }
-
   /** An approval given by {@code approver} to {@code requester}. */
   public record Pair(String approver, String requester) {
     @Override
     public int hashCode() {
-      return mix(mix(0, approver), requester);
+      return UsageKey.mix(approver, requester);
     }
-  }
-
-  /** Folds {@code s}'s hash into {@code h}, scrambled (a 32-bit MurmurHash3 round). */
-  static int mix(int h, String s) {
-    int k = (s == null ? 0 : s.hashCode()) * 0xcc9e2d51;
-    k = Integer.rotateLeft(k, 15) * 0x1b873593;
-    h ^= k;
-    return Integer.rotateLeft(h, 13) * 5 + 0xe6546b64;
   }
 
   private static final class OpenRequest {
@@ -482,8 +465,8 @@ public final class LedgerFold {
     return l.stream().map(Objects::toString).toList();
   }
 
-  private static Key key(OpenGrant g) {
-    return new Key(g.entitlement, g.request.requester, g.request.via.get(g.entitlement));
+  private static UsageKey key(OpenGrant g) {
+    return new UsageKey(g.entitlement, g.request.requester, g.request.via.get(g.entitlement));
   }
 
   private static Map<String, String> vias(Object o) {

@@ -63,7 +63,7 @@ run-keycloak: $(APP_JAR) ## Start Keycloak (KEYCLOAK_PORT=8180, the demo people)
 	  mkdir -p "$$kc/data/import" && cp $(KEYCLOAK_REALM) "$$kc/data/import/portcullis-realm.json"; \
 	  echo "Starting Keycloak at http://localhost:$(KEYCLOAK_PORT) (log: target/keycloak-run.log; about a minute)"; \
 	  KC_BOOTSTRAP_ADMIN_USERNAME=kcadmin KC_BOOTSTRAP_ADMIN_PASSWORD=kcadmin \
-	  JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" JAVA_OPTS_APPEND="-XX:TieredStopAtLevel=1" "$$kc/bin/kc.sh" start-dev --http-port=$(KEYCLOAK_PORT) \
+	  JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" JAVA_OPTS_APPEND="-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=128m" "$$kc/bin/kc.sh" start-dev --http-port=$(KEYCLOAK_PORT) \
 	    --http-management-port=$(KEYCLOAK_MANAGEMENT_PORT) --import-realm --db=dev-mem \
 	    > target/keycloak-run.log 2>&1 & kcpid=$$!; \
 	  trap 'kill $$kcpid 2> /dev/null; wait $$kcpid 2> /dev/null' EXIT INT TERM; \

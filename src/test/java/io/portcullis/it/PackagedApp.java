@@ -49,6 +49,7 @@ final class PackagedApp implements AutoCloseable {
     cmd.add("-Xmx384m");
     // C1 only, as the test JVMs (pom.xml argLine): these apps start, work briefly and are stopped
     cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-XX:ReservedCodeCacheSize=128m"); // C1 alone would get 48 MB
     cmd.add("-Dquarkus.http.port=" + port);
     cmd.add("-Dquarkus.management.port=" + managementPort);
     cmd.addAll(systemProperties);

@@ -81,6 +81,12 @@ class PanacheGrantStore implements GrantStore {
     if (requestIds.isEmpty()) {
       return List.of();
     }
+    if (requestIds.size() == 1) {
+      // one request (a request's page, an approval's answer): Hibernate translates an "in ?1"
+      // query to SQL on every call, as the list's length shapes the SQL; "= ?1" it translates
+      // once (JFR, make bench BENCH=flows: 97 samples of the approvals' answers)
+      return grants.list("requestId = ?1 order by entitlement, id", requestIds.iterator().next());
+    }
     return grants.list("requestId in ?1 order by entitlement, id", List.copyOf(requestIds));
   }
 

@@ -171,8 +171,10 @@ class PanacheRequestStore implements RequestStore {
       return Map.of();
     }
     Map<UUID, List<RequestReview>> out = new HashMap<>();
-    reviews
-        .list("requestId in ?1 order by createdAt, id", List.copyOf(requestIds))
+    // one request: "= ?1" is translated to SQL once, "in ?1" on every call (see PanacheGrantStore)
+    (requestIds.size() == 1
+            ? reviewsOf(requestIds.iterator().next())
+            : reviews.list("requestId in ?1 order by createdAt, id", List.copyOf(requestIds)))
         .forEach(v -> out.computeIfAbsent(v.requestId(), k -> new ArrayList<>()).add(v));
     return out;
   }

@@ -95,8 +95,6 @@ class AlertRulesTest {
             "portcullis_policy_errors",
             "portcullis_policy_loads_total",
             "portcullis_policy_entitlements",
-            "portcullis_requests_submitted_total",
-            "portcullis_requests_decisions_total",
             "portcullis_audit_events_appended_total",
             "portcullis_audit_checkpoint_age_seconds",
             "portcullis_review_campaigns_overdue");

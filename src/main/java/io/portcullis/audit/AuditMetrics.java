@@ -3,6 +3,7 @@ package io.portcullis.audit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,6 +30,7 @@ import org.jboss.logging.Logger;
  *       most every {@link #REFRESH}; NaN when the database cannot be read.
  * </ul>
  */
+@Startup // registers its gauges at start, not on first use
 @ApplicationScoped
 public class AuditMetrics {
 

@@ -2,6 +2,7 @@ package io.portcullis.review;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,10 +15,11 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
- * {@code portcullis_review_campaigns_overdue}: access-review campaigns still OPEN after their due
- * date, for the chart's PortcullisReviewCampaignOverdue alert. Read from the database (shared by
- * all replicas) at most every {@link #REFRESH}; NaN when the database cannot be read.
+ * {@code portcullis_review_campaigns_overdue}: access-review campaigns still OPEN after their last
+ * due date, for the chart's PortcullisReviewCampaignOverdue alert. Read from the database (shared
+ * by all replicas) at most every {@link #REFRESH}; NaN when the database cannot be read.
  */
+@Startup // registers its gauges at start, not on first use
 @ApplicationScoped
 public class ReviewCampaignMetrics {
 
@@ -53,7 +55,7 @@ public class ReviewCampaignMetrics {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "select count(*) from review_campaign where state = 'OPEN' and due_at < ?")) {
+                "select count(*) from review_campaign where state = 'OPEN' and coalesce(second_due_at, due_at) < ?")) {
       ps.setTimestamp(1, new Timestamp(clock.millis()));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

@@ -1,4 +1,4 @@
-package io.portcullis.review;
+package io.portcullis.review.campaign;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

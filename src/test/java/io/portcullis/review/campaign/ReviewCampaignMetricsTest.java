@@ -1,4 +1,4 @@
-package io.portcullis.review;
+package io.portcullis.review.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -79,8 +79,9 @@ class AlertRulesTest {
 
   @Test
   void theRulesAndTheDashboardUseOnlyTheMetricsTheApplicationExports() throws IOException {
-    // The names below are the Micrometer meters of src/main/java as Prometheus exposes them
-    // (checked against /q/metrics by ObservabilityTest / the meters' own tests).
+    // The names below are the Micrometer meters of src/main/java as Prometheus names them
+    // (GrantMetrics, DeliveryMetrics, PolicyStore, AuditMetrics, ReviewCampaignMetrics); the audit
+    // and review ones are also checked against /q/metrics by AuditMetricsTest.
     List<String> exported =
         List.of(
             "portcullis_grants_active",

@@ -160,6 +160,9 @@ Checks the values that the schema cannot express, and fails the render with a cl
 {{- fail "audit.previousPublicKeys.existingConfigMap is required when audit.previousPublicKeys.keys is set: the name of a ConfigMap holding the public keys of earlier signing keys (kubectl create configmap portcullis-audit-previous-keys --from-file=audit-signing-2024.pub)" }}
 {{- end }}
 {{- end }}
+{{- if and .Values.audit.archive.s3.bucket (not .Values.aws.region) }}
+{{- fail "aws.region is required when audit.archive.s3.bucket is set: the region of the archive bucket, e.g. eu-west-1" }}
+{{- end }}
 {{- if not .Values.oidc.issuer }}
 {{- fail "oidc.issuer is required: the issuer URL of the OpenID Connect provider" }}
 {{- end }}

@@ -56,18 +56,21 @@ public class AuditLog {
   private final Instance<PolicyVersionSource> versions;
   private final TransactionSynchronizationRegistry transactions;
   private final AuditConfig config;
+  private final AuditMetrics metrics;
 
   AuditLog(
       DataSource dataSource,
       Instance<AuditContextSource> contexts,
       Instance<PolicyVersionSource> versions,
       TransactionSynchronizationRegistry transactions,
-      AuditConfig config) {
+      AuditConfig config,
+      AuditMetrics metrics) {
     this.dataSource = dataSource;
     this.contexts = contexts;
     this.versions = versions;
     this.transactions = transactions;
     this.config = config;
+    this.metrics = metrics;
   }
 
   /**
@@ -282,12 +285,10 @@ public class AuditLog {
   /**
    * The SIEM stream: once the transaction has committed, each of its events becomes one JSON log
    * line on the category {@code portcullis.audit} (route it to your SIEM). Nothing is written for a
-   * transaction that rolls back.
+   * transaction that rolls back. The committed events are also counted ({@link AuditMetrics}).
    */
   private void streamAfterCommit(List<AuditRecord> records) {
-    if (!config.siemLog() || !SIEM.isInfoEnabled()) {
-      return;
-    }
+    boolean siem = config.siemLog() && SIEM.isInfoEnabled();
     @SuppressWarnings("unchecked")
     List<AuditRecord> pending = (List<AuditRecord>) transactions.getResource(SIEM_KEY);
     if (pending == null) {
@@ -301,8 +302,11 @@ public class AuditLog {
             @Override
             public void afterCompletion(int status) {
               if (status == Status.STATUS_COMMITTED) {
-                for (AuditRecord r : fresh) {
-                  SIEM.info(AuditJson.line(r));
+                metrics.committed(fresh);
+                if (siem) {
+                  for (AuditRecord r : fresh) {
+                    SIEM.info(AuditJson.line(r));
+                  }
                 }
               }
             }

@@ -1,0 +1,99 @@
+package io.portcullis.audit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Metrics of the audit ledger, for the chart's dashboard and alerts:
+ *
+ * <ul>
+ *   <li>{@code portcullis_audit_events_appended_total{type}}: events committed to the ledger by
+ *       this replica, by event type (request.submitted, request.approved, grant.revoked, ...),
+ *       counted after the commit so that a rolled-back action counts nothing;
+ *   <li>{@code portcullis_audit_checkpoint_age_seconds}: how long the oldest event not yet covered
+ *       by a signed checkpoint has waited (0 when every event is signed). Checkpoints are made
+ *       hourly (or every 10,000 events) only when there is something new to sign, so a quiet ledger
+ *       stays at 0 instead of looking stale. Read from the database (shared by all replicas) at
+ *       most every {@link #REFRESH}; NaN when the database cannot be read.
+ * </ul>
+ */
+@Startup // registers its gauges at start, not on first use
+@ApplicationScoped
+public class AuditMetrics {
+
+  private static final Logger LOG = Logger.getLogger(AuditMetrics.class);
+
+  static final Duration REFRESH = Duration.ofSeconds(15);
+
+  private final MeterRegistry registry;
+  private final DataSource dataSource;
+  private final Clock clock;
+
+  private long refreshedAtMillis = Long.MIN_VALUE;
+  private double age = Double.NaN;
+
+  AuditMetrics(MeterRegistry registry, DataSource dataSource, Clock clock) {
+    this.registry = registry;
+    this.dataSource = dataSource;
+    this.clock = clock;
+    Gauge.builder("portcullis.audit.checkpoint.age", this, AuditMetrics::checkpointAgeSeconds)
+        .description(
+            "Seconds the oldest audit event not yet covered by a signed checkpoint has waited (0"
+                + " when every event is signed)")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** Counts events of a committed transaction. */
+  void committed(List<AuditRecord> records) {
+    for (AuditRecord r : records) {
+      Counter.builder("portcullis.audit.events.appended")
+          .description("Audit events committed to the ledger, by type")
+          .tag("type", r.type())
+          .register(registry)
+          .increment();
+    }
+  }
+
+  synchronized double checkpointAgeSeconds() {
+    long now = clock.millis();
+    if (refreshedAtMillis == Long.MIN_VALUE || now - refreshedAtMillis >= REFRESH.toMillis()) {
+      refreshedAtMillis = now;
+      age = readCheckpointAgeSeconds();
+    }
+    return age;
+  }
+
+  /** The checkpoint age read now from the database (NaN when it cannot be read). */
+  double readCheckpointAgeSeconds() {
+    long now = clock.millis();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "select e.occurred_at from audit_event e"
+                    + " where e.seq = coalesce((select max(seq) from audit_checkpoint), 0) + 1")) {
+      if (!rs.next()) {
+        return 0; // every event is signed (or the ledger is empty)
+      }
+      long oldest = rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli();
+      return Math.max(0, now - oldest) / 1000.0;
+    } catch (SQLException | RuntimeException e) {
+      LOG.debugf("Reading the audit checkpoint age failed: %s", e.getMessage());
+      return Double.NaN;
+    }
+  }
+}

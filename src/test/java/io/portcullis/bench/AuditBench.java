@@ -641,7 +641,7 @@ final class AuditBench {
               bench,
               "events/s",
               ok ? String.format(Locale.ROOT, "%.0f", n / c.seconds()) : "FAILED",
-              "single thread, read + parse + rehash every line"));
+              "read on one thread; parse + rehash on ParsedLines.WORKERS threads; links and checkpoints in file order"));
       rows.add(
           new BenchMain.Row(
               bench,

@@ -90,7 +90,8 @@ import org.postgresql.copy.CopyIn;
  *       bench.audit.warmup} (3000 appends before, not measured), {@code bench.audit.single-appends}
  *       (3000 appends by one writer afterwards; 0 skips);
  *   <li>{@code bench.audit.export-sizes} (1000000,10000000; empty skips): events per export file;
- *   <li>{@code bench.audit.live-events} (1000000; 0 skips).
+ *   <li>{@code bench.audit.live-events} (1000000; 0 skips);
+ *   <li>{@code bench.audit.child-opts} (empty): JVM options for the child JVM (e.g. JFR).
  * </ul>
  *
  * <p>The child JVM's entry point is {@link #main}.
@@ -640,7 +641,7 @@ final class AuditBench {
               bench,
               "events/s",
               ok ? String.format(Locale.ROOT, "%.0f", n / c.seconds()) : "FAILED",
-              "single thread, read + parse + rehash every line"));
+              "read on one thread; parse + rehash on ParsedLines.WORKERS threads; links and checkpoints in file order"));
       rows.add(
           new BenchMain.Row(
               bench,
@@ -812,6 +813,11 @@ final class AuditBench {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add(CHILD_HEAP);
+    // -Dbench.audit.child-opts="-XX:StartFlightRecording=filename=/tmp/v.jfr" profiles the child
+    String opts = System.getProperty("bench.audit.child-opts", "").trim();
+    if (!opts.isEmpty()) {
+      cmd.addAll(Arrays.asList(opts.split("\\s+")));
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(AuditBench.class.getName());

@@ -3,14 +3,12 @@ package io.portcullis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.testing.MovableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,33 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SignInTest {
 
-  /** A clock the test moves. */
-  static final class MovingClock extends Clock {
-    Instant now;
-
-    MovingClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @TempDir Path home;
   StubServer stub;
-  MovingClock clock = new MovingClock(Instant.parse("2026-12-03T10:00:00Z"));
+  MovableClock clock = MovableClock.at(Instant.parse("2026-12-03T10:00:00Z"));
   final AtomicInteger polls = new AtomicInteger();
   volatile String deviceAnswer = "pending-once";
 
@@ -181,7 +155,7 @@ class SignInTest {
   @Test
   void anExpiredAccessTokenIsRefreshedAndTheNewOneKept() {
     assertThat(cli().run("login").code()).isZero();
-    clock.now = clock.now.plus(Duration.ofMinutes(10));
+    clock.advance(Duration.ofMinutes(10));
     CliRun.Result who = cli().run("whoami");
     assertThat(who.code()).as(who.err()).isZero();
     assertThat(stub.to("/idp/token").get(stub.to("/idp/token").size() - 1).form())
@@ -196,7 +170,7 @@ class SignInTest {
   @Test
   void aRefusedRefreshAsksToSignInAgain() {
     assertThat(cli().run("login").code()).isZero();
-    clock.now = clock.now.plus(Duration.ofMinutes(10));
+    clock.advance(Duration.ofMinutes(10));
     // the next refresh uses rt-2 after one success; make the stored one unknown instead
     SessionStore store = new SessionStore(home.resolve(".config/portcullis"));
     var s = store.session(stub.url());

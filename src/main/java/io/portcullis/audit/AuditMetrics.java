@@ -3,6 +3,7 @@ package io.portcullis.audit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.portcullis.platform.metrics.ThrottledReading;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -42,14 +43,15 @@ public class AuditMetrics {
   private final DataSource dataSource;
   private final Clock clock;
 
-  private long refreshedAtMillis = Long.MIN_VALUE;
-  private double age = Double.NaN;
+  // a field: Micrometer holds a gauge's object only weakly
+  private final ThrottledReading age;
 
   AuditMetrics(MeterRegistry registry, DataSource dataSource, Clock clock) {
     this.registry = registry;
     this.dataSource = dataSource;
     this.clock = clock;
-    Gauge.builder("portcullis.audit.checkpoint.age", this, AuditMetrics::checkpointAgeSeconds)
+    this.age = new ThrottledReading(clock, REFRESH, this::readCheckpointAgeSeconds);
+    Gauge.builder("portcullis.audit.checkpoint.age", age, ThrottledReading::get)
         .description(
             "Seconds the oldest audit event not yet covered by a signed checkpoint has waited (0"
                 + " when every event is signed)")
@@ -66,15 +68,6 @@ public class AuditMetrics {
           .register(registry)
           .increment();
     }
-  }
-
-  synchronized double checkpointAgeSeconds() {
-    long now = clock.millis();
-    if (refreshedAtMillis == Long.MIN_VALUE || now - refreshedAtMillis >= REFRESH.toMillis()) {
-      refreshedAtMillis = now;
-      age = readCheckpointAgeSeconds();
-    }
-    return age;
   }
 
   /** The checkpoint age read now from the database (NaN when it cannot be read). */

@@ -2,6 +2,7 @@ package io.portcullis.review.campaign;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.portcullis.platform.metrics.ThrottledReading;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -29,25 +30,16 @@ public class ReviewCampaignMetrics {
 
   private final DataSource dataSource;
   private final Clock clock;
-
-  private long refreshedAtMillis = Long.MIN_VALUE;
-  private double overdue = Double.NaN;
+  // a field: Micrometer holds a gauge's object only weakly
+  private final ThrottledReading overdue;
 
   ReviewCampaignMetrics(MeterRegistry registry, DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
     this.clock = clock;
-    Gauge.builder("portcullis.review.campaigns.overdue", this, ReviewCampaignMetrics::overdue)
+    this.overdue = new ThrottledReading(clock, REFRESH, this::countOverdue);
+    Gauge.builder("portcullis.review.campaigns.overdue", overdue, ThrottledReading::get)
         .description("Access-review campaigns still open after their due date")
         .register(registry);
-  }
-
-  synchronized double overdue() {
-    long now = clock.millis();
-    if (refreshedAtMillis == Long.MIN_VALUE || now - refreshedAtMillis >= REFRESH.toMillis()) {
-      refreshedAtMillis = now;
-      overdue = countOverdue();
-    }
-    return overdue;
   }
 
   /** The overdue campaigns counted now in the database (NaN when it cannot be read). */

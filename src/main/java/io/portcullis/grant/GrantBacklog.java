@@ -22,12 +22,12 @@ public class GrantBacklog {
   }
 
   /**
-   * Milliseconds until the next grant falls due by the database clock (0 when one is due now), or
-   * -1 when nothing is pending.
+   * Milliseconds until the lane's next grant falls due by the database clock (0 when one is due
+   * now), or -1 when nothing is pending.
    */
   @Transactional
-  public long millisUntilNextDue() {
-    return store.millisUntilNextDue();
+  public long millisUntilNextDue(GrantLane lane) {
+    return store.millisUntilNextDue(lane);
   }
 
   /** The live grants by provider and the revocation backlog, for the gauges. */

@@ -14,7 +14,10 @@ public interface GrantConfig {
   @WithDefault("true")
   boolean engineEnabled();
 
-  /** Dispatcher threads per replica; each claims its own batches. */
+  /**
+   * Dispatcher threads per lane (one lane per configured provider, one for the rest, ADR 0004);
+   * each claims its own batches.
+   */
   @WithDefault("2")
   int workers();
 

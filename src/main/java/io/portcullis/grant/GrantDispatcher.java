@@ -2,6 +2,8 @@ package io.portcullis.grant;
 
 import io.portcullis.grant.GrantHandOff.GrantsDue;
 import io.portcullis.platform.secrets.Scrubber;
+import io.portcullis.provider.CredentialProvider;
+import io.portcullis.provider.ProviderRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,11 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the engine on every replica: a few worker threads that claim due batches. After a start they
- * first sweep overdue revocations (everything that expired while no replica ran), then take
- * everything due. A worker that finds less than a full batch sleeps until the next grant falls due,
- * at most {@code poll-interval}; an approval or an early revocation committed on this replica wakes
- * it at once. No state is kept per grant: memory does not grow with their number.
+ * Runs the engine on every replica: for each lane (one per configured provider, and one for the
+ * rest, ADR 0004) a few worker threads that claim that lane's due batches, so that a provider that
+ * hangs holds up only its own grants. After a start they first sweep overdue revocations
+ * (everything that expired while no replica ran), then take everything due. A worker that finds
+ * less than a full batch sleeps until its lane's next grant falls due, at most {@code
+ * poll-interval}; an approval or an early revocation committed on this replica wakes the lane of
+ * its provider at once. No state is kept per grant: memory does not grow with their number.
  */
 @ApplicationScoped
 public class GrantDispatcher {
@@ -33,31 +37,44 @@ public class GrantDispatcher {
     STOPPED
   }
 
+  /** One lane's grants and the signal its idle workers wait on. */
+  private static final class Lane {
+    final GrantLane grants;
+    final Object signal = new Object();
+    long generation;
+
+    Lane(GrantLane grants) {
+      this.grants = grants;
+    }
+  }
+
   private final GrantEngine engine;
   private final GrantBacklog backlog;
   private final GrantConfig config;
   private final GrantMetrics metrics;
   private final FaultPoints faults;
-  private final Object signal = new Object();
+  private final ProviderRegistry providers;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger sweeping = new AtomicInteger();
   private final AtomicLong swept = new AtomicLong();
-  private long generation;
+  private final AtomicLong lastRefreshNanos = new AtomicLong();
+  private volatile List<Lane> lanes = List.of();
   private volatile boolean running;
   private volatile Phase phase = Phase.OFF;
-  private volatile long lastRefreshNanos;
 
   GrantDispatcher(
       GrantEngine engine,
       GrantBacklog backlog,
       GrantConfig config,
       GrantMetrics metrics,
-      FaultPoints faults) {
+      FaultPoints faults,
+      ProviderRegistry providers) {
     this.backlog = backlog;
     this.engine = engine;
     this.config = config;
     this.metrics = metrics;
     this.faults = faults;
+    this.providers = providers;
   }
 
   public Phase phase() {
@@ -71,23 +88,40 @@ public class GrantDispatcher {
     }
   }
 
+  /** The lanes' names: the configured providers, then {@code other}. */
+  public List<String> laneNames() {
+    return lanes.stream().map(l -> l.grants.name()).toList();
+  }
+
   void start(@Observes StartupEvent event) {
     if (!config.engineEnabled()) {
       LOG.info("Grant engine is off on this replica (portcullis.grants.engine-enabled=false)");
       return;
     }
+    List<String> configured =
+        providers.all().stream()
+            .map(CredentialProvider::kind)
+            .filter(k -> providers.unavailableReason(k).isEmpty())
+            .sorted()
+            .toList();
+    List<Lane> all = new ArrayList<>();
+    configured.forEach(k -> all.add(new Lane(GrantLane.of(k))));
+    all.add(new Lane(GrantLane.rest(configured)));
+    lanes = List.copyOf(all);
     running = true;
     phase = Phase.SWEEPING;
     int n = Math.max(1, config.workers());
-    sweeping.set(n);
+    sweeping.set(n * all.size());
     long started = System.nanoTime();
     synchronized (threads) {
-      for (int i = 0; i < n; i++) {
-        int index = i;
-        Thread t = new Thread(() -> work(index, started), "grant-worker-" + i);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
+      for (Lane lane : all) {
+        for (int i = 0; i < n; i++) {
+          Thread t =
+              new Thread(() -> work(lane, started), "grant-worker-" + lane.grants.name() + "-" + i);
+          t.setDaemon(true);
+          threads.add(t);
+          t.start();
+        }
       }
     }
   }
@@ -112,53 +146,60 @@ public class GrantDispatcher {
   }
 
   void onDue(@Observes(during = TransactionPhase.AFTER_SUCCESS) GrantsDue due) {
-    wake();
-  }
-
-  /** Makes idle workers look at the queue now. */
-  public void wake() {
-    synchronized (signal) {
-      generation++;
-      signal.notifyAll();
+    for (Lane lane : lanes) {
+      if (due.provider() == null || lane.grants.covers(due.provider())) {
+        wake(lane);
+      }
     }
   }
 
-  private void work(int index, long started) {
+  /** Makes every lane's idle workers look at the queue now. */
+  public void wake() {
+    lanes.forEach(GrantDispatcher::wake);
+  }
+
+  private static void wake(Lane lane) {
+    synchronized (lane.signal) {
+      lane.generation++;
+      lane.signal.notifyAll();
+    }
+  }
+
+  private void work(Lane lane, long started) {
     int batch = Math.max(1, config.batchSize());
-    sweep(batch);
+    sweep(lane, batch);
     if (sweeping.decrementAndGet() == 0 && running) {
       phase = Phase.RUNNING;
       faults.arm();
       LOG.infof(
           "Grant engine ready on %s: startup sweep revoked or retried %d overdue grant(s) in %d"
-              + " ms; %d worker(s), batches of %d",
+              + " ms; lanes %s with %d worker(s) each, batches of %d",
           engine.node(),
           swept.get(),
           (System.nanoTime() - started) / 1_000_000,
+          laneNames(),
           config.workers(),
           batch);
     }
     int failures = 0;
     while (running) {
       long seen;
-      synchronized (signal) {
-        seen = generation;
+      synchronized (lane.signal) {
+        seen = lane.generation;
       }
       try {
-        GrantEngine.BatchResult r = engine.processDue(GrantEngine.Mode.ALL, batch);
+        GrantEngine.BatchResult r = engine.processDue(lane.grants, GrantEngine.Mode.ALL, batch);
         metrics.record(r.completions());
         failures = 0;
-        if (index == 0) {
-          refreshGauges();
-        }
+        refreshGauges();
         if (r.claimed() >= batch) {
           continue;
         }
-        long until = backlog.millisUntilNextDue();
+        long until = backlog.millisUntilNextDue(lane.grants);
         long poll = config.pollInterval().toMillis();
         long wait = until < 0 ? poll : Math.min(poll, until);
         if (wait > 0) {
-          await(seen, wait);
+          await(lane, seen, wait);
         }
       } catch (RuntimeException | Error e) {
         if (!running) {
@@ -166,18 +207,18 @@ public class GrantDispatcher {
         }
         failures++;
         LOG.warnf(
-            "Grant engine batch failed (%d in a row), retrying: %s",
-            failures, Scrubber.scrub(rootMessage(e)));
-        await(seen, Math.min(10_000, 250L << Math.min(failures, 6)));
+            "Grant engine batch of lane %s failed (%d in a row), retrying: %s",
+            lane.grants.name(), failures, Scrubber.scrub(rootMessage(e)));
+        await(lane, seen, Math.min(10_000, 250L << Math.min(failures, 6)));
       }
     }
   }
 
-  private void sweep(int batch) {
+  private void sweep(Lane lane, int batch) {
     int failures = 0;
     while (running) {
       try {
-        GrantEngine.BatchResult r = engine.processDue(GrantEngine.Mode.SWEEP, batch);
+        GrantEngine.BatchResult r = engine.processDue(lane.grants, GrantEngine.Mode.SWEEP, batch);
         metrics.record(r.completions());
         swept.addAndGet(r.claimed());
         if (r.claimed() < batch) {
@@ -186,36 +227,39 @@ public class GrantDispatcher {
       } catch (RuntimeException | Error e) {
         failures++;
         LOG.warnf(
-            "Startup sweep batch failed (%d in a row), retrying: %s",
-            failures, Scrubber.scrub(rootMessage(e)));
+            "Startup sweep batch of lane %s failed (%d in a row), retrying: %s",
+            lane.grants.name(), failures, Scrubber.scrub(rootMessage(e)));
         long seen;
-        synchronized (signal) {
-          seen = generation;
+        synchronized (lane.signal) {
+          seen = lane.generation;
         }
-        await(seen, Math.min(10_000, 250L << Math.min(failures, 6)));
+        await(lane, seen, Math.min(10_000, 250L << Math.min(failures, 6)));
       }
     }
   }
 
+  /** At most once per {@code metrics-refresh}, by whichever worker gets there first. */
   private void refreshGauges() {
     long now = System.nanoTime();
-    if (lastRefreshNanos != 0 && now - lastRefreshNanos < config.metricsRefresh().toNanos()) {
+    long last = lastRefreshNanos.get();
+    if (last != 0 && now - last < config.metricsRefresh().toNanos()) {
       return;
     }
-    lastRefreshNanos = now;
-    metrics.refresh(backlog.snapshot());
+    if (lastRefreshNanos.compareAndSet(last, now)) {
+      metrics.refresh(backlog.snapshot());
+    }
   }
 
-  private void await(long seen, long millis) {
+  private void await(Lane lane, long seen, long millis) {
     long deadline = System.nanoTime() + millis * 1_000_000;
-    synchronized (signal) {
-      while (running && generation == seen) {
+    synchronized (lane.signal) {
+      while (running && lane.generation == seen) {
         long left = (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
           return;
         }
         try {
-          signal.wait(left);
+          lane.signal.wait(left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;

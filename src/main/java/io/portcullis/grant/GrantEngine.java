@@ -31,9 +31,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,7 +78,7 @@ public class GrantEngine {
   private final List<String> securityContacts;
   private final GrantCredentials stored;
   private final NotificationOutbox outbox;
-  private final ExecutorService calls;
+  private final Map<String, ExecutorService> calls = new ConcurrentHashMap<>();
   private final String node;
   private final GrantOutcomes results;
 
@@ -104,20 +106,6 @@ public class GrantEngine {
     this.faults = faults;
     this.roles = roles;
     this.securityContacts = List.copyOf(securityContacts);
-    AtomicInteger n = new AtomicInteger();
-    this.calls =
-        new ThreadPoolExecutor(
-            config.providerConcurrency(),
-            config.providerConcurrency(),
-            60,
-            TimeUnit.SECONDS,
-            new java.util.concurrent.LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "grant-provider-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    ((ThreadPoolExecutor) calls).allowCoreThreadTimeOut(true);
     this.node = config.nodeId().filter(s -> !s.isBlank()).orElseGet(GrantEngine::defaultNode);
     this.results = new GrantOutcomes(node, config, sealer, outbox, roles, securityContacts);
   }
@@ -134,7 +122,33 @@ public class GrantEngine {
 
   @PreDestroy
   void stop() {
-    calls.shutdownNow();
+    calls.values().forEach(ExecutorService::shutdownNow);
+  }
+
+  /**
+   * The provider call threads of one lane: each lane has its own, so that calls hanging in one
+   * provider never queue another lane's calls behind them.
+   */
+  private ExecutorService callsOf(GrantLane lane) {
+    return calls.computeIfAbsent(
+        lane.name(),
+        name -> {
+          AtomicInteger n = new AtomicInteger();
+          ThreadPoolExecutor pool =
+              new ThreadPoolExecutor(
+                  config.providerConcurrency(),
+                  config.providerConcurrency(),
+                  60,
+                  TimeUnit.SECONDS,
+                  new LinkedBlockingQueue<>(),
+                  r -> {
+                    Thread t = new Thread(r, "grant-provider-" + name + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                  });
+          pool.allowCoreThreadTimeOut(true);
+          return pool;
+        });
   }
 
   /** This replica's name in audit events. */
@@ -189,14 +203,15 @@ public class GrantEngine {
   }
 
   /**
-   * Claims and works one batch of due grants in one transaction.
+   * Claims and works one batch of one lane's due grants in one transaction.
    *
+   * @param lane whose grants (one provider's, or the rest)
    * @return what was done; empty when nothing is due
    */
   @Transactional
   @TransactionConfiguration(timeout = 300)
-  public BatchResult processDue(Mode mode, int limit) {
-    List<AccessGrant> claimed = store.claimDue(mode == Mode.SWEEP, limit);
+  public BatchResult processDue(GrantLane lane, Mode mode, int limit) {
+    List<AccessGrant> claimed = store.claimDue(lane, mode == Mode.SWEEP, limit);
     if (claimed.isEmpty()) {
       return BatchResult.EMPTY;
     }
@@ -223,6 +238,7 @@ public class GrantEngine {
       }
     }
     List<Future<CallOutcome>> futures = new ArrayList<>(work.size());
+    ExecutorService calls = callsOf(lane);
     for (GrantWork w : work) {
       futures.add(
           w.startsNow()

@@ -29,8 +29,18 @@ public class GrantHandOff {
     this.due = due;
   }
 
-  /** Fired when grants become due; the dispatcher wakes after the transaction commits. */
-  public record GrantsDue(int count) {}
+  /**
+   * Fired when grants become due; the dispatcher wakes the lane of their provider after the
+   * transaction commits.
+   *
+   * @param provider the grants' provider kind, or null for grants of several providers (every lane
+   *     looks)
+   */
+  public record GrantsDue(String provider) {
+
+    /** Grants of several providers: every lane looks. */
+    public static final GrantsDue ANY = new GrantsDue(null);
+  }
 
   /**
    * What every grant of one approved request shares, copied from the request so that the engine
@@ -67,7 +77,7 @@ public class GrantHandOff {
   public UUID handOff(
       Ask ask, String entitlement, ProviderSpec provider, String policyVersion, Instant createdAt) {
     UUID id = store.schedule(ask, entitlement, provider, policyVersion, createdAt);
-    due.fire(new GrantsDue(1));
+    due.fire(new GrantsDue(provider.kind()));
     return id;
   }
 }

@@ -99,7 +99,7 @@ public class GrantRenewals {
     }
     g.approveExtension(now, extensionRequestId, g.notAfter().plus(by));
     audit.append(GrantAudit.extensionPending(g, actor));
-    due.fire(new GrantsDue(1));
+    due.fire(new GrantsDue(g.provider()));
     return Optional.of(g);
   }
 }

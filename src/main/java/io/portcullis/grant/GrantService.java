@@ -203,7 +203,7 @@ public class GrantService {
           GrantAudit.revocationRequested(
               g, caller.subject(), RevokeCause.EARLY, why, null, before.name(), dropped));
       outbox.enqueue(GrantNotices.revoked(g, caller.subject(), RevokeCause.EARLY), now);
-      due.fire(new GrantsDue(1));
+      due.fire(new GrantsDue(g.provider()));
     }
     return g;
   }

@@ -59,9 +59,10 @@ public interface GrantStore {
    * Claims up to {@code n} grants whose next attempt is due by the database clock, oldest due
    * first, locked with SKIP LOCKED so that replicas never claim the same one.
    *
+   * @param lane whose grants: one provider's, or every provider's but those with lanes
    * @param revocationsOnly only ACTIVE and REVOKING grants (the sweep)
    */
-  List<AccessGrant> claimDue(boolean revocationsOnly, int n);
+  List<AccessGrant> claimDue(GrantLane lane, boolean revocationsOnly, int n);
 
   /** A live grant as the kill switch first sees it, before it locks anything. */
   record LiveCandidate(UUID id, CallerSnapshot requester) {}
@@ -90,8 +91,11 @@ public interface GrantStore {
   /** Those of these grants still live, row-locked in id order. */
   List<UUID> lockLive(List<UUID> ids);
 
-  /** Milliseconds until the next grant falls due by the database clock; -1 when none is pending. */
-  long millisUntilNextDue();
+  /**
+   * Milliseconds until the lane's next grant falls due by the database clock; -1 when none is
+   * pending.
+   */
+  long millisUntilNextDue(GrantLane lane);
 
   /** How many grants each provider has in ACTIVE, REVOKING and IRREVOCABLE. */
   Map<String, Map<GrantState, Long>> liveByProvider();

@@ -122,7 +122,7 @@ public class IrrevocableQueue {
     Instant wasDue = g.nextAttemptAt();
     g.expediteRevocation(store.dbNow());
     audit.append(GrantAudit.revocationRetryRequested(g, caller.subject(), why, wasDue));
-    due.fire(new GrantsDue(1));
+    due.fire(new GrantsDue(g.provider()));
     return g;
   }
 

@@ -254,7 +254,7 @@ public class KillSwitch {
         already,
         cancelled.size(),
         suspension == null ? "no suspension (suspend: false)" : "suspension " + suspension.id());
-    due.fire(new GrantsDue(ids.size()));
+    due.fire(GrantsDue.ANY);
     return new KillSwitchResult(
         operation,
         ids.size(),

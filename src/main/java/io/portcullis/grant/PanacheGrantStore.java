@@ -12,6 +12,7 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -175,14 +176,35 @@ class PanacheGrantStore implements GrantStore {
 
   @Override
   @SuppressWarnings("unchecked")
-  public List<AccessGrant> claimDue(boolean revocationsOnly, int n) {
-    return em().createNativeQuery(
-            "select * from access_grant where next_attempt_at <= now()"
-                + (revocationsOnly ? " and state in ('ACTIVE', 'REVOKING')" : "")
-                + " order by next_attempt_at limit :n for update skip locked",
-            AccessGrant.class)
-        .setParameter("n", n)
-        .getResultList();
+  public List<AccessGrant> claimDue(GrantLane lane, boolean revocationsOnly, int n) {
+    var q =
+        em().createNativeQuery(
+                "select * from access_grant where next_attempt_at <= now()"
+                    + laneCondition(lane)
+                    + (revocationsOnly ? " and state in ('ACTIVE', 'REVOKING')" : "")
+                    + " order by next_attempt_at limit :n for update skip locked",
+                AccessGrant.class)
+            .setParameter("n", n);
+    @SuppressWarnings("unchecked")
+    List<AccessGrant> claimed = laneParameters(q, lane).getResultList();
+    return claimed;
+  }
+
+  /** The lane's share of the due grants, in SQL (indexed by provider, next_attempt_at). */
+  private static String laneCondition(GrantLane lane) {
+    if (lane.provider() != null) {
+      return " and provider = :provider";
+    }
+    return lane.others().isEmpty() ? "" : " and provider not in (:others)";
+  }
+
+  private static Query laneParameters(Query q, GrantLane lane) {
+    if (lane.provider() != null) {
+      q.setParameter("provider", lane.provider());
+    } else if (!lane.others().isEmpty()) {
+      q.setParameter("others", lane.others());
+    }
+    return q;
   }
 
   @Override
@@ -240,11 +262,15 @@ class PanacheGrantStore implements GrantStore {
   }
 
   @Override
-  public long millisUntilNextDue() {
+  public long millisUntilNextDue(GrantLane lane) {
     Object v =
-        em().createNativeQuery(
-                "select cast(ceil(extract(epoch from (min(next_attempt_at) - clock_timestamp()))"
-                    + " * 1000) as bigint) from access_grant where next_attempt_at is not null")
+        laneParameters(
+                em().createNativeQuery(
+                        "select cast(ceil(extract(epoch from (min(next_attempt_at) -"
+                            + " clock_timestamp())) * 1000) as bigint) from access_grant where"
+                            + " next_attempt_at is not null"
+                            + laneCondition(lane)),
+                lane)
             .getSingleResult();
     return v == null ? -1 : Math.max(0, ((Number) v).longValue());
   }

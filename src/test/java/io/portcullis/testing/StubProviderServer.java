@@ -234,6 +234,7 @@ public final class StubProviderServer implements AutoCloseable {
         body = in.readAllBytes();
       }
       if (path.equals("/health")) {
+        pause(); // a service that hangs hangs its health check too
         send(x, 200, Map.of("status", "up"));
         return;
       }
@@ -272,6 +273,16 @@ public final class StubProviderServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       } finally {
         flight.decrementAndGet();
+      }
+    }
+  }
+
+  private void pause() {
+    if (latencyMillis > 0) {
+      try {
+        Thread.sleep(latencyMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -46,7 +46,7 @@ help: ## Show this list of targets
 	@echo "Variables: PORT=$(PORT) MANAGEMENT_PORT=$(MANAGEMENT_PORT) (metrics, OpenAPI) DATA_DIR=$(DATA_DIR) (e.g. make run PORT=9090)"
 
 $(APP_JAR): $(SOURCES)
-	$(MVN) $(MVNFLAGS) -q -DskipTests -Dspotless.check.skip=true package
+	@bin/build-progress $(MVN) -B -DskipTests -Dspotless.check.skip=true package
 	@touch $(APP_JAR)
 
 .PHONY: run

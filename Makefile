@@ -184,7 +184,7 @@ image: $(APP_JAR) ## Build the container image (non-root, read-only root filesys
 	@bash .ci/image
 
 .PHONY: image-test
-image-test: image ## Load target/portcullis-image.tar into podman and run it read-only as user 185 on the embedded PostgreSQL (ImageIT, a few minutes)
+image-test: image ## Load target/portcullis-image.tar into podman and run it read-only as user 185, demo and prod profiles (ImageIT, about 3 minutes)
 	$(MVN) $(MVNFLAGS) -Dspotless.check.skip=true test-compile failsafe:integration-test failsafe:verify \
 	  -DskipITs=false -Dit.test=ImageIT -Dimage.archive=$(IMAGE_ARCHIVE) \
 	  -Dimage.run-options="$$(.ci/podman-run-options)"

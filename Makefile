@@ -8,7 +8,7 @@ JAVA     ?= java
 APP_JAR  := target/quarkus-app/quarkus-run.jar
 # the packaged classes for the offline tools (no Quarkus boot): the app, its libraries, jboss-logging
 APP_CP   := target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*
-SOURCES  := pom.xml $(shell find src/main -type f 2>/dev/null)
+SOURCES  := pom.xml $(shell find src/main -type f -not -path 'src/main/docker/*' 2>/dev/null)
 DATA_DIR ?= data
 PORT     ?= 8080
 MANAGEMENT_PORT ?= 9000
@@ -176,6 +176,18 @@ lint: ## Check formatting and compile with warnings
 .PHONY: package
 package: ## Build the runnable application into target/quarkus-app (no tests)
 	$(MVN) $(MVNFLAGS) -DskipTests package
+
+IMAGE_ARCHIVE := target/portcullis-image.tar
+
+.PHONY: image
+image: $(APP_JAR) ## Build the container image (non-root, read-only root filesystem) into target/portcullis-image.tar with podman, no registry needed
+	@bash .ci/image
+
+.PHONY: image-test
+image-test: image ## Load target/portcullis-image.tar into podman and run it read-only as user 185, demo and prod profiles (ImageIT, about 3 minutes)
+	$(MVN) $(MVNFLAGS) -Dspotless.check.skip=true test-compile failsafe:integration-test failsafe:verify \
+	  -DskipITs=false -Dit.test=ImageIT -Dimage.archive=$(IMAGE_ARCHIVE) \
+	  -Dimage.run-options="$$(.ci/podman-run-options)"
 
 .PHONY: bench
 bench: $(APP_JAR) ## Run the benchmarks (policy, requests, flows, grants, audit, reviews, notify; BENCH=audit for one group, BENCH_OPTS=-D...) and print their table

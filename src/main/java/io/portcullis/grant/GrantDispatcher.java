@@ -1,6 +1,7 @@
 package io.portcullis.grant;
 
 import io.portcullis.grant.GrantHandOff.GrantsDue;
+import io.portcullis.platform.database.DatabaseGate;
 import io.portcullis.platform.secrets.Scrubber;
 import io.portcullis.provider.CredentialProvider;
 import io.portcullis.provider.ProviderRegistry;
@@ -54,6 +55,7 @@ public class GrantDispatcher {
   private final GrantMetrics metrics;
   private final FaultPoints faults;
   private final ProviderRegistry providers;
+  private final DatabaseGate database;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger sweeping = new AtomicInteger();
   private final AtomicLong swept = new AtomicLong();
@@ -68,7 +70,9 @@ public class GrantDispatcher {
       GrantConfig config,
       GrantMetrics metrics,
       FaultPoints faults,
-      ProviderRegistry providers) {
+      ProviderRegistry providers,
+      DatabaseGate database) {
+    this.database = database;
     this.backlog = backlog;
     this.engine = engine;
     this.config = config;
@@ -108,6 +112,7 @@ public class GrantDispatcher {
     configured.forEach(k -> all.add(new Lane(GrantLane.of(k))));
     all.add(new Lane(GrantLane.rest(configured)));
     lanes = List.copyOf(all);
+    database.onReturn(this::wake); // revocations that fell due while it was gone resume at once
     running = true;
     phase = Phase.SWEEPING;
     int n = Math.max(1, config.workers());
@@ -187,6 +192,10 @@ public class GrantDispatcher {
       synchronized (lane.signal) {
         seen = lane.generation;
       }
+      if (!database.reachable()) {
+        await(lane, seen, config.pollInterval().toMillis()); // woken when it is back
+        continue;
+      }
       try {
         GrantEngine.BatchResult r = engine.processDue(lane.grants, GrantEngine.Mode.ALL, batch);
         metrics.record(r.completions());
@@ -209,7 +218,7 @@ public class GrantDispatcher {
         LOG.warnf(
             "Grant engine batch of lane %s failed (%d in a row), retrying: %s",
             lane.grants.name(), failures, Scrubber.scrub(rootMessage(e)));
-        await(lane, seen, Math.min(10_000, 250L << Math.min(failures, 6)));
+        await(lane, seen, retryDelay(failures));
       }
     }
   }
@@ -233,9 +242,18 @@ public class GrantDispatcher {
         synchronized (lane.signal) {
           seen = lane.generation;
         }
-        await(lane, seen, Math.min(10_000, 250L << Math.min(failures, 6)));
+        await(lane, seen, retryDelay(failures));
       }
     }
+  }
+
+  /**
+   * After a failed batch (the database gone, say): 0.5, 1, then every 2 s, so that once the
+   * database is back revocations that fell due meanwhile resume within the 2 s revocation SLO. A
+   * retry that fails again costs one refused connection.
+   */
+  static long retryDelay(int failures) {
+    return Math.min(2_000, 250L << Math.min(failures, 3));
   }
 
   /** At most once per {@code metrics-refresh}, by whichever worker gets there first. */

@@ -111,6 +111,14 @@ public final class EmbeddedPostgresLauncher {
    *     caller stops it in order
    */
   public static Running start(Path pgData, boolean stopOnJvmExit) {
+    return start(pgData, stopOnJvmExit, 0);
+  }
+
+  /**
+   * As {@link #start(Path, boolean)}, on a given port (0: a free one), e.g. to start a stopped
+   * server again where its clients expect it.
+   */
+  public static Running start(Path pgData, boolean stopOnJvmExit, int port) {
     try {
       prepareDataDirectory(pgData);
       stopOrphanedPostmaster(pgData);
@@ -119,7 +127,7 @@ public final class EmbeddedPostgresLauncher {
               .setDataDirectory(pgData)
               .setCleanDataDirectory(false)
               .setRegisterShutdownHook(stopOnJvmExit)
-              .setPort(freePort())
+              .setPort(port == 0 ? freePort() : port)
               .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("max_connections", "200")
               .setServerConfig("listen_addresses", "localhost")

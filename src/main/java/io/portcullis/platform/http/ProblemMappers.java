@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.portcullis.platform.database.DatabaseGate;
 import io.portcullis.platform.error.FieldError;
 import io.portcullis.platform.error.Problem;
+import io.portcullis.platform.error.Problems;
 import io.quarkus.security.ForbiddenException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -16,6 +18,7 @@ import jakarta.validation.ValidationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +39,17 @@ public class ProblemMappers {
   public Response problem(Problem problem, UriInfo uri) {
     if (problem.status() >= 500) {
       LOG.warnf("%s: %s", problem.title(), problem.detail());
+    }
+    if (problem.status() == 503 && problem.properties().isEmpty()) {
+      Response plain =
+          respond(
+              problem.status(),
+              problem.kind(),
+              problem.title(),
+              problem.detail(),
+              uri,
+              problem.errors());
+      return Response.fromResponse(plain).header("Retry-After", "5").build();
     }
     Response r =
         respond(
@@ -196,6 +210,11 @@ public class ProblemMappers {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof Problem p) {
         return p;
+      }
+      if (t instanceof SQLException sql && DatabaseGate.unreachable(sql)) {
+        return new Problems.Unavailable(
+            "The database cannot be reached right now. Nothing was changed by this request; retry"
+                + " in a few seconds.");
       }
       if (t.getCause() == t) {
         break;

@@ -54,6 +54,24 @@ class ProblemMappersTest {
   }
 
   @Test
+  void anUnreachableDatabaseAnswers503WithRetryAfterAndNoInternals() {
+    for (String kind : List.of("database-down", "database-busy")) {
+      alice()
+          .get("/api/test/problems/" + kind)
+          .then()
+          .statusCode(503)
+          .contentType("application/problem+json")
+          .header("Retry-After", "5")
+          .body("type", equalTo("urn:portcullis:problem:unavailable"))
+          .body("detail", containsString("database cannot be reached"))
+          .body("detail", containsString("Nothing was changed"))
+          .body(not(containsString("5432")));
+    }
+    // a statement the database refused is no outage: a bug, 500
+    alice().get("/api/test/problems/constraint").then().statusCode(500);
+  }
+
+  @Test
   void bugsAnswer500WithoutInternals() {
     alice()
         .header(RequestIds.HEADER, "trace-12345678")

@@ -38,6 +38,21 @@ public class ProblemProbeResource {
       case "invalid" ->
           throw new Problems.Invalid(
               new FieldError("duration", "must be at most PT4H", "ask for PT4H or less"));
+      case "database-down" ->
+          throw new IllegalStateException(
+              "could not run the query",
+              new java.sql.SQLException(
+                  "Connection to localhost:5432 refused. Check that the hostname and port are"
+                      + " correct",
+                  "08001"));
+      case "database-busy" ->
+          throw new IllegalStateException(
+              "could not run the query",
+              new java.sql.SQLException("Acquisition timeout while waiting for new connection"));
+      case "constraint" ->
+          throw new IllegalStateException(
+              "could not run the query",
+              new java.sql.SQLException("duplicate key value violates unique constraint", "23505"));
       case "bug" ->
           throw new IllegalStateException(
               "select secret from credentials where password = 'hunter2'");

@@ -13,6 +13,9 @@ DATA_DIR ?= data
 PORT     ?= 8080
 MANAGEMENT_PORT ?= 9000
 FAULT_ITERATIONS ?= 200
+SOAK_FAULT_ITERATIONS ?= 1000
+SOAK_SECONDS ?= 600
+SOAK_OUTAGE_SECONDS ?= 300
 FUTURE_DAYS ?= 365
 # make test-future's Maven goal: the test phase (compiles first); make test, having built
 # everything already, runs surefire:test alone (the integration tests read target/ meanwhile)
@@ -137,6 +140,25 @@ test-future: ## Run the time-sensitive tests (@TimeSensitive; FUTURE_TESTS=A,B f
 fault-test: ## Kill -9 the grant engine at its fault points FAULT_ITERATIONS times (200) and check nothing is lost or doubled
 	$(MVN) $(MVNFLAGS) verify -DskipITs=false -DskipUTs=true -Dspotless.check.skip=true \
 	  -Dit.test=GrantCrashIT -Dfault.iterations=$(FAULT_ITERATIONS)
+
+.PHONY: soak
+soak: ## Outside make test: kill -9 at the fault points SOAK_FAULT_ITERATIONS times (1000), 3 replicas killed at random for SOAK_SECONDS (600), PostgreSQL down 30 s and SOAK_OUTAGE_SECONDS (300), a hanging provider; prints a table
+	@mkdir -p target
+	$(MVN) $(MVNFLAGS) verify -DskipITs=false -DskipUTs=true -Dspotless.check.skip=true \
+	  -Dit.test=GrantCrashIT,ReplicaKillIT,DatabaseOutageIT -Dsoak=true \
+	  -Dfault.iterations=$(SOAK_FAULT_ITERATIONS) -Dsoak.seconds=$(SOAK_SECONDS) \
+	  -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | tee target/soak-run.log; \
+	  rc=$${PIPESTATUS[0]}; \
+	$(MVN) $(MVNFLAGS) failsafe:integration-test failsafe:verify -DskipITs=false \
+	  -Dit.test=DatabaseOutageIT -Doutage.seconds=$(SOAK_OUTAGE_SECONDS) 2>&1 | tee -a target/soak-run.log; \
+	  rc2=$${PIPESTATUS[0]}; \
+	$(MVN) $(MVNFLAGS) surefire:test -Dtest=GrantLanesTest 2>&1 | tee -a target/soak-run.log; \
+	  rc3=$${PIPESTATUS[0]}; \
+	echo; echo "Soak (target/soak-run.log):"; \
+	{ echo "scenario | measured | promise | result"; \
+	  grep -ho 'SOAK-ROW | .*' target/soak-run.log | sed 's/^SOAK-ROW | //'; } | column -t -s '|'; \
+	echo "exit codes: soak ITs $$rc, long outage $$rc2, hanging provider $$rc3"; \
+	test $$rc -eq 0 -a $$rc2 -eq 0 -a $$rc3 -eq 0
 
 .PHONY: test-live
 test-live: ## Run the provider contract suites against real Vault / AWS / PostgreSQL when configured (see src/docs/providers.md); skips each with a message otherwise

@@ -117,7 +117,7 @@ final class AuditBench {
     static Config fromSystemProperties() {
       String sizes = System.getProperty("bench.audit.export-sizes", "1000000,10000000").trim();
       return new Config(
-          writers(System.getProperty("bench.audit.writers", "32").trim()),
+          writersOf(System.getProperty("bench.audit.writers", "32").trim()),
           Integer.getInteger("bench.audit.appends", 30_000),
           Integer.getInteger("bench.audit.warmup", 3_000),
           Integer.getInteger("bench.audit.single-appends", 3_000),
@@ -128,7 +128,7 @@ final class AuditBench {
     }
   }
 
-  private static int writers(String p) {
+  static int writersOf(String p) {
     return p.isEmpty() ? 0 : Integer.parseInt(p);
   }
 

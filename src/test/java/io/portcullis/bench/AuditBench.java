@@ -87,9 +87,9 @@ import org.postgresql.copy.CopyIn;
  *
  * <ul>
  *   <li>{@code bench.audit.writers} (32; empty or 0 skips the append part), {@code
- *       bench.audit.appends} (30000), {@code
- *       bench.audit.warmup} (3000 appends before, not measured), {@code bench.audit.single-appends}
- *       (3000 appends by one writer afterwards; 0 skips);
+ *       bench.audit.appends} (30000), {@code bench.audit.warmup} (3000 appends before, not
+ *       measured), {@code bench.audit.single-appends} (3000 appends by one writer afterwards; 0
+ *       skips);
  *   <li>{@code bench.audit.export-sizes} (1000000,10000000; empty skips): events per export file;
  *   <li>{@code bench.audit.live-events} (1000000; 0 skips);
  *   <li>{@code bench.audit.child-opts} (empty): JVM options for the child JVM (e.g. JFR).

@@ -194,10 +194,8 @@ final class EventLineHasher {
         && !person(field[TRIGGERED_BY], 7, false)) {
       return false;
     }
-    try {
-      seq = Long.parseLong(text(field[SEQ]));
-    } catch (NumberFormatException e) {
-      return false; // beyond long: the full parse reads it as Jackson does
+    if (!seq(field[SEQ])) {
+      return false;
     }
     prevHash = unquoted(field[PREV_HASH]);
     hash = unquoted(field[HASH]);
@@ -207,7 +205,45 @@ final class EventLineHasher {
       return false;
     }
     json.writtenTo(sha256);
-    expectedHash = hex(sha256.digest());
+    byte[] digest = sha256.digest();
+    // the same String when they match (nearly always): no hex text made per event
+    expectedHash = isHexOf(field[HASH], digest) ? hash : hex(digest);
+    return true;
+  }
+
+  private boolean seq(int t) {
+    int p = json.start(t);
+    int e = json.end(t);
+    byte[] b = json.bytes();
+    if (e - p > 18) {
+      try {
+        seq = Long.parseLong(text(t));
+        return true;
+      } catch (NumberFormatException beyondLong) {
+        return false; // the full parse reads it as Jackson does
+      }
+    }
+    boolean negative = b[p] == '-';
+    long v = 0;
+    for (int i = negative ? p + 1 : p; i < e; i++) {
+      v = v * 10 + (b[i] - '0');
+    }
+    seq = negative ? -v : v;
+    return true;
+  }
+
+  /** Whether string token {@code t} is {@code digest} in lowercase hex, as HexFormat writes it. */
+  private boolean isHexOf(int t, byte[] digest) {
+    int p = json.start(t) + 1;
+    if (json.end(t) - 1 - p != 2 * digest.length) {
+      return false;
+    }
+    byte[] b = json.bytes();
+    for (int i = 0; i < digest.length; i++) {
+      if (b[p + 2 * i] != HEX[(digest[i] >> 4) & 0xF] || b[p + 2 * i + 1] != HEX[digest[i] & 0xF]) {
+        return false;
+      }
+    }
     return true;
   }
 

@@ -26,6 +26,9 @@ final class ExportChunks {
   record Chunk(byte[] bytes, int length) {}
 
   private final InputStream in;
+  // chunks the workers are done with, used again: a 64 MiB heap then collects little
+  private final java.util.concurrent.BlockingQueue<byte[]> free =
+      new java.util.concurrent.ArrayBlockingQueue<>(16);
   private byte[] buf = new byte[CHUNK];
   private int len;
   private boolean eof;
@@ -85,7 +88,7 @@ final class ExportChunks {
           if (n == 0) {
             return null;
           }
-          byte[] rest = new byte[Math.max(CHUNK, len - n)];
+          byte[] rest = len - n <= CHUNK ? fresh() : new byte[len - n];
           System.arraycopy(buf, n, rest, 0, len - n);
           Chunk c = new Chunk(buf, n);
           buf = rest;
@@ -95,6 +98,18 @@ final class ExportChunks {
       }
       fill();
     }
+  }
+
+  /** Hands back a chunk's bytes once its lines are read (from any thread). */
+  void recycle(Chunk c) {
+    if (c.bytes().length == CHUNK) {
+      free.offer(c.bytes());
+    }
+  }
+
+  private byte[] fresh() {
+    byte[] b = free.poll();
+    return b != null ? b : new byte[CHUNK];
   }
 
   private int lastNewline() {

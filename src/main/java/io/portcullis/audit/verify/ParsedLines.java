@@ -146,7 +146,13 @@ final class ParsedLines implements Iterator<ParsedLines.Line>, AutoCloseable {
       if (c == null) {
         eof = true;
       } else {
-        pending.addLast(workers.submit(() -> lines(c.bytes(), c.length(), records)));
+        pending.addLast(
+            workers.submit(
+                () -> {
+                  List<Line> lines = lines(c.bytes(), c.length(), records);
+                  in.recycle(c);
+                  return lines;
+                }));
       }
     }
   }

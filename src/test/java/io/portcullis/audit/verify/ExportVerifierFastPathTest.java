@@ -363,6 +363,65 @@ class ExportVerifierFastPathTest {
     assertThat(r.problem()).contains("prev_hash");
   }
 
+  /** The verdict of the full parse on the same file: the path a caller wanting records takes. */
+  static ExportVerifier.Report verifyInFull(byte[] file) throws Exception {
+    ExportVerifier v = new ExportVerifier(ExportVerifierTest.KEYS);
+    v.file(
+        "the export",
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                new ByteArrayInputStream(file), StandardCharsets.UTF_8.newDecoder())),
+        e -> {});
+    return v.report();
+  }
+
+  /**
+   * Tampering of every kind (a byte changed, a line removed, two lines swapped, a checkpoint's
+   * signature altered) gives the verdict the full parse gives: the same first bad seq, the same
+   * problem, the same counts.
+   */
+  @Test
+  void everyTamperingGetsTheVerdictOfTheFullParse() throws Exception {
+    List<String> lines = ExportVerifierTest.export(40, 10);
+    byte[] intact = file(lines, "\n");
+    Random random = new Random(7);
+    String bytes = "0123456789abcdefxyz\"{}[],: -.\\";
+    List<byte[]> tampered = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      byte[] t = intact.clone();
+      int at = lines.get(0).length() + 1 + random.nextInt(t.length - lines.get(0).length() - 2);
+      t[at] = (byte) bytes.charAt(random.nextInt(bytes.length()));
+      tampered.add(t);
+    }
+    for (int i = 1; i < lines.size(); i++) {
+      List<String> removed = new ArrayList<>(lines);
+      removed.remove(i);
+      tampered.add(file(removed, "\n"));
+      if (i + 1 < lines.size()) {
+        List<String> swapped = new ArrayList<>(lines);
+        java.util.Collections.swap(swapped, i, i + 1);
+        tampered.add(file(swapped, "\n"));
+      }
+    }
+    List<String> badSignature = new ArrayList<>(lines);
+    int cp = ExportVerifierTest.checkpointLine(badSignature, 20);
+    badSignature.set(
+        cp, badSignature.get(cp).replaceFirst("\"signature\":\"(.)", "\"signature\":\"A"));
+    tampered.add(file(badSignature, "\n"));
+    int caught = 0;
+    for (byte[] t : tampered) {
+      ExportVerifier.Report fast = verifyBytes(t);
+      ExportVerifier.Report full = verifyInFull(t);
+      assertThat(fast).as(new String(t, StandardCharsets.UTF_8)).isEqualTo(full);
+      if (!fast.intact()) {
+        caught++;
+      }
+    }
+    assertThat(caught).isGreaterThan(tampered.size() * 9 / 10);
+    assertThat(verifyBytes(intact)).isEqualTo(verifyInFull(intact));
+    assertThat(verifyBytes(intact).intact()).isTrue();
+  }
+
   static int lineIndexAt(byte[] file, int offset) {
     int index = 0;
     for (int i = 0; i < offset; i++) {

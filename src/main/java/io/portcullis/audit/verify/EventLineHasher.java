@@ -9,16 +9,18 @@ import java.time.LocalDate;
 /**
  * The fast path of the offline verifier: reads an event line of an export as UTF-8 bytes and
  * computes the hash its content gives ({@code io.portcullis.audit.AuditHashing#expectedHash})
- * without building Strings, maps or records. The canonical body is the line's own object,
- * re-written canonically: members sorted, {@code kind} and {@code hash} left out, {@code format}
- * named {@code v}, and in format 1 the actor's subject in place of the actor.
+ * without building maps or records (its only Strings are the event's prevHash and hash, which the
+ * links need). The canonical body is the line's own object, re-written canonically: members sorted,
+ * {@code kind} and {@code hash} left out, {@code format} named {@code v}, and in format 1 the
+ * actor's subject in place of the actor.
  *
  * <p>It takes only lines exactly as {@code AuditJson} writes them: the member set of their format,
- * each member of the type the record gives it, ASCII strings without escapes, integers that {@code
- * long} holds, no duplicate keys, one object per line. For anything else {@link #read} answers
- * false and the caller falls back to the full parse ({@link ParsedLines#parse}), which decides as
- * it always did; so a line this class accepts yields what the full parse would have yielded.
- * ExportVerifierFastPathTest compares both, byte for byte, on every format and on lines it refuses.
+ * each member of the type the record gives it, strings without escapes (keys in ASCII, values in
+ * well-formed UTF-8), integers, a seq that {@code long} holds, no duplicate keys, one object per
+ * line. For anything else {@link #read} answers false and the caller falls back to the full parse
+ * ({@link ParsedLines#parse}), which decides as it always did; so a line this class accepts yields
+ * what the full parse would have yielded. ExportVerifierFastPathTest compares both, byte for byte,
+ * on every format and on lines it refuses.
  *
  * <p>One instance per thread: it keeps its digest and scratch buffers.
  */
@@ -386,7 +388,7 @@ final class EventLineHasher {
 
   private String text(int t) {
     return new String(
-        json.bytes(), json.start(t), json.end(t) - json.start(t), StandardCharsets.ISO_8859_1);
+        json.bytes(), json.start(t), json.end(t) - json.start(t), StandardCharsets.US_ASCII);
   }
 
   private String unquoted(int t) {
@@ -394,7 +396,8 @@ final class EventLineHasher {
         json.bytes(),
         json.start(t) + 1,
         json.end(t) - json.start(t) - 2,
-        StandardCharsets.ISO_8859_1);
+        StandardCharsets
+            .UTF_8); // well-formed (JsonTokens checked), so decoded as the full parse does
   }
 
   private static String hex(byte[] digest) {

@@ -276,7 +276,7 @@ final class JsonTokens {
               return -1;
             }
             int k = add(STR, p);
-            p = string(p, limit);
+            p = string(p, limit, true);
             if (p < 0) {
               return -1;
             }
@@ -308,7 +308,7 @@ final class JsonTokens {
       }
     } else if (c == '"') {
       t = add(STR, p);
-      p = string(p, limit);
+      p = string(p, limit, false);
     } else if (c == 't') {
       t = add(LIT, p);
       p = literal(p, limit, TRUE);
@@ -333,34 +333,82 @@ final class JsonTokens {
   }
 
   /**
-   * A string without escapes, control or non-ASCII characters (those fall back): eight bytes at a
-   * time, looking for the first quote, backslash, byte below 0x20 or byte from 0x80.
+   * A string without escapes or control characters (those fall back), eight bytes at a time up to
+   * the first quote, backslash, byte below 0x20 or byte from 0x80. Text beyond ASCII must be
+   * well-formed UTF-8, as the strict decoder of the full parse demands (canonical JSON writes it
+   * back unescaped, so its bytes are copied as they are); a key must be ASCII, so that sorting by
+   * bytes sorts by UTF-16 code units as CanonicalJson does.
    */
-  private int string(int p, int limit) {
+  private int string(int p, int limit, boolean key) {
     int q = p + 1;
-    while (q + 8 <= limit) {
-      long x = (long) LONGS.get(b, q);
-      long special =
-          zeroByte(x ^ 0x2222222222222222L)
-              | zeroByte(x ^ 0x5C5C5C5C5C5C5C5CL)
-              | ((x - 0x2020202020202020L) & ~x & 0x8080808080808080L)
-              | (x & 0x8080808080808080L);
-      if (special != 0) {
-        int at = q + (Long.numberOfTrailingZeros(special) >>> 3);
-        return b[at] == '"' ? at + 1 : -1;
+    while (q < limit) {
+      if (q + 8 <= limit) {
+        long x = (long) LONGS.get(b, q);
+        long special =
+            zeroByte(x ^ 0x2222222222222222L)
+                | zeroByte(x ^ 0x5C5C5C5C5C5C5C5CL)
+                | ((x - 0x2020202020202020L) & ~x & 0x8080808080808080L)
+                | (x & 0x8080808080808080L);
+        if (special == 0) {
+          q += 8;
+          continue;
+        }
+        q += Long.numberOfTrailingZeros(special) >>> 3;
       }
-      q += 8;
-    }
-    for (; q < limit; q++) {
       byte c = b[q];
       if (c == '"') {
         return q + 1;
       }
-      if (c < 0x20 || c == '\\') { // a byte >= 0x80 is negative
+      if (c < 0) { // from 0x80
+        q = key ? -1 : utf8(q, limit);
+        if (q < 0) {
+          return -1;
+        }
+      } else if (c < 0x20 || c == '\\') {
         return -1;
+      } else {
+        q++;
       }
     }
     return -1;
+  }
+
+  /**
+   * The end of the well-formed UTF-8 sequence at {@code q} (Unicode's table 3-7: no overlong form,
+   * no surrogate, nothing beyond U+10FFFF), or -1.
+   */
+  private int utf8(int q, int limit) {
+    int c = b[q] & 0xFF;
+    int n;
+    int lo = 0x80;
+    int hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      lo = c == 0xE0 ? 0xA0 : 0x80;
+      hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      lo = c == 0xF0 ? 0x90 : 0x80;
+      hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else {
+      return -1;
+    }
+    if (q + n >= limit) {
+      return -1;
+    }
+    int c1 = b[q + 1] & 0xFF;
+    if (c1 < lo || c1 > hi) {
+      return -1;
+    }
+    for (int i = 2; i <= n; i++) {
+      int ci = b[q + i] & 0xFF;
+      if (ci < 0x80 || ci > 0xBF) {
+        return -1;
+      }
+    }
+    return q + n + 1;
   }
 
   /** The high bit of each zero byte of {@code v} (exact up to the lowest one, all that is read). */

@@ -78,6 +78,18 @@ class ExportVerifierFastPathTest {
     out.add(record(seq++, prev, null, Map.of("a", "b", "c", "d"), details(), null));
     out.add(record(seq++, prev, "u-1", null, null, AuditContext.system(null)));
     out.add(record(-3, prev, "u-1", Map.of(), Map.of(), AuditContext.system("x")));
+    // text beyond ASCII: 2, 3 and 4 byte UTF-8, a noncharacter, a line separator
+    Map<String, Object> unicode = new LinkedHashMap<>(details());
+    unicode.put("note", "Zoë Müller, 日本語, 😀🔐, \uFFFF, \u2028, ¡ñ!");
+    out.add(
+        record(
+            seq++,
+            prev,
+            "Zoë",
+            Map.of("request", "ü-1"),
+            unicode,
+            new AuditContext(
+                "José Müller", Map.of("method", "oidc", "acr", "ñ"), "p", "r", source)));
     out.add(
         new AuditRecord(
                 seq,
@@ -171,8 +183,7 @@ class ExportVerifierFastPathTest {
         List.of(
             // text that needs escapes or is not ASCII: hashed by the full parse, still intact
             line.replace("\"zeta\":\"last\"", "\"zeta\":\"Zoë \\\"quoted\\\"\\n\\u0001 😀\""),
-            AuditJson.line(
-                record(1, AuditHashing.GENESIS, "Zoë", Map.of("r", "ü"), details(), null)),
+            line.replace("\"zeta\":", "\"clé\":"), // a key beyond ASCII
             AuditJson.line(
                 record(
                     1,
@@ -226,12 +237,44 @@ class ExportVerifierFastPathTest {
     }
   }
 
+  /** Bytes that are not well-formed UTF-8 in a string: unreadable either way. */
+  @Test
+  void malformedUtf8IsLeftToTheStrictDecoder() {
+    String line = AuditJson.line(records().get(0));
+    int at = line.indexOf("last") + 2;
+    byte[][] bad = {
+      {(byte) 0xC0, (byte) 0xAF}, // overlong '/'
+      {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, // overlong
+      {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a surrogate
+      {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // beyond U+10FFFF
+      {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+      {(byte) 0x80}, // a continuation alone
+      {(byte) 0xE2, (byte) 0x82}, // cut short
+      {(byte) 0xFF}
+    };
+    for (byte[] b : bad) {
+      byte[] head = utf8(line.substring(0, at));
+      byte[] tail = utf8(line.substring(at) + "\n");
+      byte[] all = new byte[head.length + b.length + tail.length];
+      System.arraycopy(head, 0, all, 0, head.length);
+      System.arraycopy(b, 0, all, head.length, b.length);
+      System.arraycopy(tail, 0, all, head.length + b.length, tail.length);
+      assertThat(new EventLineHasher().read(all, 0, all.length)).isFalse();
+      assertThat(ParsedLines.lines(all, all.length, false))
+          .extracting(ParsedLines.Line::kind)
+          .containsExactly(ParsedLines.Kind.UNREADABLE);
+      assertThat(ParsedLines.lines(all, all.length, true))
+          .extracting(ParsedLines.Line::kind)
+          .containsExactly(ParsedLines.Kind.UNREADABLE);
+    }
+  }
+
   /** Random edits of valid lines: whatever the fast path takes, it hashes as the full parse. */
   @Test
   void randomEditsOfValidLinesAreReadAsTheFullParseReadsThem() {
     Random random = new Random(20261204);
     List<String> lines = records().stream().map(AuditJson::line).toList();
-    String alphabet = "{}[]\",:0123456789-.eE \tnulltruefalse\\abcXYZ";
+    String alphabet = "{}[]\",:0123456789-.eE \tnulltruefalse\\abcXYZéü日😀";
     int fast = 0;
     for (int i = 0; i < 20_000; i++) {
       StringBuilder s = new StringBuilder(lines.get(random.nextInt(lines.size())));

@@ -15,12 +15,12 @@ import java.time.LocalDate;
  * actor's subject in place of the actor.
  *
  * <p>It takes only lines exactly as {@code AuditJson} writes them: the member set of their format,
- * each member of the type the record gives it, strings without escapes (keys in ASCII, values in
- * well-formed UTF-8), integers, a seq that {@code long} holds, no duplicate keys, one object per
- * line. For anything else {@link #read} answers false and the caller falls back to the full parse
- * ({@link ParsedLines#parse}), which decides as it always did; so a line this class accepts yields
- * what the full parse would have yielded. ExportVerifierFastPathTest compares both, byte for byte,
- * on every format and on lines it refuses.
+ * each member of the type the record gives it, keys in ASCII without escapes, values in well-formed
+ * UTF-8 (escapes only for characters below 0x80), integers, a seq that {@code long} holds, no
+ * duplicate keys, one object per line. For anything else {@link #read} answers false and the caller
+ * falls back to the full parse ({@link ParsedLines#parse}), which decides as it always did; so a
+ * line this class accepts yields what the full parse would have yielded. ExportVerifierFastPathTest
+ * compares both, byte for byte, on every format and on lines it refuses.
  *
  * <p>One instance per thread: it keeps its digest and scratch buffers.
  */
@@ -294,7 +294,7 @@ final class EventLineHasher {
         && s >= 0
         && n >= 0
         && a >= 0
-        && (json.type(s) == JsonTokens.STR || (subjectMayBeNull && json.type(s) == JsonTokens.NULL))
+        && (isString(s) || (subjectMayBeNull && json.type(s) == JsonTokens.NULL))
         && stringOrNull(n)
         && json.type(a) == JsonTokens.OBJ;
   }
@@ -317,8 +317,13 @@ final class EventLineHasher {
     return java.util.Arrays.equals(json.bytes(), json.start(t), json.end(t), raw, 0, raw.length);
   }
 
+  /** A string, with or without escapes (prevHash, hash and occurredAt must have none). */
+  private boolean isString(int t) {
+    return json.type(t) == JsonTokens.STR || json.type(t) == JsonTokens.ESC;
+  }
+
   private boolean stringOrNull(int t) {
-    return json.type(t) == JsonTokens.STR || json.type(t) == JsonTokens.NULL;
+    return isString(t) || json.type(t) == JsonTokens.NULL;
   }
 
   private boolean objectOrNull(int t) {
@@ -331,7 +336,7 @@ final class EventLineHasher {
       return false;
     }
     for (int k = t + 1; k < json.next(t); k = json.next(k + 1)) {
-      if (json.type(k + 1) != JsonTokens.STR) {
+      if (!isString(k + 1)) {
         return false;
       }
     }

@@ -21,16 +21,15 @@ final class JsonTokens {
   static final int LIT = 5;
   static final int NULL = 6;
 
+  /** A string with escapes: written canonically, not copied. */
+  static final int ESC = 7;
+
   /** Deeper nesting falls back (CanonicalJson refuses beyond 32 levels). */
   private static final int MAX_DEPTH = 16;
 
   private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NULL_TEXT = "null".getBytes(StandardCharsets.US_ASCII);
-
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   private byte[] b;
   // tokens: kind, first byte, end (exclusive), index of the token after the value
@@ -41,6 +40,7 @@ final class JsonTokens {
   private int tokens;
   private int[] order = new int[256];
   private int orderTop;
+  private final JsonStrings strings = new JsonStrings();
   private byte[] out = new byte[4096];
   private int outLen;
 
@@ -156,6 +156,10 @@ final class JsonTokens {
           }
         }
         put(']');
+        return true;
+      }
+      case ESC -> {
+        JsonStrings.writeCanonical(b, start[t], end[t], this);
         return true;
       }
       default -> {
@@ -276,7 +280,7 @@ final class JsonTokens {
               return -1;
             }
             int k = add(STR, p);
-            p = string(p, limit, true);
+            p = strings.read(b, p, limit, true);
             if (p < 0) {
               return -1;
             }
@@ -308,7 +312,10 @@ final class JsonTokens {
       }
     } else if (c == '"') {
       t = add(STR, p);
-      p = string(p, limit, false);
+      p = strings.read(b, p, limit, false);
+      if (strings.escapes()) {
+        type[t] = ESC;
+      }
     } else if (c == 't') {
       t = add(LIT, p);
       p = literal(p, limit, TRUE);
@@ -330,90 +337,6 @@ final class JsonTokens {
     end[t] = p;
     next[t] = tokens;
     return p;
-  }
-
-  /**
-   * A string without escapes or control characters (those fall back), eight bytes at a time up to
-   * the first quote, backslash, byte below 0x20 or byte from 0x80. Text beyond ASCII must be
-   * well-formed UTF-8, as the strict decoder of the full parse demands (canonical JSON writes it
-   * back unescaped, so its bytes are copied as they are); a key must be ASCII, so that sorting by
-   * bytes sorts by UTF-16 code units as CanonicalJson does.
-   */
-  private int string(int p, int limit, boolean key) {
-    int q = p + 1;
-    while (q < limit) {
-      if (q + 8 <= limit) {
-        long x = (long) LONGS.get(b, q);
-        long special =
-            zeroByte(x ^ 0x2222222222222222L)
-                | zeroByte(x ^ 0x5C5C5C5C5C5C5C5CL)
-                | ((x - 0x2020202020202020L) & ~x & 0x8080808080808080L)
-                | (x & 0x8080808080808080L);
-        if (special == 0) {
-          q += 8;
-          continue;
-        }
-        q += Long.numberOfTrailingZeros(special) >>> 3;
-      }
-      byte c = b[q];
-      if (c == '"') {
-        return q + 1;
-      }
-      if (c < 0) { // from 0x80
-        q = key ? -1 : utf8(q, limit);
-        if (q < 0) {
-          return -1;
-        }
-      } else if (c < 0x20 || c == '\\') {
-        return -1;
-      } else {
-        q++;
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * The end of the well-formed UTF-8 sequence at {@code q} (Unicode's table 3-7: no overlong form,
-   * no surrogate, nothing beyond U+10FFFF), or -1.
-   */
-  private int utf8(int q, int limit) {
-    int c = b[q] & 0xFF;
-    int n;
-    int lo = 0x80;
-    int hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      lo = c == 0xE0 ? 0xA0 : 0x80;
-      hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      lo = c == 0xF0 ? 0x90 : 0x80;
-      hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-      return -1;
-    }
-    if (q + n >= limit) {
-      return -1;
-    }
-    int c1 = b[q + 1] & 0xFF;
-    if (c1 < lo || c1 > hi) {
-      return -1;
-    }
-    for (int i = 2; i <= n; i++) {
-      int ci = b[q + i] & 0xFF;
-      if (ci < 0x80 || ci > 0xBF) {
-        return -1;
-      }
-    }
-    return q + n + 1;
-  }
-
-  /** The high bit of each zero byte of {@code v} (exact up to the lowest one, all that is read). */
-  private static long zeroByte(long v) {
-    return (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
   }
 
   /**

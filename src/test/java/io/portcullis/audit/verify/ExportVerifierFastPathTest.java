@@ -78,6 +78,15 @@ class ExportVerifierFastPathTest {
     out.add(record(seq++, prev, null, Map.of("a", "b", "c", "d"), details(), null));
     out.add(record(seq++, prev, "u-1", null, null, AuditContext.system(null)));
     out.add(record(-3, prev, "u-1", Map.of(), Map.of(), AuditContext.system("x")));
+    // text Jackson escapes: quotes, backslashes, control characters
+    out.add(
+        record(
+            seq++,
+            prev,
+            "u \"q\"",
+            Map.of("r", "a\\b"),
+            Map.of("why", "line\nbreak \"and\" back\\slash\t\u0007\u001f\b\f\r/"),
+            new AuditContext("N \"x\"", Map.of("m", "\t"), "p\n", "r", source)));
     // text beyond ASCII: 2, 3 and 4 byte UTF-8, a noncharacter, a line separator
     Map<String, Object> unicode = new LinkedHashMap<>(details());
     unicode.put("note", "Zoë Müller, 日本語, 😀🔐, \uFFFF, \u2028, ¡ñ!");
@@ -174,6 +183,21 @@ class ExportVerifierFastPathTest {
     return " " + out + " ";
   }
 
+  /**
+   * Escapes of characters below 0x80, in whichever form, are written as CanonicalJson writes them.
+   */
+  @Test
+  void escapedTextIsWrittenCanonically() {
+    String line = AuditJson.line(records().get(0));
+    for (String text :
+        List.of(
+            "Zoë \\\"quoted\\\"\\n\\u0001 😀",
+            "\\u0041\\u007f\\u001F\\u001f\\/\\b\\f\\r\\t\\\\ \\u0022 \\u005C \\u000A",
+            "\\u0000")) {
+      assertSameAsFullParse(line.replace("\"zeta\":\"last\"", "\"zeta\":\"" + text + "\""), true);
+    }
+  }
+
   /** Lines the fast path must leave to the full parse, which decides as it always did. */
   @Test
   void whatTheFastPathDoesNotTakeIsParsedInFull() {
@@ -181,17 +205,15 @@ class ExportVerifierFastPathTest {
     String line = AuditJson.line(r);
     List<String> refused =
         List.of(
-            // text that needs escapes or is not ASCII: hashed by the full parse, still intact
-            line.replace("\"zeta\":\"last\"", "\"zeta\":\"Zoë \\\"quoted\\\"\\n\\u0001 😀\""),
+            // escapes beyond 0x80, in a key, or that JSON does not have
+            line.replace("\"zeta\":\"last\"", "\"zeta\":\"\\u00e9\""),
+            line.replace("\"zeta\":\"last\"", "\"zeta\":\"\\ud83d\\ude00\""),
+            line.replace("\"zeta\":\"last\"", "\"zeta\":\"\\x41\""),
+            line.replace("\"zeta\":\"last\"", "\"zeta\":\"\\u00g1\""),
+            line.replace("\"zeta\":\"last\"", "\"z\\u0065ta\":\"last\""),
+            line.replace("\"occurredAt\":\"2026", "\"occurredAt\":\"\\u0032026"),
+            line.replace("\"prevHash\":\"0", "\"prevHash\":\"\\u0030"),
             line.replace("\"zeta\":", "\"clé\":"), // a key beyond ASCII
-            AuditJson.line(
-                record(
-                    1,
-                    AuditHashing.GENESIS,
-                    "u",
-                    Map.of(),
-                    Map.of("why", "line\nbreak \"and\" back\\slash\t\u0007"),
-                    null)),
             line.replace("\"n\":42", "\"n\":4.2"),
             line.replace("\"n\":42", "\"n\":4e2"),
             line.replace("\"n\":42", "\"n\":042"),

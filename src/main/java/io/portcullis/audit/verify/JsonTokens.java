@@ -6,8 +6,8 @@ import java.security.MessageDigest;
 /**
  * One line of JSON as tokens over its UTF-8 bytes, and its canonical form (members sorted, no white
  * space) written from them: the reading half of {@link EventLineHasher}. It takes only the JSON
- * whose canonical form it can write without decoding anything: strings of printable ASCII without
- * escapes, integers, true, false, null; for anything else {@link #line} answers -1.
+ * whose canonical form it can write without decoding anything: strings as {@link JsonStrings} takes
+ * them, integers, true, false, null; for anything else {@link #line} answers -1.
  *
  * <p>Tokens are numbered in document order: an object's token is followed by its members, each a
  * key token and its value's tokens; {@link #next} skips a value whole.
@@ -127,6 +127,7 @@ final class JsonTokens {
   /** Empties the output. */
   void clear() {
     outLen = 0;
+    orderTop = 0;
   }
 
   /** The output so far, as text (for tests and messages). */

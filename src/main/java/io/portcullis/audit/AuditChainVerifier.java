@@ -55,25 +55,45 @@ public final class AuditChainVerifier {
    * @return false once the chain is broken (later records are not examined)
    */
   public boolean accept(AuditRecord r, String expectedHash) {
+    return accept(
+        r.seq(),
+        r.prevHash(),
+        r.hash(),
+        () -> expectedHash != null ? expectedHash : AuditHashing.expectedHash(r));
+  }
+
+  /**
+   * Examines the next record as {@link #accept(AuditRecord)} does, given only what the links need:
+   * its seq, prevHash, hash and the hash its content gives ({@link AuditHashing#expectedHash}), for
+   * callers that hash records straight from their serialized form.
+   *
+   * @return false once the chain is broken (later records are not examined)
+   */
+  public boolean accept(long seq, String prevHash, String hash, String expectedHash) {
+    java.util.Objects.requireNonNull(expectedHash);
+    return accept(seq, prevHash, hash, () -> expectedHash);
+  }
+
+  private boolean accept(
+      long seq, String prevHash, String hash, java.util.function.Supplier<String> expectedHash) {
     if (firstBadSeq != null) {
       return false;
     }
     checked++;
-    if (r.seq() != expectedSeq) {
+    if (seq != expectedSeq) {
       return fail(
-          r.seq() > expectedSeq ? expectedSeq : r.seq(),
-          r.seq() > expectedSeq
-              ? "missing event: expected seq " + expectedSeq + " but found " + r.seq()
-              : "out of order or duplicate: seq " + r.seq() + " after " + (expectedSeq - 1));
+          seq > expectedSeq ? expectedSeq : seq,
+          seq > expectedSeq
+              ? "missing event: expected seq " + expectedSeq + " but found " + seq
+              : "out of order or duplicate: seq " + seq + " after " + (expectedSeq - 1));
     }
-    if (!lastHash.equals(r.prevHash())) {
-      return fail(r.seq(), "prev_hash does not match the hash of the event before");
+    if (!lastHash.equals(prevHash)) {
+      return fail(seq, "prev_hash does not match the hash of the event before");
     }
-    String expected = expectedHash != null ? expectedHash : AuditHashing.expectedHash(r);
-    if (!expected.equals(r.hash())) {
-      return fail(r.seq(), "content does not match its hash (the event was altered)");
+    if (!expectedHash.get().equals(hash)) {
+      return fail(seq, "content does not match its hash (the event was altered)");
     }
-    lastHash = r.hash();
+    lastHash = hash;
     expectedSeq++;
     return true;
   }

@@ -4,7 +4,6 @@ import io.portcullis.audit.AuditCheckpoint;
 import io.portcullis.audit.AuditHashing;
 import io.portcullis.audit.AuditJson;
 import io.portcullis.audit.AuditRecord;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,23 +16,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The lines of an export after its header, parsed and (for events) hashed on worker threads, handed
+ * The lines of an export after its header, read and (for events) hashed on worker threads, handed
  * back in file order. What does not depend on the line before, which is nearly all the work
- * (reading JSON, writing the canonical form, SHA-256), runs in parallel; the links, seq continuity
- * and checkpoints stay with the caller, one line after the other.
+ * (reading JSON, writing the canonical form, SHA-256), runs in parallel, a chunk of lines per task;
+ * the links, seq continuity and checkpoints stay with the caller, one line after the other.
  *
- * <p>Memory stays bounded: at most {@link #IN_FLIGHT} batches of {@link #BATCH} lines are read
- * ahead of the line the caller is at.
+ * <p>An event line goes through {@link EventLineHasher} straight from its bytes; any line it does
+ * not take (checkpoints, other formats, escapes, non-ASCII text, anything malformed) and every line
+ * when the caller wants the records is parsed in full ({@link #parse}) as before.
+ *
+ * <p>Memory stays bounded: at most {@link #IN_FLIGHT} chunks of {@link ExportChunks#CHUNK} bytes
+ * are read ahead of the line the caller is at.
  */
 final class ParsedLines implements Iterator<ParsedLines.Line>, AutoCloseable {
 
-  /** Lines per batch handed to a worker. */
-  static final int BATCH = 256;
-
-  /** Workers: the cores beside the caller's, at least one, at most three. */
+  /** Workers: one per core, at least one, at most three (the caller mostly waits for them). */
   static final int WORKERS = Math.max(1, Math.min(3, Runtime.getRuntime().availableProcessors()));
 
-  /** Batches read ahead. */
+  /** Chunks read ahead. */
   static final int IN_FLIGHT = 2 * WORKERS + 1;
 
   /** What a line holds. */
@@ -44,43 +44,56 @@ final class ParsedLines implements Iterator<ParsedLines.Line>, AutoCloseable {
     BAD_EVENT,
     CHECKPOINT,
     BAD_CHECKPOINT,
-    UNKNOWN
+    UNKNOWN,
+    /** Not UTF-8: {@link Line#error} says where. */
+    UNREADABLE
   }
 
   /**
    * One line, parsed.
    *
-   * @param number its line number in the file (the header is line 1)
    * @param kind what it holds
-   * @param event the event, when {@code kind} is EVENT
-   * @param expectedHash the hash the event's content gives, when {@code kind} is EVENT (null when
-   *     its content has no canonical form)
+   * @param seq the event's seq (EVENT)
+   * @param prevHash the event's prevHash (EVENT)
+   * @param hash the event's hash (EVENT)
+   * @param expectedHash the hash the event's content gives (EVENT; null when its content has no
+   *     canonical form)
+   * @param event the event read in full (EVENT when parsed in full, else null)
    * @param checkpoint the checkpoint, when {@code kind} is CHECKPOINT
    * @param problem why it could not be read (NOT_JSON, BAD_EVENT, BAD_CHECKPOINT), or the kind it
    *     names (UNKNOWN)
+   * @param error why its bytes are no text (UNREADABLE)
    */
   record Line(
-      long number,
       Kind kind,
-      AuditRecord event,
+      long seq,
+      String prevHash,
+      String hash,
       String expectedHash,
+      AuditRecord event,
       AuditCheckpoint checkpoint,
-      String problem) {}
+      String problem,
+      IOException error) {
 
-  private final BufferedReader in;
+    static Line of(Kind kind, String problem) {
+      return new Line(kind, 0, null, null, null, null, null, problem, null);
+    }
+  }
+
+  private final ExportChunks in;
+  private final boolean records;
   private final ExecutorService workers;
   private final ArrayDeque<Future<List<Line>>> pending = new ArrayDeque<>();
   private Iterator<Line> current = List.<Line>of().iterator();
-  private long lineNo;
   private boolean eof;
 
   /**
-   * @param in the export, positioned after its header
-   * @param headerLines lines already read (the header's line number)
+   * @param in the export, after its header
+   * @param records whether every event must come with its {@link AuditRecord} (no fast path)
    */
-  ParsedLines(BufferedReader in, long headerLines) {
+  ParsedLines(ExportChunks in, boolean records) {
     this.in = in;
-    this.lineNo = headerLines;
+    this.records = records;
     this.workers =
         Executors.newFixedThreadPool(
             WORKERS,
@@ -126,41 +139,72 @@ final class ParsedLines implements Iterator<ParsedLines.Line>, AutoCloseable {
     return current.next();
   }
 
-  /** Reads batches until {@link #IN_FLIGHT} are pending or the file ends. */
+  /** Reads chunks until {@link #IN_FLIGHT} are pending or the file ends. */
   private void fill() throws IOException {
     while (!eof && pending.size() < IN_FLIGHT) {
-      List<String> lines = new ArrayList<>(BATCH);
-      long first = lineNo + 1;
-      String line;
-      while (lines.size() < BATCH && (line = in.readLine()) != null) {
-        lines.add(line);
-      }
-      lineNo += lines.size();
-      eof = lines.size() < BATCH;
-      if (!lines.isEmpty()) {
-        pending.addLast(workers.submit(() -> parse(first, lines)));
+      ExportChunks.Chunk c = in.next();
+      if (c == null) {
+        eof = true;
+      } else {
+        pending.addLast(
+            workers.submit(
+                () -> {
+                  List<Line> lines = lines(c.bytes(), c.length(), records);
+                  in.recycle(c);
+                  return lines;
+                }));
       }
     }
   }
 
-  private static List<Line> parse(long first, List<String> lines) {
-    List<Line> out = new ArrayList<>(lines.size());
-    long n = first;
-    for (String text : lines) {
-      out.add(parse(n++, text));
+  private static final ThreadLocal<EventLineHasher> HASHER =
+      ThreadLocal.withInitial(EventLineHasher::new);
+
+  /** The lines of {@code b[0..length)}, each parsed. */
+  static List<Line> lines(byte[] b, int length, boolean records) {
+    List<Line> out = new ArrayList<>(length / 1024 + 16);
+    EventLineHasher fast = records ? null : HASHER.get();
+    int p = 0;
+    while (p < length) {
+      if (fast != null && fast.read(b, p, length)) {
+        out.add(
+            new Line(
+                Kind.EVENT,
+                fast.seq(),
+                fast.prevHash(),
+                fast.hash(),
+                fast.expectedHash(),
+                null,
+                null,
+                null,
+                null));
+        p = fast.lineEnd();
+        continue;
+      }
+      int e = p;
+      while (e < length && b[e] != '\n' && b[e] != '\r') {
+        e++;
+      }
+      try {
+        out.add(parse(ExportChunks.decode(b, p, e)));
+      } catch (java.nio.charset.CharacterCodingException ex) {
+        out.add(new Line(Kind.UNREADABLE, 0, null, null, null, null, null, null, ex));
+      }
+      p = e < length && b[e] == '\r' && e + 1 < length && b[e + 1] == '\n' ? e + 2 : e + 1;
     }
     return out;
   }
 
-  static Line parse(long number, String text) {
+  /** One line, parsed in full. */
+  static Line parse(String text) {
     if (text.isBlank()) {
-      return new Line(number, Kind.BLANK, null, null, null, null);
+      return Line.of(Kind.BLANK, null);
     }
     Map<String, Object> m;
     try {
       m = AuditJson.parse(text);
     } catch (IllegalArgumentException e) {
-      return new Line(number, Kind.NOT_JSON, null, null, null, e.getMessage());
+      return Line.of(Kind.NOT_JSON, e.getMessage());
     }
     Object kind = m.get("kind");
     if ("event".equals(kind)) {
@@ -168,7 +212,7 @@ final class ParsedLines implements Iterator<ParsedLines.Line>, AutoCloseable {
       try {
         r = AuditJson.fromMap(m);
       } catch (IllegalArgumentException | ClassCastException e) {
-        return new Line(number, Kind.BAD_EVENT, null, null, null, e.getMessage());
+        return Line.of(Kind.BAD_EVENT, e.getMessage());
       }
       String expected;
       try {
@@ -178,16 +222,17 @@ final class ParsedLines implements Iterator<ParsedLines.Line>, AutoCloseable {
         // again, in its place in the file, and fails there as it always did
         expected = null;
       }
-      return new Line(number, Kind.EVENT, r, expected, null, null);
+      return new Line(Kind.EVENT, r.seq(), r.prevHash(), r.hash(), expected, r, null, null, null);
     }
     if ("checkpoint".equals(kind)) {
       try {
-        return new Line(number, Kind.CHECKPOINT, null, null, AuditCheckpoint.fromMap(m), null);
+        return new Line(
+            Kind.CHECKPOINT, 0, null, null, null, null, AuditCheckpoint.fromMap(m), null, null);
       } catch (IllegalArgumentException e) {
-        return new Line(number, Kind.BAD_CHECKPOINT, null, null, null, e.getMessage());
+        return Line.of(Kind.BAD_CHECKPOINT, e.getMessage());
       }
     }
-    return new Line(number, Kind.UNKNOWN, null, null, null, String.valueOf(kind));
+    return Line.of(Kind.UNKNOWN, String.valueOf(kind));
   }
 
   @Override

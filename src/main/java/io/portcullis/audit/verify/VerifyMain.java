@@ -1,10 +1,8 @@
 package io.portcullis.audit.verify;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,9 +32,6 @@ import java.util.Map;
  * input.
  */
 public final class VerifyMain {
-
-  /** Characters buffered per file read. */
-  private static final int BUFFER = 1 << 16;
 
   private VerifyMain() {}
 
@@ -85,15 +80,9 @@ public final class VerifyMain {
     ExportVerifier v = new ExportVerifier(keys);
     for (String file : files) {
       String name = files.size() == 1 ? "the export" : file;
-      try (BufferedReader in =
-          file.equals("-")
-              ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), BUFFER)
-              // strict UTF-8 as Files.newBufferedReader decodes, with a larger buffer (export lines
-              // are ~1.4 KB; the 8 KB default refilled every few lines on the reading thread)
-              : new BufferedReader(
-                  new InputStreamReader(
-                      Files.newInputStream(Path.of(file)), StandardCharsets.UTF_8.newDecoder()),
-                  BUFFER)) {
+      // bytes, not characters: the verifier splits and hashes lines straight from them, and
+      // decodes (strictly, as UTF-8) only the lines it has to read in full
+      try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
         if (!v.file(name, in)) {
           break;
         }

@@ -438,14 +438,17 @@ class ExportVerifierTest {
 
   @Test
   void anExportOfManyBatchesIsCheckedInFileOrderWhereverTheFaultLies() throws Exception {
-    // lines are parsed and hashed by workers, a batch at a time: faults in a late batch, on a
-    // batch's edge and on the last line are still found at their seq and named by their line
-    int n = ParsedLines.BATCH * (ParsedLines.IN_FLIGHT + 3) + 17;
-    List<String> intact = export(n, 100);
+    // lines are parsed and hashed by workers, a chunk of bytes at a time: faults in a late chunk,
+    // on a chunk's edge and on the last line are still found at their seq and named by their line
+    List<String> intact = export(1, 100);
+    int lineBytes = intact.get(1).length() + 1;
+    int n = (ParsedLines.IN_FLIGHT + 3) * ExportChunks.CHUNK / lineBytes + 17;
+    intact = export(n, 100);
     ExportVerifier.Report ok = verify(intact);
     assertThat(ok.intact()).as(ok.summary()).isTrue();
     assertThat(ok.events()).isEqualTo(n);
-    for (long seq : List.of(2L * ParsedLines.BATCH, (long) n - 300, (long) n)) {
+    long onEdge = 2L * ExportChunks.CHUNK / lineBytes;
+    for (long seq : List.of(onEdge - 1, onEdge, onEdge + 1, (long) n - 300, (long) n)) {
       List<String> lines = new ArrayList<>(intact);
       int i = lineOf(lines, seq);
       lines.set(i, lines.get(i).replace("\"PT1H\"", "\"PT8H\""));
@@ -455,10 +458,10 @@ class ExportVerifierTest {
       assertThat(r.events()).isEqualTo(seq);
     }
     List<String> garbage = new ArrayList<>(intact);
-    int at = lineOf(garbage, 3L * ParsedLines.BATCH);
+    int at = lineOf(garbage, 3L * ExportChunks.CHUNK / lineBytes);
     garbage.set(at, "{\"kind\":\"event\",");
     ExportVerifier.Report r = verify(garbage);
-    assertThat(r.firstBadSeq()).isEqualTo(3L * ParsedLines.BATCH);
+    assertThat(r.firstBadSeq()).isEqualTo(3L * ExportChunks.CHUNK / lineBytes);
     assertThat(r.problem()).startsWith("line " + (at + 1) + " is not JSON");
   }
 

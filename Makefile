@@ -14,6 +14,8 @@ PORT     ?= 8080
 MANAGEMENT_PORT ?= 9000
 FAULT_ITERATIONS ?= 200
 SOAK_FAULT_ITERATIONS ?= 1000
+# make upgrade-test: the previous release, a git tag
+UPGRADE_FROM ?= v0.1.0-alpha.1
 SOAK_SECONDS ?= 600
 SOAK_OUTAGE_SECONDS ?= 300
 FUTURE_DAYS ?= 365
@@ -140,6 +142,18 @@ test-future: ## Run the time-sensitive tests (@TimeSensitive; FUTURE_TESTS=A,B f
 fault-test: ## Kill -9 the grant engine at its fault points FAULT_ITERATIONS times (200) and check nothing is lost or doubled
 	$(MVN) $(MVNFLAGS) verify -DskipITs=false -DskipUTs=true -Dspotless.check.skip=true \
 	  -Dit.test=GrantCrashIT -Dfault.iterations=$(FAULT_ITERATIONS)
+
+.PHONY: upgrade-test
+upgrade-test: ## Build the previous release (git tag UPGRADE_FROM) into target/upgrade/, let it make a database, then upgrade that with this build and check it (UpgradeIT)
+	@git rev-parse -q --verify "$(UPGRADE_FROM)^{commit}" > /dev/null || { echo "upgrade-test: no git tag or commit '$(UPGRADE_FROM)' here (git fetch --tags, or UPGRADE_FROM=<tag>)"; exit 2; }
+	@old=target/upgrade/$(UPGRADE_FROM); \
+	if [ ! -f $$old/target/quarkus-app/quarkus-run.jar ]; then \
+	  echo "Building $(UPGRADE_FROM) in $$old (once) ..."; rm -rf $$old; mkdir -p target/upgrade; \
+	  git worktree add -f --detach $$old $(UPGRADE_FROM) > /dev/null && \
+	  (cd $$old && $(MVN) $(MVNFLAGS) -q -DskipTests -Dspotless.check.skip=true package) || exit 1; \
+	fi
+	$(MVN) $(MVNFLAGS) verify -DskipITs=false -DskipUTs=true -Dspotless.check.skip=true \
+	  -Dit.test=UpgradeIT -Dupgrade.old-app=$(CURDIR)/target/upgrade/$(UPGRADE_FROM)/target/quarkus-app/quarkus-run.jar
 
 .PHONY: soak
 soak: ## Outside make test: kill -9 at the fault points SOAK_FAULT_ITERATIONS times (1000), 3 replicas killed at random for SOAK_SECONDS (600), PostgreSQL down 30 s and SOAK_OUTAGE_SECONDS (300), a hanging provider; prints a table

@@ -10,6 +10,7 @@ import io.portcullis.audit.AuditEvent;
 import io.portcullis.audit.AuditHashing;
 import io.portcullis.audit.AuditJson;
 import io.portcullis.audit.AuditLog;
+import io.portcullis.audit.AuditMetrics;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.audit.Ed25519Keys;
 import io.portcullis.audit.verify.VerifyMain;
@@ -326,7 +327,8 @@ final class AuditBench {
             Instance.class,
             Instance.class,
             TransactionSynchronizationRegistry.class,
-            AuditConfig.class);
+            AuditConfig.class,
+            AuditMetrics.class);
     k.setAccessible(true);
     @SuppressWarnings("unchecked")
     Instance<AuditContextSource> none =
@@ -338,10 +340,18 @@ final class AuditBench {
                   case "isUnsatisfied" -> true;
                   default -> objectMethod(p, m.getName(), a, "no context or policy source");
                 });
+    // No JTA here: the bench commits each connection itself. What the ledger does after a commit
+    // (count the events, the SIEM line) is not part of an append: resources are not kept and
+    // after-commit work is not registered.
     TransactionSynchronizationRegistry noTx =
         proxy(
             TransactionSynchronizationRegistry.class,
-            (p, m, a) -> objectMethod(p, m.getName(), a, "no JTA in the bench"));
+            (p, m, a) ->
+                switch (m.getName()) {
+                  case "getResource" -> null;
+                  case "putResource", "registerInterposedSynchronization" -> null;
+                  default -> objectMethod(p, m.getName(), a, "no JTA in the bench");
+                });
     AuditConfig config =
         proxy(
             AuditConfig.class,
@@ -349,7 +359,19 @@ final class AuditBench {
                 m.getName().equals("siemLog")
                     ? false
                     : objectMethod(p, m.getName(), a, "not configured in the bench"));
-    return k.newInstance(ds, none, none, noTx, config);
+    // the service's own counter of appended events, on a registry of the bench's own
+    Constructor<AuditMetrics> m =
+        AuditMetrics.class.getDeclaredConstructor(
+            io.micrometer.core.instrument.MeterRegistry.class,
+            DataSource.class,
+            java.time.Clock.class);
+    m.setAccessible(true);
+    AuditMetrics metrics =
+        m.newInstance(
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+            ds,
+            java.time.Clock.systemUTC());
+    return k.newInstance(ds, none, none, noTx, config, metrics);
   }
 
   @SuppressWarnings("unchecked")

@@ -39,8 +39,15 @@ final class PackagedApp implements AutoCloseable {
 
   static PackagedApp start(List<String> systemProperties, Map<String, String> env, Path log)
       throws IOException {
-    if (!Files.exists(JAR)) {
-      throw new IllegalStateException(JAR + " is missing: run 'mvn package' first");
+    return start(JAR, systemProperties, env, log);
+  }
+
+  /** Starts another build's packaged application (an earlier release, for the upgrade test). */
+  static PackagedApp start(
+      Path jar, List<String> systemProperties, Map<String, String> env, Path log)
+      throws IOException {
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run 'mvn package' first");
     }
     int port = freePort();
     int managementPort = freePort();
@@ -54,7 +61,7 @@ final class PackagedApp implements AutoCloseable {
     cmd.add("-Dquarkus.management.port=" + managementPort);
     cmd.addAll(systemProperties);
     cmd.add("-jar");
-    cmd.add(JAR.toString());
+    cmd.add(jar.toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     pb.environment().putAll(env);

@@ -190,7 +190,18 @@ final class AuditBench {
       appendRun(log, conns, cfg.writers(), cfg.warmup(), sample);
       progress(
           "append: %d writers, %d appends, one transaction each", cfg.writers(), cfg.appends());
+      MachineLoad.Snapshot before = MachineLoad.snapshot();
       Appended many = appendRun(log, conns, cfg.writers(), cfg.appends(), sample);
+      MachineLoad.Snapshot after = MachineLoad.snapshot();
+      String machine =
+          String.format(
+              Locale.ROOT,
+              "machine busy %.1f CPU-s over the run; busiest processes besides this JVM (the"
+                  + " bench's PostgreSQL among them) %s; load (1/5/15 min) %s",
+              MachineLoad.busySeconds(before, after),
+              MachineLoad.busiestOthers(
+                  before, after, java.util.Set.of(ProcessHandle.current().pid()), 3),
+              MachineLoad.loadAverage());
       Appended one = null;
       if (cfg.singleAppends() > 0) {
         progress("append: 1 writer, %d appends, one transaction each", cfg.singleAppends());
@@ -220,6 +231,16 @@ final class AuditBench {
               "per event, append() call → COMMIT returned (includes the wait for the head lock);"
                   + " closed loop, every writer appends again at once; "
                   + pgNote));
+      long[] lat = many.latencies();
+      if (lat.length > 0) {
+        double rate = lat.length / many.seconds();
+        rows.add(
+            new BenchMain.Row(
+                "audit append (" + cfg.writers() + " writers)",
+                "target ≥ 5,000 events/s (issue 20)",
+                verdict(rate >= 5_000),
+                String.format(Locale.ROOT, "%.0f events/s; ", rate) + machine));
+      }
       if (one != null) {
         rows.addAll(
             appendRows(
@@ -233,6 +254,10 @@ final class AuditBench {
     } finally {
       conns.close();
     }
+  }
+
+  static String verdict(boolean pass) {
+    return pass ? "PASS" : "FAIL";
   }
 
   static List<BenchMain.Row> appendRows(
@@ -673,6 +698,24 @@ final class AuditBench {
               "read as bytes in 256 KiB chunks on one thread; event lines hashed straight from their"
                   + " bytes (EventLineHasher, full parse for what it does not take) on"
                   + " ParsedLines.WORKERS threads; links and checkpoints in file order"));
+      double rate = ok ? n / c.seconds() : 0;
+      boolean fast = ok && rate >= 10_000_000 / 60.0;
+      boolean small = ok && c.peakHeap() <= 64L * 1024 * 1024;
+      rows.add(
+          new BenchMain.Row(
+              bench,
+              "target 10M events ≤ 60 s (≥ 166,667/s), heap ≤ 64 MiB",
+              verdict(fast && small),
+              String.format(
+                      Locale.ROOT,
+                      "%.0f events/s (10M at this rate: %.1f s): %s; peak heap %s: %s; ",
+                      rate,
+                      rate == 0 ? 0 : 10_000_000 / rate,
+                      verdict(fast),
+                      ok ? size(c.peakHeap()) : "-",
+                      verdict(small))
+                  + "machine load (1/5/15 min) "
+                  + MachineLoad.loadAverage()));
       rows.add(
           new BenchMain.Row(
               bench,

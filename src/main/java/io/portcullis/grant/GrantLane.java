@@ -14,9 +14,6 @@ import java.util.Objects;
  */
 public record GrantLane(String provider, List<String> others) {
 
-  /** Every grant, whatever its provider: one lane for everything. */
-  public static final GrantLane ALL = new GrantLane(null, List.of());
-
   public GrantLane {
     others = List.copyOf(others);
     if (provider != null && !others.isEmpty()) {
@@ -41,6 +38,6 @@ public record GrantLane(String provider, List<String> others) {
 
   /** A short name for threads, logs and metrics. */
   public String name() {
-    return provider != null ? provider : others.isEmpty() ? "all" : "other";
+    return provider != null ? provider : "other";
   }
 }

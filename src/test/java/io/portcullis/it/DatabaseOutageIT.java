@@ -64,13 +64,7 @@ class DatabaseOutageIT {
     String jdbcUrl = postgres.jdbcUrl();
     try (PackagedApp app =
         PackagedApp.start(
-            List.of(
-                "-Dquarkus.profile=demo",
-                "-Dportcullis.embedded-db.enabled=false",
-                "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
-                "-Dquarkus.datasource.username=postgres",
-                "-Dportcullis.data-dir=" + work.resolve("data"),
-                "-Dportcullis.policy.dir=src/test/resources/policies-grants"),
+            PackagedApp.demoOn(jdbcUrl, work.resolve("data"), "src/test/resources/policies-grants"),
             Map.of(),
             work.resolve("app.log"))) {
       app.awaitReady(Duration.ofSeconds(120));

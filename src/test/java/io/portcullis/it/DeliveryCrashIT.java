@@ -66,13 +66,10 @@ class DeliveryCrashIT {
   }
 
   static PackagedApp launch(String name) throws Exception {
-    List<String> p = new ArrayList<>();
-    p.add("-Dquarkus.profile=demo");
-    p.add("-Dportcullis.embedded-db.enabled=false");
-    p.add("-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl());
-    p.add("-Dquarkus.datasource.username=postgres");
-    p.add("-Dportcullis.data-dir=" + work.resolve("data"));
-    p.add("-Dportcullis.policy.dir=src/test/resources/policies-grants");
+    List<String> p =
+        new ArrayList<>(
+            PackagedApp.demoOn(
+                postgres.jdbcUrl(), work.resolve("data"), "src/test/resources/policies-grants"));
     p.add("-Dportcullis.notify.delivery.interval=200ms");
     p.add("-Dportcullis.notify.delivery.workers=2");
     p.add("-Dportcullis.notify.delivery.send-batch=20");

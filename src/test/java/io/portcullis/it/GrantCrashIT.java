@@ -65,13 +65,10 @@ class GrantCrashIT {
   }
 
   static List<String> properties(String node, List<String> fault) {
-    List<String> p = new ArrayList<>();
-    p.add("-Dquarkus.profile=demo");
-    p.add("-Dportcullis.embedded-db.enabled=false");
-    p.add("-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl());
-    p.add("-Dquarkus.datasource.username=postgres");
-    p.add("-Dportcullis.data-dir=" + work.resolve("data"));
-    p.add("-Dportcullis.policy.dir=src/test/resources/policies-grants");
+    List<String> p =
+        new ArrayList<>(
+            PackagedApp.demoOn(
+                postgres.jdbcUrl(), work.resolve("data"), "src/test/resources/policies-grants"));
     p.add("-Dportcullis.providers.http-stub.url=" + stub.url());
     p.add("-Dportcullis.grants.node-id=" + node);
     p.add("-Dportcullis.grants.batch-size=6");

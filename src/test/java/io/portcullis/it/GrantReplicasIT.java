@@ -113,13 +113,10 @@ class GrantReplicasIT {
   PackagedApp launch(String node) throws Exception {
     PackagedApp app =
         PackagedApp.start(
-            List.of(
-                "-Dquarkus.profile=demo",
-                "-Dportcullis.embedded-db.enabled=false",
-                "-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl(),
-                "-Dquarkus.datasource.username=postgres",
-                "-Dportcullis.data-dir=" + work.resolve("data"),
-                "-Dportcullis.policy.dir=src/test/resources/policies-grants",
+            PackagedApp.demoOn(
+                postgres.jdbcUrl(),
+                work.resolve("data"),
+                "src/test/resources/policies-grants",
                 "-Dportcullis.providers.http-stub.url=" + stub.url(),
                 "-Dportcullis.grants.node-id=" + node,
                 "-Dportcullis.grants.batch-size=10",

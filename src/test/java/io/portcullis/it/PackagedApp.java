@@ -37,6 +37,23 @@ final class PackagedApp implements AutoCloseable {
     this.process = process;
   }
 
+  /**
+   * The system properties of a demo-profile application on the test's own PostgreSQL (as its
+   * superuser), with its data in {@code dataDir} and its policies from {@code policyDir}, followed
+   * by {@code more}.
+   */
+  static List<String> demoOn(String jdbcUrl, Path dataDir, String policyDir, String... more) {
+    List<String> p = new ArrayList<>();
+    p.add("-Dquarkus.profile=demo");
+    p.add("-Dportcullis.embedded-db.enabled=false");
+    p.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl);
+    p.add("-Dquarkus.datasource.username=postgres");
+    p.add("-Dportcullis.data-dir=" + dataDir);
+    p.add("-Dportcullis.policy.dir=" + policyDir);
+    p.addAll(List.of(more));
+    return p;
+  }
+
   static PackagedApp start(List<String> systemProperties, Map<String, String> env, Path log)
       throws IOException {
     return start(JAR, systemProperties, env, log);

@@ -10,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -73,13 +72,10 @@ class ReviewReplicasIT {
   PackagedApp launch(String node) throws Exception {
     PackagedApp app =
         PackagedApp.start(
-            List.of(
-                "-Dquarkus.profile=demo",
-                "-Dportcullis.embedded-db.enabled=false",
-                "-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl(),
-                "-Dquarkus.datasource.username=postgres",
-                "-Dportcullis.data-dir=" + work.resolve("data"),
-                "-Dportcullis.policy.dir=src/test/resources/policies-review-replicas",
+            PackagedApp.demoOn(
+                postgres.jdbcUrl(),
+                work.resolve("data"),
+                "src/test/resources/policies-review-replicas",
                 "-Dportcullis.grants.node-id=" + node,
                 "-Dportcullis.review.schedule-check=1s"),
             Map.of(),

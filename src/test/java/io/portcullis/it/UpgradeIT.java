@@ -51,13 +51,10 @@ class UpgradeIT {
   }
 
   static List<String> properties(Path policies) {
-    return List.of(
-        "-Dquarkus.profile=demo",
-        "-Dportcullis.embedded-db.enabled=false",
-        "-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl(),
-        "-Dquarkus.datasource.username=postgres",
-        "-Dportcullis.data-dir=" + work.resolve("data"),
-        "-Dportcullis.policy.dir=" + policies,
+    return PackagedApp.demoOn(
+        postgres.jdbcUrl(),
+        work.resolve("data"),
+        policies.toString(),
         "-Dportcullis.grants.poll-interval=PT0.2S");
   }
 

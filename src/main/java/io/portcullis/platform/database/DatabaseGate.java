@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -173,10 +172,5 @@ public class DatabaseGate {
       }
       probe = null;
     }
-  }
-
-  /** How long the database has been unreachable, or zero. */
-  public Duration downFor() {
-    return down ? Duration.ofNanos(System.nanoTime() - downSinceNanos) : Duration.ZERO;
   }
 }

@@ -40,17 +40,6 @@ public class ProblemMappers {
     if (problem.status() >= 500) {
       LOG.warnf("%s: %s", problem.title(), problem.detail());
     }
-    if (problem.status() == 503 && problem.properties().isEmpty()) {
-      Response plain =
-          respond(
-              problem.status(),
-              problem.kind(),
-              problem.title(),
-              problem.detail(),
-              uri,
-              problem.errors());
-      return Response.fromResponse(plain).header("Retry-After", "5").build();
-    }
     Response r =
         respond(
             problem.status(),
@@ -59,6 +48,9 @@ public class ProblemMappers {
             problem.detail(),
             uri,
             problem.errors());
+    if (problem.status() == 503) {
+      r = Response.fromResponse(r).header("Retry-After", "5").build(); // unavailable: retry soon
+    }
     if (problem.properties().isEmpty()) {
       return r;
     }

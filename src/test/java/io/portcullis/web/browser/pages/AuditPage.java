@@ -19,7 +19,7 @@ public class AuditPage extends PortcullisPage {
   /** Searches by event type (a code or a prefix ending in a dot). */
   public AuditPage searchType(String type) {
     type(find(By.id("q-type")), type);
-    find(By.cssSelector("form[action='/ui/admin/audit'] button")).click();
+    clickThrough(find(By.cssSelector("form[action='/ui/admin/audit'] button")));
     return new AuditPage(browser);
   }
 
@@ -32,7 +32,7 @@ public class AuditPage extends PortcullisPage {
 
   /** Verifies the ledger; the verdict shows on this page. */
   public AuditPage verify() {
-    find(By.linkText("Verify the ledger now")).click();
+    clickThrough(find(By.linkText("Verify the ledger now")));
     return new AuditPage(browser);
   }
 
@@ -49,8 +49,7 @@ public class AuditPage extends PortcullisPage {
   public AuditPage exportRefused(String fromSeq) {
     type(find(By.id("x-fromSeq")), fromSeq);
     WebElement button = find(By.cssSelector("form[action='/ui/admin/audit/export'] button"));
-    button.click();
-    waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(button));
+    clickThrough(button);
     return new AuditPage(browser);
   }
 

@@ -5,7 +5,6 @@ import java.util.regex.Pattern;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * One break-glass follow-up: its outcome (and the form that records it), the activation, whom it
@@ -76,8 +75,7 @@ public class BreakGlassFollowUpPage extends PortcullisPage {
       box.click();
     }
     WebElement button = find(By.cssSelector("#review-form button[type=submit]"));
-    button.click();
-    waiting().until(ExpectedConditions.stalenessOf(button));
+    clickThrough(button);
     return new BreakGlassFollowUpPage(browser);
   }
 

@@ -58,7 +58,7 @@ public class CatalogPage extends PortcullisPage {
 
   /** Presses Search: the page comes back from the server, filtered by the query. */
   public CatalogPage search() {
-    find(By.cssSelector("#catalog-search button[type=submit]")).click();
+    clickThrough(find(By.cssSelector("#catalog-search button[type=submit]")));
     return new CatalogPage(browser);
   }
 

@@ -5,7 +5,6 @@ import java.util.regex.Pattern;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The kill switch's filter (admins; auditors see its history only): whom and what, the reason and
@@ -76,9 +75,8 @@ public class KillSwitchPage extends PortcullisPage {
   public KillSwitchPage previewRefused() {
     WebElement button =
         find(By.cssSelector("form[action='/ui/admin/kill-switch/preview'] button[type=submit]"));
-    button.click();
     // the filter comes back on the same kind of page: wait until this one is gone
-    waiting().until(ExpectedConditions.stalenessOf(button));
+    clickThrough(button);
     return new KillSwitchPage(browser);
   }
 

@@ -5,7 +5,6 @@ import java.util.regex.Pattern;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The kill switch's preview: how many live grants and pending requests it will touch, the first of
@@ -75,9 +74,8 @@ public class KillSwitchPreviewPage extends PortcullisPage {
   public KillSwitchPreviewPage confirmRefused() {
     WebElement button =
         find(By.cssSelector("form[action='/ui/admin/kill-switch/run'] button[type=submit]"));
-    button.click();
     // the same path answers: wait until this page is gone
-    waiting().until(ExpectedConditions.stalenessOf(button));
+    clickThrough(button);
     return new KillSwitchPreviewPage(browser);
   }
 

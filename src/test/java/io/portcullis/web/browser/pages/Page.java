@@ -91,6 +91,29 @@ public abstract class Page {
     return !browser.findElements(by).isEmpty();
   }
 
+  /**
+   * Clicks a link or submit button and waits until the page it was on is gone, so that a page
+   * object made next never reads the old page (which may match the same path and landmark).
+   */
+  protected void clickThrough(WebElement e) {
+    e.click();
+    waiting().until(b -> gone(e));
+  }
+
+  /**
+   * Whether an element's page is gone. Chromium answers a stale element either as stale or, while
+   * the next document replaces it, with an inspector error ("Node with given id does not belong to
+   * the document"); both mean the page changed.
+   */
+  private static boolean gone(WebElement e) {
+    try {
+      e.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.WebDriverException stale) {
+      return true;
+    }
+  }
+
   /** Replaces a field's text, as a person typing into it would. */
   protected static void type(WebElement field, String text) {
     field.clear();

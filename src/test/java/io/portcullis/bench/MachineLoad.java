@@ -164,4 +164,32 @@ final class MachineLoad {
         .forEach(e -> out.add(String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue())));
     return out;
   }
+
+  /**
+   * The table row that says who else used the machine while a benchmark group ran: the CPU seconds
+   * of every process outside this JVM's tree (the application, PostgreSQL and stubs it started are
+   * its descendants), the busiest of them, and the load average before and after.
+   */
+  static BenchMain.Row row(String benchmark, Snapshot before, Snapshot after) {
+    Set<Long> ours = descendants(after, List.of(ProcessHandle.current().pid()));
+    double busy = busySeconds(before, after);
+    double mine = seconds(before, after, ours);
+    double others = Math.max(0, busy - mine);
+    List<String> busiest = busiestOthers(before, after, ours, 4);
+    return new BenchMain.Row(
+        benchmark,
+        "machine load: other processes",
+        String.format(Locale.ROOT, "%.1f CPU-s", others),
+        String.format(
+            Locale.ROOT,
+            "of %.1f busy CPU-s in %.0f s on %d cores (this bench and what it started: %.1f);"
+                + " busiest others: %s; load average %s → %s",
+            busy,
+            (after.nanos() - before.nanos()) / 1e9,
+            Runtime.getRuntime().availableProcessors(),
+            mine,
+            busiest.isEmpty() ? "none" : String.join(", ", busiest),
+            before.load(),
+            after.load()));
+  }
 }

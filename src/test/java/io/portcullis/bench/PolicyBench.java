@@ -27,6 +27,7 @@ final class PolicyBench {
 
   static List<BenchMain.Row> run() throws Exception {
     Path dir = Files.createTempDirectory("bench-policies");
+    MachineLoad.Snapshot machine = MachineLoad.snapshot();
     int total = write(dir);
     List<BenchMain.Row> rows = new ArrayList<>();
     long[] loads = new long[5];
@@ -110,6 +111,7 @@ final class PolicyBench {
     rows.add(new BenchMain.Row("decide eligibility+plan", "p99.9", us(t[(int) (n * 0.999)]), ""));
     rows.add(
         new BenchMain.Row("decide eligibility+plan", "max", us(t[n - 1]), "includes GC pauses"));
+    rows.add(MachineLoad.row("policy", machine, MachineLoad.snapshot()));
     return rows;
   }
 

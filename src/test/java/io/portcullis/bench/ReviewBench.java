@@ -103,6 +103,7 @@ final class ReviewBench {
   }
 
   static List<BenchMain.Row> run() throws Exception {
+    MachineLoad.Snapshot start = MachineLoad.snapshot();
     List<BenchMain.Row> rows = new ArrayList<>();
     Path work = Files.createTempDirectory("bench-reviews");
     EmbeddedPostgresLauncher.Running pg = EmbeddedPostgresLauncher.start(work.resolve("pg"), true);
@@ -118,6 +119,7 @@ final class ReviewBench {
         }
       }
       rows.addAll(page(AuditBench.database(pg, "reviews_page")));
+      rows.add(MachineLoad.row("reviews", start, MachineLoad.snapshot()));
     } finally {
       pg.close();
       GrantBench.deleteTree(work);

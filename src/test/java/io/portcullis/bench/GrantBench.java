@@ -160,7 +160,12 @@ final class GrantBench {
       try (App app = App.start(work, "memory", memUrl, stub.url(), cfg)) {
         rows.addAll(memory(cfg, memUrl, app, shared));
       }
-      rows.add(MachineLoad.row("grants", start, MachineLoad.snapshot()));
+      rows.add(
+          MachineLoad.row(
+              "grants",
+              start,
+              MachineLoad.snapshot(),
+              MachineLoad.treeOf(pg.dataDirectory().toString())));
     } finally {
       pg.close();
       deleteTree(work);

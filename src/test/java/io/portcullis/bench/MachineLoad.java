@@ -29,7 +29,12 @@ final class MachineLoad {
 
   /** A reading of the whole machine. */
   record Snapshot(
-      long nanos, long busyTicks, long totalTicks, Map<Long, Proc> procs, String load) {}
+      long nanos,
+      long busyTicks,
+      long totalTicks,
+      Map<Long, Proc> procs,
+      String load,
+      long reapedChildTicks) {}
 
   private MachineLoad() {}
 
@@ -61,7 +66,7 @@ final class MachineLoad {
     } catch (IOException e) {
       // no /proc
     }
-    return new Snapshot(System.nanoTime(), busy, total, procs, loadAverage());
+    return new Snapshot(System.nanoTime(), busy, total, procs, loadAverage(), reapedChildTicks());
   }
 
   private static Proc proc(Path dir) {
@@ -79,6 +84,20 @@ final class MachineLoad {
           Long.parseLong(f[11]) + Long.parseLong(f[12]));
     } catch (IOException | RuntimeException e) {
       return null; // gone meanwhile
+    }
+  }
+
+  /**
+   * CPU ticks of this JVM's children that ended and were waited for (cutime + cstime): an
+   * application the bench started and stopped between two snapshots counts as the bench's own.
+   */
+  private static long reapedChildTicks() {
+    try {
+      String s = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 
@@ -167,13 +186,17 @@ final class MachineLoad {
 
   /**
    * The table row that says who else used the machine while a benchmark group ran: the CPU seconds
-   * of every process outside this JVM's tree (the application, PostgreSQL and stubs it started are
-   * its descendants), the busiest of them, and the load average before and after.
+   * of every process outside this JVM's tree (the applications it started, including those that
+   * ended, are its own; so are {@code alsoOurs}, e.g. a daemonised PostgreSQL, and their
+   * descendants), the busiest of them, and the load average before and after.
    */
-  static BenchMain.Row row(String benchmark, Snapshot before, Snapshot after) {
-    Set<Long> ours = descendants(after, List.of(ProcessHandle.current().pid()));
+  static BenchMain.Row row(String benchmark, Snapshot before, Snapshot after, Set<Long> alsoOurs) {
+    Set<Long> roots = new HashSet<>(alsoOurs);
+    roots.add(ProcessHandle.current().pid());
+    Set<Long> ours = descendants(after, roots);
     double busy = busySeconds(before, after);
-    double mine = seconds(before, after, ours);
+    double mine =
+        seconds(before, after, ours) + (after.reapedChildTicks() - before.reapedChildTicks()) / HZ;
     double others = Math.max(0, busy - mine);
     List<String> busiest = busiestOthers(before, after, ours, 4);
     return new BenchMain.Row(

@@ -111,7 +111,7 @@ final class PolicyBench {
     rows.add(new BenchMain.Row("decide eligibility+plan", "p99.9", us(t[(int) (n * 0.999)]), ""));
     rows.add(
         new BenchMain.Row("decide eligibility+plan", "max", us(t[n - 1]), "includes GC pauses"));
-    rows.add(MachineLoad.row("policy", machine, MachineLoad.snapshot()));
+    rows.add(MachineLoad.row("policy", machine, MachineLoad.snapshot(), Set.of()));
     return rows;
   }
 

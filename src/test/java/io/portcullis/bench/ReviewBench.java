@@ -119,7 +119,12 @@ final class ReviewBench {
         }
       }
       rows.addAll(page(AuditBench.database(pg, "reviews_page")));
-      rows.add(MachineLoad.row("reviews", start, MachineLoad.snapshot()));
+      rows.add(
+          MachineLoad.row(
+              "reviews",
+              start,
+              MachineLoad.snapshot(),
+              MachineLoad.treeOf(pg.dataDirectory().toString())));
     } finally {
       pg.close();
       GrantBench.deleteTree(work);

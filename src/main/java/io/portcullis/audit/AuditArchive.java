@@ -1,5 +1,6 @@
 package io.portcullis.audit;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -60,4 +61,40 @@ public interface AuditArchive {
    * @param sha256 base64 SHA-256 of the file, for the store to check on arrival
    */
   Stored storeEvidence(String campaign, Path file, String sha256) throws ArchiveException;
+
+  /**
+   * Reads back a stored span (or pack), as the retention job does before it drops what the span
+   * holds from the database.
+   *
+   * @param location as {@link Stored#location()} gave it
+   * @param versionId as {@link Stored#versionId()} gave it, or null
+   * @throws ArchiveException when the object cannot be read (or this store cannot read back)
+   */
+  default InputStream open(String location, String versionId) throws ArchiveException {
+    throw new ArchiveException(describe() + " cannot read archived spans back");
+  }
+
+  /**
+   * The one archive that is configured among those available, or {@code none} when none is.
+   *
+   * @throws IllegalStateException when more than one is configured
+   */
+  static AuditArchive configuredOne(Iterable<AuditArchive> available, AuditArchive none) {
+    AuditArchive chosen = null;
+    for (AuditArchive a : available) {
+      if (a.configured()) {
+        if (chosen != null) {
+          throw new IllegalStateException(
+              "two audit archives are configured ("
+                  + chosen.describe()
+                  + " and "
+                  + a.describe()
+                  + "): set either portcullis.audit.archive.s3.bucket or"
+                  + " portcullis.audit.archive.directory");
+        }
+        chosen = a;
+      }
+    }
+    return chosen == null ? none : chosen;
+  }
 }

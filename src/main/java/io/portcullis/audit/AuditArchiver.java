@@ -80,7 +80,7 @@ public class AuditArchiver {
       AuditExport export,
       AuditConfig config) {
     this.dataSource = dataSource;
-    this.archive = archives.isResolvable() ? archives.get() : NONE;
+    this.archive = AuditArchive.configuredOne(archives, NONE);
     this.export = export;
     this.config = config;
   }
@@ -179,7 +179,11 @@ public class AuditArchiver {
       ps.setString(6, s.etag());
       ps.setString(7, sha256);
       ps.setString(8, s.lockMode());
-      ps.setObject(9, OffsetDateTime.ofInstant(s.retainUntil(), ZoneOffset.UTC));
+      ps.setObject(
+          9,
+          s.retainUntil() == null
+              ? null
+              : OffsetDateTime.ofInstant(s.retainUntil(), ZoneOffset.UTC));
       ps.executeUpdate();
     }
   }

@@ -164,9 +164,12 @@ public class AuditCheckpoints {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
+                // a checkpoint of a month that retention dropped names an event that is only
+                // in the archive, where it was verified against this checkpoint before the drop
                 "select c.seq, c.hash, c.created_at, c.prev_signature, c.key_id, c.signature,"
-                    + " e.hash from audit_checkpoint c left join audit_event e on e.seq = c.seq"
-                    + " order by c.seq")) {
+                    + " coalesce(e.hash, case when c.seq <= (select max(r.to_seq) from"
+                    + " audit_retention r) then c.hash end) from audit_checkpoint c left join"
+                    + " audit_event e on e.seq = c.seq order by c.seq")) {
       ps.setFetchSize(1_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

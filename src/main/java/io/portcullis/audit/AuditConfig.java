@@ -75,11 +75,37 @@ public interface AuditConfig {
   /** Archiving of the signed ledger to write-once storage. */
   Archive archive();
 
+  /**
+   * How long events stay in the database ({@code portcullis.audit.retention}, e.g. {@code P400D}).
+   * Unset (the default): forever. Once set, a month's partition whose end is older than this is
+   * detached and dropped, but only after its whole span is archived and the archive re-read and
+   * verified (ADR 0015).
+   */
+  Optional<Duration> retention();
+
+  /** How many months ahead the ledger's monthly partitions are created. */
+  @WithDefault("3")
+  int partitionsAhead();
+
+  /**
+   * How often the clustered retention job creates partitions ahead and drops expired months ({@code
+   * 1h}; {@code off} unschedules it).
+   */
+  @WithDefault("1h")
+  String retentionCheckInterval();
+
   /** Archiving of each span between two checkpoints as one object. */
   interface Archive {
 
     /** S3 with Object Lock (through {@code portcullis.aws.*}: region, endpoint, credentials). */
     S3 s3();
+
+    /**
+     * An export directory instead of S3 ({@code portcullis.audit.archive.directory}): each span is
+     * written once as a read-only file, e.g. on a WORM-mounted volume. Unset: no directory archive.
+     * Setting both this and an S3 bucket is refused at start.
+     */
+    Optional<String> directory();
 
     /** At most this many spans are uploaded per run of the checkpoint job (a backlog drains). */
     @WithDefault("20")

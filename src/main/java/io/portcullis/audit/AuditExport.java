@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -211,7 +212,9 @@ public class AuditExport {
       from = r.fromSeq() == null ? 1 : r.fromSeq();
       to = r.toSeq() == null ? head : Math.min(r.toSeq(), head);
     }
-    from = Math.max(1, Math.min(from, head + 1));
+    // months dropped by retention are only in the archive: the database's part starts after them
+    long firstInDatabase = AuditPartitions.droppedThrough(c).map(d -> d.toSeq() + 1).orElse(1L);
+    from = Math.max(firstInDatabase, Math.min(from, head + 1));
     if (to < from) {
       to = from - 1; // empty
     } else if (r.anchored() && to < head) {
@@ -252,8 +255,40 @@ public class AuditExport {
     try (PreparedStatement ps = c.prepareStatement("select hash from audit_event where seq = ?")) {
       ps.setLong(1, seq);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : AuditHashing.GENESIS;
+        if (rs.next()) {
+          return rs.getString(1);
+        }
       }
+    }
+    // the last event of a dropped month: its hash was kept when the month went
+    return AuditPartitions.droppedThrough(c)
+        .filter(d -> d.toSeq() == seq)
+        .map(AuditPartitions.Dropped::lastHash)
+        .orElse(AuditHashing.GENESIS);
+  }
+
+  /**
+   * Why a seq range starting at {@code fromSeq} cannot be exported from the database (its start
+   * left with a month that retention dropped, ADR 0015), or empty when it can.
+   */
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Optional<String> archivedRange(long fromSeq) {
+    try (Connection c = dataSource.getConnection()) {
+      Optional<AuditPartitions.Dropped> d = AuditPartitions.droppedThrough(c);
+      if (d.isEmpty() || fromSeq > d.get().toSeq()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "seq 1.."
+              + d.get().toSeq()
+              + " left the database when retention dropped the months up to "
+              + d.get().month()
+              + "; read them from the audit archive (audit.partition_dropped events name"
+              + " the objects), and ask fromSeq "
+              + (d.get().toSeq() + 1)
+              + " or later here");
+    } catch (SQLException e) {
+      throw new IllegalStateException("Reading the audit retention failed: " + e.getSQLState(), e);
     }
   }
 

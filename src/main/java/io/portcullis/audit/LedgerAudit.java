@@ -9,9 +9,12 @@ import java.util.Map;
 public final class LedgerAudit {
 
   public static final String EXPORTED = "audit.exported";
+  public static final String PARTITION_DROPPED = "audit.partition_dropped";
 
   /** Every event type above. */
-  public static final List<String> TYPES = List.of(EXPORTED);
+  public static final List<String> TYPES = List.of(EXPORTED, PARTITION_DROPPED);
+
+  static final String RETENTION_ACTOR = "system:audit-retention";
 
   private LedgerAudit() {}
 
@@ -32,5 +35,27 @@ public final class LedgerAudit {
       d.put("requestedToSeq", requestedToSeq);
     }
     return new AuditEvent(EXPORTED, actor, Map.of(), d);
+  }
+
+  /**
+   * A month of the ledger left the database after its span was archived and verified (ADR 0015).
+   *
+   * @param archive where its events are, one location per archived span
+   */
+  static AuditEvent partitionDropped(
+      String month,
+      long fromSeq,
+      long toSeq,
+      String lastHash,
+      List<String> archive,
+      java.time.Duration retention) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("month", month);
+    d.put("fromSeq", fromSeq);
+    d.put("toSeq", toSeq);
+    d.put("lastHash", lastHash);
+    d.put("archive", archive);
+    d.put("retention", retention.toString());
+    return new AuditEvent(PARTITION_DROPPED, RETENTION_ACTOR, Map.of(), d);
   }
 }

@@ -47,6 +47,7 @@ class TableOwnershipTest {
           Map.entry("audit_head", List.of("audit/")),
           Map.entry("audit_checkpoint", List.of("audit/")),
           Map.entry("audit_archive", List.of("audit/")),
+          Map.entry("audit_retention", List.of("audit/")),
           Map.entry("ssh_revoked_certificate", List.of("provider/ssh/")),
           Map.entry("review_campaign", List.of("review/campaign/")),
           Map.entry("review_item", List.of("review/campaign/")),

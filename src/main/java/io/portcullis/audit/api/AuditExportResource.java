@@ -105,6 +105,11 @@ public class AuditExportResource {
     if (a != null && b != null && !b.isAfter(a)) {
       errors.add(new FieldError("to", "is not after from", "to is exclusive; make it later"));
     }
+    if (f != null && errors.isEmpty()) {
+      export
+          .archivedRange(f)
+          .ifPresent(why -> errors.add(new FieldError("fromSeq", "is archived", why)));
+    }
     if (!errors.isEmpty()) {
       throw new Problems.Invalid(
           String.join("; ", errors.stream().map(e -> e.field() + " " + e.message()).toList()),

@@ -28,6 +28,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -329,11 +330,55 @@ public class S3AuditArchive implements AuditArchive {
     return new Stored(location, answer.versionId(), answer.eTag(), t.mode().toString(), until);
   }
 
+  /**
+   * Reads a span back from this archive's bucket (the version given, else the newest), as the
+   * retention job does before it drops the events from the database. The object is read whole,
+   * within the upload's time budget, so a slow or broken connection fails the read instead of
+   * leaving a half-read stream.
+   */
+  @Override
+  public java.io.InputStream open(String location, String versionId) throws ArchiveException {
+    Target t = validate();
+    String start = "s3://" + t.bucket() + "/";
+    if (location == null || !location.startsWith(start) || location.length() == start.length()) {
+      throw new ArchiveException(location + " is not in the archive's bucket " + t.bucket());
+    }
+    String key = location.substring(start.length());
+    S3Client s3;
+    try {
+      s3 = clients.s3();
+    } catch (ProviderException e) {
+      throw new ArchiveException("the audit archive needs the AWS settings: " + e.getMessage());
+    }
+    GetObjectRequest.Builder request =
+        GetObjectRequest.builder()
+            .bucket(t.bucket())
+            .key(key)
+            .overrideConfiguration(
+                AwsRequestOverrideConfiguration.builder()
+                    .apiCallTimeout(settings.timeout())
+                    .build());
+    if (versionId != null && !versionId.isBlank()) {
+      request.versionId(versionId);
+    }
+    try {
+      return new java.io.ByteArrayInputStream(s3.getObjectAsBytes(request.build()).asByteArray());
+    } catch (SdkException e) {
+      throw failure(t, location, e, "s3:GetObject", "allow s3:GetObject and s3:GetObjectVersion");
+    }
+  }
+
   /** An SDK exception as an archive exception naming bucket, key and AWS's error code. */
   private ArchiveException failure(Target t, String location, SdkException e) {
+    return failure(t, location, e, "s3:PutObject", "allow s3:PutObject and s3:PutObjectRetention");
+  }
+
+  private ArchiveException failure(
+      Target t, String location, SdkException e, String action, String allow) {
     if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
       return new ArchiveException(
-          "s3:PutObject on "
+          action
+              + " on "
               + location
               + " got no answer within "
               + settings.timeout()
@@ -342,7 +387,7 @@ public class S3AuditArchive implements AuditArchive {
               + "timeout)");
     }
     if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
-      return new ArchiveException("s3:PutObject on " + location + " was interrupted");
+      return new ArchiveException(action + " on " + location + " was interrupted");
     }
     String code = AwsClients.code(e);
     String awsMessage = clients.awsMessage(e);
@@ -375,10 +420,11 @@ public class S3AuditArchive implements AuditArchive {
         };
     ProviderException p =
         clients.failure(
-            "s3:PutObject",
+            action,
             location,
             e,
-            "allow s3:PutObject and s3:PutObjectRetention on "
+            allow
+                + " on "
                 + resource
                 + " to Portcullis's AWS principal (and kms:GenerateDataKey when the bucket"
                 + " encrypts with a KMS key)");

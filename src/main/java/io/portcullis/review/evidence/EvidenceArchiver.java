@@ -70,7 +70,7 @@ public class EvidenceArchiver {
               name = "portcullis.review.evidence-archive.retry-refused",
               defaultValue = "P1D")
           Duration retryRefused) {
-    this.archive = archives.isResolvable() ? archives.get() : null;
+    this.archive = AuditArchive.configuredOne(archives, null);
     this.packs = packs;
     this.records = records;
     this.maxPerRun = Math.max(1, maxPerRun);

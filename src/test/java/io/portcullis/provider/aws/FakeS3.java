@@ -221,6 +221,14 @@ final class FakeS3 implements AutoCloseable {
     if (bucket == null) {
       return error(404, "NoSuchBucket", "The specified bucket does not exist");
     }
+    if (r.getMethod().getName().equals("GET") && !key.isEmpty()) {
+      return get(
+          bucket,
+          key,
+          r.queryParameter("versionId").isPresent()
+              ? r.queryParameter("versionId").firstValue()
+              : null);
+    }
     if (!r.getMethod().getName().equals("PUT") || key.isEmpty()) {
       return error(405, "MethodNotAllowed", "The specified method is not allowed");
     }
@@ -318,6 +326,38 @@ final class FakeS3 implements AutoCloseable {
       headers.add(new HttpHeader("x-amz-checksum-type", "FULL_OBJECT"));
     }
     return aResponse().withStatus(200).withHeaders(new HttpHeaders(headers)).build();
+  }
+
+  /** GetObject: the version asked for, else the newest; 404 NoSuchKey or NoSuchVersion. */
+  private ResponseDefinition get(Bucket bucket, String key, String versionId) {
+    List<Version> versions = bucket.objects.get(key);
+    if (versions == null || versions.isEmpty()) {
+      return error(404, "NoSuchKey", "The specified key does not exist.");
+    }
+    Version v = versions.get(versions.size() - 1);
+    if (versionId != null) {
+      v = versions.stream().filter(x -> x.versionId().equals(versionId)).findFirst().orElse(null);
+      if (v == null) {
+        return error(404, "NoSuchVersion", "The specified version does not exist.");
+      }
+    }
+    List<HttpHeader> headers = new ArrayList<>();
+    headers.add(new HttpHeader("ETag", v.etag()));
+    headers.add(new HttpHeader("x-amz-version-id", v.versionId()));
+    headers.add(
+        new HttpHeader(
+            "Content-Type", v.contentType() == null ? "binary/octet-stream" : v.contentType()));
+    headers.add(new HttpHeader("Content-Length", String.valueOf(v.body().length)));
+    if (v.mode() != null) {
+      headers.add(new HttpHeader("x-amz-object-lock-mode", v.mode()));
+      headers.add(
+          new HttpHeader("x-amz-object-lock-retain-until-date", v.retainUntil().toString()));
+    }
+    return aResponse()
+        .withStatus(200)
+        .withHeaders(new HttpHeaders(headers))
+        .withBody(v.body())
+        .build();
   }
 
   private static byte[] digest(String algorithm, byte[] data) {

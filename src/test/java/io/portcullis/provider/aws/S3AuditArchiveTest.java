@@ -249,6 +249,29 @@ class S3AuditArchiveTest {
   }
 
   @Test
+  void aStoredSpanReadsBackByItsVersion() throws Exception {
+    Stored stored = archive().store(SPAN, file, sha256);
+    try (java.io.InputStream in = archive().open(stored.location(), stored.versionId())) {
+      assertThat(in.readAllBytes()).isEqualTo(bytes);
+    }
+    try (java.io.InputStream in = archive().open(stored.location(), null)) {
+      assertThat(in.readAllBytes()).as("the newest version").isEqualTo(bytes);
+    }
+    List<LoggedRequest> gets =
+        s3.server.findAll(
+            com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                urlPathEqualTo("/" + FakeS3.BUCKET + "/" + KEY)));
+    assertThat(gets).hasSize(2);
+    assertThat(gets.get(0).queryParameter("versionId").firstValue()).isEqualTo(stored.versionId());
+
+    ArchiveException missing = thrown(() -> archive().open(stored.location(), "no-such-version"));
+    assertThat(missing.getMessage()).contains("NoSuchVersion").contains(stored.location());
+    assertNoSecret(missing);
+    ArchiveException elsewhere = thrown(() -> archive().open("s3://another-bucket/key", null));
+    assertThat(elsewhere.getMessage()).contains("not in the archive's bucket");
+  }
+
+  @Test
   void s3RefusesABodyThatDoesNotMatchTheChecksum() throws Exception {
     String other = base64Sha256("something else".getBytes(StandardCharsets.UTF_8));
     ArchiveException e = thrown(() -> archive().store(SPAN, file, other));

@@ -46,6 +46,7 @@ final class RequestBench {
   record Step(int rate, int done, int failed, long p50, long p99) {}
 
   static List<BenchMain.Row> run() throws Exception {
+    MachineLoad.Snapshot machine = MachineLoad.snapshot();
     Path work = Files.createTempDirectory("bench-requests");
     EmbeddedPostgresLauncher.Running pg = EmbeddedPostgresLauncher.start(work.resolve("pg"), true);
     OidcWiremockTestResource oidc = new OidcWiremockTestResource();
@@ -168,6 +169,12 @@ final class RequestBench {
                     best.rate() * COMMITS_PER_FLOW,
                     100.0 * best.rate() * COMMITS_PER_FLOW / commitsPerSec)));
       }
+      rows.add(
+          MachineLoad.row(
+              "requests",
+              machine,
+              MachineLoad.snapshot(),
+              MachineLoad.treeOf(pg.dataDirectory().toString())));
       return rows;
     } finally {
       if (app != null) {

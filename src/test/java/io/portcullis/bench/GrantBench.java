@@ -46,6 +46,8 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>{@code bench.grants.scale} (1.0): multiplies every grant count;
+ *   <li>{@code bench.grants.only} (unset): {@code memory} runs only the memory part (about 4
+ *       minutes at full scale);
  *   <li>{@code bench.grants.spread} (PT10M): the window over which the lag runs' grants end;
  *   <li>{@code bench.grants.lead} (PT30S): from the insert to the first end (the insert must commit
  *       before any grant ends);
@@ -135,24 +137,27 @@ final class GrantBench {
                   : "; app JVM args " + String.join(" ", cfg.appOpts()));
       String url = pg.jdbcUrl();
 
-      // ---- the engine in the packaged application: lag, then drain
-      try (App app = App.start(work, "engine", url, stub.url(), cfg)) {
-        rows.add(lag(cfg, url, stub, app, cfg.count(10_000), shared));
-        cleanUp(url, stub);
-        rows.add(lag(cfg, url, stub, app, cfg.count(100_000), shared));
-        cleanUp(url, stub);
-        rows.addAll(drain(cfg, url, stub, app, cfg.count(100_000), shared));
-        cleanUp(url, stub);
-      }
+      boolean memoryOnly = "memory".equals(System.getProperty("bench.grants.only"));
+      if (!memoryOnly) {
+        // ---- the engine in the packaged application: lag, then drain
+        try (App app = App.start(work, "engine", url, stub.url(), cfg)) {
+          rows.add(lag(cfg, url, stub, app, cfg.count(10_000), shared));
+          cleanUp(url, stub);
+          rows.add(lag(cfg, url, stub, app, cfg.count(100_000), shared));
+          cleanUp(url, stub);
+          rows.addAll(drain(cfg, url, stub, app, cfg.count(100_000), shared));
+          cleanUp(url, stub);
+        }
 
-      // ---- the same drain with one Quartz trigger per grant (application stopped)
-      quartzWarmUp(cfg, url, stub); // the engine ran warm: so does Quartz
-      cleanUp(url, stub);
-      rows.addAll(quartz(cfg, url, stub, cfg.count(10_000), null, shared));
-      cleanUp(url, stub);
-      rows.addAll(quartz(cfg, url, stub, cfg.count(100_000), cfg.quartzTimeBox(), shared));
-      cleanUp(url, stub);
-      rows.add(ledger(url));
+        // ---- the same drain with one Quartz trigger per grant (application stopped)
+        quartzWarmUp(cfg, url, stub); // the engine ran warm: so does Quartz
+        cleanUp(url, stub);
+        rows.addAll(quartz(cfg, url, stub, cfg.count(10_000), null, shared));
+        cleanUp(url, stub);
+        rows.addAll(quartz(cfg, url, stub, cfg.count(100_000), cfg.quartzTimeBox(), shared));
+        cleanUp(url, stub);
+        rows.add(ledger(url));
+      }
 
       // ---- memory against the number of active grants, on an empty database
       EmbeddedPostgresLauncher.ensureDatabase(pg.postgres().getPostgresDatabase(), "bench_memory");

@@ -62,9 +62,13 @@ class ReviewReplicasIT {
       System.out.println("ReviewReplicasIT: campaigns per firing " + perFiring);
       assertThat(perFiring).hasSizeGreaterThanOrEqualTo(3);
       assertThat(perFiring.values()).allMatch(n -> n == 1);
+      // one statement, one snapshot: a campaign that opens meanwhile commits with its event
       assertThat(
-              count("select count(*) from audit_event where event_type = 'review.campaign_opened'"))
-          .isEqualTo(count("select count(*) from review_campaign"));
+              count(
+                  "select (select count(*) from audit_event where event_type ="
+                      + " 'review.campaign_opened') - (select count(*) from review_campaign)"))
+          .as("campaigns opened without their review.campaign_opened event, or the reverse")
+          .isZero();
       assertThat(a.get("/api/v1/audit/verify", "dana").body()).contains("\"intact\":true");
     }
   }

@@ -233,6 +233,19 @@ final class AuditPartitions {
       st.execute("set local lock_timeout = '5s'");
       st.execute("alter table audit_event detach partition " + table);
     }
+    // detached under the table's lock: nothing can have been added since it was verified
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "select count(*), coalesce(min(seq), 0), coalesce(max(seq), 0) from " + table)) {
+      rs.next();
+      Stats held = new Stats(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+      if (!held.equals(s)) {
+        throw new SQLException(
+            m.partition() + " changed after it was verified (" + held + " instead of " + s + ")",
+            "55000");
+      }
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into audit_retention (month, partition_name, from_seq, to_seq, last_hash,"

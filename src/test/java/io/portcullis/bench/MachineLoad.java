@@ -25,16 +25,15 @@ final class MachineLoad {
   static final double HZ = 100.0;
 
   /** One process as {@code /proc} shows it. */
-  record Proc(long pid, long ppid, String comm, long ticks) {}
+  /**
+   * One process as {@code /proc} shows it: its own CPU ticks, and those of its children that ended
+   * and were waited for (a PostgreSQL backend that closed, an application the bench stopped).
+   */
+  record Proc(long pid, long ppid, String comm, long ticks, long reapedTicks) {}
 
   /** A reading of the whole machine. */
   record Snapshot(
-      long nanos,
-      long busyTicks,
-      long totalTicks,
-      Map<Long, Proc> procs,
-      String load,
-      long reapedChildTicks) {}
+      long nanos, long busyTicks, long totalTicks, Map<Long, Proc> procs, String load) {}
 
   private MachineLoad() {}
 
@@ -66,7 +65,7 @@ final class MachineLoad {
     } catch (IOException e) {
       // no /proc
     }
-    return new Snapshot(System.nanoTime(), busy, total, procs, loadAverage(), reapedChildTicks());
+    return new Snapshot(System.nanoTime(), busy, total, procs, loadAverage());
   }
 
   private static Proc proc(Path dir) {
@@ -81,23 +80,10 @@ final class MachineLoad {
           Long.parseLong(dir.getFileName().toString()),
           Long.parseLong(f[1]),
           comm,
-          Long.parseLong(f[11]) + Long.parseLong(f[12]));
+          Long.parseLong(f[11]) + Long.parseLong(f[12]),
+          Long.parseLong(f[13]) + Long.parseLong(f[14]));
     } catch (IOException | RuntimeException e) {
       return null; // gone meanwhile
-    }
-  }
-
-  /**
-   * CPU ticks of this JVM's children that ended and were waited for (cutime + cstime): an
-   * application the bench started and stopped between two snapshots counts as the bench's own.
-   */
-  private static long reapedChildTicks() {
-    try {
-      String s = Files.readString(Path.of("/proc/self/stat"));
-      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[13]) + Long.parseLong(f[14]);
-    } catch (IOException | RuntimeException e) {
-      return 0;
     }
   }
 
@@ -144,7 +130,10 @@ final class MachineLoad {
     return out;
   }
 
-  /** CPU seconds the processes used between two snapshots (those alive at the second). */
+  /**
+   * CPU seconds the processes used between two snapshots (those alive at the second), with their
+   * children that ended meanwhile.
+   */
   static double seconds(Snapshot a, Snapshot b, Collection<Long> pids) {
     long ticks = 0;
     for (long pid : pids) {
@@ -154,6 +143,7 @@ final class MachineLoad {
       }
       Proc before = a.procs().get(pid);
       ticks += after.ticks() - (before == null ? 0 : before.ticks());
+      ticks += after.reapedTicks() - (before == null ? 0 : before.reapedTicks());
     }
     return ticks / HZ;
   }
@@ -195,8 +185,7 @@ final class MachineLoad {
     roots.add(ProcessHandle.current().pid());
     Set<Long> ours = descendants(after, roots);
     double busy = busySeconds(before, after);
-    double mine =
-        seconds(before, after, ours) + (after.reapedChildTicks() - before.reapedChildTicks()) / HZ;
+    double mine = seconds(before, after, ours); // with what they started and reaped
     double others = Math.max(0, busy - mine);
     List<String> busiest = busiestOthers(before, after, ours, 4);
     return new BenchMain.Row(

@@ -74,6 +74,31 @@ public interface AuditArchive {
     throw new ArchiveException(describe() + " cannot read archived spans back");
   }
 
+  /** No archive: not configured, stores nothing. */
+  AuditArchive NONE =
+      new AuditArchive() {
+        @Override
+        public boolean configured() {
+          return false;
+        }
+
+        @Override
+        public String describe() {
+          return "nowhere (no archive configured)";
+        }
+
+        @Override
+        public Stored store(Span span, Path file, String sha256) throws ArchiveException {
+          throw new ArchiveException("no audit archive is configured");
+        }
+
+        @Override
+        public Stored storeEvidence(String campaign, Path file, String sha256)
+            throws ArchiveException {
+          throw new ArchiveException("no audit archive is configured");
+        }
+      };
+
   /**
    * The one archive that is configured among those available, or {@code none} when none is.
    *

@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -44,31 +43,6 @@ public class AuditArchiver {
 
   private record Pending(long checkpointId, long fromSeq, long toSeq) {}
 
-  /** No archive: nothing is uploaded. */
-  private static final AuditArchive NONE =
-      new AuditArchive() {
-        @Override
-        public boolean configured() {
-          return false;
-        }
-
-        @Override
-        public String describe() {
-          return "nowhere (no archive configured)";
-        }
-
-        @Override
-        public Stored store(Span span, Path file, String sha256) throws ArchiveException {
-          throw new ArchiveException("no audit archive is configured");
-        }
-
-        @Override
-        public Stored storeEvidence(String campaign, Path file, String sha256)
-            throws ArchiveException {
-          throw new ArchiveException("no audit archive is configured");
-        }
-      };
-
   private final DataSource dataSource;
   private final AuditArchive archive;
   private final AuditExport export;
@@ -80,7 +54,7 @@ public class AuditArchiver {
       AuditExport export,
       AuditConfig config) {
     this.dataSource = dataSource;
-    this.archive = AuditArchive.configuredOne(archives, NONE);
+    this.archive = AuditArchive.configuredOne(archives, AuditArchive.NONE);
     this.export = export;
     this.config = config;
   }
@@ -97,13 +71,13 @@ public class AuditArchiver {
       return new Result(0, null);
     }
     try (Connection c = dataSource.getConnection()) {
-      if (!lock(c, "pg_try_advisory_lock")) {
+      if (!AdvisoryLocks.tryLock(c, LOCK)) {
         return new Result(0, null); // another replica is at it
       }
       try {
         return archive(c);
       } finally {
-        lock(c, "pg_advisory_unlock");
+        AdvisoryLocks.unlock(c, LOCK);
       }
     } catch (SQLException e) {
       LOG.errorf(
@@ -185,14 +159,6 @@ public class AuditArchiver {
               ? null
               : OffsetDateTime.ofInstant(s.retainUntil(), ZoneOffset.UTC));
       ps.executeUpdate();
-    }
-  }
-
-  private static boolean lock(Connection c, String function) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select " + function + "(" + LOCK + ")")) {
-      rs.next();
-      return rs.getBoolean(1);
     }
   }
 }

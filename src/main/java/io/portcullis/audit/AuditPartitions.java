@@ -52,21 +52,6 @@ final class AuditPartitions {
 
   private AuditPartitions() {}
 
-  static boolean tryLock(Connection c, long key) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select pg_try_advisory_lock(" + key + ")")) {
-      rs.next();
-      return rs.getBoolean(1);
-    }
-  }
-
-  static void unlock(Connection c, long key) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select pg_advisory_unlock(" + key + ")")) {
-      rs.next();
-    }
-  }
-
   /**
    * Creates the partitions of this month and the {@code ahead} next ones that do not exist yet. A
    * month whose events already sit in the default partition cannot get its own; that is logged by

@@ -56,31 +56,6 @@ public class AuditRetention {
    */
   public record Result(List<String> created, List<String> dropped, String kept) {}
 
-  private static final AuditArchive NONE =
-      new AuditArchive() {
-        @Override
-        public boolean configured() {
-          return false;
-        }
-
-        @Override
-        public String describe() {
-          return "no archive";
-        }
-
-        @Override
-        public Stored store(Span span, java.nio.file.Path file, String sha256)
-            throws ArchiveException {
-          throw new ArchiveException("no audit archive is configured");
-        }
-
-        @Override
-        public Stored storeEvidence(String campaign, java.nio.file.Path file, String sha256)
-            throws ArchiveException {
-          throw new ArchiveException("no audit archive is configured");
-        }
-      };
-
   private final DataSource dataSource;
   private final AuditLog auditLog;
   private final AuditArchive archive;
@@ -97,7 +72,7 @@ public class AuditRetention {
       Clock clock) {
     this.dataSource = dataSource;
     this.auditLog = auditLog;
-    this.archive = AuditArchive.configuredOne(archives, NONE);
+    this.archive = AuditArchive.configuredOne(archives, AuditArchive.NONE);
     this.signer = signer;
     this.config = config;
     this.clock = clock;
@@ -122,7 +97,7 @@ public class AuditRetention {
     }
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
-      if (!AuditPartitions.tryLock(c, LOCK)) {
+      if (!AdvisoryLocks.tryLock(c, LOCK)) {
         return new Result(List.of(), List.of(), "another replica is running retention");
       }
       try {
@@ -132,7 +107,7 @@ public class AuditRetention {
         }
         return expire(c, created, clock.instant().minus(retention), retention);
       } finally {
-        AuditPartitions.unlock(c, LOCK);
+        AdvisoryLocks.unlock(c, LOCK);
       }
     } catch (SQLException e) {
       LOG.errorf("Audit retention failed (SQL state %s): %s", e.getSQLState(), e.getMessage());
@@ -162,13 +137,13 @@ public class AuditRetention {
       }
       List<AuditPartitions.ArchivedSpan> spans =
           AuditPartitions.spansCovering(c, stats.minSeq(), stats.maxSeq());
-      String unverified = verifyArchive(c, stats, spans);
+      String lastHash = AuditPartitions.hashAt(c, stats.maxSeq());
+      String unverified = verifyArchive(stats, lastHash, spans);
       if (unverified != null) {
         LOG.errorf(
             "Audit month %s is kept: its archive does not verify: %s", m.label(), unverified);
         return new Result(created, dropped, m.label() + ": " + unverified);
       }
-      String lastHash = AuditPartitions.hashAt(c, stats.maxSeq());
       List<String> locations = spans.stream().map(AuditPartitions.ArchivedSpan::location).toList();
       Instant now = clock.instant();
       try {
@@ -244,8 +219,7 @@ public class AuditRetention {
 
   /** Reads the spans back and checks them; null when they hold exactly the month's events. */
   private String verifyArchive(
-      Connection c, AuditPartitions.Stats s, List<AuditPartitions.ArchivedSpan> spans)
-      throws SQLException {
+      AuditPartitions.Stats s, String inDatabase, List<AuditPartitions.ArchivedSpan> spans) {
     ExportVerifier verifier = new ExportVerifier(signer.verificationKeys());
     String[] lastHash = new String[1];
     for (AuditPartitions.ArchivedSpan span : spans) {
@@ -281,7 +255,6 @@ public class AuditRetention {
     if (!report.intactAndSigned()) {
       return report.summary();
     }
-    String inDatabase = AuditPartitions.hashAt(c, s.maxSeq());
     if (lastHash[0] == null || !lastHash[0].equals(inDatabase)) {
       return "the archived hash of seq "
           + s.maxSeq()

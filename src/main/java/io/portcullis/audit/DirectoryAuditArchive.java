@@ -123,19 +123,11 @@ public class DirectoryAuditArchive implements AuditArchive {
           // never over an existing file: a second write of the same span must be the same bytes
           Files.createLink(target, temp);
         } catch (FileAlreadyExistsException e) {
-          if (!java.util.Arrays.equals(expected, digest(target))) {
-            throw new ArchiveException(
-                target + " exists with other content; an archived " + what + " is never replaced");
-          }
+          sameOrRefuse(target, expected, what);
         } catch (UnsupportedOperationException | IOException e) {
+          // no hard links here: an existing file is still never replaced
           if (Files.exists(target)) {
-            if (!java.util.Arrays.equals(expected, digest(target))) {
-              throw new ArchiveException(
-                  target
-                      + " exists with other content; an archived "
-                      + what
-                      + " is never replaced");
-            }
+            sameOrRefuse(target, expected, what);
           } else {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
           }
@@ -146,6 +138,14 @@ public class DirectoryAuditArchive implements AuditArchive {
       return new Stored(target.toUri().toString(), null, null, null, null);
     } catch (IOException e) {
       throw new ArchiveException("writing " + target + " failed: " + e.getMessage());
+    }
+  }
+
+  private static void sameOrRefuse(Path target, byte[] expected, String what)
+      throws IOException, ArchiveException {
+    if (!java.util.Arrays.equals(expected, digest(target))) {
+      throw new ArchiveException(
+          target + " exists with other content; an archived " + what + " is never replaced");
     }
   }
 

@@ -70,7 +70,7 @@ public class EvidenceArchiver {
               name = "portcullis.review.evidence-archive.retry-refused",
               defaultValue = "P1D")
           Duration retryRefused) {
-    this.archive = AuditArchive.configuredOne(archives, null);
+    this.archive = AuditArchive.configuredOne(archives, AuditArchive.NONE);
     this.packs = packs;
     this.records = records;
     this.maxPerRun = Math.max(1, maxPerRun);
@@ -80,7 +80,7 @@ public class EvidenceArchiver {
 
   /** Whether an archive is configured (otherwise no pack is archived). */
   public boolean configured() {
-    return archive != null && archive.configured();
+    return archive.configured();
   }
 
   @Scheduled(

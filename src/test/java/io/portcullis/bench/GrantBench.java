@@ -70,6 +70,14 @@ final class GrantBench {
   static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
   static final String APP_HEAP = "-Xmx512m";
 
+  /**
+   * The memory part's JVM sizing, as the container image runs it: the heap fixed at its maximum and
+   * touched at start ({@code -Xms} = {@code -Xmx}, {@code AlwaysPreTouch}), so RSS growth is what
+   * the application grows, not the JVM sizing its heap up; glibc's malloc arenas capped ({@code
+   * MALLOC_ARENA_MAX=2}, set in the process's environment).
+   */
+  static final List<String> MEMORY_HEAP = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+
   private GrantBench() {}
 
   record Config(
@@ -140,7 +148,7 @@ final class GrantBench {
       boolean memoryOnly = "memory".equals(System.getProperty("bench.grants.only"));
       if (!memoryOnly) {
         // ---- the engine in the packaged application: lag, then drain
-        try (App app = App.start(work, "engine", url, stub.url(), cfg)) {
+        try (App app = App.start(work, "engine", url, stub.url(), cfg, List.of(APP_HEAP))) {
           rows.add(lag(cfg, url, stub, app, cfg.count(10_000), shared));
           cleanUp(url, stub);
           rows.add(lag(cfg, url, stub, app, cfg.count(100_000), shared));
@@ -162,7 +170,7 @@ final class GrantBench {
       // ---- memory against the number of active grants, on an empty database
       EmbeddedPostgresLauncher.ensureDatabase(pg.postgres().getPostgresDatabase(), "bench_memory");
       String memUrl = pg.postgres().getJdbcUrl("postgres", "bench_memory");
-      try (App app = App.start(work, "memory", memUrl, stub.url(), cfg)) {
+      try (App app = App.start(work, "memory", memUrl, stub.url(), cfg, MEMORY_HEAP)) {
         rows.addAll(memory(cfg, memUrl, app, shared));
       }
       rows.add(
@@ -499,8 +507,8 @@ final class GrantBench {
         "VmRSS of the app process (before the forced GC); heap used after jcmd GC.run (committed "
             + String.format(Locale.ROOT, "%.0f MiB", m.heapCommittedKb() / 1024.0)
             + ", "
-            + APP_HEAP
-            + "); "
+            + String.join(" ", MEMORY_HEAP)
+            + ", MALLOC_ARENA_MAX=2); "
             + when
             + "; ends far in the future; "
             + shared);
@@ -758,14 +766,15 @@ final class GrantBench {
       this.log = log;
     }
 
-    static App start(Path work, String name, String jdbcUrl, String stubUrl, Config cfg)
+    static App start(
+        Path work, String name, String jdbcUrl, String stubUrl, Config cfg, List<String> heap)
         throws Exception {
       BenchApp.Ports ports = BenchApp.Ports.free();
       Path data = Files.createDirectories(work.resolve(name + "-data"));
       Path log = work.resolve(name + ".log");
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.add(APP_HEAP);
+      cmd.addAll(heap);
       cmd.addAll(BenchApp.onDatabase(jdbcUrl, ports));
       cmd.add(
           "-Dportcullis.policy.dir="
@@ -775,8 +784,10 @@ final class GrantBench {
       cmd.addAll(cfg.appOpts());
       cmd.add("-jar");
       cmd.add(JAR.toString());
-      Process p =
-          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().put("MALLOC_ARENA_MAX", "2");
+      Process p = pb.start();
       App app = new App(p, ports.base(), log);
       app.management = ports.managementBase();
       try {

@@ -23,6 +23,9 @@ public final class BenchMain {
       List.of("policy", "requests", "flows", "grants", "audit", "reviews", "notify");
 
   public static void main(String[] args) throws Exception {
+    // Log as the application does (INFO): without a configuration the log manager builds a
+    // record for every FINEST line, and the JDBC driver writes one per column read.
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
     List<Row> rows = new ArrayList<>();
     System.out.printf(
         "Portcullis benchmarks on %d cores, Java %s, max heap %d MiB%n%n",

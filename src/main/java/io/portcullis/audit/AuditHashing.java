@@ -70,6 +70,58 @@ public final class AuditHashing {
     return CanonicalJson.write(body);
   }
 
+  /**
+   * The canonical body of an event of format 2 or 3 from its parts, the JSON ones ({@code
+   * authJson}, {@code targetsJson}, {@code detailsJson}, {@code sourceJson}, {@code
+   * triggeredByJson}, null for none) as {@link CanonicalJson#write} gave them: equal to {@link
+   * #canonicalBody(AuditRecord)} of the record they describe, without parsing them.
+   */
+  public static String canonicalBody(
+      int format,
+      long seq,
+      Instant occurredAt,
+      String type,
+      String actorSubject,
+      String actorName,
+      String authJson,
+      String targetsJson,
+      String detailsJson,
+      String policyVersion,
+      String requestId,
+      String sourceJson,
+      String triggeredByJson,
+      String prevHash) {
+    if (format < 2) {
+      throw new IllegalArgumentException("format 1 has no context: hash the record");
+    }
+    Map<String, Object> actor = new LinkedHashMap<>();
+    actor.put("subject", actorSubject);
+    actor.put("name", actorName);
+    actor.put("auth", new CanonicalJson.Raw(authJson));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("v", format);
+    body.put("seq", seq);
+    body.put("occurredAt", formatTime(occurredAt));
+    body.put("type", type);
+    body.put("actor", actor);
+    body.put("targets", new CanonicalJson.Raw(targetsJson));
+    body.put("details", new CanonicalJson.Raw(detailsJson));
+    body.put("policyVersion", policyVersion);
+    body.put("requestId", requestId);
+    body.put("source", new CanonicalJson.Raw(sourceJson));
+    if (format >= 3) {
+      body.put(
+          "triggeredBy", triggeredByJson == null ? null : new CanonicalJson.Raw(triggeredByJson));
+    }
+    body.put("prevHash", prevHash);
+    return CanonicalJson.write(body);
+  }
+
+  /** {@code sha256Hex(prevHash + body)}: the hash of an event whose canonical body is given. */
+  public static String chainedHash(String prevHash, String canonicalBody) {
+    return sha256Hex(prevHash + canonicalBody);
+  }
+
   /** The actor of a format 2 or 3 record: subject, name and authentication. */
   private static Map<String, Object> actor(String subject, AuditContext context) {
     Map<String, Object> actor = new LinkedHashMap<>();

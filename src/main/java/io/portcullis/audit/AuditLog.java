@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.portcullis.platform.error.Problems;
-import io.portcullis.platform.json.CanonicalJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Status;
@@ -20,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +32,12 @@ import org.jboss.logging.Logger;
  * The append-only, hash-chained audit ledger.
  *
  * <p>{@link #append} only runs inside the caller's transaction (it refuses to run without one), so
- * that a state change and its audit event commit together or not at all. It locks the single head
- * row, so sequence numbers are gapless and the chain is linear; the lock is held until the caller's
- * transaction ends.
+ * that a state change and its audit event commit together or not at all. Only the holder of the
+ * single head row assigns sequence numbers, so they are gapless and the chain is linear. An append
+ * that finds the head free takes it until its transaction ends and chains its events in place,
+ * after any committed pending ones; one that finds it taken writes its events to {@code
+ * audit_pending} instead, and {@link AuditSequencer} chains them right after the commit while the
+ * committing thread waits (ADR 0014). Either way the events are committed with the change.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -46,32 +47,30 @@ public class AuditLog {
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
   // readers resolved once: readValue(String, TypeReference) resolves the type on every call
-  private static final ObjectReader READ_OBJECT = JSON.readerFor(OBJECT);
-  private static final ObjectReader READ_STRINGS = JSON.readerFor(STRINGS);
+  static final ObjectReader READ_OBJECT = JSON.readerFor(OBJECT);
+  static final ObjectReader READ_STRINGS = JSON.readerFor(STRINGS);
 
-  private static final Logger SIEM = Logger.getLogger("portcullis.audit");
   private static final Object SIEM_KEY = new Object();
+  private static final Object HEAD_KEY = new Object();
+  private static final Object PENDING_KEY = new Object();
 
   private final DataSource dataSource;
   private final Instance<AuditContextSource> contexts;
   private final Instance<PolicyVersionSource> versions;
   private final TransactionSynchronizationRegistry transactions;
-  private final AuditConfig config;
-  private final AuditMetrics metrics;
+  private final AuditSequencer sequencer;
 
   AuditLog(
       DataSource dataSource,
       Instance<AuditContextSource> contexts,
       Instance<PolicyVersionSource> versions,
       TransactionSynchronizationRegistry transactions,
-      AuditConfig config,
-      AuditMetrics metrics) {
+      AuditSequencer sequencer) {
     this.dataSource = dataSource;
     this.contexts = contexts;
     this.versions = versions;
     this.transactions = transactions;
-    this.config = config;
-    this.metrics = metrics;
+    this.sequencer = sequencer;
   }
 
   /**
@@ -120,24 +119,23 @@ public class AuditLog {
   /**
    * Appends an event in the caller's transaction.
    *
-   * @return the record with its seq, database time and hash
    * @throws AuditUnavailable when the database refuses the write (the transaction must roll back)
    */
   @Transactional(Transactional.TxType.MANDATORY)
-  public AuditRecord append(AuditEvent event) {
-    return appendAll(List.of(event)).get(0);
+  public void append(AuditEvent event) {
+    appendAll(List.of(event));
   }
 
   /**
-   * Appends events in the caller's transaction, in order, under one lock of the head: one JDBC
-   * batch insert and one move of the head, however many events. All get the same database time.
+   * Appends events in the caller's transaction, in order: one JDBC batch insert however many
+   * events. Chained in place (one move of the head, one database time for all) when the head is
+   * free, else committed as pending and chained right after the commit (ADR 0014).
    *
-   * @return the records with their seqs and hashes, in the order given
    * @throws AuditUnavailable when the database refuses the write (the transaction must roll back)
    */
   @Transactional(Transactional.TxType.MANDATORY)
-  public List<AuditRecord> appendAll(List<AuditEvent> events) {
-    return append(events, null);
+  public void appendAll(List<AuditEvent> events) {
+    append(events, null);
   }
 
   /**
@@ -147,90 +145,53 @@ public class AuditLog {
    * out.
    */
   @Transactional(Transactional.TxType.MANDATORY)
-  public List<AuditRecord> appendBackdated(Instant at, List<AuditEvent> events) {
-    return append(events, at.truncatedTo(ChronoUnit.MICROS));
+  public void appendBackdated(Instant at, List<AuditEvent> events) {
+    append(events, at.truncatedTo(ChronoUnit.MICROS));
   }
 
-  private List<AuditRecord> append(List<AuditEvent> events, Instant backdated) {
+  private void append(List<AuditEvent> events, Instant backdated) {
     if (events.isEmpty()) {
-      return List.of();
+      return;
     }
     try (Connection c = dataSource.getConnection()) {
-      long seq;
-      String prevHash;
-      Instant at;
-      try (Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "select last_seq, last_hash, clock_timestamp() from audit_head where id = 1"
-                      + " for update")) {
-        if (!rs.next()) {
-          throw new SQLException("audit_head row is missing");
-        }
-        seq = rs.getLong(1);
-        prevHash = rs.getString(2);
-        at = rs.getObject(3, OffsetDateTime.class).toInstant().truncatedTo(ChronoUnit.MICROS);
-        if (backdated != null) {
-          at = backdated;
-        }
+      List<AuditRow> rows = new ArrayList<>(events.size());
+      for (AuditEvent event : events) {
+        rows.add(AuditRow.of(event, contextOf(event), backdated));
       }
-      List<AuditRecord> records = new ArrayList<>(events.size());
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "insert into audit_event (seq, occurred_at, event_type, actor_subject, targets,"
-                  + " details, prev_hash, hash, format, actor_name, actor_auth, policy_version,"
-                  + " request_id, source, triggered_by) values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?,"
-                  + " ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb)")) {
-        OffsetDateTime time = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-        for (AuditEvent event : events) {
-          seq++;
-          AuditContext context = contextOf(event);
-          AuditRecord record =
-              new AuditRecord(
-                      seq,
-                      at,
-                      event.type(),
-                      event.actorSubject(),
-                      event.targets(),
-                      event.details(),
-                      prevHash,
-                      null,
-                      context)
-                  .hashed();
-          String hash = record.hash();
-          ps.setLong(1, seq);
-          ps.setObject(2, time);
-          ps.setString(3, event.type());
-          ps.setString(4, event.actorSubject());
-          ps.setString(5, CanonicalJson.write(event.targets()));
-          ps.setString(6, CanonicalJson.write(event.details()));
-          ps.setString(7, prevHash);
-          ps.setString(8, hash);
-          ps.setInt(9, context.format());
-          ps.setString(10, context.actorName());
-          ps.setString(11, CanonicalJson.write(context.auth()));
-          ps.setString(12, context.policyVersion());
-          ps.setString(13, context.requestId());
-          ps.setString(14, CanonicalJson.write(context.source()));
-          ps.setString(
-              15,
-              context.triggeredBy() == null
-                  ? null
-                  : CanonicalJson.write(context.triggeredBy().toMap()));
-          ps.addBatch();
-          records.add(record);
-          prevHash = hash;
-        }
-        ps.executeBatch();
+      // Once a transaction has pending events, the rest follow them (its own order is kept); a
+      // head it holds already is taken again at once. While the sequencer has work queued, the
+      // head is busy: an append writes pending without trying it.
+      boolean holds = transactions.getResource(HEAD_KEY) != null;
+      AuditChain.Head head =
+          transactions.getResource(PENDING_KEY) != null || (!holds && sequencer.busy())
+              ? null
+              : AuditChain.lockHead(c, true);
+      if (head == null) {
+        // another transaction holds the head: do not queue on it (ADR 0014)
+        AuditChain.insertPending(c, rows);
+        awaitChainedAfterCommit();
+        return;
       }
-      try (PreparedStatement ps =
-          c.prepareStatement("update audit_head set last_seq = ?, last_hash = ? where id = 1")) {
-        ps.setLong(1, seq);
-        ps.setString(2, prevHash);
-        ps.executeUpdate();
+      transactions.putResource(HEAD_KEY, Boolean.TRUE);
+      List<AuditRow> chained = new ArrayList<>(events.size());
+      // events committed before this append are chained ahead of its own
+      while (head.pending()
+          && AuditChain.chainPending(c, head, AuditSequencer.BATCH, chained)
+              == AuditSequencer.BATCH) {
+        AuditRow last = chained.get(chained.size() - 1);
+        head = new AuditChain.Head(last.seq(), last.hash(), head.at(), true);
       }
-      streamAfterCommit(records);
-      return records;
+      int backlog = chained.size();
+      long seq = backlog == 0 ? head.seq() : chained.get(backlog - 1).seq();
+      String prevHash = backlog == 0 ? head.hash() : chained.get(backlog - 1).hash();
+      for (AuditRow row : rows) {
+        AuditRow r = row.chained(++seq, head.at(), prevHash);
+        chained.add(r);
+        prevHash = r.hash();
+      }
+      AuditChain.insertEvents(c, chained.subList(backlog, chained.size()));
+      AuditChain.moveHead(c, seq, prevHash);
+      streamAfterCommit(chained);
     } catch (SQLException e) {
       SQLException cause = e.getNextException() != null ? e.getNextException() : e;
       LOG.errorf(
@@ -238,6 +199,29 @@ public class AuditLog {
           events.size(), events.get(0).type(), cause.getSQLState(), cause.getMessage());
       throw new AuditUnavailable();
     }
+  }
+
+  /**
+   * Pending events: once the transaction has committed, its thread waits until the sequencer has
+   * chained them, so that whoever it answers finds them in the ledger.
+   */
+  private void awaitChainedAfterCommit() {
+    if (transactions.getResource(PENDING_KEY) != null) {
+      return;
+    }
+    transactions.putResource(PENDING_KEY, Boolean.TRUE);
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              sequencer.awaitChained();
+            }
+          }
+        });
   }
 
   /** The columns {@link #record(ResultSet)} reads, in its order. */
@@ -288,12 +272,11 @@ public class AuditLog {
    * line on the category {@code portcullis.audit} (route it to your SIEM). Nothing is written for a
    * transaction that rolls back. The committed events are also counted ({@link AuditMetrics}).
    */
-  private void streamAfterCommit(List<AuditRecord> records) {
-    boolean siem = config.siemLog() && SIEM.isInfoEnabled();
+  private void streamAfterCommit(List<AuditRow> records) {
     @SuppressWarnings("unchecked")
-    List<AuditRecord> pending = (List<AuditRecord>) transactions.getResource(SIEM_KEY);
+    List<AuditRow> pending = (List<AuditRow>) transactions.getResource(SIEM_KEY);
     if (pending == null) {
-      List<AuditRecord> fresh = new ArrayList<>();
+      List<AuditRow> fresh = new ArrayList<>();
       transactions.putResource(SIEM_KEY, fresh);
       transactions.registerInterposedSynchronization(
           new Synchronization() {
@@ -303,12 +286,7 @@ public class AuditLog {
             @Override
             public void afterCompletion(int status) {
               if (status == Status.STATUS_COMMITTED) {
-                metrics.committed(fresh);
-                if (siem) {
-                  for (AuditRecord r : fresh) {
-                    SIEM.info(AuditJson.line(r));
-                  }
-                }
+                sequencer.announce(fresh);
               }
             }
           });
@@ -317,7 +295,17 @@ public class AuditLog {
     pending.addAll(records);
   }
 
-  /** The seq of the last event committed (0 for an empty ledger). */
+  /**
+   * Waits until every event committed as pending before now is chained, so that a read sees them (a
+   * transaction that holds the head itself has chained them already).
+   */
+  void drain() {
+    if (transactions.getResource(HEAD_KEY) == null) {
+      sequencer.drain();
+    }
+  }
+
+  /** The seq of the last event chained (0 for an empty ledger). */
   @Transactional(Transactional.TxType.REQUIRED)
   public long headSeq() {
     try (Connection c = dataSource.getConnection();
@@ -332,6 +320,7 @@ public class AuditLog {
   /** Reads the ledger from {@code fromSeq} on, in seq order, in one repeatable snapshot. */
   @Transactional(Transactional.TxType.REQUIRED)
   public void read(long fromSeq, long limit, Consumer<AuditRecord> sink) {
+    drain();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
@@ -356,6 +345,7 @@ public class AuditLog {
    */
   @Transactional(Transactional.TxType.REQUIRED)
   public AuditChainVerifier.Result verify() {
+    drain();
     long headSeq;
     String headHash;
     try (Connection c = dataSource.getConnection();

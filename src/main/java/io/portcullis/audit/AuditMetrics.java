@@ -1,6 +1,7 @@
 package io.portcullis.audit;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portcullis.platform.metrics.ThrottledReading;
@@ -13,7 +14,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -28,7 +31,10 @@ import org.jboss.logging.Logger;
  *       by a signed checkpoint has waited (0 when every event is signed). Checkpoints are made
  *       hourly (or every 10,000 events) only when there is something new to sign, so a quiet ledger
  *       stays at 0 instead of looking stale. Read from the database (shared by all replicas) at
- *       most every {@link #REFRESH}; NaN when the database cannot be read.
+ *       most every {@link #REFRESH}; NaN when the database cannot be read;
+ *   <li>{@code portcullis_audit_sequencer_batch_events}: events chained per transaction by this
+ *       replica's sequencer (ADR 0014): appends that found the ledger's head taken and committed
+ *       their events as pending. Its count is the sequencer's transactions.
  * </ul>
  */
 @Startup // registers its gauges at start, not on first use
@@ -59,15 +65,27 @@ public class AuditMetrics {
         .register(registry);
   }
 
-  /** Counts events of a committed transaction. */
-  void committed(List<AuditRecord> records) {
-    for (AuditRecord r : records) {
-      Counter.builder("portcullis.audit.events.appended")
-          .description("Audit events committed to the ledger, by type")
-          .tag("type", r.type())
-          .register(registry)
-          .increment();
+  /** One transaction of the sequencer that chained {@code events} pending events. */
+  void sequenced(int events) {
+    DistributionSummary.builder("portcullis.audit.sequencer.batch.events")
+        .description("Pending audit events chained per transaction by this replica's sequencer")
+        .register(registry)
+        .record(events);
+  }
+
+  /** Counts chained events by their types. */
+  void committed(List<String> types) {
+    Map<String, Integer> byType = new HashMap<>();
+    for (String type : types) {
+      byType.merge(type, 1, Integer::sum);
     }
+    byType.forEach(
+        (type, n) ->
+            Counter.builder("portcullis.audit.events.appended")
+                .description("Audit events committed to the ledger, by type")
+                .tag("type", type)
+                .register(registry)
+                .increment(n));
   }
 
   /** The checkpoint age read now from the database (NaN when it cannot be read). */

@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionalException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +46,18 @@ class AuditLogTest {
         type, actor, Map.of("request", "r-1"), Map.of("reason", "test", "count", 3));
   }
 
+  /** The seq of the chained event with this probe, read straight from the table (no drain). */
+  private Long chainedSeq(String probe) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("select seq from audit_event where targets ->> 'probe' = ?")) {
+      ps.setString(1, probe);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    }
+  }
+
   @Test
   void thirtyTwoConcurrentWritersGiveAGaplessVerifiableChain() throws Exception {
     int threads = 32;
@@ -59,9 +73,19 @@ class AuditLogTest {
             go.await();
             List<Long> seqs = new ArrayList<>();
             for (int i = 0; i < perThread; i++) {
-              seqs.add(
-                  QuarkusTransaction.requiringNew()
-                      .call(() -> auditLog.append(event("test.concurrent", actor)).seq()));
+              String probe = UUID.randomUUID().toString();
+              QuarkusTransaction.requiringNew()
+                  .run(
+                      () ->
+                          auditLog.append(
+                              new AuditEvent(
+                                  "test.concurrent", actor, Map.of("probe", probe), Map.of())));
+              // chained by the time the committing call returns, whichever way it went
+              Long seq = chainedSeq(probe);
+              assertThat(seq)
+                  .as("event %s chained when its transaction returned", probe)
+                  .isNotNull();
+              seqs.add(seq);
             }
             return seqs;
           };
@@ -70,7 +94,10 @@ class AuditLogTest {
     go.countDown();
     Set<Long> all = new TreeSet<>();
     for (Future<List<Long>> f : results) {
-      all.addAll(f.get());
+      List<Long> seqs = f.get();
+      // one writer's events are chained in the order it committed them
+      assertThat(seqs).isSorted().doesNotHaveDuplicates();
+      all.addAll(seqs);
     }
     pool.shutdown();
 
@@ -81,6 +108,93 @@ class AuditLogTest {
     AuditChainVerifier.Result result = auditLog.verify();
     assertThat(result.intact()).as(result.problem()).isTrue();
     assertThat(result.checked()).isEqualTo(headSeq());
+  }
+
+  @Test
+  void anAppendThatFindsTheHeadTakenCommitsPendingAndIsChainedBeforeItsCallReturns()
+      throws Exception {
+    String queued = UUID.randomUUID().toString();
+    String after = UUID.randomUUID().toString();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection holder = dataSource.getConnection()) {
+      // another transaction holds the head, as a slow appender would
+      holder.setAutoCommit(false);
+      try (Statement s = holder.createStatement()) {
+        s.execute("select last_seq from audit_head where id = 1 for update");
+      }
+      Future<?> writer =
+          pool.submit(
+              () ->
+                  QuarkusTransaction.requiringNew()
+                      .run(
+                          () ->
+                              auditLog.append(
+                                  new AuditEvent(
+                                      "test.pending", "a", Map.of("probe", queued), Map.of()))));
+      // the writer did not queue on the head: its event is committed as pending
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (pendingCount(queued) == 0) {
+        assertThat(System.nanoTime()).as("pending event within 10 s").isLessThan(deadline);
+        Thread.sleep(10);
+      }
+      assertThat(writer.isDone()).as("the writer waits for its event to be chained").isFalse();
+      assertThat(chainedSeq(queued)).isNull();
+      holder.rollback();
+      writer.get(); // returns once chained
+      assertThat(chainedSeq(queued)).isNotNull();
+      assertThat(pendingCount(queued)).isZero();
+    } finally {
+      pool.shutdown();
+    }
+    // an event committed after it is chained after it
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                auditLog.append(
+                    new AuditEvent("test.pending", "b", Map.of("probe", after), Map.of())));
+    assertThat(chainedSeq(after)).isGreaterThan(chainedSeq(queued));
+    AuditChainVerifier.Result result = auditLog.verify();
+    assertThat(result.intact()).as(result.problem()).isTrue();
+  }
+
+  @Test
+  void aHolderOfTheHeadChainsCommittedPendingEventsAheadOfItsOwn() throws Exception {
+    String pending = UUID.randomUUID().toString();
+    String own = UUID.randomUUID().toString();
+    // a pending event committed while no sequencer ran (as after a replica was killed), its JSON
+    // as canonical text, as AuditRow writes it
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "insert into audit_pending (event_type, actor_subject, targets, details, format,"
+                    + " actor_auth, source) values ('test.left_pending', 'system:test',"
+                    + " '{\"probe\":\"' || ? || '\"}', '{}', 2, '{}', '{}')")) {
+      ps.setString(1, pending);
+      ps.executeUpdate();
+    }
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                auditLog.append(
+                    new AuditEvent("test.after_pending", "c", Map.of("probe", own), Map.of())));
+    Long p = chainedSeq(pending);
+    assertThat(p).as("the pending event is chained").isNotNull();
+    assertThat(chainedSeq(own)).isGreaterThan(p);
+    assertThat(pendingCount(pending)).isZero();
+    assertThat(auditLog.verify().intact()).isTrue();
+  }
+
+  private long pendingCount(String probe) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select count(*) from audit_pending where targets::jsonb ->> 'probe' = ?")) {
+      ps.setString(1, probe);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   @Test
@@ -101,10 +215,14 @@ class AuditLogTest {
           "create or replace function audit_probe_fail() returns trigger language plpgsql as $$"
               + " begin if new.event_type = 'test.must_fail' then"
               + " raise exception 'simulated audit failure'; end if; return new; end; $$");
-      s.execute("drop trigger if exists audit_probe_fail on audit_event");
-      s.execute(
-          "create trigger audit_probe_fail before insert on audit_event for each row"
-              + " execute function audit_probe_fail()");
+      // on both tables an append may write to: the chain, or pending when the head is taken
+      for (String table : List.of("audit_event", "audit_pending")) {
+        s.execute("drop trigger if exists audit_probe_fail on " + table);
+        s.execute(
+            "create trigger audit_probe_fail before insert on "
+                + table
+                + " for each row execute function audit_probe_fail()");
+      }
     }
     long before = headSeq();
     try {
@@ -127,6 +245,7 @@ class AuditLogTest {
       try (Connection c = dataSource.getConnection();
           Statement s = c.createStatement()) {
         s.execute("drop trigger if exists audit_probe_fail on audit_event");
+        s.execute("drop trigger if exists audit_probe_fail on audit_pending");
       }
     }
     try (Connection c = dataSource.getConnection();
@@ -163,10 +282,14 @@ class AuditLogTest {
 
   @Test
   void recordsCarryDatabaseTimeAndLinkToTheirPredecessor() {
-    AuditRecord first =
-        QuarkusTransaction.requiringNew().call(() -> auditLog.append(event("test.link", "a")));
-    AuditRecord second =
-        QuarkusTransaction.requiringNew().call(() -> auditLog.append(event("test.link", "b")));
+    String a = UUID.randomUUID().toString();
+    String b = UUID.randomUUID().toString();
+    QuarkusTransaction.requiringNew()
+        .run(() -> auditLog.append(new AuditEvent("test.link", "a", Map.of("probe", a), Map.of())));
+    QuarkusTransaction.requiringNew()
+        .run(() -> auditLog.append(new AuditEvent("test.link", "b", Map.of("probe", b), Map.of())));
+    AuditRecord first = LedgerLookup.one(auditLog, dataSource, "probe", a);
+    AuditRecord second = LedgerLookup.one(auditLog, dataSource, "probe", b);
     assertThat(second.seq()).isEqualTo(first.seq() + 1);
     assertThat(second.prevHash()).isEqualTo(first.hash());
     assertThat(second.occurredAt()).isAfterOrEqualTo(first.occurredAt());

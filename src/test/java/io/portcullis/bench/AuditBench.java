@@ -12,6 +12,7 @@ import io.portcullis.audit.AuditJson;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditMetrics;
 import io.portcullis.audit.AuditRecord;
+import io.portcullis.audit.AuditSequencer;
 import io.portcullis.audit.Ed25519Keys;
 import io.portcullis.audit.verify.VerifyMain;
 import io.portcullis.platform.embedded.EmbeddedPostgresLauncher;
@@ -190,9 +191,12 @@ final class AuditBench {
       appendRun(log, conns, cfg.writers(), cfg.warmup(), sample);
       progress(
           "append: %d writers, %d appends, one transaction each", cfg.writers(), cfg.appends());
+      double[] seqMark = {0, 0};
+      sequencerSince(seqMark);
       MachineLoad.Snapshot before = MachineLoad.snapshot();
       Appended many = appendRun(log, conns, cfg.writers(), cfg.appends(), sample);
       MachineLoad.Snapshot after = MachineLoad.snapshot();
+      String manySequenced = sequencerSince(seqMark);
       String machine =
           String.format(
               Locale.ROOT,
@@ -207,6 +211,10 @@ final class AuditBench {
         progress("append: 1 writer, %d appends, one transaction each", cfg.singleAppends());
         one = appendRun(log, conns, 1, cfg.singleAppends(), sample);
       }
+      progress(
+          "append floor: %d writers, %d plain inserts of the same event, one transaction each",
+          cfg.writers(), cfg.appends());
+      Appended floor = floorRun(conns, cfg.writers(), cfg.appends(), sample);
       progress("append: verifying the chain written");
       AuditChainVerifier.Result check = log.verify();
       conns.connection().commit();
@@ -221,14 +229,17 @@ final class AuditBench {
               many,
               "after "
                   + cfg.warmup()
-                  + " warm-up appends; real AuditLog.append (its SQL: head FOR UPDATE, insert"
-                  + " format 2, update head; AuditHashing) built outside CDI: one JDBC connection"
-                  + " per writer, append + COMMIT per event, no JTA/Agroal, SIEM log line off,"
-                  + " no checkpoint job; "
+                  + " warm-up appends; real AuditLog.append and AuditSequencer (ADR 0014: the head"
+                  + " taken if free, else the event committed as pending and chained by the"
+                  + " sequencer while the writer waits) built outside CDI: one JDBC connection"
+                  + " per thread, append + COMMIT + the wait for the chain per event, no"
+                  + " JTA/Agroal, SIEM log line off, no checkpoint job; "
+                  + manySequenced
+                  + "; "
                   + sample.note()
                   + "; "
                   + chain,
-              "per event, append() call → COMMIT returned (includes the wait for the head lock);"
+              "per event, append() call → COMMIT returned and the event chained;"
                   + " closed loop, every writer appends again at once; "
                   + pgNote));
       long[] lat = many.latencies();
@@ -241,6 +252,14 @@ final class AuditBench {
                 verdict(rate >= 5_000),
                 String.format(Locale.ROOT, "%.0f events/s; ", rate) + machine));
       }
+      rows.addAll(
+          appendRows(
+              "audit append floor (" + cfg.writers() + " writers)",
+              floor,
+              "the same events, each INSERTed into a table with audit_pending's columns and"
+                  + " COMMITted, nothing else: the most any design that writes the event in the"
+                  + " caller's transaction can reach here",
+              "INSERT + COMMIT"));
       if (one != null) {
         rows.addAll(
             appendRows(
@@ -313,8 +332,10 @@ final class AuditBench {
                   try {
                     log.append(event);
                     c.commit();
+                    TX.completed(true);
                   } catch (RuntimeException | SQLException e) {
                     c.rollback();
+                    TX.completed(false);
                     failures.incrementAndGet();
                     lastError[0] = e.toString();
                     continue;
@@ -341,6 +362,71 @@ final class AuditBench {
     return new Appended(all, seconds, failures.get(), lastError[0]);
   }
 
+  /** Writers that only insert each event into a plain table and commit: the floor. */
+  static Appended floorRun(ThreadConnections conns, int writers, int n, Sample s) throws Exception {
+    try (Statement st = conns.connection().createStatement()) {
+      st.execute("create table if not exists bench_floor (like audit_pending including all)");
+      conns.connection().commit();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch ready = new CountDownLatch(writers);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<long[]>> futures = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                Connection c = conns.connection();
+                long[] lat = new long[n / writers + 16];
+                int count = 0;
+                ready.countDown();
+                go.await();
+                int i;
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "insert into bench_floor (event_type, actor_subject, targets, details,"
+                            + " format, actor_name, actor_auth, policy_version, request_id,"
+                            + " source) values (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?,"
+                            + " ?::jsonb)")) {
+                  while ((i = next.getAndIncrement()) < n) {
+                    AuditEvent e = s.event(i);
+                    AuditContext x = e.context();
+                    long t0 = System.nanoTime();
+                    ps.setString(1, e.type());
+                    ps.setString(2, e.actorSubject());
+                    ps.setString(3, CanonicalJson.write(e.targets()));
+                    ps.setString(4, CanonicalJson.write(e.details()));
+                    ps.setInt(5, x.format());
+                    ps.setString(6, x.actorName());
+                    ps.setString(7, CanonicalJson.write(x.auth()));
+                    ps.setString(8, x.policyVersion());
+                    ps.setString(9, x.requestId());
+                    ps.setString(10, CanonicalJson.write(x.source()));
+                    ps.executeUpdate();
+                    c.commit();
+                    if (count == lat.length) {
+                      lat = Arrays.copyOf(lat, lat.length * 2);
+                    }
+                    lat[count++] = System.nanoTime() - t0;
+                  }
+                }
+                return Arrays.copyOf(lat, count);
+              }));
+    }
+    ready.await();
+    long t0 = System.nanoTime();
+    go.countDown();
+    List<long[]> parts = new ArrayList<>();
+    for (Future<long[]> f : futures) {
+      parts.add(f.get());
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    pool.shutdown();
+    long[] all = parts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    return new Appended(all, seconds, 0, null);
+  }
+
   /**
    * The real {@link AuditLog}, constructed as CDI would but without its interceptors: no context
    * source (every bench event carries its own context), SIEM line off.
@@ -352,8 +438,7 @@ final class AuditBench {
             Instance.class,
             Instance.class,
             TransactionSynchronizationRegistry.class,
-            AuditConfig.class,
-            AuditMetrics.class);
+            AuditSequencer.class);
     k.setAccessible(true);
     @SuppressWarnings("unchecked")
     Instance<AuditContextSource> none =
@@ -365,18 +450,10 @@ final class AuditBench {
                   case "isUnsatisfied" -> true;
                   default -> objectMethod(p, m.getName(), a, "no context or policy source");
                 });
-    // No JTA here: the bench commits each connection itself. What the ledger does after a commit
-    // (count the events, the SIEM line) is not part of an append: resources are not kept and
-    // after-commit work is not registered.
-    TransactionSynchronizationRegistry noTx =
-        proxy(
-            TransactionSynchronizationRegistry.class,
-            (p, m, a) ->
-                switch (m.getName()) {
-                  case "getResource" -> null;
-                  case "putResource", "registerInterposedSynchronization" -> null;
-                  default -> objectMethod(p, m.getName(), a, "no JTA in the bench");
-                });
+    // No JTA here: the bench commits each connection itself, then runs what the ledger
+    // registered for after the commit (TX.completed): the wait for pending events to be chained
+    // is part of an append; counting and the SIEM line (off) too.
+    TransactionSynchronizationRegistry noTx = TX.registry();
     AuditConfig config =
         proxy(
             AuditConfig.class,
@@ -391,12 +468,79 @@ final class AuditBench {
             DataSource.class,
             java.time.Clock.class);
     m.setAccessible(true);
-    AuditMetrics metrics =
-        m.newInstance(
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-            ds,
-            java.time.Clock.systemUTC());
-    return k.newInstance(ds, none, none, noTx, config, metrics);
+    AuditMetrics metrics = m.newInstance(METERS, ds, java.time.Clock.systemUTC());
+    Constructor<AuditSequencer> q =
+        AuditSequencer.class.getDeclaredConstructor(
+            DataSource.class, AuditConfig.class, AuditMetrics.class);
+    q.setAccessible(true);
+    AuditSequencer sequencer = q.newInstance(ds, config, metrics);
+    java.lang.reflect.Method start = AuditSequencer.class.getDeclaredMethod("start");
+    start.setAccessible(true);
+    start.invoke(sequencer);
+    return k.newInstance(ds, none, none, noTx, sequencer);
+  }
+
+  /** The ledger's meters in the bench: the sequencer's batches are read from here. */
+  static final io.micrometer.core.instrument.simple.SimpleMeterRegistry METERS =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
+  /** What the sequencer did since the last call: "N transactions, M events each on average". */
+  static String sequencerSince(double[] last) {
+    io.micrometer.core.instrument.DistributionSummary d =
+        METERS.find("portcullis.audit.sequencer.batch.events").summary();
+    double count = d == null ? 0 : d.count();
+    double total = d == null ? 0 : d.totalAmount();
+    double n = count - last[0];
+    double events = total - last[1];
+    last[0] = count;
+    last[1] = total;
+    return n == 0
+        ? "no event went through the sequencer (every append found the head free)"
+        : String.format(
+            Locale.ROOT,
+            "%.0f of the events went through the sequencer in %.0f transactions (%.1f each on"
+                + " average)",
+            events,
+            n,
+            events / n);
+  }
+
+  /** The transaction registry's part the ledger uses, per thread, completed by the bench. */
+  static final BenchTransactions TX = new BenchTransactions();
+
+  static final class BenchTransactions {
+    private final ThreadLocal<Map<Object, Object>> resources =
+        ThreadLocal.withInitial(java.util.HashMap::new);
+    private final ThreadLocal<List<jakarta.transaction.Synchronization>> syncs =
+        ThreadLocal.withInitial(ArrayList::new);
+
+    TransactionSynchronizationRegistry registry() {
+      return proxy(
+          TransactionSynchronizationRegistry.class,
+          (p, m, a) ->
+              switch (m.getName()) {
+                case "getResource" -> resources.get().get(a[0]);
+                case "putResource" -> resources.get().put(a[0], a[1]);
+                case "registerInterposedSynchronization" ->
+                    syncs.get().add((jakarta.transaction.Synchronization) a[0]);
+                default -> objectMethod(p, m.getName(), a, "no JTA in the bench");
+              });
+    }
+
+    /**
+     * After this thread's COMMIT or ROLLBACK: what the transaction registered, then a clean slate.
+     */
+    void completed(boolean committed) {
+      List<jakarta.transaction.Synchronization> registered = new ArrayList<>(syncs.get());
+      syncs.get().clear();
+      resources.get().clear();
+      for (jakarta.transaction.Synchronization s : registered) {
+        s.afterCompletion(
+            committed
+                ? jakarta.transaction.Status.STATUS_COMMITTED
+                : jakarta.transaction.Status.STATUS_ROLLEDBACK);
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

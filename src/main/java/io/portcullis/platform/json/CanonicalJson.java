@@ -24,6 +24,16 @@ public final class CanonicalJson {
 
   private CanonicalJson() {}
 
+  /**
+   * Text that is already canonical JSON (as {@link #write} gave it), written as it is: so a value
+   * serialised once can be placed in a larger document without being parsed again.
+   */
+  public record Raw(String json) {
+    public Raw {
+      Objects.requireNonNull(json, "json");
+    }
+  }
+
   /** The canonical text of {@code value}. */
   public static String write(Object value) {
     StringBuilder out = new StringBuilder(512);
@@ -37,6 +47,8 @@ public final class CanonicalJson {
     }
     if (value == null) {
       out.append("null");
+    } else if (value instanceof Raw raw) {
+      out.append(raw.json());
     } else if (value instanceof Boolean b) {
       out.append(b ? "true" : "false");
     } else if (value instanceof CharSequence s) {

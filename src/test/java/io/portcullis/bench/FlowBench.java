@@ -116,7 +116,12 @@ final class FlowBench {
       return new Config(
           Integer.getInteger("bench.flows.sequential", 1000),
           Integer.getInteger("bench.flows.warmup", 500),
-          Arrays.stream(rates.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray(),
+          // empty: no open-loop steps (the sequential lines and the baseline only)
+          Arrays.stream(rates.split(","))
+              .map(String::strip)
+              .filter(r -> !r.isEmpty())
+              .mapToInt(Integer::parseInt)
+              .toArray(),
           Duration.ofSeconds(Integer.getInteger("bench.flows.step-seconds", 10)),
           opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")));
     }

@@ -15,6 +15,7 @@
 
 create table audit_pending (
     id             bigint      generated always as identity primary key,
+    written_at     timestamptz not null default clock_timestamp(),
     backdated_at   timestamptz,
     event_type     text        not null check (event_type ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$'),
     actor_subject  text        not null check (length(actor_subject) between 1 and 512),

@@ -32,6 +32,9 @@ import org.jboss.logging.Logger;
  *       hourly (or every 10,000 events) only when there is something new to sign, so a quiet ledger
  *       stays at 0 instead of looking stale. Read from the database (shared by all replicas) at
  *       most every {@link #REFRESH}; NaN when the database cannot be read;
+ *   <li>{@code portcullis_audit_pending_oldest_seconds}: how long the oldest event committed as
+ *       pending has waited to be chained (0 when none waits; normally milliseconds). Read like the
+ *       checkpoint age. A value that grows means no sequencer can chain (ADR 0014);
  *   <li>{@code portcullis_audit_sequencer_batch_events}: events chained per transaction by this
  *       replica's sequencer (ADR 0014): appends that found the ledger's head taken and committed
  *       their events as pending. Its count is the sequencer's transactions.
@@ -51,12 +54,20 @@ public class AuditMetrics {
 
   // a field: Micrometer holds a gauge's object only weakly
   private final ThrottledReading age;
+  private final ThrottledReading pendingAge;
 
   AuditMetrics(MeterRegistry registry, DataSource dataSource, Clock clock) {
     this.registry = registry;
     this.dataSource = dataSource;
     this.clock = clock;
     this.age = new ThrottledReading(clock, REFRESH, this::readCheckpointAgeSeconds);
+    this.pendingAge = new ThrottledReading(clock, REFRESH, this::readPendingAgeSeconds);
+    Gauge.builder("portcullis.audit.pending.oldest", pendingAge, ThrottledReading::get)
+        .description(
+            "Seconds the oldest audit event committed as pending has waited to be chained (0 when"
+                + " none waits)")
+        .baseUnit("seconds")
+        .register(registry);
     Gauge.builder("portcullis.audit.checkpoint.age", age, ThrottledReading::get)
         .description(
             "Seconds the oldest audit event not yet covered by a signed checkpoint has waited (0"
@@ -86,6 +97,23 @@ public class AuditMetrics {
                 .tag("type", type)
                 .register(registry)
                 .increment(n));
+  }
+
+  /** The pending age read now from the database (NaN when it cannot be read). */
+  double readPendingAgeSeconds() {
+    long now = clock.millis();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select written_at from audit_pending order by id limit 1")) {
+      if (!rs.next()) {
+        return 0;
+      }
+      long oldest = rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli();
+      return Math.max(0, now - oldest) / 1000.0;
+    } catch (SQLException | RuntimeException e) {
+      LOG.debugf("Reading the pending audit events failed: %s", e.getMessage());
+      return Double.NaN;
+    }
   }
 
   /** The checkpoint age read now from the database (NaN when it cannot be read). */

@@ -71,6 +71,7 @@ public class AuditSequencer {
   private volatile boolean running;
   private volatile Thread thread;
   private Connection own; // the sequencer thread's alone
+  private volatile boolean connected; // whether it holds its connection
 
   AuditSequencer(DataSource dataSource, AuditConfig config, AuditMetrics metrics) {
     this.dataSource = dataSource;
@@ -95,6 +96,11 @@ public class AuditSequencer {
     thread = new Thread(this::loop, "audit-sequencer");
     thread.setDaemon(true);
     thread.start();
+    // its connection is taken before the first append can wait for it (see connection())
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!connected && thread.isAlive() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(1_000_000);
+    }
   }
 
   /** Stops the thread after its current pass. */
@@ -119,6 +125,10 @@ public class AuditSequencer {
    * @return whether they are chained (false when the wait ran out; they are committed all the same)
    */
   boolean awaitChained() {
+    if (!connected) {
+      // no pass can run before it has a connection, which the waiting threads might be holding
+      return false;
+    }
     Waiter w;
     synchronized (lock) {
       w = new Waiter(++requested);
@@ -170,6 +180,16 @@ public class AuditSequencer {
 
   private void loop() {
     long backoff = 0;
+    while (running && !connected) {
+      try {
+        connection();
+      } catch (SQLException | RuntimeException e) {
+        backoff = Math.min(Math.max(backoff * 2, 100), 5_000);
+        LOG.warnf("The audit sequencer has no database connection yet (%s)", e.toString());
+        LockSupport.parkNanos(this, backoff * 1_000_000);
+      }
+    }
+    backoff = 0;
     while (running) {
       long target;
       synchronized (lock) {
@@ -261,10 +281,11 @@ public class AuditSequencer {
   }
 
   /**
-   * The sequencer's own connection, taken from the pool once and kept. The threads waiting for a
-   * pass may hold every other connection of the pool until they are served (JTA hands their
+   * The sequencer's own connection, taken from the pool at start and kept. The threads waiting for
+   * a pass may hold every other connection of the pool until they are served (JTA hands their
    * connections back after their transaction's synchronizations have run): a pass that asked the
-   * pool for a connection could wait for them while they wait for it.
+   * pool for a connection could wait for them while they wait for it. So while it has none (at
+   * start, or after a failure broke it), committing threads do not wait.
    */
   private Connection connection() throws SQLException {
     if (own == null) {
@@ -276,6 +297,7 @@ public class AuditSequencer {
         throw e;
       }
       own = c;
+      connected = true;
     }
     return own;
   }
@@ -283,6 +305,7 @@ public class AuditSequencer {
   private void dropConnection() {
     Connection c = own;
     own = null;
+    connected = false;
     if (c != null) {
       try {
         c.close();

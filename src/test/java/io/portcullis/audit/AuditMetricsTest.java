@@ -22,6 +22,7 @@ class AuditMetricsTest {
   @Inject AuditMetrics metrics;
   @Inject AuditCheckpoints checkpoints;
   @Inject MeterRegistry registry;
+  @Inject javax.sql.DataSource dataSource;
 
   private static AuditEvent event(String type) {
     return new AuditEvent(type, "metrics-test", Map.of("request", "r-1"), Map.of());
@@ -60,7 +61,30 @@ class AuditMetricsTest {
             org.hamcrest.Matchers.containsString(
                 "portcullis_audit_events_appended_total{type=\"test.metrics.counted\"} 3.0"))
         .body(org.hamcrest.Matchers.containsString("portcullis_audit_checkpoint_age_seconds"))
+        .body(org.hamcrest.Matchers.containsString("portcullis_audit_pending_oldest_seconds"))
         .body(org.hamcrest.Matchers.containsString("portcullis_review_campaigns_overdue"));
+  }
+
+  @Test
+  void pendingAgeIsTheWaitOfTheOldestUnchainedEventAndZeroOnceChained() throws Exception {
+    try (java.sql.Connection holder = dataSource.getConnection()) {
+      // the head held elsewhere: no sequencer can chain the event while it is read
+      holder.setAutoCommit(false);
+      try (java.sql.Statement s = holder.createStatement()) {
+        s.execute("select last_seq from audit_head where id = 1 for update");
+      }
+      try (java.sql.Connection c = dataSource.getConnection();
+          java.sql.Statement s = c.createStatement()) {
+        s.executeUpdate(
+            "insert into audit_pending (written_at, event_type, actor_subject, targets, details,"
+                + " format, actor_auth, source) values (clock_timestamp() - interval '120 seconds',"
+                + " 'test.metrics.pending', 'system:test', '{}', '{}', 2, '{}', '{}')");
+      }
+      assertThat(metrics.readPendingAgeSeconds()).isBetween(119.0, 600.0);
+      holder.rollback();
+    }
+    auditLog.verify(); // a reader waits for the pending events to be chained
+    assertThat(metrics.readPendingAgeSeconds()).isZero();
   }
 
   @Test

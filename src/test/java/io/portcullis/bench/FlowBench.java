@@ -146,7 +146,7 @@ final class FlowBench {
     Path log = work.resolve("app.log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
+    command.addAll(BenchApp.IMAGE_HEAP); // as the image runs it
     command.addAll(cfg.appOpts());
     command.addAll(BenchApp.onDatabase(pg.jdbcUrl(), ports));
     command.addAll(
@@ -158,8 +158,10 @@ final class FlowBench {
             "-Dquarkus.log.level=WARN",
             "-jar",
             Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
-    Process app =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder appBuilder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    appBuilder.environment().putAll(BenchApp.IMAGE_ENV);
+    Process app = appBuilder.start();
     ExecutorService clientThreads = Executors.newFixedThreadPool(64);
     try {
       HttpClient http =

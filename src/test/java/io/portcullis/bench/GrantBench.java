@@ -76,7 +76,7 @@ final class GrantBench {
    * the application grows, not the JVM sizing its heap up; glibc's malloc arenas capped ({@code
    * MALLOC_ARENA_MAX=2}, set in the process's environment).
    */
-  static final List<String> MEMORY_HEAP = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+  static final List<String> MEMORY_HEAP = BenchApp.IMAGE_HEAP;
 
   private GrantBench() {}
 
@@ -786,7 +786,9 @@ final class GrantBench {
       cmd.add(JAR.toString());
       ProcessBuilder pb =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-      pb.environment().put("MALLOC_ARENA_MAX", "2");
+      if (heap.equals(MEMORY_HEAP)) {
+        pb.environment().putAll(BenchApp.IMAGE_ENV);
+      }
       Process p = pb.start();
       App app = new App(p, ports.base(), log);
       app.management = ports.managementBase();

@@ -98,6 +98,7 @@ class AlertRulesTest {
             "portcullis_policy_entitlements",
             "portcullis_audit_events_appended_total",
             "portcullis_audit_checkpoint_age_seconds",
+            "portcullis_audit_pending_oldest_seconds",
             "portcullis_review_campaigns_overdue");
     Pattern metric = Pattern.compile("portcullis_[a-z_]+");
     for (Path f : List.of(RULES, CHART.resolve("files/dashboard.json"))) {

@@ -3,6 +3,7 @@ package io.portcullis.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.testing.LedgerFault;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -206,24 +207,16 @@ class AuditLogTest {
   }
 
   @Test
-  void aFailedAppendRollsBackTheCallersChange() throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("create table if not exists audit_probe (id text primary key)");
-      // Make the ledger refuse one kind of event, as a full disk or a lost connection would.
-      s.execute(
-          "create or replace function audit_probe_fail() returns trigger language plpgsql as $$"
-              + " begin if new.event_type = 'test.must_fail' then"
-              + " raise exception 'simulated audit failure'; end if; return new; end; $$");
-      // on both tables an append may write to: the chain, or pending when the head is taken
-      for (String table : List.of("audit_event", "audit_pending")) {
-        s.execute("drop trigger if exists audit_probe_fail on " + table);
-        s.execute(
-            "create trigger audit_probe_fail before insert on "
-                + table
-                + " for each row execute function audit_probe_fail()");
-      }
-    }
+  void aFailedAppendRollsBackTheCallersChange() throws Exception {
+    LedgerFault.Sql sql =
+        q -> {
+          try (Connection c = dataSource.getConnection();
+              Statement s = c.createStatement()) {
+            s.execute(q);
+          }
+        };
+    sql.execute("create table if not exists audit_probe (id text primary key)");
+    LedgerFault.refuse(sql, "audit_probe_fail", "test.must_fail", "simulated audit failure");
     long before = headSeq();
     try {
       assertThatThrownBy(
@@ -242,11 +235,7 @@ class AuditLogTest {
           .isInstanceOf(AuditLog.AuditUnavailable.class)
           .hasMessageContaining("not carried out");
     } finally {
-      try (Connection c = dataSource.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("drop trigger if exists audit_probe_fail on audit_event");
-        s.execute("drop trigger if exists audit_probe_fail on audit_pending");
-      }
+      LedgerFault.lift(sql, "audit_probe_fail");
     }
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement();

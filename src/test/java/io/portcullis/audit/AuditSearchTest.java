@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.portcullis.testing.LedgerFault;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -145,16 +146,14 @@ class AuditSearchTest {
 
   @Test
   void whenTheLedgerCannotWriteTheActionIsNotCarriedOutAndTheApiSays503() throws Exception {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "create or replace function refuse_submissions() returns trigger language plpgsql as $$"
-              + " begin if new.event_type = 'request.submitted' then raise exception 'disk full';"
-              + " end if; return new; end; $$");
-      s.execute(
-          "create trigger refuse_submissions before insert on audit_event for each row execute"
-              + " function refuse_submissions()");
-    }
+    LedgerFault.Sql sql =
+        q -> {
+          try (Connection c = dataSource.getConnection();
+              Statement s = c.createStatement()) {
+            s.execute(q);
+          }
+        };
+    LedgerFault.refuse(sql, "refuse_submissions", "request.submitted", "disk full");
     try {
       long requests = rows("select count(*) from access_request");
       long events = rows("select count(*) from audit_event");
@@ -170,11 +169,7 @@ class AuditSearchTest {
       assertThat(rows("select count(*) from access_request")).isEqualTo(requests);
       assertThat(rows("select count(*) from audit_event")).isEqualTo(events);
     } finally {
-      try (Connection c = dataSource.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("drop trigger refuse_submissions on audit_event");
-        s.execute("drop function refuse_submissions()");
-      }
+      LedgerFault.lift(sql, "refuse_submissions");
     }
   }
 }

@@ -24,6 +24,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.testing.Http;
+import io.portcullis.testing.LedgerFault;
 import io.portcullis.testing.StubProviderResource;
 import io.portcullis.testing.StubProviderServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -643,13 +644,7 @@ class GrantEngineTest {
 
   @Test
   void whenTheAuditWriteFailsTheTransitionDoesNotHappen() throws Exception {
-    execute(
-        "create or replace function fail_grant_activation() returns trigger language plpgsql as $$"
-            + " begin if new.event_type = 'grant.activated' then raise exception 'audit down'; end"
-            + " if; return new; end; $$");
-    execute(
-        "create trigger fail_grant_activation before insert on audit_event for each row execute"
-            + " function fail_grant_activation()");
+    LedgerFault.refuse(this::execute, "fail_grant_activation", "grant.activated", "audit down");
     String id;
     RequestSpecification alice = engineer(newEngineer());
     try {
@@ -663,8 +658,7 @@ class GrantEngineTest {
       assertThat(count("select count(*) from grant_credential where grant_id = '" + id + "'"))
           .isZero();
     } finally {
-      execute("drop trigger fail_grant_activation on audit_event");
-      execute("drop function fail_grant_activation()");
+      LedgerFault.lift(this::execute, "fail_grant_activation");
     }
     // the provider call is repeated (idempotent by grant id) and this time it sticks
     awaitState(alice, id, "ACTIVE", SOON);

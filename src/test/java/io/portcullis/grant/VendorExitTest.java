@@ -18,6 +18,7 @@ import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.catalog.store.PolicyStore;
 import io.portcullis.testing.Http;
+import io.portcullis.testing.LedgerFault;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -713,13 +714,7 @@ class VendorExitTest {
     String p = pending(person("acme-" + run, set), "staging-payments-db-write");
     long suspensions = count("select count(*) from suspension");
     // the ledger refuses the suspension's event, the last but one of the transaction
-    execute(
-        "create or replace function refuse_suspensions() returns trigger language plpgsql as $$"
-            + " begin if new.event_type = 'suspension.placed' then raise exception 'disk full';"
-            + " end if; return new; end; $$");
-    execute(
-        "create trigger refuse_suspensions before insert on audit_event for each row execute"
-            + " function refuse_suspensions()");
+    LedgerFault.refuse(this::execute, "refuse_suspensions", "suspension.placed", "disk full");
     try {
       kill(json("principalSet", set, "reason", "contract with Acme ended"))
           .then()
@@ -727,8 +722,7 @@ class VendorExitTest {
           .contentType("application/problem+json")
           .body("detail", containsString("not carried out"));
     } finally {
-      execute("drop trigger refuse_suspensions on audit_event");
-      execute("drop function refuse_suspensions()");
+      LedgerFault.lift(this::execute, "refuse_suspensions");
     }
     JsonPath after = grant(person("acme-" + run, set), g);
     assertThat(after.getString("state")).isEqualTo("ACTIVE");

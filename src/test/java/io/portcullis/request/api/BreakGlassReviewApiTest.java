@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.portcullis.testing.Http;
+import io.portcullis.testing.LedgerFault;
 import io.portcullis.web.admin.AdminPagesTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -237,21 +238,15 @@ class BreakGlassReviewApiTest {
   void whenTheAuditWriteFailsNothingIsRecorded() throws Exception {
     String id = breakGlass(person(fresh("bg-oncall"), "oncall"));
     String grant = as("admin").get("/api/v1/requests/" + id).path("grants[0]");
-    execute(
-        "create or replace function fail_break_glass_review() returns trigger language plpgsql"
-            + " as $$ begin if new.event_type = 'request.break_glass_reviewed' then raise"
-            + " exception 'audit down'; end if; return new; end; $$");
-    execute(
-        "create trigger fail_break_glass_review before insert on audit_event for each row execute"
-            + " function fail_break_glass_review()");
+    LedgerFault.refuse(
+        this::execute, "fail_break_glass_review", "request.break_glass_reviewed", "audit down");
     try {
       Response r =
           record(as("admin"), id, "outcome", "NOT_JUSTIFIED", "comment", "not so", "revoke", true);
       assertThat(r.statusCode()).as(r.asString()).isEqualTo(503);
       assertThat(r.contentType()).startsWith("application/problem+json");
     } finally {
-      execute("drop trigger fail_break_glass_review on audit_event");
-      execute("drop function fail_break_glass_review()");
+      LedgerFault.lift(this::execute, "fail_break_glass_review");
     }
     Response now = as("admin").get(API + id);
     assertThat((Object) now.path("reviewedAt")).isNull();

@@ -152,26 +152,17 @@ final class AuditChain {
                 + " select seq, at::timestamptz, type, actor, targets::jsonb, details::jsonb, prev,"
                 + " hash, format, name, auth::jsonb, policy, request, source::jsonb,"
                 + " triggered::jsonb"
-                + " from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-                + " ?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[], ?::text[],"
-                + " ?::text[], ?::text[], ?::text[]) as r(seq, at, type, actor, targets, details,"
-                + " prev, hash, format, name, auth, policy, request, source, triggered)"
+                + " from unnest(?::bigint[], ?::text[], ?::smallint[], ?::text[], ?::text[],"
+                + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                + " ?::text[], ?::text[], ?::text[]) as r(seq, at, format, type, actor, targets,"
+                + " details, prev, hash, name, auth, policy, request, source, triggered)"
                 + " order by seq")) {
       ps.setArray(1, c.createArrayOf("bigint", seq));
       ps.setArray(2, c.createArrayOf("text", at));
-      ps.setArray(3, c.createArrayOf("text", text[0]));
-      ps.setArray(4, c.createArrayOf("text", text[1]));
-      ps.setArray(5, c.createArrayOf("text", text[2]));
-      ps.setArray(6, c.createArrayOf("text", text[3]));
-      ps.setArray(7, c.createArrayOf("text", text[4]));
-      ps.setArray(8, c.createArrayOf("text", text[5]));
-      ps.setArray(9, c.createArrayOf("smallint", format));
-      ps.setArray(10, c.createArrayOf("text", text[6]));
-      ps.setArray(11, c.createArrayOf("text", text[7]));
-      ps.setArray(12, c.createArrayOf("text", text[8]));
-      ps.setArray(13, c.createArrayOf("text", text[9]));
-      ps.setArray(14, c.createArrayOf("text", text[10]));
-      ps.setArray(15, c.createArrayOf("text", text[11]));
+      ps.setArray(3, c.createArrayOf("smallint", format));
+      for (int k = 0; k < text.length; k++) {
+        ps.setArray(4 + k, c.createArrayOf("text", text[k]));
+      }
       int inserted = ps.executeUpdate();
       if (inserted != n) {
         throw new SQLException("audit_event took " + inserted + " of " + n + " events");

@@ -210,18 +210,7 @@ public class AuditLog {
       return;
     }
     transactions.putResource(PENDING_KEY, Boolean.TRUE);
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-              sequencer.awaitChained();
-            }
-          }
-        });
+    afterCommit(sequencer::awaitChained);
   }
 
   /** The columns {@link #record(ResultSet)} reads, in its order. */
@@ -237,20 +226,15 @@ public class AuditLog {
       AuditContext context = null;
       if (format != 1) {
         // each column is read once: the driver decodes a text column on every getString
-        String auth = rs.getString(11);
-        String source = rs.getString(14);
-        String triggeredBy = rs.getString(15);
         context =
-            new AuditContext(
+            context(
+                format,
                 rs.getString(10),
-                auth == null ? Map.of() : READ_OBJECT.readValue(auth),
+                rs.getString(11),
                 rs.getString(12),
                 rs.getString(13),
-                source == null ? Map.of() : READ_STRINGS.readValue(source),
-                triggeredBy == null
-                    ? null
-                    : AuditContext.Person.fromMap(READ_OBJECT.readValue(triggeredBy)),
-                format);
+                rs.getString(14),
+                rs.getString(15));
       }
       return new AuditRecord(
           rs.getLong(1),
@@ -267,6 +251,44 @@ public class AuditLog {
     }
   }
 
+  /** A context of format 2 or 3 from its columns, the JSON ones as stored (null for none). */
+  static AuditContext context(
+      int format,
+      String actorName,
+      String auth,
+      String policyVersion,
+      String requestId,
+      String source,
+      String triggeredBy)
+      throws IOException {
+    return new AuditContext(
+        actorName,
+        auth == null ? Map.of() : READ_OBJECT.readValue(auth),
+        policyVersion,
+        requestId,
+        source == null ? Map.of() : READ_STRINGS.readValue(source),
+        triggeredBy == null
+            ? null
+            : AuditContext.Person.fromMap(READ_OBJECT.readValue(triggeredBy)),
+        format);
+  }
+
+  /** Runs {@code action} in this transaction's thread once it has committed (not on rollback). */
+  private void afterCommit(Runnable action) {
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              action.run();
+            }
+          }
+        });
+  }
+
   /**
    * The SIEM stream: once the transaction has committed, each of its events becomes one JSON log
    * line on the category {@code portcullis.audit} (route it to your SIEM). Nothing is written for a
@@ -278,18 +300,7 @@ public class AuditLog {
     if (pending == null) {
       List<AuditRow> fresh = new ArrayList<>();
       transactions.putResource(SIEM_KEY, fresh);
-      transactions.registerInterposedSynchronization(
-          new Synchronization() {
-            @Override
-            public void beforeCompletion() {}
-
-            @Override
-            public void afterCompletion(int status) {
-              if (status == Status.STATUS_COMMITTED) {
-                sequencer.announce(fresh);
-              }
-            }
-          });
+      afterCommit(() -> sequencer.announce(fresh));
       pending = fresh;
     }
     pending.addAll(records);

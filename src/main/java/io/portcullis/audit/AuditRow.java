@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 
 /**
  * An event as the ledger's tables hold it, its JSON members as canonical text ({@link
@@ -101,19 +100,8 @@ record AuditRow(
   /** The record it describes (its JSON parsed): for the SIEM line. */
   AuditRecord toRecord() {
     try {
-      Map<String, Object> authMap = AuditLog.READ_OBJECT.readValue(auth);
-      Map<String, String> sourceMap = AuditLog.READ_STRINGS.readValue(source);
       AuditContext context =
-          new AuditContext(
-              actorName,
-              authMap,
-              policyVersion,
-              requestId,
-              sourceMap,
-              triggeredBy == null
-                  ? null
-                  : AuditContext.Person.fromMap(AuditLog.READ_OBJECT.readValue(triggeredBy)),
-              format);
+          AuditLog.context(format, actorName, auth, policyVersion, requestId, source, triggeredBy);
       return new AuditRecord(
           seq,
           occurredAt,

@@ -61,7 +61,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -171,11 +170,7 @@ final class AuditBench {
   static String database(EmbeddedPostgresLauncher.Running pg, String name) {
     EmbeddedPostgresLauncher.ensureDatabase(pg.postgres().getPostgresDatabase(), name);
     String url = pg.postgres().getJdbcUrl("postgres", name);
-    Flyway.configure()
-        .dataSource(url, "postgres", "")
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    io.portcullis.testing.Schema.migrate(url);
     return url;
   }
 
@@ -307,7 +302,65 @@ final class AuditBench {
 
   record Appended(long[] latencies, double seconds, int failures, String lastError) {}
 
+  /** One measured transaction of a writer: {@code event} written on {@code c}, then COMMIT. */
+  interface Write {
+    void run(Connection c, AuditEvent event) throws SQLException;
+  }
+
   static Appended appendRun(AuditLog log, ThreadConnections conns, int writers, int n, Sample s)
+      throws Exception {
+    return closedLoop(
+        conns,
+        writers,
+        n,
+        s,
+        (c, event) -> {
+          log.append(event);
+          c.commit();
+          TX.completed(true);
+        });
+  }
+
+  /** Writers that only insert each event into a plain table and commit: the floor. */
+  static Appended floorRun(ThreadConnections conns, int writers, int n, Sample s) throws Exception {
+    try (Statement st = conns.connection().createStatement()) {
+      st.execute("create table if not exists bench_floor (like audit_pending including all)");
+      conns.connection().commit();
+    }
+    return closedLoop(
+        conns,
+        writers,
+        n,
+        s,
+        (c, e) -> {
+          AuditContext x = e.context();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into bench_floor (event_type, actor_subject, targets, details, format,"
+                      + " actor_name, actor_auth, policy_version, request_id, source) values (?,"
+                      + " ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?::jsonb)")) {
+            ps.setString(1, e.type());
+            ps.setString(2, e.actorSubject());
+            ps.setString(3, CanonicalJson.write(e.targets()));
+            ps.setString(4, CanonicalJson.write(e.details()));
+            ps.setInt(5, x.format());
+            ps.setString(6, x.actorName());
+            ps.setString(7, CanonicalJson.write(x.auth()));
+            ps.setString(8, x.policyVersion());
+            ps.setString(9, x.requestId());
+            ps.setString(10, CanonicalJson.write(x.source()));
+            ps.executeUpdate();
+          }
+          c.commit();
+        });
+  }
+
+  /**
+   * {@code writers} threads, each with its own connection, take the next of {@code n} events and
+   * time {@code write} of it until none is left (closed loop: each writes again at once). A write
+   * that throws is rolled back and counted as failed.
+   */
+  static Appended closedLoop(ThreadConnections conns, int writers, int n, Sample s, Write write)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     AtomicInteger next = new AtomicInteger();
@@ -330,9 +383,7 @@ final class AuditBench {
                   AuditEvent event = s.event(i);
                   long t0 = System.nanoTime();
                   try {
-                    log.append(event);
-                    c.commit();
-                    TX.completed(true);
+                    write.run(c, event);
                   } catch (RuntimeException | SQLException e) {
                     c.rollback();
                     TX.completed(false);
@@ -360,71 +411,6 @@ final class AuditBench {
     pool.shutdown();
     long[] all = parts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
     return new Appended(all, seconds, failures.get(), lastError[0]);
-  }
-
-  /** Writers that only insert each event into a plain table and commit: the floor. */
-  static Appended floorRun(ThreadConnections conns, int writers, int n, Sample s) throws Exception {
-    try (Statement st = conns.connection().createStatement()) {
-      st.execute("create table if not exists bench_floor (like audit_pending including all)");
-      conns.connection().commit();
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    AtomicInteger next = new AtomicInteger();
-    CountDownLatch ready = new CountDownLatch(writers);
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<long[]>> futures = new ArrayList<>();
-    for (int w = 0; w < writers; w++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                Connection c = conns.connection();
-                long[] lat = new long[n / writers + 16];
-                int count = 0;
-                ready.countDown();
-                go.await();
-                int i;
-                try (PreparedStatement ps =
-                    c.prepareStatement(
-                        "insert into bench_floor (event_type, actor_subject, targets, details,"
-                            + " format, actor_name, actor_auth, policy_version, request_id,"
-                            + " source) values (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?,"
-                            + " ?::jsonb)")) {
-                  while ((i = next.getAndIncrement()) < n) {
-                    AuditEvent e = s.event(i);
-                    AuditContext x = e.context();
-                    long t0 = System.nanoTime();
-                    ps.setString(1, e.type());
-                    ps.setString(2, e.actorSubject());
-                    ps.setString(3, CanonicalJson.write(e.targets()));
-                    ps.setString(4, CanonicalJson.write(e.details()));
-                    ps.setInt(5, x.format());
-                    ps.setString(6, x.actorName());
-                    ps.setString(7, CanonicalJson.write(x.auth()));
-                    ps.setString(8, x.policyVersion());
-                    ps.setString(9, x.requestId());
-                    ps.setString(10, CanonicalJson.write(x.source()));
-                    ps.executeUpdate();
-                    c.commit();
-                    if (count == lat.length) {
-                      lat = Arrays.copyOf(lat, lat.length * 2);
-                    }
-                    lat[count++] = System.nanoTime() - t0;
-                  }
-                }
-                return Arrays.copyOf(lat, count);
-              }));
-    }
-    ready.await();
-    long t0 = System.nanoTime();
-    go.countDown();
-    List<long[]> parts = new ArrayList<>();
-    for (Future<long[]> f : futures) {
-      parts.add(f.get());
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    pool.shutdown();
-    long[] all = parts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-    return new Appended(all, seconds, 0, null);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.portcullis.audit.AuditChainVerifier;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditRecord;
 import io.portcullis.platform.embedded.EmbeddedPostgresLauncher;
+import io.portcullis.testing.Schema;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,11 +49,7 @@ class AuditCrashIT {
   static void start() throws Exception {
     work = Files.createTempDirectory("audit-crash-it");
     postgres = EmbeddedPostgresLauncher.start(work.resolve("pg"), true);
-    Flyway.configure()
-        .dataSource(postgres.jdbcUrl(), "postgres", "")
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    Schema.migrate(postgres.jdbcUrl());
     try (Connection c = db();
         Statement s = c.createStatement()) {
       s.execute("create table audit_crash_probe (probe text primary key)");

@@ -11,6 +11,7 @@ import io.portcullis.audit.verify.ExportVerifier;
 import io.portcullis.audit.verify.PublicKeyFiles;
 import io.portcullis.platform.embedded.EmbeddedPostgresLauncher;
 import io.portcullis.platform.json.CanonicalJson;
+import io.portcullis.testing.Schema;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,11 +70,7 @@ class AuditRetentionIT {
     work = Files.createTempDirectory("retention-it");
     archive = work.resolve("archive");
     postgres = EmbeddedPostgresLauncher.start(work.resolve("pg"), true);
-    Flyway.configure()
-        .dataSource(postgres.jdbcUrl(), "postgres", "")
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    Schema.migrate(postgres.jdbcUrl());
     oldLedger();
   }
 

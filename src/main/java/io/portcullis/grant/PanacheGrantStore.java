@@ -12,9 +12,15 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.Query;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -25,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
  * The grant store on PostgreSQL through a Panache repository. Native SQL remains where JPQL cannot
@@ -142,69 +149,105 @@ class PanacheGrantStore implements GrantStore {
     UUID id = UUID.randomUUID();
     PersonKey requester = ask.owner();
     Instant notBefore = ask.notBefore();
-    em().createNativeQuery(
-            "insert into access_grant (id, request_id, entitlement, requester_key,"
-                + " requester_email_key, requester, ticket, inputs, break_glass, state, provider,"
-                + " provider_params, policy_version, not_before, duration_seconds, created_at,"
-                + " ready_at, next_attempt_at, updated_at) values (:id, :request, :entitlement,"
-                + " :requesterKey, cast(nullif(:requesterEmail, '') as text),"
-                + " cast(:requester as jsonb), cast(nullif(:ticket, '') as text),"
-                + " cast(:inputs as jsonb), :breakGlass, 'SCHEDULED', :provider,"
-                + " cast(:params as jsonb), :policy,"
-                + " cast(nullif(:notBefore, '') as timestamptz), :duration, :createdAt,"
-                + " greatest(coalesce(cast(nullif(:notBefore, '') as timestamptz), now()), now()),"
-                + " coalesce(cast(nullif(:notBefore, '') as timestamptz), now()), now())")
-        .setParameter("id", id)
-        .setParameter("request", ask.requestId())
-        .setParameter("entitlement", entitlement)
-        .setParameter("requesterKey", requester.subject())
-        .setParameter(
-            "requesterEmail", requester.verifiedEmail() == null ? "" : requester.verifiedEmail())
-        .setParameter("requester", json(ask.requester()))
-        .setParameter("ticket", ask.ticket() == null ? "" : ask.ticket())
-        .setParameter("inputs", json(ask.inputs()))
-        .setParameter("breakGlass", ask.breakGlass())
-        .setParameter("provider", provider.kind())
-        .setParameter("params", json(provider.params()))
-        .setParameter("policy", policyVersion)
-        .setParameter("notBefore", notBefore == null ? "" : notBefore.toString())
-        .setParameter("duration", ask.duration().getSeconds())
-        .setParameter("createdAt", createdAt)
-        .executeUpdate();
+    String sql =
+        "insert into access_grant (id, request_id, entitlement, requester_key,"
+            + " requester_email_key, requester, ticket, inputs, break_glass, state, provider,"
+            + " provider_params, policy_version, not_before, duration_seconds, created_at,"
+            + " ready_at, next_attempt_at, updated_at) values (?, ?, ?, ?, ?, cast(? as jsonb),"
+            + " ?, cast(? as jsonb), ?, 'SCHEDULED', ?, cast(? as jsonb), ?, ?, ?, ?,"
+            + " greatest(coalesce(?, now()), now()), coalesce(?, now()), now())";
+    String requesterJson = json(ask.requester());
+    String inputs = json(ask.inputs());
+    String params = json(provider.params());
+    OffsetDateTime from = notBefore == null ? null : notBefore.atOffset(ZoneOffset.UTC);
+    // plain JDBC on the session's connection: a native query would flush the session first
+    em().unwrap(Session.class)
+        .doWork(
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setObject(1, id);
+                ps.setObject(2, ask.requestId());
+                ps.setString(3, entitlement);
+                ps.setString(4, requester.subject());
+                ps.setString(5, emptyAsNull(requester.verifiedEmail()));
+                ps.setString(6, requesterJson);
+                ps.setString(7, emptyAsNull(ask.ticket()));
+                ps.setString(8, inputs);
+                ps.setBoolean(9, ask.breakGlass());
+                ps.setString(10, provider.kind());
+                ps.setString(11, params);
+                ps.setString(12, policyVersion);
+                ps.setObject(13, from, Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setLong(14, ask.duration().getSeconds());
+                ps.setObject(15, createdAt.atOffset(ZoneOffset.UTC));
+                ps.setObject(16, from, Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setObject(17, from, Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.executeUpdate();
+              }
+            });
     return id;
   }
 
+  private static String emptyAsNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  /**
+   * Locks the due ids on the session's connection (no flush first, no mapping of result columns to
+   * an entity per call: both were most of the grant worker's time), then loads those grants by id
+   * in one statement, in due order.
+   */
   @Override
-  @SuppressWarnings("unchecked")
   public List<AccessGrant> claimDue(GrantLane lane, boolean revocationsOnly, int n) {
-    var q =
-        em().createNativeQuery(
-                "select * from access_grant where next_attempt_at <= now()"
-                    + laneCondition(lane)
-                    + (revocationsOnly ? " and state in ('ACTIVE', 'REVOKING')" : "")
-                    + " order by next_attempt_at limit :n for update skip locked",
-                AccessGrant.class)
-            .setParameter("n", n);
-    @SuppressWarnings("unchecked")
-    List<AccessGrant> claimed = laneParameters(q, lane).getResultList();
-    return claimed;
-  }
-
-  /** The lane's share of the due grants, in SQL (indexed by provider, next_attempt_at). */
-  private static String laneCondition(GrantLane lane) {
-    if (lane.provider() != null) {
-      return " and provider = :provider";
+    String sql =
+        "select id from access_grant where next_attempt_at <= now()"
+            + laneCondition(lane, "?")
+            + (revocationsOnly ? " and state in ('ACTIVE', 'REVOKING')" : "")
+            + " order by next_attempt_at limit ? for update skip locked";
+    Session session = em().unwrap(Session.class);
+    List<UUID> ids =
+        session.doReturningWork(
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql)) {
+                laneParameter(c, ps, 1, lane);
+                ps.setInt(1 + laneParameters(lane), n);
+                List<UUID> out = new ArrayList<>(n);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    out.add(rs.getObject(1, UUID.class));
+                  }
+                }
+                return out;
+              }
+            });
+    if (ids.isEmpty()) {
+      return List.of();
     }
-    return lane.others().isEmpty() ? "" : " and provider not in (:others)";
+    return session.byMultipleIds(AccessGrant.class).multiLoad(ids);
   }
 
-  private static Query laneParameters(Query q, GrantLane lane) {
+  /**
+   * The lane's share of the due grants, in SQL (indexed by provider, next_attempt_at): one JDBC
+   * parameter, the provider or the array of the others.
+   */
+  private static String laneCondition(GrantLane lane, String parameter) {
     if (lane.provider() != null) {
-      q.setParameter("provider", lane.provider());
+      return " and provider = " + parameter;
+    }
+    return lane.others().isEmpty() ? "" : " and provider <> all (" + parameter + ")";
+  }
+
+  private static void laneParameter(Connection c, PreparedStatement ps, int i, GrantLane lane)
+      throws SQLException {
+    if (lane.provider() != null) {
+      ps.setString(i, lane.provider());
     } else if (!lane.others().isEmpty()) {
-      q.setParameter("others", lane.others());
+      ps.setArray(i, c.createArrayOf("text", lane.others().toArray()));
     }
-    return q;
+  }
+
+  private static int laneParameters(GrantLane lane) {
+    return lane.provider() != null || !lane.others().isEmpty() ? 1 : 0;
   }
 
   @Override
@@ -263,16 +306,24 @@ class PanacheGrantStore implements GrantStore {
 
   @Override
   public long millisUntilNextDue(GrantLane lane) {
-    Object v =
-        laneParameters(
-                em().createNativeQuery(
-                        "select cast(ceil(extract(epoch from (min(next_attempt_at) -"
-                            + " clock_timestamp())) * 1000) as bigint) from access_grant where"
-                            + " next_attempt_at is not null"
-                            + laneCondition(lane)),
-                lane)
-            .getSingleResult();
-    return v == null ? -1 : Math.max(0, ((Number) v).longValue());
+    String sql =
+        "select cast(ceil(extract(epoch from (min(next_attempt_at) - clock_timestamp())) * 1000)"
+            + " as bigint) from access_grant where next_attempt_at is not null"
+            + laneCondition(lane, "?");
+    Long v =
+        em().unwrap(Session.class)
+            .doReturningWork(
+                c -> {
+                  try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    laneParameter(c, ps, 1, lane);
+                    try (ResultSet rs = ps.executeQuery()) {
+                      rs.next();
+                      long millis = rs.getLong(1);
+                      return rs.wasNull() ? null : millis;
+                    }
+                  }
+                });
+    return v == null ? -1 : Math.max(0, v);
   }
 
   @Override

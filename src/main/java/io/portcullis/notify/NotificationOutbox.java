@@ -4,7 +4,10 @@ import io.portcullis.platform.json.CanonicalJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
  * The notification outbox: the only writer of {@code notification_event}. A notification is queued
@@ -31,16 +35,26 @@ public class NotificationOutbox {
   @Transactional(Transactional.TxType.MANDATORY)
   public UUID enqueue(Notification n, Instant at) {
     UUID id = UUID.randomUUID();
-    em.createNativeQuery(
-            "insert into notification_event (id, request_id, kind, recipients, payload, created_at)"
-                + " values (:id, :r, :k, cast(:rec as jsonb), cast(:p as jsonb), :t)")
-        .setParameter("id", id)
-        .setParameter("r", n.requestId())
-        .setParameter("k", n.kind())
-        .setParameter("rec", CanonicalJson.write(n.recipients()))
-        .setParameter("p", NotificationCodec.payload(n))
-        .setParameter("t", at)
-        .executeUpdate();
+    String recipients = CanonicalJson.write(n.recipients());
+    String payload = NotificationCodec.payload(n);
+    // plain JDBC on the session's connection: a native query would flush the session first. The
+    // request it names may not be flushed yet; its foreign key is checked at commit (V30).
+    em.unwrap(Session.class)
+        .doWork(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "insert into notification_event (id, request_id, kind, recipients, payload,"
+                          + " created_at) values (?, ?, ?, cast(? as jsonb), cast(? as jsonb), ?)")) {
+                ps.setObject(1, id);
+                ps.setObject(2, n.requestId());
+                ps.setString(3, n.kind());
+                ps.setString(4, recipients);
+                ps.setString(5, payload);
+                ps.setObject(6, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+                ps.executeUpdate();
+              }
+            });
     return id;
   }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.identity.CallerSnapshot;
 import io.portcullis.identity.PersonKey;
-import io.portcullis.platform.json.CanonicalJson;
+import io.portcullis.platform.database.TransactionLocks;
 import io.portcullis.platform.paging.Cursor;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
@@ -88,9 +88,7 @@ class PanacheRequestStore implements RequestStore {
 
   @Override
   public void lockAsk(String askKey) {
-    em().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:k, 0))")
-        .setParameter("k", askKey)
-        .getSingleResult();
+    TransactionLocks.exclusive(em(), askKey);
   }
 
   @Override
@@ -359,61 +357,19 @@ class PanacheRequestStore implements RequestStore {
     return due.isEmpty() ? List.of() : requests.list("id in ?1 order by expiresAt", due);
   }
 
-  private static final String STAGE_EVENT_COLUMNS =
-      "request_id, entitlement, stage, kind, at, cast(recipients as text)";
-
   @Override
   public List<StageEvent> stageEventsOf(UUID requestId) {
     return stageEventsOf(List.of(requestId)).getOrDefault(requestId, List.of());
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public Map<UUID, List<StageEvent>> stageEventsOf(Collection<UUID> requestIds) {
-    if (requestIds.isEmpty()) {
-      return Map.of();
-    }
-    Map<UUID, List<StageEvent>> out = new HashMap<>();
-    List<UUID> ids = List.copyOf(requestIds);
-    for (int from = 0; from < ids.size(); from += CHUNK) {
-      List<Object[]> rows =
-          em().createNativeQuery(
-                  "select "
-                      + STAGE_EVENT_COLUMNS
-                      + " from request_stage_event where request_id in (:ids)"
-                      + " order by at, entitlement, stage, kind")
-              .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + CHUNK)))
-              .getResultList();
-      for (Object[] row : rows) {
-        StageEvent e =
-            new StageEvent(
-                (UUID) row[0],
-                (String) row[1],
-                (String) row[2],
-                StageEvent.Kind.valueOf((String) row[3]),
-                instant(row[4]),
-                read((String) row[5], new TypeReference<List<String>>() {}));
-        out.computeIfAbsent(e.requestId(), k -> new ArrayList<>()).add(e);
-      }
-    }
-    return out;
+    return StageEventRows.of(em(), requestIds);
   }
 
   @Override
   public boolean addStageEvent(StageEvent e) {
-    return em().createNativeQuery(
-                "insert into request_stage_event"
-                    + " (request_id, entitlement, stage, kind, at, recipients)"
-                    + " values (:id, :ent, :stage, :kind, :at, cast(:to as jsonb))"
-                    + " on conflict (request_id, entitlement, stage, kind) do nothing")
-            .setParameter("id", e.requestId())
-            .setParameter("ent", e.entitlement())
-            .setParameter("stage", e.stage())
-            .setParameter("kind", e.kind().name())
-            .setParameter("at", e.at())
-            .setParameter("to", CanonicalJson.write(e.recipients()))
-            .executeUpdate()
-        == 1;
+    return StageEventRows.add(em(), e);
   }
 
   @Override

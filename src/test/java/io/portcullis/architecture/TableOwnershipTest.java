@@ -33,7 +33,9 @@ class TableOwnershipTest {
           Map.entry(
               "break_glass_review",
               List.of("request/PanacheRequestStore", "request/BreakGlassReviewRows")),
-          Map.entry("request_stage_event", List.of("request/PanacheRequestStore")),
+          Map.entry(
+              "request_stage_event",
+              List.of("request/PanacheRequestStore", "request/StageEventRows")),
           Map.entry("access_grant", List.of("grant/PanacheGrantStore", "grant/AccessGrant")),
           Map.entry("grant_credential", List.of("grant/GrantCredentials")),
           Map.entry("notification_event", List.of("notify/NotificationOutbox")),

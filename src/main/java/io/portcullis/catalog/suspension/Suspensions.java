@@ -6,10 +6,13 @@ import io.portcullis.catalog.decision.Reason;
 import io.portcullis.catalog.model.PolicySet;
 import io.portcullis.identity.Caller;
 import io.portcullis.identity.Identities;
+import io.portcullis.platform.database.TransactionLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiPredicate;
+import org.hibernate.Session;
 
 /**
  * Suspensions as a decision input: the kill switch places them, and every request and review asks
@@ -62,9 +66,7 @@ public class Suspensions {
   /** Waits for a kill switch under way, and holds the next one off until this transaction ends. */
   @Transactional(TxType.MANDATORY)
   public void holdOff() {
-    em.createNativeQuery("select pg_advisory_xact_lock_shared(hashtextextended(:k, 0))")
-        .setParameter("k", LOCK)
-        .getSingleResult();
+    TransactionLocks.shared(em, LOCK);
   }
 
   /**
@@ -72,9 +74,7 @@ public class Suspensions {
    */
   @Transactional(TxType.MANDATORY)
   public void lockOut() {
-    em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:k, 0))")
-        .setParameter("k", LOCK)
-        .getSingleResult();
+    TransactionLocks.exclusive(em, LOCK);
   }
 
   /**
@@ -94,15 +94,37 @@ public class Suspensions {
         Suspension.placed(
             UUID.randomUUID(), scope, members, reason, operation, by.subject(), by.name(), now);
     em.persist(s);
+    em.flush(); // written at once: active() asks the database first whether any is active
     audit.append(
         SuspensionAudit.placed(
             s.id(), by.subject(), auditScope(scope), members, reason, operation));
     return s;
   }
 
-  /** The active suspensions, newest first. */
+  /**
+   * The active suspensions, newest first. Every request and review asks, and there is almost never
+   * one: so the database is asked first, on the session's connection, whether any suspension is
+   * unlifted; only then does the ORM query run (which first checks the whole session for changes to
+   * flush). A suspension is written as it is placed ({@link #place}), so none is missed; one lifted
+   * in this transaction but not yet flushed is still found there and the query sees it lifted.
+   */
   @Transactional
   public List<Suspension> active() {
+    boolean any =
+        em.unwrap(Session.class)
+            .doReturningWork(
+                c -> {
+                  try (PreparedStatement ps =
+                          c.prepareStatement(
+                              "select exists (select 1 from suspension where lifted_at is null)");
+                      ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                  }
+                });
+    if (!any) {
+      return List.of();
+    }
     return em.createQuery(
             "from Suspension s where s.liftedAt is null order by s.placedAt desc, s.id desc",
             Suspension.class)

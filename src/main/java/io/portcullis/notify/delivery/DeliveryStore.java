@@ -3,6 +3,7 @@ package io.portcullis.notify.delivery;
 import io.portcullis.notify.Notification;
 import io.portcullis.notify.NotificationOutbox;
 import io.portcullis.notify.config.NotifyConfig;
+import io.portcullis.platform.database.TransactionLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -311,9 +312,7 @@ public class DeliveryStore {
       return;
     }
     // two workers reaching the threshold at once: the second sees the first's alert
-    em.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:k, 0))")
-        .setParameter("k", Notification.DeadLetters.KIND)
-        .getSingleResult();
+    TransactionLocks.exclusive(em, Notification.DeadLetters.KIND);
     if (outbox.queuedSince(Notification.DeadLetters.KIND, now.minus(DEAD_LETTER_ALERT_EVERY))) {
       return;
     }

@@ -2,6 +2,7 @@ package io.portcullis.review.campaign;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.platform.database.TransactionLocks;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -48,9 +49,7 @@ class PanacheReviewStore implements ReviewStore {
 
   @Override
   public void lockOpening(String definition, Instant scheduledFor) {
-    em().createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:k, 7))")
-        .setParameter("k", "review-open|" + definition + "|" + scheduledFor)
-        .getSingleResult();
+    TransactionLocks.exclusive(em(), "review-open|" + definition + "|" + scheduledFor, 7);
   }
 
   @Override

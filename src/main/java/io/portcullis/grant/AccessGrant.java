@@ -13,7 +13,9 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * Access granted to one person for one entitlement, from an approved request: activated through its
@@ -30,6 +32,9 @@ import org.hibernate.type.SqlTypes;
  * extensionRequestId}, {@code extendTo}) and due at once; {@code notAfter} moves only when the
  * provider confirmed the new end ({@link #extended}), so the grant never claims more time than the
  * provider was told. It is pending only while the grant is ACTIVE: any move out of ACTIVE drops it.
+ *
+ * <p>Its JSON values are never changed in place, so they are mapped {@code Immutability}: no deep
+ * copy on every load (see {@code AccessRequest}).
  */
 @Entity
 @Table(name = "access_grant")
@@ -49,6 +54,7 @@ public class AccessGrant extends GrantTerms {
   private Instant effectiveUntil;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(name = "handle")
   private Map<String, Object> handle;
 

@@ -10,12 +10,17 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * What a grant was handed off with, fixed from approval on: who asked, for which entitlement,
  * through which provider with which parameters, under which policy version, from when and for how
  * long. {@link AccessGrant} adds where it stands; none of these columns is ever updated.
+ *
+ * <p>Its JSON values are never changed in place, so they are mapped {@code Immutability}: no deep
+ * copy on every load (see {@code AccessRequest}).
  */
 @MappedSuperclass
 public abstract class GrantTerms {
@@ -36,6 +41,7 @@ public abstract class GrantTerms {
 
   /** The requester as the identity provider described them when they asked, copied at hand-off. */
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(nullable = false, updatable = false)
   CallerSnapshot requester;
 
@@ -44,6 +50,7 @@ public abstract class GrantTerms {
 
   /** What the requester supplied for the provider (an SSH public key, …), copied at hand-off. */
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(nullable = false, updatable = false)
   Map<String, String> inputs;
 
@@ -54,6 +61,7 @@ public abstract class GrantTerms {
   String provider;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(name = "provider_params", nullable = false, updatable = false)
   Map<String, Object> providerParams;
 

@@ -17,13 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * An access request. Immutable once submitted except for its state, which only moves through the
  * named transitions below; each refuses an illegal move with a 409 naming the current state.
  * Callers hold a row lock ({@code PESSIMISTIC_WRITE}) when they transition, and {@code version}
  * guards against lost updates besides.
+ *
+ * <p>Its JSON columns hold values that are replaced whole, never changed in place ({@code
+ * Immutability}): Hibernate keeps the loaded value as its snapshot instead of a deep copy made by
+ * writing the JSON and parsing it again on every load (issue 20).
  */
 @Entity
 @Table(name = "access_request")
@@ -38,10 +44,12 @@ public class AccessRequest {
   private String requesterEmailKey;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(nullable = false, updatable = false)
   private CallerSnapshot requester;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(nullable = false, updatable = false)
   private List<String> entitlements;
 
@@ -74,10 +82,12 @@ public class AccessRequest {
   private RequestState state;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(nullable = false, updatable = false)
   private List<PlannedEntitlement> plan;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(nullable = false)
   private List<String> resolution;
 
@@ -94,6 +104,7 @@ public class AccessRequest {
   private UUID extendsGrantId;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(nullable = false, updatable = false)
   private Map<String, String> inputs;
 

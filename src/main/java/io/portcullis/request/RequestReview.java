@@ -10,7 +10,9 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /** A review as recorded, bound to the request digest the reviewer saw. Never changes. */
 @Entity
@@ -35,6 +37,7 @@ public class RequestReview {
   private String reviewerKey;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(nullable = false, updatable = false)
   private CallerSnapshot reviewer;
 

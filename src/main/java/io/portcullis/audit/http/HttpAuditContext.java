@@ -14,9 +14,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The audit context of the HTTP request being served: the caller's subject, display name and
@@ -29,6 +31,11 @@ public class HttpAuditContext implements AuditContextSource {
 
   static final int MAX_USER_AGENT = 256;
 
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
+  /** Where a request's context is kept once made: one per HTTP request, however many events. */
+  private static final String KEY = HttpAuditContext.class.getName();
+
   private final AuditHmac hmac;
 
   HttpAuditContext(AuditHmac hmac) {
@@ -39,6 +46,14 @@ public class HttpAuditContext implements AuditContextSource {
   public Optional<Call> current() {
     if (!Arc.container().requestContext().isActive()) {
       return Optional.empty();
+    }
+    RoutingContext rc;
+    try (InstanceHandle<CurrentVertxRequest> vertx =
+        Arc.container().instance(CurrentVertxRequest.class)) {
+      rc = vertx.isAvailable() ? vertx.get().getCurrent() : null;
+    }
+    if (rc != null && rc.get(KEY) instanceof Call made) {
+      return Optional.of(made); // the caller and the source do not change within a request
     }
     AuditContext.Person caller = null;
     try (InstanceHandle<SecurityIdentity> identity =
@@ -59,24 +74,24 @@ public class HttpAuditContext implements AuditContextSource {
       }
     }
     Map<String, String> source = new LinkedHashMap<>();
-    try (InstanceHandle<CurrentVertxRequest> vertx =
-        Arc.container().instance(CurrentVertxRequest.class)) {
-      RoutingContext rc = vertx.isAvailable() ? vertx.get().getCurrent() : null;
-      if (rc != null) {
-        HttpServerRequest request = rc.request();
-        SocketAddress remote = request.remoteAddress();
-        if (remote != null && remote.host() != null) {
-          source.put("address", hmac.of(remote.host()));
-        }
-        String agent = request.getHeader("User-Agent");
-        if (agent != null && !agent.isBlank()) {
-          String clean = agent.replaceAll("[\\p{Cntrl}]", "?");
-          source.put(
-              "userAgent",
-              clean.length() > MAX_USER_AGENT ? clean.substring(0, MAX_USER_AGENT) : clean);
-        }
+    if (rc != null) {
+      HttpServerRequest request = rc.request();
+      SocketAddress remote = request.remoteAddress();
+      if (remote != null && remote.host() != null) {
+        source.put("address", hmac.of(remote.host()));
+      }
+      String agent = request.getHeader("User-Agent");
+      if (agent != null && !agent.isBlank()) {
+        String clean = CONTROL.matcher(agent).replaceAll("?");
+        source.put(
+            "userAgent",
+            clean.length() > MAX_USER_AGENT ? clean.substring(0, MAX_USER_AGENT) : clean);
       }
     }
-    return Optional.of(new Call(caller, RequestIds.current(), source));
+    Call call = new Call(caller, RequestIds.current(), Collections.unmodifiableMap(source));
+    if (rc != null) {
+      rc.put(KEY, call);
+    }
+    return Optional.of(call);
   }
 }

@@ -209,8 +209,7 @@ class PanacheGrantStore implements GrantStore {
         session.doReturningWork(
             c -> {
               try (PreparedStatement ps = c.prepareStatement(sql)) {
-                laneParameter(c, ps, 1, lane);
-                ps.setInt(1 + laneParameters(lane), n);
+                ps.setInt(laneParameter(c, ps, 1, lane), n);
                 List<UUID> out = new ArrayList<>(n);
                 try (ResultSet rs = ps.executeQuery()) {
                   while (rs.next()) {
@@ -237,17 +236,18 @@ class PanacheGrantStore implements GrantStore {
     return lane.others().isEmpty() ? "" : " and provider <> all (" + parameter + ")";
   }
 
-  private static void laneParameter(Connection c, PreparedStatement ps, int i, GrantLane lane)
+  /** Binds the lane's parameter, if it has one, at {@code i}: the index of the next. */
+  private static int laneParameter(Connection c, PreparedStatement ps, int i, GrantLane lane)
       throws SQLException {
     if (lane.provider() != null) {
       ps.setString(i, lane.provider());
-    } else if (!lane.others().isEmpty()) {
-      ps.setArray(i, c.createArrayOf("text", lane.others().toArray()));
+      return i + 1;
     }
-  }
-
-  private static int laneParameters(GrantLane lane) {
-    return lane.provider() != null || !lane.others().isEmpty() ? 1 : 0;
+    if (!lane.others().isEmpty()) {
+      ps.setArray(i, c.createArrayOf("text", lane.others().toArray()));
+      return i + 1;
+    }
+    return i;
   }
 
   @Override

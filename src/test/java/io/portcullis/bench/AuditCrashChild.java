@@ -15,8 +15,9 @@ import java.util.Map;
  * The process {@code AuditCrashIT} kills with SIGKILL: {@code writers} threads, each in a loop
  * making a state change (a row of {@code audit_crash_probe}) and its audit event in one transaction
  * through the real {@link AuditLog} and its sequencer (as the bench builds them, with one JDBC
- * connection per thread), and printing {@code OK <writer> <n>} once the commit and the wait for the
- * chain have returned. It runs until it is killed.
+ * connection per thread), and printing {@code OK <run>-<writer>-<n>} once the commit and the wait
+ * for the chain have returned; {@code <run>} (the third argument) tells its probes from those of an
+ * earlier process killed on the same database. It runs until it is killed.
  *
  * <p>{@code recover} mode starts a sequencer on the same database, lets it chain what the killed
  * process left pending, prints {@code RECOVERED} and exits.
@@ -40,6 +41,8 @@ public final class AuditCrashChild {
       System.exit(0);
     }
     int writers = Integer.parseInt(args[1]);
+    // a run after an earlier killed one (same database) must not reuse its probes
+    String run = args.length > 2 ? args[2] : "1";
     for (int w = 0; w < writers; w++) {
       int writer = w;
       Thread t =
@@ -48,7 +51,7 @@ public final class AuditCrashChild {
                 try {
                   Connection c = conns.connection();
                   for (long n = 1; ; n++) {
-                    String probe = writer + "-" + n;
+                    String probe = run + "-" + writer + "-" + n;
                     try (PreparedStatement ps =
                         c.prepareStatement("insert into audit_crash_probe (probe) values (?)")) {
                       ps.setString(1, probe);
@@ -59,7 +62,7 @@ public final class AuditCrashChild {
                             "test.crash_probe",
                             "writer-" + writer,
                             Map.of("probe", probe),
-                            Map.of("writer", writer, "n", n),
+                            Map.of("run", run, "writer", writer, "n", n),
                             new AuditContext(
                                 "Writer " + writer,
                                 AuditContext.auth("test", "test", List.of("pwd")),

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -76,7 +77,7 @@ class AuditCrashIT {
     }
   }
 
-  static Process child(String mode, Path log) throws Exception {
+  static Process child(Path log, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
@@ -85,19 +86,21 @@ class AuditCrashIT {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.portcullis.bench.AuditCrashChild");
     cmd.add(postgres.jdbcUrl());
-    cmd.add(mode);
+    cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectError(log.toFile()).start();
   }
 
   @Test
   void aKillWithEventsCommittedButNotChainedLosesNoneAndKeepsTheChain() throws Exception {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
     long pendingAtKill = 0;
     int kills = 0;
     // kill until a kill lands with committed events not yet chained (nearly always the first)
     while (pendingAtKill == 0 && kills < 5) {
       kills++;
-      Process p = child(String.valueOf(WRITERS), work.resolve("writer-" + kills + ".log"));
+      Process p =
+          child(work.resolve("writer-" + kills + ".log"), String.valueOf(WRITERS), "run" + kills);
       Thread reader =
           new Thread(
               () -> {
@@ -108,6 +111,8 @@ class AuditCrashIT {
                   while ((line = r.readLine()) != null) {
                     if (line.startsWith("OK ")) {
                       acknowledged.add(line.substring(3));
+                    } else if (line.startsWith("FAILED ")) {
+                      failures.add(line);
                     }
                   }
                 } catch (java.io.IOException ignored) {
@@ -119,6 +124,7 @@ class AuditCrashIT {
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (acknowledged.size() < before + 1_000) {
         assertThat(p.isAlive()).as("the writer process died").isTrue();
+        assertThat(failures).as("a writer thread failed").isEmpty();
         assertThat(System.nanoTime()).as("1,000 appends within 90 s").isLessThan(deadline);
         Thread.sleep(20);
       }
@@ -136,7 +142,7 @@ class AuditCrashIT {
         .isPositive();
     long chainedAtKill = count("select count(*) from audit_event");
 
-    Process recover = child("recover", work.resolve("recover.log"));
+    Process recover = child(work.resolve("recover.log"), "recover");
     String out = new String(recover.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(recover.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(out).contains("RECOVERED");
@@ -145,7 +151,7 @@ class AuditCrashIT {
     // the chain: gapless from 1, links and hashes, up to the head
     AuditChainVerifier verifier = new AuditChainVerifier();
     Map<String, Integer> eventsPerProbe = new HashMap<>();
-    Map<Integer, Long> lastN = new HashMap<>();
+    Map<String, Long> lastN = new HashMap<>();
     List<String> outOfOrder = new ArrayList<>();
     long head;
     String headHash;
@@ -163,7 +169,7 @@ class AuditCrashIT {
           verifier.accept(r);
           if (r.type().equals("test.crash_probe")) {
             eventsPerProbe.merge(r.targets().get("probe"), 1, Integer::sum);
-            int writer = ((Number) r.details().get("writer")).intValue();
+            String writer = r.details().get("run") + "/" + r.details().get("writer");
             long n = ((Number) r.details().get("n")).longValue();
             Long last = lastN.put(writer, n);
             if (last != null && n <= last) {

@@ -28,7 +28,10 @@ public interface GrantStore {
   /** These grants in id order (those that exist). */
   List<AccessGrant> byIds(List<UUID> ids);
 
-  /** The grants of these requests, ordered by entitlement then id. */
+  /**
+   * The grants of these requests, ordered by entitlement then id (as strings, in Java's order
+   * whatever the database's collation).
+   */
   List<AccessGrant> ofRequests(Collection<UUID> requestIds);
 
   /** Which of these requests still have a grant that is not over (revoked or failed). */

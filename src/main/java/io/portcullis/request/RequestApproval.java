@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -44,7 +45,13 @@ class RequestApproval {
     this.renewals = renewals;
   }
 
-  void approve(AccessRequest r, String actor, List<String> reasons, Instant now) {
+  /**
+   * Approves the request and hands it off.
+   *
+   * @return the grants made for it, in the order the grant store lists a request's grants (by
+   *     entitlement); none for an extension carried out in place
+   */
+  List<UUID> approve(AccessRequest r, String actor, List<String> reasons, Instant now) {
     r.approve(now, reasons);
     notices.decided(r, Notification.RequestDecided.APPROVED, actor, now);
     if (r.extendsGrantId() != null
@@ -53,10 +60,11 @@ class RequestApproval {
       audit.append(
           RequestAudit.extensionApproved(
               r.id(), actor, reasons, List.of(), r.policyVersion(), r.extendsGrantId(), true));
-      return;
+      return List.of();
     }
     PolicyDecisions d = policies.decisions();
     List<String> grantIds = new ArrayList<>();
+    List<Map.Entry<String, UUID>> made = new ArrayList<>();
     GrantHandOff.Ask ask =
         new GrantHandOff.Ask(
             r.id(),
@@ -77,11 +85,14 @@ class RequestApproval {
                           entitlement + " is no longer in the policy; nothing can be granted."));
       UUID g = handOff.handOff(ask, entitlement, e.provider(), d.policy().hash(), now);
       grantIds.add(g.toString());
+      made.add(Map.entry(entitlement, g));
     }
     audit.append(
         r.extendsGrantId() == null
             ? RequestAudit.approved(r.id(), actor, reasons, grantIds, r.policyVersion())
             : RequestAudit.extensionApproved(
                 r.id(), actor, reasons, grantIds, r.policyVersion(), r.extendsGrantId(), false));
+    made.sort(Map.Entry.<String, UUID>comparingByKey().thenComparing(x -> x.getValue().toString()));
+    return made.stream().map(Map.Entry::getValue).toList();
   }
 }

@@ -241,22 +241,15 @@ public class RequestListing {
   }
 
   /**
-   * A request just reviewed, as shown from what the review read and wrote: only its grants (an
-   * approval may have made them) are read.
+   * The resolution of a request just reviewed, from what the review read and wrote: nothing is read
+   * again (its grants are those the review's approval made, {@link
+   * RequestReviews.Reviewed#grants}).
    */
-  @Transactional
-  public Shown showReviewed(RequestReviews.Reviewed x) {
+  public List<String> resolutionOf(RequestReviews.Reviewed x) {
     AccessRequest r = x.request();
-    List<AccessGrant> granted = grants.ofRequests(List.of(r.id())).getOrDefault(r.id(), List.of());
-    return new Shown(
-        r,
-        x.reviews(),
-        granted,
-        r.state() != RequestState.PENDING
-            ? r.resolution()
-            : ReviewStanding.overall(r, policies.decisions(), x.reviews(), x.stageEvents())
-                .reasons(),
-        x.stageEvents());
+    return r.state() != RequestState.PENDING
+        ? r.resolution()
+        : ReviewStanding.overall(r, policies.decisions(), x.reviews(), x.stageEvents()).reasons();
   }
 
   /** One request as shown. */

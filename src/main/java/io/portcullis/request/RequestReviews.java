@@ -78,9 +78,16 @@ public class RequestReviews {
     return reviewed(caller, id, decision, comment, seenDigest).request();
   }
 
-  /** A review made: the request as it now stands, with all its reviews and stage events. */
+  /**
+   * A review made: the request as it now stands, with all its reviews and stage events, and the
+   * grants this review's approval made (in the order the grant store lists them; none when it did
+   * not approve, as a request has no grants before its approval).
+   */
   public record Reviewed(
-      AccessRequest request, List<RequestReview> reviews, List<StageEvent> stageEvents) {}
+      AccessRequest request,
+      List<RequestReview> reviews,
+      List<StageEvent> stageEvents,
+      List<UUID> grants) {}
 
   /**
    * {@link #review}, answering also what the review read and wrote, so that the answer can be shown
@@ -155,12 +162,12 @@ public class RequestReviews {
             d.policy().hash()));
     List<RequestReview> all = new ArrayList<>(previous);
     all.add(review);
-    resolve(r, d, previous, all, events, caller.subject(), now);
+    List<UUID> grants = resolve(r, d, previous, all, events, caller.subject(), now);
     // in the order the store reads them back: by time, then by id as PostgreSQL orders uuids
     all.sort(
         java.util.Comparator.comparing(RequestReview::createdAt)
             .thenComparing(v -> v.id().toString()));
-    return new Reviewed(r, List.copyOf(all), List.copyOf(events));
+    return new Reviewed(r, List.copyOf(all), List.copyOf(events), grants);
   }
 
   private static void requireReviewable(AccessRequest r, String seenDigest, Instant now) {
@@ -224,7 +231,8 @@ public class RequestReviews {
         "You may not review request " + id + " now: " + String.join("; ", open.refusals()));
   }
 
-  private void resolve(
+  /** Resolves the request as its reviews now stand: the grants an approval made, else none. */
+  private List<UUID> resolve(
       AccessRequest r,
       PolicyDecisions d,
       List<RequestReview> previous,
@@ -238,15 +246,17 @@ public class RequestReviews {
       r.deny(now, reasons);
       notices.decided(r, Notification.RequestDecided.DENIED, actor, now);
       audit.append(RequestAudit.denied(r.id(), actor, reasons, d.policy().hash()));
-    } else if (overall.allApproved()) {
-      approval.approve(r, actor, reasons, now);
-    } else {
-      r.progress(reasons);
-      List<String> next = nextStageReviewers(r, d, previous, reviews, events);
-      if (!next.isEmpty()) {
-        notices.stageAdvanced(r, next, now);
-      }
+      return List.of();
     }
+    if (overall.allApproved()) {
+      return approval.approve(r, actor, reasons, now);
+    }
+    r.progress(reasons);
+    List<String> next = nextStageReviewers(r, d, previous, reviews, events);
+    if (!next.isEmpty()) {
+      notices.stageAdvanced(r, next, now);
+    }
+    return List.of();
   }
 
   /**

@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
 import io.portcullis.audit.AuditLog;
+import io.portcullis.testing.Http;
 import io.portcullis.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -188,6 +189,31 @@ class RequestLifecycleTest {
     assertThat(second.path("state").asText()).isEqualTo("APPROVED");
     assertThat(second.path("grants")).hasSize(1);
     assertThat(second).isEqualTo(again);
+  }
+
+  @Test
+  void anApprovalAnswersWithItsGrantsInTheOrderTheyAreReadBack() throws Exception {
+    // the approval's answer lists the grants it made without reading them back: in the store's
+    // order (by entitlement), not the order the request named them in
+    String me = fresh("eng");
+    var body = request("demo-ssh-ops", "PT30M", "two entitlements, one approval");
+    body.putArray("entitlements").add("demo-ssh-ops").add("demo-db-readonly");
+    body.set("inputs", Http.object("publicKey", Http.PUBLIC_KEY));
+    var submitted = submit(engineer(me), body);
+    submitted.then().statusCode(201).body("state", equalTo("PENDING"));
+    String id = submitted.path("id");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var approved = mapper.readTree(review(as("carol"), id, "APPROVE", "ok").asString());
+    var read = mapper.readTree(engineer(me).get("/api/v1/requests/" + id).asString());
+    assertThat(approved.path("state").asText()).isEqualTo("APPROVED");
+    assertThat(approved.path("grants")).hasSize(2);
+    assertThat(approved).isEqualTo(read);
+    List<String> grants = mapper.convertValue(approved.path("grants"), List.class);
+    List<String> entitlements = new ArrayList<>();
+    for (String g : grants) {
+      entitlements.add(engineer(me).get("/api/v1/grants/" + g).path("entitlement"));
+    }
+    assertThat(entitlements).containsExactly("demo-db-readonly", "demo-ssh-ops");
   }
 
   @Test

@@ -207,9 +207,10 @@ public class RequestResource {
     } catch (IllegalArgumentException e) {
       throw new Problems.Invalid(new FieldError("decision", "must be APPROVE or DENY", null));
     }
-    return view(
-        listing.showReviewed(
-            reviews.reviewed(caller.get(), parse(id), d, body.comment(), body.digest())));
+    RequestReviews.Reviewed x =
+        reviews.reviewed(caller.get(), parse(id), d, body.comment(), body.digest());
+    return RequestView.ofGrantIds(
+        x.request(), listing.resolutionOf(x), x.reviews(), x.grants(), x.stageEvents());
   }
 
   @POST

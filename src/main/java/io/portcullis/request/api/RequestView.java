@@ -80,7 +80,7 @@ public record RequestView(
    * How an approved extension was carried out: {@code in-place} (the extended grant runs on, no
    * grant of its own) or {@code new-grant}; null for other requests and before approval.
    */
-  static String extension(AccessRequest r, List<AccessGrant> grants) {
+  static String extension(AccessRequest r, List<UUID> grants) {
     if (r.extendsGrantId() == null || r.state() != RequestState.APPROVED) {
       return null;
     }
@@ -116,6 +116,20 @@ public record RequestView(
       List<RequestReview> reviews,
       List<AccessGrant> grants,
       List<RequestStore.StageEvent> stageEvents) {
+    return ofGrantIds(
+        r, resolution, reviews, grants.stream().map(AccessGrant::id).toList(), stageEvents);
+  }
+
+  /**
+   * {@link #of}, given the ids of the request's own grants, in the order the store lists them (by
+   * entitlement).
+   */
+  static RequestView ofGrantIds(
+      AccessRequest r,
+      List<String> resolution,
+      List<RequestReview> reviews,
+      List<UUID> grants,
+      List<RequestStore.StageEvent> stageEvents) {
     return new RequestView(
         r.id(),
         r.state().name(),
@@ -146,7 +160,7 @@ public record RequestView(
                         v.createdAt(),
                         v.digest()))
             .toList(),
-        grants.stream().map(AccessGrant::id).toList(),
+        List.copyOf(grants),
         stageEvents.stream()
             .map(
                 e ->

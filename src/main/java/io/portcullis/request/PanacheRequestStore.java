@@ -16,7 +16,6 @@ import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,21 +37,15 @@ class PanacheRequestStore implements RequestStore {
   @ApplicationScoped
   static class Requests implements PanacheRepositoryBase<AccessRequest, UUID> {}
 
-  /** The review rows. */
-  @ApplicationScoped
-  static class Reviews implements PanacheRepositoryBase<RequestReview, UUID> {}
-
   /** How many ids one locking query names. */
   static final int CHUNK = 500;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Requests requests;
-  private final Reviews reviews;
 
-  PanacheRequestStore(Requests requests, Reviews reviews) {
+  PanacheRequestStore(Requests requests) {
     this.requests = requests;
-    this.reviews = reviews;
   }
 
   private EntityManager em() {
@@ -83,7 +76,7 @@ class PanacheRequestStore implements RequestStore {
 
   @Override
   public void add(RequestReview v) {
-    reviews.persist(v);
+    ReviewRows.add(em(), v);
   }
 
   @Override
@@ -160,21 +153,12 @@ class PanacheRequestStore implements RequestStore {
 
   @Override
   public List<RequestReview> reviewsOf(UUID requestId) {
-    return reviews.list("requestId = ?1 order by createdAt, id", requestId);
+    return ReviewRows.of(em(), List.of(requestId)).getOrDefault(requestId, List.of());
   }
 
   @Override
   public Map<UUID, List<RequestReview>> reviewsOf(Collection<UUID> requestIds) {
-    if (requestIds.isEmpty()) {
-      return Map.of();
-    }
-    Map<UUID, List<RequestReview>> out = new HashMap<>();
-    // one request: "= ?1" is translated to SQL once, "in ?1" on every call (see PanacheGrantStore)
-    (requestIds.size() == 1
-            ? reviewsOf(requestIds.iterator().next())
-            : reviews.list("requestId in ?1 order by createdAt, id", List.copyOf(requestIds)))
-        .forEach(v -> out.computeIfAbsent(v.requestId(), k -> new ArrayList<>()).add(v));
-    return out;
+    return ReviewRows.of(em(), requestIds);
   }
 
   @Override

@@ -28,8 +28,7 @@ class TableOwnershipTest {
       Map.ofEntries(
           Map.entry(
               "access_request", List.of("request/PanacheRequestStore", "request/AccessRequest")),
-          Map.entry(
-              "request_review", List.of("request/PanacheRequestStore", "request/RequestReview")),
+          Map.entry("request_review", List.of("request/PanacheRequestStore", "request/ReviewRows")),
           Map.entry(
               "break_glass_review",
               List.of("request/PanacheRequestStore", "request/BreakGlassReviewRows")),

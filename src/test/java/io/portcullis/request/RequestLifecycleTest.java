@@ -7,6 +7,7 @@ import static io.portcullis.testing.Http.request;
 import static io.portcullis.testing.Http.review;
 import static io.portcullis.testing.Http.submit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -21,6 +22,7 @@ import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -214,6 +216,35 @@ class RequestLifecycleTest {
       entitlements.add(engineer(me).get("/api/v1/grants/" + g).path("entitlement"));
     }
     assertThat(entitlements).containsExactly("demo-db-readonly", "demo-ssh-ops");
+  }
+
+  @Test
+  void aReviewNamingNoRequestFailsItsCommit() throws Exception {
+    // reviews are written by JDBC before the session writes their request (an auto-approval):
+    // the key is checked at commit (V31), and a review of no request still rolls back
+    UUID review = UUID.randomUUID();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate(
+            "insert into request_review (id, request_id, reviewer_key, reviewer, decision, digest,"
+                + " created_at) values ('"
+                + review
+                + "', '"
+                + UUID.randomUUID()
+                + "', 'nobody', '{\"subject\":\"nobody\"}', 'APPROVE', repeat('0', 64), now())");
+      }
+      assertThatThrownBy(c::commit)
+          .isInstanceOf(SQLException.class)
+          .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+    }
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("select count(*) from request_review where id = '" + review + "'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isZero();
+    }
   }
 
   @Test

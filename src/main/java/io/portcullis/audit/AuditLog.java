@@ -169,14 +169,14 @@ public class AuditLog {
       // head it holds already is taken again at once. While the sequencer has work queued, the
       // head is busy: an append writes pending without trying it.
       boolean holds = transactions.getResource(HEAD_KEY) != null;
+      boolean pending = transactions.getResource(PENDING_KEY) != null;
       AuditChain.Head head =
-          transactions.getResource(PENDING_KEY) != null || (!holds && sequencer.busy())
-              ? null
-              : AuditChain.lockHead(c, true);
+          pending || (!holds && sequencer.busy()) ? null : AuditChain.lockHead(c, true);
       // Taken, with nothing queued: most transactions hold the head only for the rest of their
       // work and their commit, well under a millisecond. Ask again a few times before writing
-      // pending, which costs the sequencer a transaction and this thread a wait for its pass.
-      for (int i = 0; head == null && !holds && i < HEAD_RETRIES; i++) {
+      // pending, which costs the sequencer a transaction and this thread a wait for its pass. A
+      // transaction that wrote pending events already never asks: the rest follow them.
+      for (int i = 0; head == null && !pending && !holds && i < HEAD_RETRIES; i++) {
         if (sequencer.busy()) {
           break;
         }

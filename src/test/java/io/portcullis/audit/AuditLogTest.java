@@ -112,6 +112,49 @@ class AuditLogTest {
   }
 
   @Test
+  void aTransactionThatWrotePendingWritesTheRestPendingThoughTheHeadIsFreeAgain() throws Exception {
+    // an append that finds the head taken may ask again; one in a transaction that has pending
+    // events already never does, so that its events keep their order (ADR 0014)
+    String first = UUID.randomUUID().toString();
+    String second = UUID.randomUUID().toString();
+    CountDownLatch wrotePending = new CountDownLatch(1);
+    CountDownLatch headFree = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection holder = dataSource.getConnection()) {
+      holder.setAutoCommit(false);
+      try (Statement s = holder.createStatement()) {
+        s.execute("select last_seq from audit_head where id = 1 for update");
+      }
+      Future<Long> secondPending =
+          pool.submit(
+              () ->
+                  QuarkusTransaction.requiringNew()
+                      .call(
+                          () -> {
+                            auditLog.append(
+                                new AuditEvent(
+                                    "test.pending", "a", Map.of("probe", first), Map.of()));
+                            wrotePending.countDown();
+                            headFree.await();
+                            auditLog.append(
+                                new AuditEvent(
+                                    "test.pending", "a", Map.of("probe", second), Map.of()));
+                            // read on the transaction's own connection, before its commit
+                            return pendingCount(second);
+                          }));
+      wrotePending.await();
+      holder.rollback();
+      headFree.countDown();
+      assertThat(secondPending.get()).as("the second event was written pending").isEqualTo(1);
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(chainedSeq(second)).isGreaterThan(chainedSeq(first));
+    AuditChainVerifier.Result result = auditLog.verify();
+    assertThat(result.intact()).as(result.problem()).isTrue();
+  }
+
+  @Test
   void anAppendThatFindsTheHeadTakenCommitsPendingAndIsChainedBeforeItsCallReturns()
       throws Exception {
     String queued = UUID.randomUUID().toString();

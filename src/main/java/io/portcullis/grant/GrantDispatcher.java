@@ -44,6 +44,9 @@ public class GrantDispatcher {
     final Object signal = new Object();
     long generation;
 
+    /** Its workers inside a batch now. */
+    final AtomicInteger working = new AtomicInteger();
+
     Lane(GrantLane grants) {
       this.grants = grants;
     }
@@ -150,10 +153,15 @@ public class GrantDispatcher {
     }
   }
 
+  /**
+   * Grants fell due: one idle worker of each lane concerned looks at once. A worker that then
+   * claims a full batch wakes the next one, so a backlog still spreads over every worker; waking
+   * them all for each approval had the others claim nothing, twice over.
+   */
   void onDue(@Observes(during = TransactionPhase.AFTER_SUCCESS) GrantsDue due) {
     for (Lane lane : lanes) {
       if (due.provider() == null || lane.grants.covers(due.provider())) {
-        wake(lane);
+        wakeOne(lane);
       }
     }
   }
@@ -168,6 +176,39 @@ public class GrantDispatcher {
       lane.generation++;
       lane.signal.notifyAll();
     }
+  }
+
+  /**
+   * Wakes one idle worker. The others wake when their own wait ends, and then look anyway: the
+   * generation has moved.
+   */
+  private static void wakeOne(Lane lane) {
+    synchronized (lane.signal) {
+      lane.generation++;
+      lane.signal.notify();
+    }
+  }
+
+  /**
+   * How long a worker waits after a batch that claimed less than a full one.
+   *
+   * @param untilDue milliseconds until the lane's next grant falls due (0: due now), or -1 when
+   *     none waits
+   * @param claimed how many grants the batch claimed
+   * @param siblingsWorking how many other workers of the lane are inside a batch now
+   * @param poll the longest idle wait
+   */
+  static long idleWait(long untilDue, int claimed, int siblingsWorking, long poll) {
+    if (untilDue < 0) {
+      return poll;
+    }
+    if (untilDue == 0 && claimed == 0 && siblingsWorking > 0) {
+      // due, yet none claimable: a sibling holds them (SKIP LOCKED) and looks again when it has
+      // committed. Asking again at once would spin on its row locks until then (issue 20: four
+      // empty batches per activation, each a transaction, while the activation ran).
+      return poll;
+    }
+    return Math.min(poll, untilDue);
   }
 
   private void work(Lane lane, long started) {
@@ -197,16 +238,23 @@ public class GrantDispatcher {
         continue;
       }
       try {
-        GrantEngine.BatchResult r = engine.processDue(lane.grants, GrantEngine.Mode.ALL, batch);
+        GrantEngine.BatchResult r;
+        lane.working.incrementAndGet();
+        try {
+          r = engine.processDue(lane.grants, GrantEngine.Mode.ALL, batch);
+        } finally {
+          lane.working.decrementAndGet();
+        }
         metrics.record(r.completions());
         failures = 0;
         refreshGauges();
         if (r.claimed() >= batch) {
+          wakeOne(lane); // more may be due: a sibling takes the next batch meanwhile
           continue;
         }
         long until = backlog.millisUntilNextDue(lane.grants);
-        long poll = config.pollInterval().toMillis();
-        long wait = until < 0 ? poll : Math.min(poll, until);
+        long wait =
+            idleWait(until, r.claimed(), lane.working.get(), config.pollInterval().toMillis());
         if (wait > 0) {
           await(lane, seen, wait);
         }

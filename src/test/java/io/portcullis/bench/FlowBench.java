@@ -64,7 +64,10 @@ import java.util.regex.Pattern;
  * <p>Properties: {@code bench.flows.sequential} (1000 measured flows), {@code bench.flows.warmup}
  * (5000 flows first, not measured, so that the JIT has compiled the path), {@code
  * bench.flows.rates} (50,100,150,200,300,400,500), {@code bench.flows.step-seconds} (10), {@code
- * bench.flows.app-opts} (JVM options for the application, e.g. a JFR recording).
+ * bench.flows.app-opts} (JVM options for the application, e.g. a JFR recording), {@code
+ * bench.flows.trace} (a file that gets one line per measured sequential flow: its start in
+ * microseconds since the epoch, its submit's and its approve's microseconds; to set slow calls
+ * beside a GC log or a profile).
  */
 final class FlowBench {
 
@@ -298,7 +301,10 @@ final class FlowBench {
     String approver = approverToken();
     long[] submit = new long[n];
     long[] approve = new long[n];
+    long[] startedMicros = new long[n];
     for (int i = 0; i < n; i++) {
+      Instant wall = Instant.now();
+      startedMicros[i] = wall.getEpochSecond() * 1_000_000L + wall.getNano() / 1000;
       long t0 = System.nanoTime();
       String id =
           idOf(http.send(submitCall(base, tokens.get(i)), HttpResponse.BodyHandlers.ofString()));
@@ -307,6 +313,19 @@ final class FlowBench {
       long t2 = System.nanoTime();
       submit[i] = t1 - t0;
       approve[i] = t2 - t1;
+    }
+    String trace = System.getProperty("bench.flows.trace", "");
+    if (!trace.isEmpty() && prefix.equals("seq")) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        out.append(startedMicros[i])
+            .append(' ')
+            .append(submit[i] / 1000)
+            .append(' ')
+            .append(approve[i] / 1000)
+            .append('\n');
+      }
+      Files.writeString(Path.of(trace), out);
     }
     return new long[][] {submit, approve};
   }

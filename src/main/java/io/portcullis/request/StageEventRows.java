@@ -39,13 +39,21 @@ final class StageEventRows {
     em.unwrap(Session.class)
         .doWork(
             c -> {
+              // one id as "= ?": PostgreSQL planned "= any (?)" afresh on each call (0.08 ms of
+              // planning per approval, pg_stat_statements), a generic plan serves "= ?"
+              boolean one = ids.length == 1;
               try (PreparedStatement ps =
                   c.prepareStatement(
                       "select "
                           + COLUMNS
-                          + " from request_stage_event where request_id = any (?)"
+                          + " from request_stage_event where request_id "
+                          + (one ? "= ?" : "= any (?)")
                           + " order by at, entitlement, stage, kind")) {
-                ps.setArray(1, c.createArrayOf("uuid", ids));
+                if (one) {
+                  ps.setObject(1, ids[0]);
+                } else {
+                  ps.setArray(1, c.createArrayOf("uuid", ids));
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                   while (rs.next()) {
                     StageEvent e =

@@ -437,6 +437,9 @@ final class FlowBench {
     MachineLoad.Snapshot before = MachineLoad.snapshot();
     long start = System.nanoTime();
     Instant wallStart = Instant.now();
+    long[] submitted = new long[n]; // ns after start, for bench.flows.trace
+    long[] approvedAt = new long[n];
+    String[] ids = new String[n];
     for (int i = 0; i < n; i++) {
       long offset = i * interval;
       long wait = start + offset - System.nanoTime();
@@ -444,17 +447,21 @@ final class FlowBench {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
       Instant scheduled = wallStart.plusNanos(offset);
+      int flow = i;
       inflight.add(
           http.sendAsync(submitCall(base, tokens.get(i)), HttpResponse.BodyHandlers.ofString())
               .thenCompose(
                   r -> {
                     String id = idOf(r);
+                    submitted[flow] = System.nanoTime() - start;
+                    ids[flow] = id;
                     scheduledAt.put(id, scheduled);
                     return http.sendAsync(
                         approveCall(base, id, approver), HttpResponse.BodyHandlers.ofString());
                   })
               .whenComplete(
                   (r, e) -> {
+                    approvedAt[flow] = System.nanoTime() - start;
                     if (e != null) {
                       failed.incrementAndGet();
                     } else {
@@ -474,7 +481,18 @@ final class FlowBench {
       }
     }
     // flows end when their grant is active: wait for the ledger to show them
-    long[] lat = flowLatencies(url, scheduledAt, n - failed.get(), Duration.ofSeconds(30));
+    Map<String, Long> byId = new ConcurrentHashMap<>();
+    long[] lat = flowLatencies(url, scheduledAt, n - failed.get(), Duration.ofSeconds(30), byId);
+    String trace = System.getProperty("bench.flows.trace", "");
+    if (!trace.isEmpty()) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        out.append(i * interval / 1000).append(' ').append(submitted[i] / 1000).append(' ');
+        out.append(approvedAt[i] / 1000).append(' ');
+        out.append(ids[i] == null ? -1 : byId.getOrDefault(ids[i], -1000L) / 1000).append('\n');
+      }
+      Files.writeString(Path.of(trace + ".open" + rate), out);
+    }
     MachineLoad.Snapshot after = MachineLoad.snapshot();
     double cpu =
         MachineLoad.seconds(before, after, List.of(appPid))
@@ -493,7 +511,11 @@ final class FlowBench {
 
   /** Scheduled start → {@code grant.activated} (ns) of each flow whose grant became active. */
   static long[] flowLatencies(
-      String url, Map<String, Instant> scheduledAt, int expected, Duration patience)
+      String url,
+      Map<String, Instant> scheduledAt,
+      int expected,
+      Duration patience,
+      Map<String, Long> byId)
       throws Exception {
     long deadline = System.nanoTime() + patience.toNanos();
     Map<String, Instant> activated = new ConcurrentHashMap<>();
@@ -521,9 +543,9 @@ final class FlowBench {
       }
       Thread.sleep(200);
     }
-    return activated.entrySet().stream()
-        .mapToLong(e -> Duration.between(scheduledAt.get(e.getKey()), e.getValue()).toNanos())
-        .toArray();
+    activated.forEach(
+        (id, at) -> byId.put(id, Duration.between(scheduledAt.get(id), at).toNanos()));
+    return byId.values().stream().mapToLong(Long::longValue).toArray();
   }
 
   /**

@@ -65,9 +65,11 @@ import java.util.regex.Pattern;
  * (5000 flows first, not measured, so that the JIT has compiled the path), {@code
  * bench.flows.rates} (50,100,150,200,300,400,500), {@code bench.flows.step-seconds} (10), {@code
  * bench.flows.app-opts} (JVM options for the application, e.g. a JFR recording), {@code
- * bench.flows.trace} (a file that gets one line per measured sequential flow: its start in
- * microseconds since the epoch, its submit's and its approve's microseconds; to set slow calls
- * beside a GC log or a profile).
+ * bench.flows.client} ({@code plain}: the sequential lines call through {@link PlainHttp}, one
+ * kept-alive socket read on the calling thread; {@code jdk}: through the JDK's {@code HttpClient},
+ * as the open loop does), {@code bench.flows.trace} (a file that gets one line per measured
+ * sequential flow: its start in microseconds since the epoch, its submit's and its approve's
+ * microseconds; to set slow calls beside a GC log or a profile).
  */
 final class FlowBench {
 
@@ -263,18 +265,76 @@ final class FlowBench {
   }
 
   static String idOf(HttpResponse<String> r) {
-    Matcher m = ID.matcher(r.body());
-    if (r.statusCode() != 201 || !m.find()) {
-      throw new IllegalStateException(
-          "submit answered " + r.statusCode() + ": " + abbreviate(r.body()));
+    return idOf(r.statusCode(), r.body());
+  }
+
+  static String idOf(int status, String body) {
+    Matcher m = ID.matcher(body);
+    if (status != 201 || !m.find()) {
+      throw new IllegalStateException("submit answered " + status + ": " + abbreviate(body));
     }
     return m.group(1);
   }
 
   static void approved(HttpResponse<String> r) {
-    if (r.statusCode() != 200 || !r.body().contains("\"state\":\"APPROVED\"")) {
-      throw new IllegalStateException(
-          "approve answered " + r.statusCode() + ": " + abbreviate(r.body()));
+    approved(r.statusCode(), r.body());
+  }
+
+  static void approved(int status, String body) {
+    if (status != 200 || !body.contains("\"state\":\"APPROVED\"")) {
+      throw new IllegalStateException("approve answered " + status + ": " + abbreviate(body));
+    }
+  }
+
+  /** The client of the sequential lines: submit and approve, each checked. */
+  interface Client extends AutoCloseable {
+    String submit(String token) throws Exception;
+
+    void approve(String id, String token) throws Exception;
+
+    @Override
+    default void close() throws Exception {}
+
+    /**
+     * {@code bench.flows.client}: {@code plain} (the default, {@link PlainHttp}) or {@code jdk}.
+     */
+    static Client of(HttpClient http, String base) {
+      String kind = System.getProperty("bench.flows.client", "plain");
+      if (kind.equals("jdk")) {
+        return new Client() {
+          @Override
+          public String submit(String token) throws Exception {
+            return idOf(http.send(submitCall(base, token), HttpResponse.BodyHandlers.ofString()));
+          }
+
+          @Override
+          public void approve(String id, String token) throws Exception {
+            approved(http.send(approveCall(base, id, token), HttpResponse.BodyHandlers.ofString()));
+          }
+        };
+      }
+      if (!kind.equals("plain")) {
+        throw new IllegalArgumentException("bench.flows.client is plain or jdk, not " + kind);
+      }
+      PlainHttp plain = new PlainHttp(base);
+      return new Client() {
+        @Override
+        public String submit(String token) throws Exception {
+          PlainHttp.Response r = plain.post("/api/v1/requests", token, SUBMIT);
+          return idOf(r.status(), r.body());
+        }
+
+        @Override
+        public void approve(String id, String token) throws Exception {
+          PlainHttp.Response r = plain.post("/api/v1/requests/" + id + "/reviews", token, APPROVE);
+          approved(r.status(), r.body());
+        }
+
+        @Override
+        public void close() throws Exception {
+          plain.close();
+        }
+      };
     }
   }
 
@@ -302,17 +362,18 @@ final class FlowBench {
     long[] submit = new long[n];
     long[] approve = new long[n];
     long[] startedMicros = new long[n];
-    for (int i = 0; i < n; i++) {
-      Instant wall = Instant.now();
-      startedMicros[i] = wall.getEpochSecond() * 1_000_000L + wall.getNano() / 1000;
-      long t0 = System.nanoTime();
-      String id =
-          idOf(http.send(submitCall(base, tokens.get(i)), HttpResponse.BodyHandlers.ofString()));
-      long t1 = System.nanoTime();
-      approved(http.send(approveCall(base, id, approver), HttpResponse.BodyHandlers.ofString()));
-      long t2 = System.nanoTime();
-      submit[i] = t1 - t0;
-      approve[i] = t2 - t1;
+    try (Client client = Client.of(http, base)) {
+      for (int i = 0; i < n; i++) {
+        Instant wall = Instant.now();
+        startedMicros[i] = wall.getEpochSecond() * 1_000_000L + wall.getNano() / 1000;
+        long t0 = System.nanoTime();
+        String id = client.submit(tokens.get(i));
+        long t1 = System.nanoTime();
+        client.approve(id, approver);
+        long t2 = System.nanoTime();
+        submit[i] = t1 - t0;
+        approve[i] = t2 - t1;
+      }
     }
     String trace = System.getProperty("bench.flows.trace", "");
     if (!trace.isEmpty() && prefix.equals("seq")) {
@@ -741,10 +802,13 @@ final class FlowBench {
     String seqNote =
         String.format(
             Locale.ROOT,
-            "%d flows one at a time after %d warm-up, noop provider, OIDC bearer tokens; other"
-                + " processes used %.1f CPU-s of the %.1f s (busiest: %s)",
+            "%d flows one at a time after %d warm-up, noop provider, OIDC bearer tokens, %s"
+                + " client; other processes used %.1f CPU-s of the %.1f s (busiest: %s)",
             cfg.sequential(),
             cfg.warmup(),
+            System.getProperty("bench.flows.client", "plain").equals("jdk")
+                ? "the JDK's HttpClient"
+                : "a blocking HTTP/1.1 keep-alive socket",
             seqOthers,
             seqWindow,
             String.join(", ", MachineLoad.busiestOthers(seqBefore, seqAfter, ours, 3)));

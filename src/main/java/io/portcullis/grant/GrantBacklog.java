@@ -21,15 +21,6 @@ public class GrantBacklog {
     this.providers = providers;
   }
 
-  /**
-   * Milliseconds until the lane's next grant falls due by the database clock (0 when one is due
-   * now), or -1 when nothing is pending.
-   */
-  @Transactional
-  public long millisUntilNextDue(GrantLane lane) {
-    return store.millisUntilNextDue(lane);
-  }
-
   /** The live grants by provider and the revocation backlog, for the gauges. */
   @Transactional
   public GrantMetrics.Snapshot snapshot() {

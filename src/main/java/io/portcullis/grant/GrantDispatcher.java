@@ -252,9 +252,12 @@ public class GrantDispatcher {
           wakeOne(lane); // more may be due: a sibling takes the next batch meanwhile
           continue;
         }
-        long until = backlog.millisUntilNextDue(lane.grants);
         long wait =
-            idleWait(until, r.claimed(), lane.working.get(), config.pollInterval().toMillis());
+            idleWait(
+                r.untilNextDue(),
+                r.claimed(),
+                lane.working.get(),
+                config.pollInterval().toMillis());
         if (wait > 0) {
           await(lane, seen, wait);
         }

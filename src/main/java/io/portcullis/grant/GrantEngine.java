@@ -193,9 +193,14 @@ public class GrantEngine {
   public record Completion(
       UUID grant, String provider, Kind kind, Duration latency, String cause) {}
 
-  /** What one batch did. */
-  public record BatchResult(int claimed, List<Completion> completions) {
-    static final BatchResult EMPTY = new BatchResult(0, List.of());
+  /**
+   * What one batch did.
+   *
+   * @param untilNextDue after a batch of {@link Mode#ALL} that was not full: milliseconds until the
+   *     lane's next grant falls due by the database clock (0: due now), -1 when none waits; asked
+   *     in the batch's own transaction, after its changes, instead of in one more. -1 otherwise.
+   */
+  public record BatchResult(int claimed, List<Completion> completions, long untilNextDue) {
 
     public long count(Kind kind) {
       return completions.stream().filter(c -> c.kind() == kind).count();
@@ -211,11 +216,12 @@ public class GrantEngine {
   @Transactional
   @TransactionConfiguration(timeout = 300)
   public BatchResult processDue(GrantLane lane, Mode mode, int limit) {
-    List<AccessGrant> claimed = store.claimDue(lane, mode == Mode.SWEEP, limit);
+    GrantStore.Claim claim = store.claimDue(lane, mode == Mode.SWEEP, limit);
+    List<AccessGrant> claimed = claim.grants();
     if (claimed.isEmpty()) {
-      return BatchResult.EMPTY;
+      return new BatchResult(0, List.of(), mode == Mode.ALL ? store.millisUntilNextDue(lane) : -1);
     }
-    Instant started = dbNow();
+    Instant started = claim.at();
     List<GrantWork> work = new ArrayList<>(claimed.size());
     Set<String> operations = new LinkedHashSet<>();
     for (AccessGrant g : claimed) {
@@ -270,8 +276,11 @@ public class GrantEngine {
     for (AccessGrant g : alerts) {
       results.alert(g, now);
     }
+    // before the audit append, which holds the ledger's head to the commit
+    long untilNextDue =
+        mode == Mode.ALL && claimed.size() < limit ? store.millisUntilNextDue(lane) : -1;
     audit.appendAll(events);
-    return new BatchResult(claimed.size(), completions);
+    return new BatchResult(claimed.size(), completions, untilNextDue);
   }
 
   /**

@@ -64,8 +64,17 @@ public interface GrantStore {
    *
    * @param lane whose grants: one provider's, or every provider's but those with lanes
    * @param revocationsOnly only ACTIVE and REVOKING grants (the sweep)
+   * @return the grants claimed, and the database clock as they were claimed
    */
-  List<AccessGrant> claimDue(GrantLane lane, boolean revocationsOnly, int n);
+  Claim claimDue(GrantLane lane, boolean revocationsOnly, int n);
+
+  /**
+   * Grants claimed, and the database clock ({@code clock_timestamp()}, to the microsecond) read by
+   * the claiming statement: the batch's start, without a round trip of its own.
+   */
+  record Claim(List<AccessGrant> grants, Instant at) {
+    static final Claim NONE = new Claim(List.of(), null);
+  }
 
   /** A live grant as the kill switch first sees it, before it locks anything. */
   record LiveCandidate(UUID id, CallerSnapshot requester) {}

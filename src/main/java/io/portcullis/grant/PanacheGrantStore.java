@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -203,13 +204,16 @@ class PanacheGrantStore implements GrantStore {
    * in due order: one by one when few, else in one statement.
    */
   @Override
-  public List<AccessGrant> claimDue(GrantLane lane, boolean revocationsOnly, int n) {
+  public Claim claimDue(GrantLane lane, boolean revocationsOnly, int n) {
+    // the clock is read in the claiming statement: the engine used to ask for it next, in a round
+    // trip of its own (issue 20)
     String sql =
-        "select id from access_grant where next_attempt_at <= now()"
+        "select id, clock_timestamp() from access_grant where next_attempt_at <= now()"
             + laneCondition(lane, "?")
             + (revocationsOnly ? " and state in ('ACTIVE', 'REVOKING')" : "")
             + " order by next_attempt_at limit ? for update skip locked";
     Session session = em().unwrap(Session.class);
+    Instant[] at = new Instant[1];
     List<UUID> ids =
         session.doReturningWork(
             c -> {
@@ -219,14 +223,19 @@ class PanacheGrantStore implements GrantStore {
                 try (ResultSet rs = ps.executeQuery()) {
                   while (rs.next()) {
                     out.add(rs.getObject(1, UUID.class));
+                    Instant t = rs.getObject(2, OffsetDateTime.class).toInstant();
+                    if (at[0] == null || t.isAfter(at[0])) {
+                      at[0] = t;
+                    }
                   }
                 }
                 return out;
               }
             });
     if (ids.isEmpty()) {
-      return List.of();
+      return Claim.NONE;
     }
+    Instant claimedAt = at[0].truncatedTo(ChronoUnit.MICROS);
     if (ids.size() <= FIND_ONE_BY_ONE) {
       // a load by one id runs a statement Hibernate built once; a multi-load builds and
       // translates its statement on every call (JFR, make bench BENCH=flows: 216 of the worker's
@@ -235,9 +244,9 @@ class PanacheGrantStore implements GrantStore {
       for (UUID id : ids) {
         out.add(session.find(AccessGrant.class, id));
       }
-      return out;
+      return new Claim(out, claimedAt);
     }
-    return session.byMultipleIds(AccessGrant.class).multiLoad(ids);
+    return new Claim(session.byMultipleIds(AccessGrant.class).multiLoad(ids), claimedAt);
   }
 
   /** Up to this many claimed grants are loaded one by one, more with one multi-load. */

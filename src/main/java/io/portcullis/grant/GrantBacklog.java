@@ -7,8 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * What the dispatcher and the gauges ask of the grant queue: when the next grant falls due, and the
- * live grants by provider with the revocation backlog.
+ * What the gauges ask of the grant queue: the live grants by provider and the revocation backlog.
  */
 @ApplicationScoped
 public class GrantBacklog {

@@ -194,19 +194,24 @@ public class GrantDispatcher {
    *
    * @param untilDue milliseconds until the lane's next grant falls due (0: due now), or -1 when
    *     none waits
+   * @param untilLaterDue milliseconds until the next grant not due yet falls due, or -1 when none
+   *     (asked only after a batch that claimed none while one was due)
    * @param claimed how many grants the batch claimed
    * @param siblingsWorking how many other workers of the lane are inside a batch now
    * @param poll the longest idle wait
    */
-  static long idleWait(long untilDue, int claimed, int siblingsWorking, long poll) {
+  static long idleWait(
+      long untilDue, long untilLaterDue, int claimed, int siblingsWorking, long poll) {
     if (untilDue < 0) {
       return poll;
     }
     if (untilDue == 0 && claimed == 0 && siblingsWorking > 0) {
       // due, yet none claimable: a sibling holds them (SKIP LOCKED) and looks again when it has
       // committed. Asking again at once would spin on its row locks until then (issue 20: four
-      // empty batches per activation, each a transaction, while the activation ran).
-      return poll;
+      // empty batches per activation, each a transaction, while the activation ran). The next
+      // grant that falls due later is not the sibling's: that one is this worker's to take on
+      // time, even if the sibling's batch is still running then (a slow provider).
+      return untilLaterDue < 0 ? poll : Math.min(poll, Math.max(1, untilLaterDue));
     }
     return Math.min(poll, untilDue);
   }
@@ -255,6 +260,7 @@ public class GrantDispatcher {
         long wait =
             idleWait(
                 r.untilNextDue(),
+                r.untilLaterDue(),
                 r.claimed(),
                 lane.working.get(),
                 config.pollInterval().toMillis());

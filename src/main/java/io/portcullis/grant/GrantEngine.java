@@ -199,8 +199,12 @@ public class GrantEngine {
    * @param untilNextDue after a batch of {@link Mode#ALL} that was not full: milliseconds until the
    *     lane's next grant falls due by the database clock (0: due now), -1 when none waits; asked
    *     in the batch's own transaction, after its changes, instead of in one more. -1 otherwise.
+   * @param untilLaterDue after a batch that claimed none while one is due now (held by someone
+   *     else, or due since the claim): milliseconds until the next grant that is not due yet falls
+   *     due, -1 when none; -1 otherwise
    */
-  public record BatchResult(int claimed, List<Completion> completions, long untilNextDue) {
+  public record BatchResult(
+      int claimed, List<Completion> completions, long untilNextDue, long untilLaterDue) {
 
     public long count(Kind kind) {
       return completions.stream().filter(c -> c.kind() == kind).count();
@@ -219,7 +223,12 @@ public class GrantEngine {
     GrantStore.Claim claim = store.claimDue(lane, mode == Mode.SWEEP, limit);
     List<AccessGrant> claimed = claim.grants();
     if (claimed.isEmpty()) {
-      return new BatchResult(0, List.of(), mode == Mode.ALL ? store.millisUntilNextDue(lane) : -1);
+      if (mode != Mode.ALL) {
+        return new BatchResult(0, List.of(), -1, -1);
+      }
+      long until = store.millisUntilNextDue(lane, false);
+      return new BatchResult(
+          0, List.of(), until, until == 0 ? store.millisUntilNextDue(lane, true) : -1);
     }
     Instant started = claim.at();
     List<GrantWork> work = new ArrayList<>(claimed.size());
@@ -278,9 +287,9 @@ public class GrantEngine {
     }
     // before the audit append, which holds the ledger's head to the commit
     long untilNextDue =
-        mode == Mode.ALL && claimed.size() < limit ? store.millisUntilNextDue(lane) : -1;
+        mode == Mode.ALL && claimed.size() < limit ? store.millisUntilNextDue(lane, false) : -1;
     audit.appendAll(events);
-    return new BatchResult(claimed.size(), completions, untilNextDue);
+    return new BatchResult(claimed.size(), completions, untilNextDue, -1);
   }
 
   /**

@@ -104,10 +104,12 @@ public interface GrantStore {
   List<UUID> lockLive(List<UUID> ids);
 
   /**
-   * Milliseconds until the lane's next grant falls due by the database clock; -1 when none is
-   * pending.
+   * Milliseconds until the lane's next grant falls due by the database clock (0: one is due now);
+   * -1 when none is pending.
+   *
+   * @param laterOnly only grants not due yet: when the next one falls due after those due now
    */
-  long millisUntilNextDue(GrantLane lane);
+  long millisUntilNextDue(GrantLane lane, boolean laterOnly);
 
   /** How many grants each provider has in ACTIVE, REVOKING and IRREVOCABLE. */
   Map<String, Map<GrantState, Long>> liveByProvider();

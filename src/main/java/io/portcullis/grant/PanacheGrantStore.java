@@ -332,10 +332,11 @@ class PanacheGrantStore implements GrantStore {
   }
 
   @Override
-  public long millisUntilNextDue(GrantLane lane) {
+  public long millisUntilNextDue(GrantLane lane, boolean laterOnly) {
     String sql =
         "select cast(ceil(extract(epoch from (min(next_attempt_at) - clock_timestamp())) * 1000)"
             + " as bigint) from access_grant where next_attempt_at is not null"
+            + (laterOnly ? " and next_attempt_at > clock_timestamp()" : "")
             + laneCondition(lane, "?");
     Long v =
         em().unwrap(Session.class)

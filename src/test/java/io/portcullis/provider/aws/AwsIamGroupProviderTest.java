@@ -45,7 +45,7 @@ class AwsIamGroupProviderTest extends ProviderContract {
   static void start() throws Exception {
     aws = FakeAws.start(clock);
     clients = aws.clients(aws.config());
-    clients.callerIdentity(); // loads the SDK once, outside any test's time budget
+    AwsTesting.warmUp(clients); // loads the SDK once, outside any test's time budget
   }
 
   @AfterAll

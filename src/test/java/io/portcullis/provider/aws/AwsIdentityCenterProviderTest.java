@@ -65,7 +65,7 @@ class AwsIdentityCenterProviderTest extends ProviderContract {
     aws = FakeAws.start(clock);
     config = aws.config();
     clients = aws.clients(config);
-    clients.callerIdentity(); // loads the SDK once, outside any test's time budget
+    AwsTesting.warmUp(clients); // loads the SDK once, outside any test's time budget
   }
 
   @AfterAll

@@ -223,10 +223,7 @@ class PanacheGrantStore implements GrantStore {
                 try (ResultSet rs = ps.executeQuery()) {
                   while (rs.next()) {
                     out.add(rs.getObject(1, UUID.class));
-                    Instant t = rs.getObject(2, OffsetDateTime.class).toInstant();
-                    if (at[0] == null || t.isAfter(at[0])) {
-                      at[0] = t;
-                    }
+                    at[0] = rs.getObject(2, OffsetDateTime.class).toInstant(); // the last row's
                   }
                 }
                 return out;

@@ -3,6 +3,7 @@ package io.portcullis.bench;
 import io.portcullis.platform.embedded.EmbeddedPostgresLauncher;
 import io.portcullis.testing.Tokens;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -115,10 +117,27 @@ final class FlowBench {
 
   private FlowBench() {}
 
-  record Config(int sequential, int warmup, int[] rates, Duration step, List<String> appOpts) {
+  /**
+   * @param plainClient whether the sequential lines call through {@link PlainHttp} ({@code
+   *     bench.flows.client=plain}, the default) rather than the JDK's client ({@code jdk})
+   * @param trace where {@code bench.flows.trace} writes each flow's times, or null
+   */
+  record Config(
+      int sequential,
+      int warmup,
+      int[] rates,
+      Duration step,
+      List<String> appOpts,
+      boolean plainClient,
+      Path trace) {
     static Config fromProperties() {
       String rates = System.getProperty("bench.flows.rates", "50,100,150,200,300,400,500");
       String opts = System.getProperty("bench.flows.app-opts", "").strip();
+      String client = System.getProperty("bench.flows.client", "plain");
+      if (!client.equals("plain") && !client.equals("jdk")) {
+        throw new IllegalArgumentException("bench.flows.client is plain or jdk, not " + client);
+      }
+      String trace = System.getProperty("bench.flows.trace", "");
       return new Config(
           Integer.getInteger("bench.flows.sequential", 1000),
           // after 500, C2's compiler threads still took 14-24 % of the machine through the
@@ -131,7 +150,9 @@ final class FlowBench {
               .mapToInt(Integer::parseInt)
               .toArray(),
           Duration.ofSeconds(Integer.getInteger("bench.flows.step-seconds", 10)),
-          opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")));
+          opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")),
+          client.equals("plain"),
+          trace.isEmpty() ? null : Path.of(trace));
     }
   }
 
@@ -184,13 +205,16 @@ final class FlowBench {
 
       // 1. sequential: warm-up, then the measured flows
       progress("sequential: %d warm-up flows", cfg.warmup());
-      sequential(http, base, cfg.warmup(), "warm");
+      sequential(http, base, cfg.plainClient(), cfg.warmup(), "warm");
       progress("sequential: %d measured flows", cfg.sequential());
       MachineLoad.Snapshot seqBefore = MachineLoad.snapshot();
-      long[][] seq = sequential(http, base, cfg.sequential(), "seq");
+      Timings seq = sequential(http, base, cfg.plainClient(), cfg.sequential(), "seq");
       MachineLoad.Snapshot seqAfter = MachineLoad.snapshot();
-      long[] submit = seq[0];
-      long[] approve = seq[1];
+      if (cfg.trace() != null) {
+        seq.write(cfg.trace());
+      }
+      long[] submit = seq.submit().clone();
+      long[] approve = seq.approve().clone();
       Arrays.sort(submit);
       Arrays.sort(approve);
 
@@ -205,7 +229,8 @@ final class FlowBench {
       List<Step> steps = new ArrayList<>();
       for (int rate : cfg.rates()) {
         progress("open loop: %d flows/s for %d s", rate, cfg.step().toSeconds());
-        Step s = openLoop(http, base, pg.jdbcUrl(), app.pid(), postgres, rate, cfg.step());
+        Step s =
+            openLoop(http, base, pg.jdbcUrl(), app.pid(), postgres, rate, cfg.step(), cfg.trace());
         steps.add(s);
         if (s.failed() > 0 || s.p99() > 4 * FLOW_P99_MS * 1_000_000L) {
           break;
@@ -295,12 +320,9 @@ final class FlowBench {
     @Override
     default void close() throws Exception {}
 
-    /**
-     * {@code bench.flows.client}: {@code plain} (the default, {@link PlainHttp}) or {@code jdk}.
-     */
-    static Client of(HttpClient http, String base) {
-      String kind = System.getProperty("bench.flows.client", "plain");
-      if (kind.equals("jdk")) {
+    /** Through {@link PlainHttp} when {@code plain}, else through the JDK's {@code http}. */
+    static Client of(HttpClient http, String base, boolean plain) {
+      if (!plain) {
         return new Client() {
           @Override
           public String submit(String token) throws Exception {
@@ -313,26 +335,23 @@ final class FlowBench {
           }
         };
       }
-      if (!kind.equals("plain")) {
-        throw new IllegalArgumentException("bench.flows.client is plain or jdk, not " + kind);
-      }
-      PlainHttp plain = new PlainHttp(base);
+      PlainHttp socket = new PlainHttp(base);
       return new Client() {
         @Override
         public String submit(String token) throws Exception {
-          PlainHttp.Response r = plain.post("/api/v1/requests", token, SUBMIT);
+          PlainHttp.Response r = socket.post("/api/v1/requests", token, SUBMIT);
           return idOf(r.status(), r.body());
         }
 
         @Override
         public void approve(String id, String token) throws Exception {
-          PlainHttp.Response r = plain.post("/api/v1/requests/" + id + "/reviews", token, APPROVE);
+          PlainHttp.Response r = socket.post("/api/v1/requests/" + id + "/reviews", token, APPROVE);
           approved(r.status(), r.body());
         }
 
         @Override
         public void close() throws Exception {
-          plain.close();
+          socket.close();
         }
       };
     }
@@ -355,14 +374,36 @@ final class FlowBench {
     return Tokens.token("bench-approver", Set.of("approvers"));
   }
 
-  /** {submit ns[], approve ns[]} of {@code n} flows one after another. */
-  static long[][] sequential(HttpClient http, String base, int n, String prefix) throws Exception {
+  /**
+   * The times of sequential flows, by flow: start (microseconds since the epoch), submit and
+   * approve (ns).
+   */
+  record Timings(long[] startedMicros, long[] submit, long[] approve) {
+
+    /** One line per flow: its start, its submit's and its approve's microseconds. */
+    void write(Path file) throws IOException {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < submit.length; i++) {
+        out.append(startedMicros[i])
+            .append(' ')
+            .append(submit[i] / 1000)
+            .append(' ')
+            .append(approve[i] / 1000)
+            .append('\n');
+      }
+      Files.writeString(file, out);
+    }
+  }
+
+  /** {@code n} flows one after another. */
+  static Timings sequential(HttpClient http, String base, boolean plain, int n, String prefix)
+      throws Exception {
     List<String> tokens = tokens(prefix, n);
     String approver = approverToken();
     long[] submit = new long[n];
     long[] approve = new long[n];
     long[] startedMicros = new long[n];
-    try (Client client = Client.of(http, base)) {
+    try (Client client = Client.of(http, base, plain)) {
       for (int i = 0; i < n; i++) {
         Instant wall = Instant.now();
         startedMicros[i] = wall.getEpochSecond() * 1_000_000L + wall.getNano() / 1000;
@@ -375,20 +416,7 @@ final class FlowBench {
         approve[i] = t2 - t1;
       }
     }
-    String trace = System.getProperty("bench.flows.trace", "");
-    if (!trace.isEmpty() && prefix.equals("seq")) {
-      StringBuilder out = new StringBuilder();
-      for (int i = 0; i < n; i++) {
-        out.append(startedMicros[i])
-            .append(' ')
-            .append(submit[i] / 1000)
-            .append(' ')
-            .append(approve[i] / 1000)
-            .append('\n');
-      }
-      Files.writeString(Path.of(trace), out);
-    }
-    return new long[][] {submit, approve};
+    return new Timings(startedMicros, submit, approve);
   }
 
   /**
@@ -485,7 +513,8 @@ final class FlowBench {
       long appPid,
       Set<Long> postgres,
       int rate,
-      Duration length)
+      Duration length,
+      Path trace)
       throws Exception {
     int n = (int) (rate * length.toSeconds());
     String prefix = "open" + rate;
@@ -542,10 +571,10 @@ final class FlowBench {
       }
     }
     // flows end when their grant is active: wait for the ledger to show them
-    Map<String, Long> byId = new ConcurrentHashMap<>();
-    long[] lat = flowLatencies(url, scheduledAt, n - failed.get(), Duration.ofSeconds(30), byId);
-    String trace = System.getProperty("bench.flows.trace", "");
-    if (!trace.isEmpty()) {
+    Map<String, Long> byId =
+        flowLatencies(url, scheduledAt, n - failed.get(), Duration.ofSeconds(30));
+    long[] lat = byId.values().stream().mapToLong(Long::longValue).toArray();
+    if (trace != null) {
       StringBuilder out = new StringBuilder();
       for (int i = 0; i < n; i++) {
         out.append(i * interval / 1000).append(' ').append(submitted[i] / 1000).append(' ');
@@ -570,13 +599,12 @@ final class FlowBench {
         done == 0 ? 0 : cpu * 1000 / done);
   }
 
-  /** Scheduled start → {@code grant.activated} (ns) of each flow whose grant became active. */
-  static long[] flowLatencies(
-      String url,
-      Map<String, Instant> scheduledAt,
-      int expected,
-      Duration patience,
-      Map<String, Long> byId)
+  /**
+   * Scheduled start → {@code grant.activated} (ns) of each flow whose grant became active, by
+   * request id.
+   */
+  static Map<String, Long> flowLatencies(
+      String url, Map<String, Instant> scheduledAt, int expected, Duration patience)
       throws Exception {
     long deadline = System.nanoTime() + patience.toNanos();
     Map<String, Instant> activated = new ConcurrentHashMap<>();
@@ -604,9 +632,10 @@ final class FlowBench {
       }
       Thread.sleep(200);
     }
+    Map<String, Long> latency = new HashMap<>();
     activated.forEach(
-        (id, at) -> byId.put(id, Duration.between(scheduledAt.get(id), at).toNanos()));
-    return byId.values().stream().mapToLong(Long::longValue).toArray();
+        (id, at) -> latency.put(id, Duration.between(scheduledAt.get(id), at).toNanos()));
+    return latency;
   }
 
   /**
@@ -806,9 +835,7 @@ final class FlowBench {
                 + " client; other processes used %.1f CPU-s of the %.1f s (busiest: %s)",
             cfg.sequential(),
             cfg.warmup(),
-            System.getProperty("bench.flows.client", "plain").equals("jdk")
-                ? "the JDK's HttpClient"
-                : "a blocking HTTP/1.1 keep-alive socket",
+            cfg.plainClient() ? "a blocking HTTP/1.1 keep-alive socket" : "the JDK's HttpClient",
             seqOthers,
             seqWindow,
             String.join(", ", MachineLoad.busiestOthers(seqBefore, seqAfter, ours, 3)));

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.portcullis.platform.error.Problems;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
@@ -65,6 +68,7 @@ public class AuditLog {
   private final Instance<AuditContextSource> contexts;
   private final Instance<PolicyVersionSource> versions;
   private final TransactionSynchronizationRegistry transactions;
+  private final TransactionManager transactionManager;
   private final AuditSequencer sequencer;
 
   AuditLog(
@@ -72,11 +76,13 @@ public class AuditLog {
       Instance<AuditContextSource> contexts,
       Instance<PolicyVersionSource> versions,
       TransactionSynchronizationRegistry transactions,
+      TransactionManager transactionManager,
       AuditSequencer sequencer) {
     this.dataSource = dataSource;
     this.contexts = contexts;
     this.versions = versions;
     this.transactions = transactions;
+    this.transactionManager = transactionManager;
     this.sequencer = sequencer;
   }
 
@@ -220,14 +226,34 @@ public class AuditLog {
 
   /**
    * Pending events: once the transaction has committed, its thread waits until the sequencer has
-   * chained them, so that whoever it answers finds them in the ledger.
+   * chained them, so that whoever it answers finds them in the ledger. It waits after its
+   * connections are back in the pool, not while holding them.
    */
   private void awaitChainedAfterCommit() {
     if (transactions.getResource(PENDING_KEY) != null) {
       return;
     }
     transactions.putResource(PENDING_KEY, Boolean.TRUE);
-    afterCommit(sequencer::awaitChained);
+    afterCommitAndRelease(sequencer::awaitChained);
+  }
+
+  /**
+   * Runs {@code action} in this transaction's thread once it has committed (not on rollback), after
+   * the interposed synchronizations have run: Agroal registers one when it enlists a connection and
+   * hands the connection back to the pool in its {@code afterCompletion}. A synchronization
+   * registered with the transaction itself runs after every interposed one ({@link
+   * TransactionSynchronizationRegistry#registerInterposedSynchronization}), so a thread that waits
+   * in {@code action} holds no connection; an interposed one would run before Agroal's (Narayana
+   * runs them in reverse order of registration), with the connection still out.
+   */
+  void afterCommitAndRelease(Runnable action) {
+    try {
+      transactionManager.getTransaction().registerSynchronization(onCommit(action));
+    } catch (RollbackException e) {
+      // marked for rollback: nothing of it will be committed, so there is nothing to wait for
+    } catch (SystemException e) {
+      throw new IllegalStateException("The transaction refused a synchronization", e);
+    }
   }
 
   /** The columns {@link #record(ResultSet)} reads, in its order. */
@@ -292,18 +318,21 @@ public class AuditLog {
 
   /** Runs {@code action} in this transaction's thread once it has committed (not on rollback). */
   private void afterCommit(Runnable action) {
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
+    transactions.registerInterposedSynchronization(onCommit(action));
+  }
 
-          @Override
-          public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-              action.run();
-            }
-          }
-        });
+  private static Synchronization onCommit(Runnable action) {
+    return new Synchronization() {
+      @Override
+      public void beforeCompletion() {}
+
+      @Override
+      public void afterCompletion(int status) {
+        if (status == Status.STATUS_COMMITTED) {
+          action.run();
+        }
+      }
+    };
   }
 
   /**

@@ -7,6 +7,8 @@ import io.portcullis.testing.LedgerFault;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.TransactionalException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +35,7 @@ class AuditLogTest {
 
   @Inject AuditLog auditLog;
   @Inject DataSource dataSource;
+  @Inject TransactionSynchronizationRegistry registry;
 
   private long headSeq() throws SQLException {
     try (Connection c = dataSource.getConnection();
@@ -239,6 +243,57 @@ class AuditLogTest {
         return rs.getLong(1);
       }
     }
+  }
+
+  /**
+   * A thread that waits for the sequencer does so after its connections are back in the pool:
+   * Agroal hands a connection back in an interposed synchronization it registers when the
+   * connection is enlisted, and the wait runs after every interposed one, whichever was registered
+   * first. Not on rollback.
+   */
+  @Test
+  void theWaitAfterCommitRunsAfterEveryInterposedSynchronization() throws Exception {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              interposed(order, "enlisted before");
+              try (Connection c = dataSource.getConnection();
+                  Statement s = c.createStatement()) {
+                s.execute("select 1"); // Agroal enlists it and registers its own
+              } catch (SQLException e) {
+                throw new IllegalStateException(e);
+              }
+              auditLog.afterCommitAndRelease(() -> order.add("wait"));
+              interposed(order, "registered after");
+            });
+    // Narayana runs the interposed ones in reverse order of registration
+    assertThat(order).containsExactly("registered after", "enlisted before", "wait");
+
+    order.clear();
+    assertThatThrownBy(
+            () ->
+                QuarkusTransaction.requiringNew()
+                    .run(
+                        () -> {
+                          auditLog.afterCommitAndRelease(() -> order.add("wait"));
+                          throw new IllegalStateException("the change fails");
+                        }))
+        .hasMessage("the change fails");
+    assertThat(order).isEmpty();
+  }
+
+  private void interposed(List<String> order, String name) {
+    registry.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            order.add(name);
+          }
+        });
   }
 
   @Test

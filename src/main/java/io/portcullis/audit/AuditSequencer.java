@@ -281,11 +281,12 @@ public class AuditSequencer {
   }
 
   /**
-   * The sequencer's own connection, taken from the pool at start and kept. The threads waiting for
-   * a pass may hold every other connection of the pool until they are served (JTA hands their
-   * connections back after their transaction's synchronizations have run): a pass that asked the
-   * pool for a connection could wait for them while they wait for it. So while it has none (at
-   * start, or after a failure broke it), committing threads do not wait.
+   * The sequencer's own connection, taken from the pool at start and kept, so that a pass never
+   * queues for the pool behind the transactions whose events it is to chain. The threads waiting
+   * for a pass hand their connections back first ({@link AuditLog#afterCommitAndRelease}), but a
+   * caller that holds another connection of its own while it waits (a nested transaction's outer
+   * one) would still keep it: so while the sequencer has none (at start, or after a failure broke
+   * it), committing threads do not wait.
    */
   private Connection connection() throws SQLException {
     if (own == null) {

@@ -424,6 +424,7 @@ final class AuditBench {
             Instance.class,
             Instance.class,
             TransactionSynchronizationRegistry.class,
+            jakarta.transaction.TransactionManager.class,
             AuditSequencer.class);
     k.setAccessible(true);
     @SuppressWarnings("unchecked")
@@ -463,7 +464,7 @@ final class AuditBench {
     java.lang.reflect.Method start = AuditSequencer.class.getDeclaredMethod("start");
     start.setAccessible(true);
     start.invoke(sequencer);
-    return k.newInstance(ds, none, none, noTx, sequencer);
+    return k.newInstance(ds, none, none, noTx, TX.manager(), sequencer);
   }
 
   /** The ledger's meters in the bench: the sequencer's batches are read from here. */
@@ -499,6 +500,25 @@ final class AuditBench {
         ThreadLocal.withInitial(java.util.HashMap::new);
     private final ThreadLocal<List<jakarta.transaction.Synchronization>> syncs =
         ThreadLocal.withInitial(ArrayList::new);
+    // registered with the transaction itself: after every interposed one, as in JTA
+    private final ThreadLocal<List<jakarta.transaction.Synchronization>> late =
+        ThreadLocal.withInitial(ArrayList::new);
+
+    jakarta.transaction.TransactionManager manager() {
+      jakarta.transaction.Transaction tx =
+          proxy(
+              jakarta.transaction.Transaction.class,
+              (p, m, a) ->
+                  m.getName().equals("registerSynchronization")
+                      ? late.get().add((jakarta.transaction.Synchronization) a[0])
+                      : objectMethod(p, m.getName(), a, "no JTA in the bench"));
+      return proxy(
+          jakarta.transaction.TransactionManager.class,
+          (p, m, a) ->
+              m.getName().equals("getTransaction")
+                  ? tx
+                  : objectMethod(p, m.getName(), a, "no JTA in the bench"));
+    }
 
     TransactionSynchronizationRegistry registry() {
       return proxy(
@@ -518,7 +538,9 @@ final class AuditBench {
      */
     void completed(boolean committed) {
       List<jakarta.transaction.Synchronization> registered = new ArrayList<>(syncs.get());
+      registered.addAll(late.get());
       syncs.get().clear();
+      late.get().clear();
       resources.get().clear();
       for (jakarta.transaction.Synchronization s : registered) {
         s.afterCompletion(

@@ -51,14 +51,21 @@ public class PolicyStore {
     }
   }
 
-  private record State(PolicySet current, PolicyDecisions decisions, Attempt lastAttempt) {}
+  /**
+   * @param read what the last attempt read: the hash of the files it could read and the problems of
+   *     reading (a file that is not UTF-8, too large, a link outside), which decide whether the
+   *     directory changed since
+   */
+  private record State(
+      PolicySet current, PolicyDecisions decisions, Attempt lastAttempt, String read) {}
 
   private final PolicyConfig config;
   private final AuditLog auditLog;
   private final Clock clock;
   private final PolicyLoader loader = new PolicyLoader(new CelEngine());
   private final PolicyArchive archive;
-  private final AtomicReference<State> state = new AtomicReference<>(new State(null, null, null));
+  private final AtomicReference<State> state =
+      new AtomicReference<>(new State(null, null, null, null));
   private final Counter accepted;
   private final Counter rejected;
   private ScheduledExecutorService watcher;
@@ -129,11 +136,11 @@ public class PolicyStore {
   public synchronized Attempt reload() {
     Path dir = Path.of(config.dir());
     PolicyFiles.Read read = PolicyFiles.read(dir);
-    String hash = PolicyLoader.hashOf(read);
+    // the files read and the problems of reading them: a file added that cannot be read changes
+    // the second only, and a rejected version's own problems (from parsing) change neither
+    String seen = PolicyLoader.hashOf(read) + "\n" + read.issues();
     State before = state.get();
-    if (before.lastAttempt() != null
-        && before.lastAttempt().hash().equals(hash)
-        && before.lastAttempt().issues().size() == read.issues().size()) {
+    if (before.lastAttempt() != null && seen.equals(before.read())) {
       return before.lastAttempt();
     }
     Instant now = clock.instant();
@@ -150,7 +157,7 @@ public class PolicyStore {
                 archive.keep(result.hash(), read.files(), now);
                 auditLog.append(event);
               });
-      state.set(new State(result.policy(), new PolicyDecisions(result.policy()), attempt));
+      state.set(new State(result.policy(), new PolicyDecisions(result.policy()), attempt, seen));
       accepted.increment();
       LOG.infof(
           "Policy %s accepted: %d entitlements from %d files in %s",
@@ -170,7 +177,7 @@ public class PolicyStore {
                   .map(PolicyIssue::toString)
                   .toList(),
               before.current() == null ? null : before.current().hash()));
-      state.set(new State(before.current(), before.decisions(), attempt));
+      state.set(new State(before.current(), before.decisions(), attempt, seen));
       rejected.increment();
       LOG.errorf(
           "Policy %s rejected with %d problems; %s stays in force:%n  %s",

@@ -316,11 +316,6 @@ public class AuditLog {
         format);
   }
 
-  /** Runs {@code action} in this transaction's thread once it has committed (not on rollback). */
-  private void afterCommit(Runnable action) {
-    transactions.registerInterposedSynchronization(onCommit(action));
-  }
-
   private static Synchronization onCommit(Runnable action) {
     return new Synchronization() {
       @Override
@@ -346,7 +341,7 @@ public class AuditLog {
     if (pending == null) {
       List<AuditRow> fresh = new ArrayList<>();
       transactions.putResource(SIEM_KEY, fresh);
-      afterCommit(() -> sequencer.announce(fresh));
+      afterCommitAndRelease(() -> sequencer.announce(fresh));
       pending = fresh;
     }
     pending.addAll(records);

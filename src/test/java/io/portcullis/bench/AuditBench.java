@@ -498,10 +498,8 @@ final class AuditBench {
   static final class BenchTransactions {
     private final ThreadLocal<Map<Object, Object>> resources =
         ThreadLocal.withInitial(java.util.HashMap::new);
+    // registered with the transaction itself (AuditLog registers no interposed one)
     private final ThreadLocal<List<jakarta.transaction.Synchronization>> syncs =
-        ThreadLocal.withInitial(ArrayList::new);
-    // registered with the transaction itself: after every interposed one, as in JTA
-    private final ThreadLocal<List<jakarta.transaction.Synchronization>> late =
         ThreadLocal.withInitial(ArrayList::new);
 
     jakarta.transaction.TransactionManager manager() {
@@ -510,7 +508,7 @@ final class AuditBench {
               jakarta.transaction.Transaction.class,
               (p, m, a) ->
                   m.getName().equals("registerSynchronization")
-                      ? late.get().add((jakarta.transaction.Synchronization) a[0])
+                      ? syncs.get().add((jakarta.transaction.Synchronization) a[0])
                       : objectMethod(p, m.getName(), a, "no JTA in the bench"));
       return proxy(
           jakarta.transaction.TransactionManager.class,
@@ -527,8 +525,6 @@ final class AuditBench {
               switch (m.getName()) {
                 case "getResource" -> resources.get().get(a[0]);
                 case "putResource" -> resources.get().put(a[0], a[1]);
-                case "registerInterposedSynchronization" ->
-                    syncs.get().add((jakarta.transaction.Synchronization) a[0]);
                 default -> objectMethod(p, m.getName(), a, "no JTA in the bench");
               });
     }
@@ -538,9 +534,7 @@ final class AuditBench {
      */
     void completed(boolean committed) {
       List<jakarta.transaction.Synchronization> registered = new ArrayList<>(syncs.get());
-      registered.addAll(late.get());
       syncs.get().clear();
-      late.get().clear();
       resources.get().clear();
       for (jakarta.transaction.Synchronization s : registered) {
         s.afterCompletion(

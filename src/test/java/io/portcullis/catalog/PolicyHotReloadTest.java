@@ -189,18 +189,7 @@ class PolicyHotReloadTest {
     // a file that cannot be read, added to a rejected version, is a change too (the files read
     // and their hash are the same as before)
     Files.write(DIR.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xE9, '\n'});
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                given()
-                    .auth()
-                    .preemptive()
-                    .basic("dana", "dana")
-                    .get("/api/v1/policy")
-                    .path("lastAttempt.issues")
-                    .toString()
-                    .contains("not valid UTF-8"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> lastIssues().contains("not valid UTF-8"));
     assertThat(version()).isEqualTo(second);
     given().get("/q/health/ready").then().statusCode(200);
 

@@ -140,7 +140,7 @@ public class PolicyStore {
     // the second only, and a rejected version's own problems (from parsing) change neither
     String seen = PolicyLoader.hashOf(read) + "\n" + read.issues();
     State before = state.get();
-    if (before.lastAttempt() != null && seen.equals(before.read())) {
+    if (seen.equals(before.read())) {
       return before.lastAttempt();
     }
     Instant now = clock.instant();
